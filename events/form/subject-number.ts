@@ -1,0 +1,18 @@
+import { type Province, provinceByAbbreviation } from '../provinces';
+
+/**
+ * An ICP subject number as issued (粤ICP备2021012345号; older ones have 8 digits, 京ICP备05012345号).
+ * Service numbers (…号-1A) are not subject numbers.
+ */
+export type SubjectNumberCheck =
+  | { readonly ok: true; readonly province: Province }
+  | { readonly ok: false; readonly problem: 'format' | 'province' };
+
+const SUBJECT_NUMBER = /^(\p{Script=Han})ICP备(\d{6,10})号$/u;
+
+export function subjectNumberCheck(value: string): SubjectNumberCheck {
+  const match = SUBJECT_NUMBER.exec(value);
+  if (!match) return { ok: false, problem: 'format' };
+  const province = provinceByAbbreviation(match[1] ?? '');
+  return province ? { ok: true, province } : { ok: false, problem: 'province' };
+}

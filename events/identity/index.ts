@@ -1,0 +1,3 @@
+export * from './credit-code';
+export * from './resident-id';
+export * from './travel-documents';

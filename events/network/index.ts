@@ -1,0 +1,2 @@
+export * from './domain-name';
+export * from './ip-address';

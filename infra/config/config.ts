@@ -1,0 +1,79 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+
+/**
+ * The one configuration every entry point reads (`npm start`, `icp …`, tests), so a command run
+ * beside a started system finds it.
+ */
+export interface IcpConfig {
+  /** Persisted state: Temporal's database, the event log, read models. */
+  dataDir: string;
+  /** Provisioned tools (Temporal CLI, test-server classpath), shared by every checkout. */
+  cacheDir: string;
+  http: { port: number; host: string };
+  temporal: {
+    /** `embedded`: the project starts a dev server; `cluster`: TEMPORAL_ADDRESS points at one. */
+    mode: 'embedded' | 'cluster';
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    devServerPort: number;
+    uiPort: number;
+    tls?: { serverName?: string; clientCertPath?: string; clientKeyPath?: string; serverRootCaPath?: string };
+  };
+  eventLog: { url: string };
+}
+
+export const TEMPORAL_CLI_VERSION = '1.5.1';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ConfigError(`${name}: must be a TCP port between 1 and 65535, got "${raw}"`);
+  }
+  return value;
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): IcpConfig {
+  const dataDir = resolve(cwd, nonEmpty(env, 'ICP_DATA_DIR') ?? 'data');
+  const cacheDir = resolve(cwd, nonEmpty(env, 'ICP_CACHE_DIR') ?? resolve(homedir(), '.cache', 'icp-filing'));
+  const devServerPort = port(env, 'TEMPORAL_PORT', 7233);
+  const clusterAddress = nonEmpty(env, 'TEMPORAL_ADDRESS');
+  const tlsEnabled = env.TEMPORAL_TLS === 'true' || !!nonEmpty(env, 'TEMPORAL_TLS_CERT');
+
+  return {
+    dataDir,
+    cacheDir,
+    http: { port: port(env, 'PORT', 3000), host: nonEmpty(env, 'HOST') ?? '127.0.0.1' },
+    temporal: {
+      mode: clusterAddress ? 'cluster' : 'embedded',
+      address: clusterAddress ?? `127.0.0.1:${devServerPort}`,
+      namespace: nonEmpty(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: nonEmpty(env, 'TEMPORAL_TASK_QUEUE') ?? 'icp-filing',
+      devServerPort,
+      uiPort: port(env, 'TEMPORAL_UI_PORT', 8233),
+      tls: tlsEnabled
+        ? {
+            serverName: nonEmpty(env, 'TEMPORAL_TLS_SERVER_NAME'),
+            clientCertPath: nonEmpty(env, 'TEMPORAL_TLS_CERT'),
+            clientKeyPath: nonEmpty(env, 'TEMPORAL_TLS_KEY'),
+            serverRootCaPath: nonEmpty(env, 'TEMPORAL_TLS_CA'),
+          }
+        : undefined,
+    },
+    eventLog: { url: nonEmpty(env, 'EVENT_STORE_URL') ?? `sqlite:${resolve(dataDir, 'events.sqlite')}` },
+  };
+}

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('one configuration for every entry point', () => {
+  it('defaults to the embedded system under ./data', () => {
+    const config = loadConfig({}, '/srv/icp');
+
+    expect(config.dataDir).toBe('/srv/icp/data');
+    expect(config.http.port).toBe(3000);
+    expect(config.temporal).toMatchObject({
+      mode: 'embedded',
+      address: '127.0.0.1:7233',
+      devServerPort: 7233,
+      uiPort: 8233,
+      namespace: 'default',
+    });
+    expect(config.eventLog.url).toBe('sqlite:/srv/icp/data/events.sqlite');
+  });
+
+  it('moves the dev server and the event log with the environment', () => {
+    const config = loadConfig({ ICP_DATA_DIR: 'state', TEMPORAL_PORT: '7400', PORT: '8080' }, '/srv/icp');
+
+    expect(config.temporal.address).toBe('127.0.0.1:7400');
+    expect(config.http.port).toBe(8080);
+    expect(config.eventLog.url).toBe('sqlite:/srv/icp/state/events.sqlite');
+  });
+
+  it('uses a cluster, and starts no dev server, when TEMPORAL_ADDRESS is set', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal.prod:7233', TEMPORAL_NAMESPACE: 'icp' });
+
+    expect(config.temporal).toMatchObject({
+      mode: 'cluster',
+      address: 'temporal.prod:7233',
+      namespace: 'icp',
+    });
+  });
+
+  it('names the variable and the rule when a port is not a port', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(
+      new ConfigError('PORT: must be a TCP port between 1 and 65535, got "eighty"'),
+    );
+    expect(() => loadConfig({ TEMPORAL_UI_PORT: '70000' })).toThrow(/TEMPORAL_UI_PORT/);
+  });
+});

@@ -1,0 +1,35 @@
+import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { Connection } from '@temporalio/client';
+import type { IcpConfig } from './config/config';
+import type { EventLog } from './event-log/event-log.port';
+import { openEventLog } from './event-log/open-event-log';
+import { lazyClient } from './temporal/connection';
+import { CONFIG, EVENT_LOG, TEMPORAL_CLIENT, TEMPORAL_CONNECTION } from './tokens';
+
+@Global()
+@Module({})
+export class InfraModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_LOG) private readonly eventLog: EventLog,
+    @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
+  ) {}
+
+  static forRoot(config: IcpConfig): DynamicModule {
+    const temporal = lazyClient(config);
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: EVENT_LOG, useFactory: () => openEventLog(config.eventLog.url) },
+        { provide: TEMPORAL_CONNECTION, useValue: temporal.connection },
+        { provide: TEMPORAL_CLIENT, useValue: temporal.client },
+      ],
+      exports: [CONFIG, EVENT_LOG, TEMPORAL_CONNECTION, TEMPORAL_CLIENT],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+    await this.eventLog.close();
+  }
+}

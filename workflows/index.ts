@@ -1,0 +1,2 @@
+export { systemCheckWorkflow } from './system-check.workflow';
+export type { SystemCheckResult } from './system-check.workflow';
