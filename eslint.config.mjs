@@ -47,10 +47,12 @@ export default tseslint.config(
   },
   {
     files: ['workflows/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', sandboxRestrictions(true)] },
   },
   {
     files: ['events/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', sandboxRestrictions(false)] },
   },
   {

@@ -1,8 +1,21 @@
+import type { WorkingDayCalendar } from '../events/working-days/working-day-calendar';
 import type { EventLog } from '../infra/event-log/event-log.port';
+import type { EmailSender, SmsSender } from '../infra/notify/notification.port';
+import type { SmsCodeStore } from '../infra/verification/sms-code-store';
+import { createDeadlineActivities } from './filing/deadline.activities';
+import { createEventLogActivities } from './filing/event-log.activities';
+import { createIssuanceActivities } from './filing/issuance.activities';
+import { createSmsActivities } from './filing/sms.activities';
+import { createRegistrationNumberAllocator } from './registration-numbers';
 import { createSystemActivities } from './system.activities';
 
 export interface ActivityDeps {
   eventLog: EventLog;
+  calendar: WorkingDayCalendar;
+  smsCodes: SmsCodeStore;
+  sms: SmsSender;
+  email: EmailSender;
+  smsAnswerSecret: Buffer;
   workerIdentity: string;
 }
 
@@ -10,6 +23,14 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemActivities(deps),
+    ...createEventLogActivities(deps),
+    ...createDeadlineActivities(deps),
+    ...createSmsActivities({ codes: deps.smsCodes, sms: deps.sms, answerSecret: deps.smsAnswerSecret }),
+    ...createIssuanceActivities({
+      allocator: createRegistrationNumberAllocator({ eventLog: deps.eventLog }),
+      sms: deps.sms,
+      email: deps.email,
+    }),
   };
 }
 

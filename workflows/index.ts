@@ -1,2 +1,3 @@
+export { filingWorkflow } from './filing/filing.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
 export type { SystemCheckResult } from './system-check.workflow';

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config';
 import { type CliCommand, type CliIo, processIo } from './command';
 import { doctorCommand } from './commands/doctor.command';
+import { outboxCommand } from './commands/outbox.command';
 import { provisionCommand } from './commands/provision.command';
 import { apiCommand, workerCommand } from './commands/serve.commands';
 import { startCommand } from './commands/start.command';
@@ -13,6 +14,7 @@ export const commands: readonly CliCommand[] = [
   doctorCommand,
   provisionCommand,
   validateCommand,
+  outboxCommand,
 ];
 
 function help(io: CliIo): void {

@@ -1,22 +1,24 @@
-import { hostname } from 'node:os';
-import { type NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type ActivityDeps, createActivities } from '../../activities';
 import type { IcpConfig } from '../config/config';
-import type { EventLog } from '../event-log/event-log.port';
+
+type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
+
+export const WORKFLOWS_PATH = require.resolve('../../workflows');
 
 /** The one place that wires activities to their dependencies. */
 export function createWorker(
   config: IcpConfig,
   connection: NativeConnection,
-  eventLog: EventLog,
+  deps: ActivityDeps,
+  workflows: WorkflowSource = { workflowsPath: WORKFLOWS_PATH },
 ): Promise<Worker> {
-  const workerIdentity = `${process.pid}@${hostname()}`;
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    identity: workerIdentity,
-    workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ eventLog, workerIdentity }),
+    identity: deps.workerIdentity,
+    ...workflows,
+    activities: createActivities(deps),
   });
 }

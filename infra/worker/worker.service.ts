@@ -10,6 +10,7 @@ import type { IcpConfig } from '../config/config';
 import type { EventLog } from '../event-log/event-log.port';
 import { connectWorkerConnection } from '../temporal/connection';
 import { CONFIG, EVENT_LOG } from '../tokens';
+import { openActivityDeps } from './activity-deps';
 import { createWorker } from './create-worker';
 import { installWorkerRuntimeLogging } from './runtime-logging';
 
@@ -20,6 +21,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private connection?: NativeConnection;
   private worker?: Worker;
   private running?: Promise<void>;
+  private closeDeps?: () => void;
 
   constructor(
     @Inject(CONFIG) private readonly config: IcpConfig,
@@ -29,7 +31,9 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     installWorkerRuntimeLogging(process.env.ICP_WORKER_LOG_LEVEL === 'INFO' ? 'INFO' : 'WARN');
     this.connection = await connectWorkerConnection(this.config);
-    this.worker = await createWorker(this.config, this.connection, this.eventLog);
+    const activityDeps = openActivityDeps(this.config, this.eventLog);
+    this.closeDeps = activityDeps.close;
+    this.worker = await createWorker(this.config, this.connection, activityDeps.deps);
     this.running = this.worker.run();
     this.running.catch((error: unknown) => this.logger.error(`worker stopped: ${(error as Error).message}`));
     this.logger.log(
@@ -42,5 +46,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();
+    this.closeDeps?.();
   }
 }

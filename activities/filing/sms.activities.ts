@@ -1,0 +1,63 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { SmsCheckOutcome } from '../../events/filing/filing-commands';
+import { ICP_SMS_SENDER, type SmsSender } from '../../infra/notify/notification.port';
+import { openSmsAnswer, SealedAnswerError } from '../../infra/verification/sealed-answer';
+import type { SmsCodeStore } from '../../infra/verification/sms-code-store';
+
+export interface SmsActivityDeps {
+  codes: SmsCodeStore;
+  sms: SmsSender;
+  /** Key the API seals applicants' answers with. */
+  answerSecret: Buffer;
+}
+
+/** The 12381 verification. The code exists in clear only between issue and send; it is never returned. */
+export function createSmsActivities(deps: SmsActivityDeps) {
+  return {
+    async sendSmsChallenge(input: {
+      challengeId: string;
+      mobile: string;
+      idLast6: string;
+      appName: string;
+      ttlMs: number;
+      at: string;
+    }): Promise<{ expiresAt: string }> {
+      const now = new Date(input.at);
+      const issued = deps.codes.issue({
+        challengeId: input.challengeId,
+        idLast6: input.idLast6,
+        ttlMs: input.ttlMs,
+        now,
+      });
+      if (issued.code !== undefined) {
+        await deps.sms.send({
+          to: input.mobile,
+          sender: ICP_SMS_SENDER,
+          text: `【工信部ICP备案】您的APP备案「${input.appName}」短信核验码为${issued.code}，24小时内有效。请勿泄露。`,
+          idempotencyKey: issued.sendKey,
+        });
+        deps.codes.markSent(input.challengeId, { sendKey: issued.sendKey, now });
+      }
+      return { expiresAt: issued.expiresAt };
+    },
+
+    async checkSmsAnswer(input: {
+      challengeId: string;
+      sealedAnswer: string;
+      at: string;
+    }): Promise<SmsCheckOutcome> {
+      let answer;
+      try {
+        answer = openSmsAnswer(deps.answerSecret, input.sealedAnswer);
+      } catch (error) {
+        if (error instanceof SealedAnswerError) {
+          throw ApplicationFailure.nonRetryable('the answer could not be opened', 'invalid_command');
+        }
+        throw error;
+      }
+      const result = deps.codes.check({ challengeId: input.challengeId, ...answer, now: new Date(input.at) });
+      // An unknown challenge (an answer to an SMS never sent) counts as a wrong answer.
+      return result === 'unknown_challenge' ? 'mismatch' : result;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { canonicalJson } from '../canonical-json';
+import { sha256Hex, uuidv5 } from '../ids';
+import type { Actor } from './actor';
+import {
+  FILING_SCHEMA_VERSION,
+  type FilingEnvelope,
+  type FilingEvent,
+  type FilingEventMetadata,
+} from './filing-events';
+
+/** prevHash of a stream's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Where a filing's stream ends: the next event's seq is revision + 1 and its prevHash is lastHash. */
+export interface StreamHead {
+  readonly revision: number;
+  readonly lastHash: string;
+}
+
+export const EMPTY_STREAM: StreamHead = { revision: -1, lastHash: GENESIS_HASH };
+
+export interface TransitionContext {
+  readonly filingId: string;
+  readonly occurredAt: string;
+  readonly actor: Actor;
+  readonly correlationId: string;
+  /** The action (update id) or event that caused the transition. */
+  readonly causationId: string;
+}
+
+export function filingEventId(filingId: string, seq: number): string {
+  return uuidv5(`${filingId}:${seq}`);
+}
+
+/** sha256(prevHash + canonical(type, data, metadata without hash)). */
+export function hashFilingEvent(event: FilingEvent, metadata: Omit<FilingEventMetadata, 'hash'>): string {
+  return sha256Hex(metadata.prevHash + canonicalJson({ type: event.type, data: event.data, metadata }));
+}
+
+/** Gives events their seq, deterministic id and place in the hash chain after `head`. */
+export function sealFilingEvents(
+  head: StreamHead,
+  events: readonly FilingEvent[],
+  context: TransitionContext,
+): { envelopes: FilingEnvelope[]; head: StreamHead } {
+  let { revision, lastHash } = head;
+  const envelopes = events.map((event): FilingEnvelope => {
+    revision += 1;
+    const metadata: Omit<FilingEventMetadata, 'hash'> = {
+      filingId: context.filingId,
+      seq: revision,
+      occurredAt: context.occurredAt,
+      actor: { role: context.actor.role, id: context.actor.id },
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      schemaVersion: FILING_SCHEMA_VERSION,
+      prevHash: lastHash,
+    };
+    const hash = hashFilingEvent(event, metadata);
+    lastHash = hash;
+    return {
+      ...event,
+      id: filingEventId(context.filingId, revision),
+      metadata: { ...metadata, hash },
+    } as FilingEnvelope;
+  });
+  return { envelopes, head: { revision, lastHash } };
+}
+
+export interface ChainFinding {
+  seq: number;
+  rule: 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'id_mismatch' | 'filing_id_mismatch';
+  message: string;
+}
+
+/** Checks seq continuity, ids and the hash chain; returns every finding, empty when intact. */
+export function verifyFilingChain(filingId: string, envelopes: readonly FilingEnvelope[]): ChainFinding[] {
+  const findings: ChainFinding[] = [];
+  let expectedPrev = GENESIS_HASH;
+  envelopes.forEach((envelope, index) => {
+    const { hash, ...rest } = envelope.metadata;
+    const seq = rest.seq;
+    if (seq !== index)
+      findings.push({ seq, rule: 'seq_gap', message: `event at position ${index} has seq ${seq}` });
+    if (rest.filingId !== filingId) {
+      findings.push({ seq, rule: 'filing_id_mismatch', message: `event names filing ${rest.filingId}` });
+    }
+    if (envelope.id !== filingEventId(filingId, seq)) {
+      findings.push({ seq, rule: 'id_mismatch', message: 'event id is not UUIDv5(filingId:seq)' });
+    }
+    if (rest.prevHash !== expectedPrev) {
+      findings.push({
+        seq,
+        rule: 'prev_hash_mismatch',
+        message: 'prevHash does not match the previous event’s hash',
+      });
+    }
+    if (hashFilingEvent(envelope, rest) !== hash) {
+      findings.push({ seq, rule: 'hash_mismatch', message: 'hash does not match the event’s content' });
+    }
+    expectedPrev = hash;
+  });
+  return findings;
+}

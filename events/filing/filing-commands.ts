@@ -1,0 +1,38 @@
+import type { ServiceType } from '../form/registration-form';
+import type { ProvinceCode } from '../provinces';
+import type { Actor } from './actor';
+import type { Deadline } from './filing-events';
+
+export type PlatformDecision = 'approve' | 'reject' | 'return';
+export type BureauDecision = 'approve' | 'reject';
+export type SmsCheckOutcome = 'match' | 'mismatch' | 'expired';
+
+/** Imperative; `actor` is who asks. Forms arrive as unknown JSON and are validated by `decide`. */
+export type FilingCommand =
+  | { type: 'SubmitFiling'; actor: Actor; filingId: string; form: unknown; submittedOn: string }
+  | { type: 'StartPlatformReview'; actor: Actor; deadline: Deadline }
+  | { type: 'FlagPlatformReviewOverdue'; actor: Actor }
+  | { type: 'ReviewAsPlatform'; actor: Actor; decision: PlatformDecision; reasons?: string }
+  | { type: 'CorrectFiling'; actor: Actor; form: unknown; correctedOn: string }
+  | { type: 'RecordSmsSent'; actor: Actor; challengeId: string; expiresAt: string }
+  | { type: 'RecordSmsCheck'; actor: Actor; challengeId: string; outcome: SmsCheckOutcome }
+  | { type: 'ExpireSmsChallenge'; actor: Actor; challengeId: string }
+  | { type: 'ResubmitFiling'; actor: Actor; reasons?: string }
+  | { type: 'StartBureauReview'; actor: Actor; deadline: Deadline }
+  | { type: 'FlagBureauReviewOverdue'; actor: Actor }
+  | { type: 'ReviewAsBureau'; actor: Actor; decision: BureauDecision; reasons?: string }
+  | { type: 'IssueRegistrationNumber'; actor: Actor; subjectNumber: string; serviceNumber: string }
+  | { type: 'PublishRegistration'; actor: Actor }
+  | { type: 'NotifyApplicant'; actor: Actor; channels: Array<'sms' | 'email'> }
+  | { type: 'WithdrawFiling'; actor: Actor; reasons?: string };
+
+export type FilingCommandType = FilingCommand['type'];
+
+/** What the domain needs to know of a submitted form's subject for numbering. */
+export interface FilingSubject {
+  province: ProvinceCode;
+  serviceType: ServiceType;
+  /** USCC, resident ID, or the existing subject number: the key numbers are allocated under. */
+  subjectKey: string;
+  existingSubjectNumber?: string;
+}

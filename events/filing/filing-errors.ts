@@ -1,0 +1,16 @@
+import type { FilingStage, FilingStatus } from './filing-state';
+
+export type FilingErrorCode =
+  'wrong_stage' | 'out_of_scope' | 'forbidden_role' | 'invalid_command' | 'illegal_transition';
+
+/** A command or event that does not fit the filing; nothing is written. */
+export class FilingDomainError extends Error {
+  override readonly name = 'FilingDomainError';
+  constructor(
+    readonly code: FilingErrorCode,
+    message: string,
+    readonly details: { status?: FilingStatus; stage?: FilingStage; field?: string; rule?: string } = {},
+  ) {
+    super(message);
+  }
+}

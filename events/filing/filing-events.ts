@@ -1,0 +1,102 @@
+import type { RegistrationForm, ServiceType } from '../form/registration-form';
+import type { ProvinceCode } from '../provinces';
+import type { Actor } from './actor';
+
+/** A deadline computed by the working-day calendar; provisional when a year's holidays are not announced. */
+export interface Deadline {
+  readonly dueAt: string;
+  readonly provisional: boolean;
+}
+
+export type ReturnToPlatformReason = 'sms_attempts_exhausted' | 'sms_expired';
+
+/** Every domain event, as `{type, data}`. Names are the contract: past tense, never renamed. */
+export type FilingEvent =
+  | {
+      type: 'FilingSubmitted';
+      data: {
+        filingId: string;
+        platformId: string;
+        province: ProvinceCode;
+        serviceType: ServiceType;
+        appName: string;
+        form: RegistrationForm;
+      };
+    }
+  | { type: 'PlatformReviewStarted'; data: Deadline & { round: number } }
+  | { type: 'PlatformReviewOverdue'; data: { dueAt: string } }
+  | { type: 'PlatformReviewApproved'; data: { reasons?: string } }
+  | { type: 'FilingReturnedForCorrection'; data: { reasons: string } }
+  | { type: 'FilingCorrected'; data: { form: RegistrationForm; appName: string } }
+  | { type: 'PlatformReviewRejected'; data: { reasons: string } }
+  | { type: 'SmsVerificationSent'; data: { challengeId: string; round: number; expiresAt: string } }
+  | {
+      type: 'SmsVerificationFailed';
+      data: { challengeId: string; failedAttempts: number; attemptsLeft: number };
+    }
+  | { type: 'SmsVerified'; data: { challengeId: string } }
+  | { type: 'SmsVerificationExpired'; data: { challengeId: string; expiresAt: string } }
+  | { type: 'FilingReturnedToPlatform'; data: { reason: ReturnToPlatformReason } }
+  | { type: 'FilingResubmitted'; data: { reasons?: string } }
+  | { type: 'BureauReviewStarted'; data: Deadline & { province: ProvinceCode } }
+  | { type: 'BureauReviewOverdue'; data: { dueAt: string } }
+  | { type: 'BureauReviewApproved'; data: { reasons?: string } }
+  | { type: 'BureauReviewRejected'; data: { reasons: string } }
+  | { type: 'RegistrationNumberIssued'; data: { subjectNumber: string; serviceNumber: string } }
+  | {
+      type: 'RegistrationPublished';
+      data: {
+        registrationNumber: string;
+        appName: string;
+        serviceType: ServiceType;
+        operatorName: string;
+        province: ProvinceCode;
+      };
+    }
+  | { type: 'ApplicantNotified'; data: { channels: Array<'sms' | 'email'> } }
+  | { type: 'FilingWithdrawn'; data: { reasons?: string } };
+
+export type FilingEventType = FilingEvent['type'];
+export type FilingEventOf<T extends FilingEventType> = Extract<FilingEvent, { type: T }>;
+
+export const FILING_EVENT_TYPES: readonly FilingEventType[] = [
+  'FilingSubmitted',
+  'PlatformReviewStarted',
+  'PlatformReviewOverdue',
+  'PlatformReviewApproved',
+  'FilingReturnedForCorrection',
+  'FilingCorrected',
+  'PlatformReviewRejected',
+  'SmsVerificationSent',
+  'SmsVerificationFailed',
+  'SmsVerified',
+  'SmsVerificationExpired',
+  'FilingReturnedToPlatform',
+  'FilingResubmitted',
+  'BureauReviewStarted',
+  'BureauReviewOverdue',
+  'BureauReviewApproved',
+  'BureauReviewRejected',
+  'RegistrationNumberIssued',
+  'RegistrationPublished',
+  'ApplicantNotified',
+  'FilingWithdrawn',
+];
+
+/** Envelope metadata; `hash` chains every event to the one before it. */
+export interface FilingEventMetadata {
+  readonly filingId: string;
+  readonly seq: number;
+  /** Workflow time of the transition (ISO 8601). */
+  readonly occurredAt: string;
+  readonly actor: { readonly role: Actor['role']; readonly id: string };
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly schemaVersion: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export type FilingEnvelope = FilingEvent & { id: string; metadata: FilingEventMetadata };
+
+export const FILING_SCHEMA_VERSION = 1;

@@ -1,0 +1,80 @@
+import type { ServiceType } from '../form/registration-form';
+import type { RegistrationForm } from '../form/registration-form';
+import type { ProvinceCode } from '../provinces';
+import type { ReturnToPlatformReason } from './filing-events';
+
+/** What every filing knows once submitted. `form` holds personal data: never expose it as is. */
+export interface FilingFacts {
+  readonly filingId: string;
+  readonly platformId: string;
+  readonly province: ProvinceCode;
+  readonly serviceType: ServiceType;
+  readonly appName: string;
+  readonly form: RegistrationForm;
+  readonly submittedAt: string;
+  readonly platformReviewRound: number;
+  readonly smsRound: number;
+}
+
+export interface ReviewClock {
+  readonly startedAt: string;
+  readonly dueAt: string;
+  readonly provisional: boolean;
+  readonly overdue: boolean;
+}
+
+export type FilingState =
+  | { readonly status: 'not_submitted' }
+  | (FilingFacts & { readonly status: 'submitted' })
+  | (FilingFacts & { readonly status: 'platform_review'; readonly review: ReviewClock })
+  | (FilingFacts & { readonly status: 'returned_for_correction'; readonly reasons: string })
+  | (FilingFacts & { readonly status: 'platform_approved' })
+  | (FilingFacts & {
+      readonly status: 'sms_verification';
+      readonly challengeId: string;
+      readonly expiresAt: string;
+      readonly failedAttempts: number;
+    })
+  | (FilingFacts & { readonly status: 'returned_to_platform'; readonly reason: ReturnToPlatformReason })
+  | (FilingFacts & { readonly status: 'sms_verified' })
+  | (FilingFacts & { readonly status: 'bureau_review'; readonly review: ReviewClock })
+  | (FilingFacts & { readonly status: 'bureau_approved' })
+  | (FilingFacts & {
+      readonly status: 'registered';
+      readonly subjectNumber: string;
+      readonly serviceNumber: string;
+    })
+  | (FilingFacts & {
+      readonly status: 'published';
+      readonly subjectNumber: string;
+      readonly serviceNumber: string;
+    })
+  | (FilingFacts & {
+      readonly status: 'completed';
+      readonly subjectNumber: string;
+      readonly serviceNumber: string;
+    })
+  | (FilingFacts & {
+      readonly status: 'rejected';
+      readonly rejectedBy: 'platform' | 'bureau';
+      readonly reasons: string;
+    })
+  | (FilingFacts & { readonly status: 'withdrawn' });
+
+export type FilingStatus = FilingState['status'];
+export type SubmittedFilingState = Exclude<FilingState, { status: 'not_submitted' }>;
+export type FilingStateOf<S extends FilingStatus> = Extract<FilingState, { status: S }>;
+
+export type FilingStage =
+  'submission' | 'platform_review' | 'sms_verification' | 'bureau_review' | 'issuance' | 'closed';
+
+export const initialFilingState: FilingState = { status: 'not_submitted' };
+
+/** Five wrong SMS codes return the filing to the platform. */
+export const MAX_SMS_FAILED_ATTEMPTS = 5;
+
+export const TERMINAL_STATUSES: readonly FilingStatus[] = ['completed', 'rejected', 'withdrawn'];
+
+export function isTerminal(state: FilingState): boolean {
+  return TERMINAL_STATUSES.includes(state.status);
+}

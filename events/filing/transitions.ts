@@ -1,0 +1,67 @@
+import type { FilingEventType } from './filing-events';
+import type { FilingStage, FilingStatus } from './filing-state';
+
+/** Which events may follow each status: the workflow, `evolve` and the auditors all use this table. */
+export const LEGAL_TRANSITIONS: Readonly<Record<FilingStatus, readonly FilingEventType[]>> = {
+  not_submitted: ['FilingSubmitted'],
+  submitted: ['PlatformReviewStarted', 'FilingWithdrawn'],
+  platform_review: [
+    'PlatformReviewOverdue',
+    'PlatformReviewApproved',
+    'FilingReturnedForCorrection',
+    'PlatformReviewRejected',
+    'FilingWithdrawn',
+  ],
+  returned_for_correction: ['FilingCorrected', 'FilingWithdrawn'],
+  platform_approved: ['SmsVerificationSent', 'FilingWithdrawn'],
+  sms_verification: [
+    'SmsVerificationFailed',
+    'SmsVerified',
+    'SmsVerificationExpired',
+    'FilingReturnedToPlatform',
+    'FilingWithdrawn',
+  ],
+  returned_to_platform: ['FilingResubmitted', 'FilingWithdrawn'],
+  sms_verified: ['BureauReviewStarted', 'FilingWithdrawn'],
+  bureau_review: ['BureauReviewOverdue', 'BureauReviewApproved', 'BureauReviewRejected', 'FilingWithdrawn'],
+  bureau_approved: ['RegistrationNumberIssued'],
+  registered: ['RegistrationPublished'],
+  published: ['ApplicantNotified'],
+  completed: [],
+  rejected: [],
+  withdrawn: [],
+};
+
+export function isLegalTransition(status: FilingStatus, type: FilingEventType): boolean {
+  return LEGAL_TRANSITIONS[status].includes(type);
+}
+
+export function stageOf(status: FilingStatus): FilingStage {
+  switch (status) {
+    case 'not_submitted':
+      return 'submission';
+    case 'submitted':
+    case 'platform_review':
+    case 'returned_for_correction':
+    case 'returned_to_platform':
+      return 'platform_review';
+    case 'platform_approved':
+    case 'sms_verification':
+      return 'sms_verification';
+    case 'sms_verified':
+    case 'bureau_review':
+      return 'bureau_review';
+    case 'bureau_approved':
+    case 'registered':
+    case 'published':
+      return 'issuance';
+    case 'completed':
+    case 'rejected':
+    case 'withdrawn':
+      return 'closed';
+    default: {
+      const unreachable: never = status;
+      throw new Error(`unknown status ${String(unreachable)}`);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import Database from 'better-sqlite3';
+import { EventLogUnavailableError } from '../event-log.port';
+
+/** An event id is already recorded elsewhere: ids are unique in the whole log, not per stream. */
+export class EventIdConflictError extends Error {
+  override readonly name = 'EventIdConflictError';
+  constructor(
+    readonly eventId: string,
+    readonly streamId: string,
+    readonly revision: number,
+    readonly existing: { streamId: string; revision: number },
+  ) {
+    super(
+      `stream ${streamId}: event id ${eventId} cannot be appended at revision ${revision}; ` +
+        `it is already recorded in stream ${existing.streamId} at revision ${existing.revision}`,
+    );
+  }
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Database.SqliteError ? error.code : undefined;
+}
+
+/** Another connection holds the lock we need; the operation may succeed if tried again. */
+export function isLockContention(error: unknown): boolean {
+  const code = sqliteCode(error);
+  return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/** Storage-level failures (disk full, I/O, unopenable file) become EventLogUnavailableError. */
+export function toEventLogError(error: unknown, description: string): unknown {
+  const code = sqliteCode(error);
+  if (code && /^SQLITE_(CANTOPEN|IOERR|FULL|READONLY)/.test(code)) {
+    return new EventLogUnavailableError(`event log ${description}: ${(error as Error).message} (${code})`, {
+      cause: error,
+    });
+  }
+  return error;
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  type Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import type { Actor } from '../../events/filing/actor';
+import type { ProvinceCode } from '../../events/provinces';
+import { filingStreamId } from '../../events/filing/stream-ids';
+import type { FilingStatus } from '../../events/filing/filing-state';
+import type { FilingStatusView } from '../../events/filing/filing-view';
+import { type IcpConfig, loadConfig } from '../../infra/config/config';
+import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
+import { readOutbox } from '../../infra/notify/outbox';
+import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
+import { openActivityDeps } from '../../infra/worker/activity-deps';
+import { createWorker, WORKFLOWS_PATH } from '../../infra/worker/create-worker';
+import { filingWorkflow } from '../../workflows/filing/filing.workflow';
+import {
+  statusQuery,
+  type FilingOutcome,
+  type FilingWorkflowInput,
+} from '../../workflows/filing/filing.definitions';
+import type { ActivityDeps } from '../../activities';
+import { createTimeSkippingEnv } from './time-skipping-env';
+
+export const PLATFORM: Actor = { role: 'platform', id: 'reviewer-7', platformId: 'wechat' };
+export const bureauOf = (province: ProvinceCode): Actor => ({
+  role: 'bureau',
+  id: `officer-${province}`,
+  province,
+});
+export const APPLICANT: Actor = { role: 'applicant', id: 'public' };
+
+/**
+ * A time-skipping Temporal test server, a real SQLite event log and outbox in a temp data
+ * directory, and a worker with the production activities: one per test file.
+ */
+export class FilingHarness {
+  private worker?: Worker;
+  private running?: Promise<void>;
+  private closeDeps?: () => void;
+  readonly taskQueue = `filing-${randomUUID()}`;
+  /**
+   * A plain client: the environment's own client unlocks time skipping while it awaits a result,
+   * and the test server then jumps to any pending timer, cancelled ones included. Here time moves
+   * only when a test calls `env.sleep`.
+   */
+  readonly client: Client;
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly config: IcpConfig,
+    readonly eventLog: SqliteEventLog,
+    readonly deps: ActivityDeps,
+  ) {
+    this.client = new Client({ connection: env.connection });
+  }
+
+  static async start(): Promise<FilingHarness> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'icp-filing-'));
+    const config = loadConfig({ ICP_DATA_DIR: dataDir });
+    const eventLog = new SqliteEventLog(join(dataDir, 'events.sqlite'));
+    const opened = openActivityDeps(config, eventLog);
+    const harness = new FilingHarness(await createTimeSkippingEnv(), config, eventLog, opened.deps);
+    harness.closeDeps = opened.close;
+    return harness;
+  }
+
+  async runWorker(
+    workflowBundle?: WorkflowBundleWithSourceMap,
+    deps: ActivityDeps = this.deps,
+  ): Promise<void> {
+    const bundle =
+      workflowBundle ??
+      (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }));
+    this.worker = await createWorker(
+      { ...this.config, temporal: { ...this.config.temporal, taskQueue: this.taskQueue } },
+      this.env.nativeConnection,
+      deps,
+      { workflowBundle: bundle },
+    );
+    this.running = this.worker.run();
+  }
+
+  async stop(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+    await this.env.teardown();
+    this.closeDeps?.();
+    await this.eventLog.close();
+    rmSync(this.config.dataDir, { recursive: true, force: true });
+  }
+
+  async startFiling(form: unknown, filingId = randomUUID()): Promise<WorkflowHandle<typeof filingWorkflow>> {
+    const input: FilingWorkflowInput = {
+      filingId,
+      form,
+      actor: PLATFORM,
+      actionId: `submit-${filingId}`,
+      correlationId: filingId,
+    };
+    return this.client.workflow.start(filingWorkflow, {
+      args: [input],
+      taskQueue: this.taskQueue,
+      workflowId: filingStreamId(filingId),
+    });
+  }
+
+  /** Polls the live state until it reaches `status` (workflow tasks run asynchronously). */
+  async waitForStatus(
+    handle: WorkflowHandle,
+    status: FilingStatus,
+    timeoutMs = 20_000,
+  ): Promise<FilingStatusView> {
+    const deadline = Date.now() + timeoutMs;
+    let last: FilingStatusView | undefined;
+    while (Date.now() < deadline) {
+      last = await handle.query(statusQuery);
+      if (last.status === status) return last;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`filing did not reach ${status}; last status ${last?.status}`);
+  }
+
+  outcome(handle: WorkflowHandle<typeof filingWorkflow>): Promise<FilingOutcome> {
+    return handle.result();
+  }
+
+  events(filingId: string): Promise<RecordedEvent[]> {
+    return this.eventLog.readStream(filingStreamId(filingId));
+  }
+
+  async eventTypes(filingId: string): Promise<string[]> {
+    return (await this.events(filingId)).map((e) => e.type);
+  }
+
+  /** The newest 12381 code sent to a mobile, read from the outbox as a phone would show it. */
+  latestCode(mobile: string): string {
+    const [message] = readOutbox(this.config.dataDir, { to: mobile, limit: 1 });
+    const code = message && /核验码为(\d{6})/.exec(message.text)?.[1];
+    if (!code) throw new Error('no verification code in the outbox');
+    return code;
+  }
+
+  seal(code: string, idLast6: string): string {
+    return sealSmsAnswer(this.deps.smsAnswerSecret, { code, idLast6 });
+  }
+}

@@ -1,0 +1,57 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../../events/filing/actor';
+import type { BureauDecision, PlatformDecision } from '../../events/filing/filing-commands';
+import type { FilingStatusView } from '../../events/filing/filing-view';
+
+export const FILING_TASK_QUEUE_DEFAULT = 'icp-filing';
+
+export interface FilingWorkflowInput {
+  filingId: string;
+  /** The registration form as submitted (validated again by the domain). */
+  form: unknown;
+  /** The platform actor that submitted it. */
+  actor: Actor;
+  /** The caller's action id (Idempotency-Key), recorded as the first event's causation. */
+  actionId: string;
+  correlationId: string;
+}
+
+export interface FilingOutcome {
+  status: FilingStatusView['status'];
+  registrationNumber?: string;
+  revision: number;
+}
+
+/** Every human decision carries who decides; the update id is the caller's action id. */
+interface Decision {
+  actor: Actor;
+}
+
+export const platformReviewUpdate = defineUpdate<
+  FilingStatusView,
+  [Decision & { decision: PlatformDecision; reasons?: string }]
+>('platformReview');
+export const correctionUpdate = defineUpdate<FilingStatusView, [Decision & { form: unknown }]>('correction');
+export const resubmissionUpdate = defineUpdate<FilingStatusView, [Decision & { reasons?: string }]>(
+  'resubmission',
+);
+export const withdrawalUpdate = defineUpdate<FilingStatusView, [Decision & { reasons?: string }]>(
+  'withdrawal',
+);
+export const bureauReviewUpdate = defineUpdate<
+  FilingStatusView,
+  [Decision & { decision: BureauDecision; reasons?: string }]
+>('bureauReview');
+
+export interface SmsVerificationResult {
+  verified: boolean;
+  attemptsLeft: number;
+  status: FilingStatusView;
+}
+/** `sealedAnswer` is the code and ID suffix encrypted by the API, so neither enters workflow history. */
+export const smsVerificationUpdate = defineUpdate<
+  SmsVerificationResult,
+  [Decision & { sealedAnswer: string }]
+>('smsVerification');
+
+export const statusQuery = defineQuery<FilingStatusView>('status');

@@ -1,0 +1,336 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { foldFiling, type TimedFilingEvent } from '../../events/filing/evolve';
+import { verifyFilingChain } from '../../events/filing/envelope';
+import type { FilingEnvelope } from '../../events/filing/filing-events';
+import { filingStatusView } from '../../events/filing/filing-view';
+import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import { WORKFLOWS_PATH } from '../../infra/worker/create-worker';
+import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
+import { APPLICANT, bureauOf, FilingHarness, PLATFORM } from '../../test/temporal/filing-harness';
+import {
+  bureauReviewUpdate,
+  correctionUpdate,
+  platformReviewUpdate,
+  resubmissionUpdate,
+  smsVerificationUpdate,
+  statusQuery,
+  withdrawalUpdate,
+} from './filing.definitions';
+import type { filingWorkflow } from './filing.workflow';
+
+type Handle = WorkflowHandle<typeof filingWorkflow>;
+const HOUR = 3_600_000;
+const GUANGDONG = bureauOf('440000');
+const APP_MOBILE = '+8613900139000';
+const APP_ID_LAST6 = '150043';
+
+const toEnvelopes = (events: RecordedEvent[]): FilingEnvelope[] =>
+  events.map(
+    (e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }) as unknown as FilingEnvelope,
+  );
+
+describe('filingWorkflow on the time-skipping test server', () => {
+  let harness: FilingHarness;
+  let bundle: WorkflowBundleWithSourceMap;
+  let counter = 0;
+  const action = (what: string): string => `${what}-${(counter += 1)}`;
+
+  beforeAll(async () => {
+    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+    harness = await FilingHarness.start();
+    await harness.runWorker(bundle);
+  });
+  afterAll(async () => harness?.stop());
+
+  const approvePlatform = (h: Handle) =>
+    h.executeUpdate(platformReviewUpdate, {
+      args: [{ actor: PLATFORM, decision: 'approve' }],
+      updateId: action('pr'),
+    });
+  const verifySms = async (h: Handle, mobile = APP_MOBILE, idLast6 = APP_ID_LAST6) => {
+    await harness.waitForStatus(h, 'sms_verification');
+    const sealedAnswer = harness.seal(harness.latestCode(mobile), idLast6);
+    return h.executeUpdate(smsVerificationUpdate, {
+      args: [{ actor: APPLICANT, sealedAnswer }],
+      updateId: action('sms'),
+    });
+  };
+  const approveBureau = async (h: Handle, bureau = GUANGDONG) => {
+    await harness.waitForStatus(h, 'bureau_review');
+    return h.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: bureau, decision: 'approve' }],
+      updateId: action('br'),
+    });
+  };
+
+  async function runToRegistration(
+    form: Record<string, unknown>,
+    bureau = GUANGDONG,
+    mobile = APP_MOBILE,
+    id6 = APP_ID_LAST6,
+  ) {
+    const handle = await harness.startFiling(form);
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    expect((await verifySms(handle, mobile, id6)).verified).toBe(true);
+    await approveBureau(handle, bureau);
+    return { handle, outcome: await harness.outcome(handle) };
+  }
+
+  it('carries an app from submission to 粤ICP备…号-1A with a verifiable log', async () => {
+    const { handle, outcome } = await runToRegistration(loadValidForm('valid-app'));
+    const filingId = handle.workflowId.replace(/^filing-/, '');
+    const events = await harness.events(filingId);
+
+    expect(outcome.status).toBe('completed');
+    expect(outcome.registrationNumber).toMatch(/^粤ICP备\d{4}\d{6}号-1A$/);
+    expect(events.map((e) => e.type)).toEqual([
+      'FilingSubmitted',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      'SmsVerified',
+      'BureauReviewStarted',
+      'BureauReviewApproved',
+      'RegistrationNumberIssued',
+      'RegistrationPublished',
+      'ApplicantNotified',
+    ]);
+    expect(verifyFilingChain(filingId, toEnvelopes(events))).toEqual([]);
+    expect(outcome.revision).toBe(events.length - 1);
+
+    const folded = foldFiling(events as unknown as TimedFilingEvent[]);
+    const head = {
+      revision: events.length - 1,
+      lastHash: String((events.at(-1)?.metadata as { hash: string }).hash),
+    };
+    expect(await handle.query(statusQuery)).toEqual(filingStatusView(filingId, folded, head));
+  });
+
+  it('numbers a mini program with X, and a subject’s second app -2A', async () => {
+    const mini = await runToRegistration(
+      loadValidForm('valid-mini-program'),
+      bureauOf('510000'),
+      '13600136000',
+      '180020',
+    );
+    expect(mini.outcome.registrationNumber).toMatch(/^川ICP备\d{10}号-1X$/);
+
+    const first = await runToRegistration(loadValidForm('valid-app'));
+    const second = await runToRegistration({
+      ...loadValidForm('valid-app'),
+      app: { ...(loadValidForm('valid-app').app as object), name: '示例记账二' },
+    });
+    const subject = (n?: string) => n?.replace(/-\d+A$/, '');
+    expect(subject(second.outcome.registrationNumber)).toBe(subject(first.outcome.registrationNumber));
+    const n = (x?: string) => Number(/-(\d+)A$/.exec(x ?? '')?.[1]);
+    expect(n(second.outcome.registrationNumber)).toBe(n(first.outcome.registrationNumber) + 1);
+  });
+
+  it('keeps the subject number an operator already holds', async () => {
+    const { outcome } = await runToRegistration(
+      loadValidForm('valid-existing-subject'),
+      bureauOf('310000'),
+      '13500135000',
+      '090052',
+    );
+    expect(outcome.registrationNumber).toBe('沪ICP备2021012345号-1A');
+  });
+
+  it('ends a filing the platform rejects', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await handle.executeUpdate(platformReviewUpdate, {
+      args: [{ actor: PLATFORM, decision: 'reject', reasons: '应用名称与实际服务不符' }],
+      updateId: action('pr'),
+    });
+    const outcome = await harness.outcome(handle);
+    expect(outcome.status).toBe('rejected');
+    expect((await harness.eventTypes(handle.workflowId.slice(7))).at(-1)).toBe('PlatformReviewRejected');
+  });
+
+  it('returns a filing for correction and reviews the corrected form again', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await handle.executeUpdate(platformReviewUpdate, {
+      args: [{ actor: PLATFORM, decision: 'return', reasons: '请补充服务内容说明' }],
+      updateId: action('pr'),
+    });
+    const corrected = await handle.executeUpdate(correctionUpdate, {
+      args: [{ actor: PLATFORM, form: loadValidForm('valid-app') }],
+      updateId: action('fix'),
+    });
+    expect(corrected.status).toBe('submitted');
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    await harness.waitForStatus(handle, 'sms_verification');
+    expect(await harness.eventTypes(handle.workflowId.slice(7))).toEqual([
+      'FilingSubmitted',
+      'PlatformReviewStarted',
+      'FilingReturnedForCorrection',
+      'FilingCorrected',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+    ]);
+    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
+    expect((await harness.outcome(handle)).status).toBe('withdrawn');
+  });
+
+  it('requires the bureau’s explanation to reject, and ends the filing with it', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    await verifySms(handle);
+    await harness.waitForStatus(handle, 'bureau_review');
+    const filingId = handle.workflowId.slice(7);
+    const before = (await harness.events(filingId)).length;
+
+    const empty = handle.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'reject', reasons: '  ' }],
+      updateId: action('br'),
+    });
+    await expect(empty).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(empty).rejects.toMatchObject({ cause: { type: 'invalid_command' } });
+    expect(await harness.events(filingId)).toHaveLength(before);
+
+    await handle.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'reject', reasons: '前置审批文件与服务内容不符' }],
+      updateId: action('br'),
+    });
+    const outcome = await harness.outcome(handle);
+    expect(outcome.status).toBe('rejected');
+    const last = (await harness.events(filingId)).at(-1);
+    expect(last).toMatchObject({
+      type: 'BureauReviewRejected',
+      data: { reasons: '前置审批文件与服务内容不符' },
+    });
+  });
+
+  it('refuses a decision in the wrong stage or out of the caller’s scope, writing nothing', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    const filingId = handle.workflowId.slice(7);
+    const before = await harness.eventTypes(filingId);
+
+    const early = handle.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'approve' }],
+      updateId: action('x'),
+    });
+    await expect(early).rejects.toMatchObject({ cause: { type: 'wrong_stage' } });
+    const otherPlatform = { ...PLATFORM, platformId: 'alipay' };
+    const foreign = handle.executeUpdate(platformReviewUpdate, {
+      args: [{ actor: otherPlatform, decision: 'approve' }],
+      updateId: action('x'),
+    });
+    await expect(foreign).rejects.toMatchObject({ cause: { type: 'out_of_scope' } });
+    expect(await harness.eventTypes(filingId)).toEqual(before);
+
+    const id = action('pr');
+    const once = await handle.executeUpdate(platformReviewUpdate, {
+      args: [{ actor: PLATFORM, decision: 'approve' }],
+      updateId: id,
+    });
+    const again = await handle.executeUpdate(platformReviewUpdate, {
+      args: [{ actor: PLATFORM, decision: 'approve' }],
+      updateId: id,
+    });
+    expect(again).toEqual(once);
+    expect((await harness.eventTypes(filingId)).filter((t) => t === 'PlatformReviewApproved')).toHaveLength(
+      1,
+    );
+    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
+    await harness.outcome(handle);
+  });
+
+  it('returns the filing after five wrong codes; after resubmission only the new code works', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    await harness.waitForStatus(handle, 'sms_verification');
+    const firstCode = harness.latestCode(APP_MOBILE);
+    const wrongCode = firstCode === '000000' ? '111111' : '000000';
+
+    const attemptsLeft: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const result = await handle.executeUpdate(smsVerificationUpdate, {
+        args: [{ actor: APPLICANT, sealedAnswer: harness.seal(wrongCode, APP_ID_LAST6) }],
+        updateId: action('sms'),
+      });
+      attemptsLeft.push(result.attemptsLeft);
+    }
+    expect(attemptsLeft).toEqual([4, 3, 2, 1, 0]);
+    expect((await handle.query(statusQuery)).status).toBe('returned_to_platform');
+
+    await handle.executeUpdate(resubmissionUpdate, { args: [{ actor: PLATFORM }], updateId: action('re') });
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    await harness.waitForStatus(handle, 'sms_verification');
+    const stale = await handle.executeUpdate(smsVerificationUpdate, {
+      args: [{ actor: APPLICANT, sealedAnswer: harness.seal(firstCode, APP_ID_LAST6) }],
+      updateId: action('sms'),
+    });
+    expect(stale.verified).toBe(false);
+    expect((await verifySms(handle)).verified).toBe(true);
+
+    const types = await harness.eventTypes(handle.workflowId.slice(7));
+    expect(types.filter((t) => t === 'SmsVerificationSent')).toHaveLength(2);
+    expect(types).toContain('FilingReturnedToPlatform');
+    expect(types).toContain('FilingResubmitted');
+    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
+    await harness.outcome(handle);
+  });
+
+  it('returns the filing when 24 hours pass without a correct code', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    const sms = await harness.waitForStatus(handle, 'sms_verification');
+
+    await harness.env.sleep(24 * HOUR + 60_000);
+    await harness.waitForStatus(handle, 'returned_to_platform');
+
+    const events = await harness.events(handle.workflowId.slice(7));
+    const expired = events.find((e) => e.type === 'SmsVerificationExpired');
+    expect(expired?.data).toMatchObject({ expiresAt: sms.dueBy });
+    expect(
+      Date.parse(String((expired?.metadata as { occurredAt: string }).occurredAt)),
+    ).toBeGreaterThanOrEqual(Date.parse(String(sms.dueBy)));
+    expect(events.at(-1)).toMatchObject({
+      type: 'FilingReturnedToPlatform',
+      data: { reason: 'sms_expired' },
+    });
+    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
+    await harness.outcome(handle);
+  });
+
+  it('escalates overdue reviews exactly once, at the working-day deadline, and still waits for a human', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    const review = await harness.waitForStatus(handle, 'platform_review');
+    const filingId = handle.workflowId.slice(7);
+
+    await harness.env.sleep(Date.parse(String(review.dueBy)) - (await harness.env.currentTimeMs()) + 60_000);
+    await harness.env.sleep(3 * 24 * HOUR);
+    const overdue = await handle.query(statusQuery);
+    expect(overdue).toMatchObject({ status: 'platform_review', overdue: true });
+
+    const overdueEvents = (await harness.events(filingId)).filter((e) => e.type === 'PlatformReviewOverdue');
+    expect(overdueEvents).toHaveLength(1);
+    expect(overdueEvents[0]?.data).toEqual({ dueAt: review.dueBy });
+    expect(
+      Date.parse(String((overdueEvents[0]?.metadata as { occurredAt: string }).occurredAt)),
+    ).toBeGreaterThanOrEqual(Date.parse(String(review.dueBy)));
+
+    await approvePlatform(handle);
+    await verifySms(handle);
+    const bureau = await harness.waitForStatus(handle, 'bureau_review');
+    await harness.env.sleep(Date.parse(String(bureau.dueBy)) - (await harness.env.currentTimeMs()) + 60_000);
+    await harness.env.sleep(7 * 24 * HOUR);
+    expect(await handle.query(statusQuery)).toMatchObject({ status: 'bureau_review', overdue: true });
+    expect((await harness.eventTypes(filingId)).filter((t) => t === 'BureauReviewOverdue')).toHaveLength(1);
+
+    await approveBureau(handle);
+    expect((await harness.outcome(handle)).status).toBe('completed');
+  });
+});

@@ -1,0 +1,300 @@
+import {
+  ApplicationFailure,
+  condition,
+  currentUpdateInfo,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { type Actor, SYSTEM_ACTOR } from '../../events/filing/actor';
+import { decide } from '../../events/filing/decide';
+import { EMPTY_STREAM, sealFilingEvents, type StreamHead } from '../../events/filing/envelope';
+import { evolve } from '../../events/filing/evolve';
+import type { FilingCommand } from '../../events/filing/filing-commands';
+import { FilingDomainError } from '../../events/filing/filing-errors';
+import { type FilingState, initialFilingState, isTerminal } from '../../events/filing/filing-state';
+import { appPrincipalIdLast6, subjectKeyOf } from '../../events/filing/filing-subject';
+import { filingStatusView, type FilingStatusView } from '../../events/filing/filing-view';
+import { filingStreamId } from '../../events/filing/stream-ids';
+import {
+  BUREAU_REVIEW_WORKING_DAYS,
+  PLATFORM_REVIEW_WORKING_DAYS,
+  SMS_VERIFICATION_WINDOW_MS,
+} from '../../events/working-days/sla';
+import {
+  bureauReviewUpdate,
+  correctionUpdate,
+  type FilingOutcome,
+  type FilingWorkflowInput,
+  platformReviewUpdate,
+  resubmissionUpdate,
+  smsVerificationUpdate,
+  statusQuery,
+  withdrawalUpdate,
+} from './filing.definitions';
+import { Mutex } from './mutex';
+
+const { appendFilingEvents } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+const { computeDeadline, sendSmsChallenge, checkSmsAnswer, allocateRegistrationNumber, notifyApplicant } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+
+const nowIso = (): string => new Date(Date.now()).toISOString();
+
+/** The domain's refusal, as a failure the caller receives (`type` = the domain error code). */
+function toFailure(error: unknown): unknown {
+  if (!(error instanceof FilingDomainError)) return error;
+  return ApplicationFailure.create({
+    type: error.code,
+    message: error.message,
+    nonRetryable: true,
+    details: [error.details],
+  });
+}
+
+/**
+ * One filing from submission to an issued number. Every transition is decided by the pure domain,
+ * appended by an activity, and folded with the same `evolve` auditors use.
+ */
+export async function filingWorkflow(input: FilingWorkflowInput): Promise<FilingOutcome> {
+  const { filingId } = input;
+  const streamId = filingStreamId(filingId);
+  let state: FilingState = initialFilingState;
+  let head: StreamHead = EMPTY_STREAM;
+  const appending = new Mutex();
+
+  const view = (): FilingStatusView => filingStatusView(filingId, state, head);
+
+  /** Decides against the state at the moment of appending (under the lock), then appends and folds. */
+  const commit = (command: FilingCommand, causationId: string): Promise<void> =>
+    appending.runExclusive(async () => {
+      const events = decide(command, state);
+      if (events.length === 0) return;
+      const sealed = sealFilingEvents(head, events, {
+        filingId,
+        occurredAt: nowIso(),
+        actor: command.actor,
+        correlationId: input.correlationId,
+        causationId,
+      });
+      await appendFilingEvents({
+        streamId,
+        expectedRevision: head.revision < 0 ? 'no_stream' : head.revision,
+        events: sealed.envelopes,
+      });
+      for (const envelope of sealed.envelopes) state = evolve(state, envelope);
+      head = sealed.head;
+    });
+
+  /** A system step whose moment may have passed (a human decided first): skip it, the loop re-evaluates. */
+  const commitSystem = async (command: FilingCommand): Promise<void> => {
+    try {
+      await commit(command, `${workflowInfo().workflowId}:${command.type}:${head.revision + 1}`);
+    } catch (error) {
+      if (error instanceof FilingDomainError && error.code === 'wrong_stage') return;
+      throw error;
+    }
+  };
+
+  const validate = (command: FilingCommand): void => {
+    try {
+      decide(command, state);
+    } catch (error) {
+      throw toFailure(error);
+    }
+  };
+  const handle = async (command: FilingCommand): Promise<FilingStatusView> => {
+    try {
+      await commit(command, currentUpdateInfo()?.id ?? 'update');
+      return view();
+    } catch (error) {
+      throw toFailure(error);
+    }
+  };
+
+  const humanCommand = {
+    platformReview: (a: {
+      actor: Actor;
+      decision: 'approve' | 'reject' | 'return';
+      reasons?: string;
+    }): FilingCommand => ({
+      type: 'ReviewAsPlatform',
+      actor: a.actor,
+      decision: a.decision,
+      reasons: a.reasons,
+    }),
+    correction: (a: { actor: Actor; form: unknown }): FilingCommand => ({
+      type: 'CorrectFiling',
+      actor: a.actor,
+      form: a.form,
+      correctedOn: chinaDate(Date.now()),
+    }),
+    resubmission: (a: { actor: Actor; reasons?: string }): FilingCommand => ({
+      type: 'ResubmitFiling',
+      ...a,
+    }),
+    withdrawal: (a: { actor: Actor; reasons?: string }): FilingCommand => ({ type: 'WithdrawFiling', ...a }),
+    bureauReview: (a: { actor: Actor; decision: 'approve' | 'reject'; reasons?: string }): FilingCommand => ({
+      type: 'ReviewAsBureau',
+      actor: a.actor,
+      decision: a.decision,
+      reasons: a.reasons,
+    }),
+  };
+
+  setHandler(statusQuery, view);
+  setHandler(platformReviewUpdate, (a) => handle(humanCommand.platformReview(a)), {
+    validator: (a) => validate(humanCommand.platformReview(a)),
+  });
+  setHandler(correctionUpdate, (a) => handle(humanCommand.correction(a)), {
+    validator: (a) => validate(humanCommand.correction(a)),
+  });
+  setHandler(resubmissionUpdate, (a) => handle(humanCommand.resubmission(a)), {
+    validator: (a) => validate(humanCommand.resubmission(a)),
+  });
+  setHandler(withdrawalUpdate, (a) => handle(humanCommand.withdrawal(a)), {
+    validator: (a) => validate(humanCommand.withdrawal(a)),
+  });
+  setHandler(bureauReviewUpdate, (a) => handle(humanCommand.bureauReview(a)), {
+    validator: (a) => validate(humanCommand.bureauReview(a)),
+  });
+  setHandler(
+    smsVerificationUpdate,
+    async ({ actor, sealedAnswer }) => {
+      try {
+        // Checked under the lock so five concurrent guesses count as five attempts, in order.
+        const challengeId = state.status === 'sms_verification' ? state.challengeId : '';
+        const outcome = await checkSmsAnswer({ challengeId, sealedAnswer, at: nowIso() });
+        await commit(
+          { type: 'RecordSmsCheck', actor, challengeId, outcome },
+          currentUpdateInfo()?.id ?? 'sms',
+        );
+      } catch (error) {
+        throw toFailure(error);
+      }
+      const current = view();
+      return {
+        verified: state.status === 'sms_verified',
+        attemptsLeft: current.smsAttemptsLeft ?? 0,
+        status: current,
+      };
+    },
+    {
+      validator: ({ actor }) => {
+        const challengeId = state.status === 'sms_verification' ? state.challengeId : '';
+        validate({ type: 'RecordSmsCheck', actor, challengeId, outcome: 'mismatch' });
+      },
+    },
+  );
+
+  try {
+    await commit(
+      {
+        type: 'SubmitFiling',
+        actor: input.actor,
+        filingId,
+        form: input.form,
+        submittedOn: chinaDate(Date.now()),
+      },
+      input.actionId,
+    );
+  } catch (error) {
+    throw toFailure(error);
+  }
+
+  while (!isTerminal(state)) await advance();
+  // Let in-flight update handlers finish and reply before the run completes.
+  await condition(() => appending.idle);
+  return { status: state.status, registrationNumber: view().registrationNumber, revision: head.revision };
+
+  async function advance(): Promise<void> {
+    const s = state;
+    const changed = (): boolean => state !== s;
+    switch (s.status) {
+      case 'submitted': {
+        const deadline = await computeDeadline({ from: nowIso(), workingDays: PLATFORM_REVIEW_WORKING_DAYS });
+        return commitSystem({ type: 'StartPlatformReview', actor: SYSTEM_ACTOR, deadline });
+      }
+      case 'platform_review':
+      case 'bureau_review': {
+        if (s.review.overdue) return void (await condition(changed));
+        const remaining = Date.parse(s.review.dueAt) - Date.now();
+        if (remaining > 0 && (await condition(changed, remaining))) return;
+        const type = s.status === 'platform_review' ? 'FlagPlatformReviewOverdue' : 'FlagBureauReviewOverdue';
+        return commitSystem({ type, actor: SYSTEM_ACTOR });
+      }
+      case 'returned_for_correction':
+      case 'returned_to_platform':
+        return void (await condition(changed));
+      case 'platform_approved': {
+        const challengeId = `${filingId}:sms:${s.smsRound + 1}`;
+        const sent = await sendSmsChallenge({
+          challengeId,
+          mobile: s.form.appPrincipal.mobile,
+          idLast6: appPrincipalIdLast6(s.form),
+          appName: s.appName,
+          ttlMs: SMS_VERIFICATION_WINDOW_MS,
+          at: nowIso(),
+        });
+        return commitSystem({
+          type: 'RecordSmsSent',
+          actor: SYSTEM_ACTOR,
+          challengeId,
+          expiresAt: sent.expiresAt,
+        });
+      }
+      case 'sms_verification': {
+        const remaining = Date.parse(s.expiresAt) - Date.now();
+        if (remaining > 0 && (await condition(changed, remaining))) return;
+        return commitSystem({ type: 'ExpireSmsChallenge', actor: SYSTEM_ACTOR, challengeId: s.challengeId });
+      }
+      case 'sms_verified': {
+        const deadline = await computeDeadline({ from: nowIso(), workingDays: BUREAU_REVIEW_WORKING_DAYS });
+        return commitSystem({ type: 'StartBureauReview', actor: SYSTEM_ACTOR, deadline });
+      }
+      case 'bureau_approved': {
+        const numbers = await allocateRegistrationNumber({
+          filingId,
+          provinceCode: s.province,
+          subjectKey: subjectKeyOf(s.form),
+          serviceType: s.serviceType,
+          existingSubjectNumber: s.form.existingSubjectNumber,
+          year: Number(chinaDate(Date.now()).slice(0, 4)),
+        });
+        return commitSystem({ type: 'IssueRegistrationNumber', actor: SYSTEM_ACTOR, ...numbers });
+      }
+      case 'registered':
+        return commitSystem({ type: 'PublishRegistration', actor: SYSTEM_ACTOR });
+      case 'published': {
+        const notified = await notifyApplicant({
+          filingId,
+          mobile: s.form.appPrincipal.mobile,
+          email: s.form.appPrincipal.email,
+          appName: s.appName,
+          registrationNumber: s.serviceNumber,
+        });
+        return commitSystem({ type: 'NotifyApplicant', actor: SYSTEM_ACTOR, channels: notified.channels });
+      }
+      case 'not_submitted':
+      case 'completed':
+      case 'rejected':
+      case 'withdrawn':
+        return;
+      default: {
+        const unreachable: never = s;
+        throw new Error(`unhandled status ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+}
+
+/** The calendar date in China (UTC+8, no daylight saving) of an instant. */
+function chinaDate(epochMs: number): string {
+  return new Date(epochMs + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
