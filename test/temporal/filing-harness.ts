@@ -29,7 +29,7 @@ import {
   type FilingWorkflowInput,
 } from '../../workflows/filing/filing.definitions';
 import type { ActivityDeps } from '../../activities';
-import { createTimeSkippingEnv } from './time-skipping-env';
+import { createTimeSkippingEnv, type TimeSkippingOptions } from './time-skipping-env';
 
 export const PLATFORM: Actor = { role: 'platform', id: 'reviewer-7', platformId: 'wechat' };
 export const bureauOf = (province: ProvinceCode): Actor => ({
@@ -64,12 +64,12 @@ export class FilingHarness {
     this.client = new Client({ connection: env.connection });
   }
 
-  static async start(): Promise<FilingHarness> {
+  static async start(options: TimeSkippingOptions = {}): Promise<FilingHarness> {
     const dataDir = mkdtempSync(join(tmpdir(), 'icp-filing-'));
     const config = loadConfig({ ICP_DATA_DIR: dataDir });
     const eventLog = new SqliteEventLog(join(dataDir, 'events.sqlite'));
     const opened = openActivityDeps(config, eventLog);
-    const harness = new FilingHarness(await createTimeSkippingEnv(), config, eventLog, opened.deps);
+    const harness = new FilingHarness(await createTimeSkippingEnv(options), config, eventLog, opened.deps);
     harness.closeDeps = opened.close;
     return harness;
   }

@@ -168,7 +168,8 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
     smsVerificationUpdate,
     async ({ actor, sealedAnswer }) => {
       try {
-        // Checked under the lock so five concurrent guesses count as five attempts, in order.
+        // The check may run concurrently; counting happens in decide under the append lock, so five
+        // concurrent wrong guesses count as five attempts and a sixth finds the filing returned.
         const challengeId = state.status === 'sms_verification' ? state.challengeId : '';
         const outcome = await checkSmsAnswer({ challengeId, sealedAnswer, at: nowIso() });
         await commit(

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { EventLogUnavailableError } from '../event-log.port';
 
 /** An event id is already recorded elsewhere: ids are unique in the whole log, not per stream. */
@@ -17,8 +16,15 @@ export class EventIdConflictError extends Error {
   }
 }
 
+/**
+ * By name, not `instanceof`: the native addon binds SqliteError once per process, so a second copy
+ * of the module (Jest's per-file registries and realms) throws the first copy's class.
+ */
 function sqliteCode(error: unknown): string | undefined {
-  return error instanceof Database.SqliteError ? error.code : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (name !== 'SqliteError') return undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** Another connection holds the lock we need; the operation may succeed if tried again. */

@@ -1,0 +1,911 @@
+import { loadValidForm, type ValidFormFixture } from '../../test/fixtures/forms/form-fixtures';
+import type { RegistrationForm } from '../form/registration-form';
+import { validateRegistrationForm } from '../form/validate-form';
+import { type Actor, type ActorRole, SYSTEM_ACTOR } from './actor';
+import { decide } from './decide';
+import {
+  BUREAU_REVIEW_DUE,
+  FIRST_CHALLENGE,
+  given,
+  historiesByStatus,
+  PLATFORM_REVIEW_DUE,
+  SERVICE_NUMBER,
+  SMS_EXPIRES_AT,
+  stateAfter,
+  SUBJECT_NUMBER,
+} from './decider-spec.test-helper';
+import type { FilingCommand, FilingCommandType } from './filing-commands';
+import type { FilingEvent, FilingEventOf } from './filing-events';
+import type { FilingStatus } from './filing-state';
+
+const SUBMITTED_ON = '2026-11-30';
+const FILING_ID = 'filing-0001';
+
+const PLATFORM: Actor = { role: 'platform', id: 'reviewer-7', platformId: 'wechat' };
+const OTHER_PLATFORM: Actor = { role: 'platform', id: 'reviewer-9', platformId: 'alipay' };
+const GUANGDONG_BUREAU: Actor = { role: 'bureau', id: 'officer-gd', province: '440000' };
+const BEIJING_BUREAU: Actor = { role: 'bureau', id: 'officer-bj', province: '110000' };
+const APPLICANT: Actor = { role: 'applicant', id: 'public' };
+const SYSTEM = SYSTEM_ACTOR;
+const ACTOR_OF_ROLE: Record<ActorRole, Actor> = {
+  platform: PLATFORM,
+  bureau: GUANGDONG_BUREAU,
+  applicant: APPLICANT,
+  auditor: { role: 'auditor', id: 'auditor-1' },
+  admin: { role: 'admin', id: 'admin-1' },
+  system: SYSTEM,
+};
+const ROLES = Object.keys(ACTOR_OF_ROLE) as ActorRole[];
+
+/** A fixture form as it looks once validated, optionally changed first. */
+function validatedForm(
+  name: ValidFormFixture,
+  change?: (form: Record<string, unknown>) => void,
+): RegistrationForm {
+  const input = loadValidForm(name);
+  change?.(input);
+  const result = validateRegistrationForm(input, { submittedOn: SUBMITTED_ON });
+  if (!result.ok) throw new Error(`fixture ${name} does not validate: ${JSON.stringify(result.errors)}`);
+  return result.value;
+}
+
+function section(form: Record<string, unknown>, key: string): Record<string, unknown> {
+  return form[key] as Record<string, unknown>;
+}
+
+const appForm = validatedForm('valid-app');
+
+const SUBMITTED: FilingEventOf<'FilingSubmitted'> = {
+  type: 'FilingSubmitted',
+  data: {
+    filingId: FILING_ID,
+    platformId: 'wechat',
+    province: '440000',
+    serviceType: 'app',
+    appName: '示例记账',
+    form: appForm,
+  },
+};
+const AT = historiesByStatus(SUBMITTED);
+
+const REVIEW_STARTED_ROUND_1: FilingEvent = {
+  type: 'PlatformReviewStarted',
+  data: { ...PLATFORM_REVIEW_DUE, round: 1 },
+};
+const RETURNED: FilingEvent = {
+  type: 'FilingReturnedForCorrection',
+  data: { reasons: '应用服务内容与截图不符' },
+};
+const RETURNED_TO_PLATFORM_EXPIRED: FilingEvent[] = [
+  { type: 'SmsVerificationExpired', data: { challengeId: FIRST_CHALLENGE, expiresAt: SMS_EXPIRES_AT } },
+  { type: 'FilingReturnedToPlatform', data: { reason: 'sms_expired' } },
+];
+
+const smsFailed = (failedAttempts: number, challengeId = FIRST_CHALLENGE): FilingEvent => ({
+  type: 'SmsVerificationFailed',
+  data: { challengeId, failedAttempts, attemptsLeft: 5 - failedAttempts },
+});
+
+const submit = (form: unknown, actor: Actor = PLATFORM): FilingCommand => ({
+  type: 'SubmitFiling',
+  actor,
+  filingId: FILING_ID,
+  form,
+  submittedOn: SUBMITTED_ON,
+});
+const reviewAsPlatform = (
+  decision: 'approve' | 'reject' | 'return',
+  reasons?: string,
+  actor: Actor = PLATFORM,
+): FilingCommand => ({ type: 'ReviewAsPlatform', actor, decision, reasons });
+const reviewAsBureau = (
+  decision: 'approve' | 'reject',
+  reasons?: string,
+  actor: Actor = GUANGDONG_BUREAU,
+): FilingCommand => ({ type: 'ReviewAsBureau', actor, decision, reasons });
+const correct = (form: unknown, actor: Actor = PLATFORM): FilingCommand => ({
+  type: 'CorrectFiling',
+  actor,
+  form,
+  correctedOn: '2026-12-01',
+});
+const smsCheck = (
+  outcome: 'match' | 'mismatch' | 'expired',
+  challengeId = FIRST_CHALLENGE,
+): FilingCommand => ({ type: 'RecordSmsCheck', actor: APPLICANT, challengeId, outcome });
+const withdraw = (actor: Actor = PLATFORM, reasons?: string): FilingCommand => ({
+  type: 'WithdrawFiling',
+  actor,
+  reasons,
+});
+
+describe('SubmitFiling', () => {
+  it('records a valid app form with the operator’s province, the service type and the app name', () => {
+    given()
+      .when(submit(loadValidForm('valid-app')))
+      .then(SUBMITTED);
+  });
+
+  it('routes a mini program of an individual to the individual’s province', () => {
+    const form = validatedForm('valid-mini-program');
+    given()
+      .when(submit(loadValidForm('valid-mini-program')))
+      .then({
+        type: 'FilingSubmitted',
+        data: {
+          filingId: FILING_ID,
+          platformId: 'wechat',
+          province: '510000',
+          serviceType: 'mini_program',
+          appName: '示例读书笔记',
+          form,
+        },
+      });
+  });
+
+  it('routes a holder of an existing subject number to the province that issued it', () => {
+    const form = validatedForm('valid-existing-subject');
+    given()
+      .when(submit(loadValidForm('valid-existing-subject')))
+      .then({
+        type: 'FilingSubmitted',
+        data: {
+          filingId: FILING_ID,
+          platformId: 'wechat',
+          province: '310000',
+          serviceType: 'app',
+          appName: '示例课堂',
+          form,
+        },
+      });
+  });
+
+  it('refuses an invalid form, naming the first broken field', () => {
+    const form = loadValidForm('valid-app');
+    delete section(form, 'appPrincipal').mobile;
+    given()
+      .when(submit(form))
+      .thenThrows('invalid_command', { field: 'form.appPrincipal.mobile', rule: 'required' });
+  });
+
+  it.each([null, 'not a form', [], {}])('refuses %j as a form', (form) => {
+    given().when(submit(form)).thenThrows('invalid_command');
+  });
+
+  it.each(ROLES.filter((role) => role !== 'platform'))('refuses a submission by role %s', (role) => {
+    given()
+      .when(submit(loadValidForm('valid-app'), ACTOR_OF_ROLE[role]))
+      .thenThrows('forbidden_role');
+  });
+
+  it('refuses a platform actor that names no platform', () => {
+    given()
+      .when(submit(loadValidForm('valid-app'), { role: 'platform', id: 'reviewer-7' }))
+      .thenThrows('forbidden_role');
+  });
+
+  it('refuses to submit the same filing twice', () => {
+    given(SUBMITTED)
+      .when(submit(loadValidForm('valid-app')))
+      .thenThrows('wrong_stage', { status: 'submitted', stage: 'platform_review' });
+  });
+});
+
+describe('StartPlatformReview', () => {
+  const start: FilingCommand = { type: 'StartPlatformReview', actor: SYSTEM, deadline: PLATFORM_REVIEW_DUE };
+
+  it('starts round 1 with the computed deadline', () => {
+    given(SUBMITTED).when(start).then(REVIEW_STARTED_ROUND_1);
+  });
+
+  it('starts round 2 after a correction', () => {
+    const corrected: FilingEvent = { type: 'FilingCorrected', data: { form: appForm, appName: '示例记账' } };
+    given(SUBMITTED, REVIEW_STARTED_ROUND_1, RETURNED, corrected)
+      .when({
+        type: 'StartPlatformReview',
+        actor: SYSTEM,
+        deadline: { dueAt: '2026-12-04T16:00:00.000Z', provisional: true },
+      })
+      .then({
+        type: 'PlatformReviewStarted',
+        data: { dueAt: '2026-12-04T16:00:00.000Z', provisional: true, round: 2 },
+      });
+  });
+
+  it('refuses to start a review that is already running', () => {
+    given(...AT.platform_review)
+      .when(start)
+      .thenThrows('wrong_stage');
+  });
+
+  it('is for the workflow only', () => {
+    given(SUBMITTED)
+      .when({ ...start, actor: PLATFORM })
+      .thenThrows('forbidden_role');
+  });
+});
+
+describe('ReviewAsPlatform', () => {
+  it('approves, with or without a comment (trimmed)', () => {
+    given(...AT.platform_review)
+      .when(reviewAsPlatform('approve'))
+      .then({ type: 'PlatformReviewApproved', data: {} });
+    given(...AT.platform_review)
+      .when(reviewAsPlatform('approve', '  资料齐全  '))
+      .then({ type: 'PlatformReviewApproved', data: { reasons: '资料齐全' } });
+    given(...AT.platform_review)
+      .when(reviewAsPlatform('approve', '   '))
+      .then({ type: 'PlatformReviewApproved', data: {} });
+  });
+
+  it('rejects with the reasons given', () => {
+    given(...AT.platform_review)
+      .when(reviewAsPlatform('reject', ' 应用涉及未获批的互联网金融业务 '))
+      .then({ type: 'PlatformReviewRejected', data: { reasons: '应用涉及未获批的互联网金融业务' } });
+  });
+
+  it('returns for correction with the reasons given', () => {
+    given(...AT.platform_review)
+      .when(reviewAsPlatform('return', '应用服务内容与截图不符'))
+      .then(RETURNED);
+  });
+
+  it.each([
+    ['reject', undefined],
+    ['reject', ''],
+    ['reject', ' \n\t '],
+    ['return', undefined],
+    ['return', '   '],
+  ] as const)('refuses to %s without reasons (%j)', (decision, reasons) => {
+    given(...AT.platform_review)
+      .when(reviewAsPlatform(decision, reasons))
+      .thenThrows('invalid_command', { field: 'reasons', rule: 'required' });
+  });
+
+  it.each(['approve', 'reject', 'return'] as const)(
+    'refuses to %s with reasons over 2000 characters',
+    (decision) => {
+      given(...AT.platform_review)
+        .when(reviewAsPlatform(decision, '理'.repeat(2001)))
+        .thenThrows('invalid_command', { field: 'reasons', rule: 'too_long' });
+    },
+  );
+
+  it('accepts reasons of exactly 2000 characters', () => {
+    given(...AT.platform_review)
+      .when(reviewAsPlatform('reject', '理'.repeat(2000)))
+      .then({ type: 'PlatformReviewRejected', data: { reasons: '理'.repeat(2000) } });
+  });
+
+  it('treats another platform’s filing as out of scope', () => {
+    given(...AT.platform_review)
+      .when(reviewAsPlatform('approve', undefined, OTHER_PLATFORM))
+      .thenThrows('out_of_scope');
+  });
+
+  it('refuses a bureau officer', () => {
+    given(...AT.platform_review)
+      .when({ type: 'ReviewAsPlatform', actor: GUANGDONG_BUREAU, decision: 'approve' })
+      .thenThrows('forbidden_role');
+  });
+
+  it.each<FilingStatus>([
+    'not_submitted',
+    'submitted',
+    'returned_for_correction',
+    'platform_approved',
+    'bureau_review',
+  ])('refuses a decision in status %s', (status) => {
+    given(...AT[status])
+      .when(reviewAsPlatform('approve'))
+      .thenThrows('wrong_stage', { status });
+  });
+});
+
+describe('CorrectFiling', () => {
+  const atReturned = AT.returned_for_correction;
+
+  it('records the corrected form and its new app name', () => {
+    const change = (form: Record<string, unknown>): void => {
+      section(form, 'app').name = '示例记账本';
+    };
+    const input = loadValidForm('valid-app');
+    change(input);
+    given(...atReturned)
+      .when(correct(input))
+      .then({
+        type: 'FilingCorrected',
+        data: { form: validatedForm('valid-app', change), appName: '示例记账本' },
+      });
+  });
+
+  it('refuses a correction that moves the filing to another province', () => {
+    const form = loadValidForm('valid-app');
+    section(form, 'operator').province = '110000';
+    given(...atReturned)
+      .when(correct(form))
+      .thenThrows('invalid_command', { rule: 'immutable_on_correction' });
+  });
+
+  it('refuses a correction that turns an app into a mini program', () => {
+    given(...atReturned)
+      .when(correct(loadValidForm('valid-mini-program')))
+      .thenThrows('invalid_command', { rule: 'immutable_on_correction' });
+  });
+
+  it('refuses a correction that changes the service type only', () => {
+    const miniProgram = validatedForm('valid-mini-program');
+    const submittedMiniProgram: FilingEvent = {
+      type: 'FilingSubmitted',
+      data: { ...SUBMITTED.data, province: '510000', serviceType: 'mini_program', form: miniProgram },
+    };
+    const appInSichuan = loadValidForm('valid-app');
+    section(appInSichuan, 'operator').province = '510000';
+    given(submittedMiniProgram, REVIEW_STARTED_ROUND_1, RETURNED)
+      .when(correct(appInSichuan))
+      .thenThrows('invalid_command', { rule: 'immutable_on_correction' });
+  });
+
+  it('refuses an invalid corrected form', () => {
+    const form = loadValidForm('valid-app');
+    section(form, 'app').name = '';
+    given(...atReturned)
+      .when(correct(form))
+      .thenThrows('invalid_command');
+  });
+
+  it('refuses a correction while the platform review runs', () => {
+    given(...AT.platform_review)
+      .when(correct(loadValidForm('valid-app')))
+      .thenThrows('wrong_stage');
+  });
+
+  it('treats another platform’s filing as out of scope', () => {
+    given(...atReturned)
+      .when(correct(loadValidForm('valid-app'), OTHER_PLATFORM))
+      .thenThrows('out_of_scope');
+  });
+});
+
+describe('12381 SMS verification', () => {
+  const atSms = AT.sms_verification;
+
+  it('records the SMS sent for round 1', () => {
+    given(...AT.platform_approved)
+      .when({ type: 'RecordSmsSent', actor: SYSTEM, challengeId: 'c-1', expiresAt: SMS_EXPIRES_AT })
+      .then({
+        type: 'SmsVerificationSent',
+        data: { challengeId: 'c-1', round: 1, expiresAt: SMS_EXPIRES_AT },
+      });
+  });
+
+  it('refuses to send an SMS before the platform approved', () => {
+    given(...AT.platform_review)
+      .when({ type: 'RecordSmsSent', actor: SYSTEM, challengeId: 'c-1', expiresAt: SMS_EXPIRES_AT })
+      .thenThrows('wrong_stage');
+  });
+
+  it('verifies a matching code', () => {
+    given(...atSms)
+      .when(smsCheck('match'))
+      .then({ type: 'SmsVerified', data: { challengeId: FIRST_CHALLENGE } });
+  });
+
+  it('counts the first four wrong codes down from 4 attempts left to 1', () => {
+    const failures: FilingEvent[] = [];
+    for (let failedAttempts = 1; failedAttempts <= 4; failedAttempts += 1) {
+      given(...atSms, ...failures)
+        .when(smsCheck('mismatch'))
+        .then({
+          type: 'SmsVerificationFailed',
+          data: { challengeId: FIRST_CHALLENGE, failedAttempts, attemptsLeft: 5 - failedAttempts },
+        });
+      failures.push(smsFailed(failedAttempts));
+    }
+  });
+
+  it('still accepts the right code after four wrong ones', () => {
+    given(...atSms, smsFailed(1), smsFailed(2), smsFailed(3), smsFailed(4))
+      .when(smsCheck('match'))
+      .then({ type: 'SmsVerified', data: { challengeId: FIRST_CHALLENGE } });
+  });
+
+  it('returns the filing to the platform at the fifth wrong code', () => {
+    given(...atSms, smsFailed(1), smsFailed(2), smsFailed(3), smsFailed(4))
+      .when(smsCheck('mismatch'))
+      .then(
+        {
+          type: 'SmsVerificationFailed',
+          data: { challengeId: FIRST_CHALLENGE, failedAttempts: 5, attemptsLeft: 0 },
+        },
+        { type: 'FilingReturnedToPlatform', data: { reason: 'sms_attempts_exhausted' } },
+      );
+  });
+
+  it('accepts no code at all once the attempts are exhausted', () => {
+    given(...atSms, smsFailed(1), smsFailed(2), smsFailed(3), smsFailed(4), smsFailed(5), {
+      type: 'FilingReturnedToPlatform',
+      data: { reason: 'sms_attempts_exhausted' },
+    })
+      .when(smsCheck('match'))
+      .thenThrows('wrong_stage', { status: 'returned_to_platform' });
+  });
+
+  it('returns the filing to the platform when the code has expired', () => {
+    given(...atSms)
+      .when(smsCheck('expired'))
+      .then(...RETURNED_TO_PLATFORM_EXPIRED);
+  });
+
+  it('returns the filing to the platform when the 24-hour window closes', () => {
+    given(...atSms, smsFailed(1))
+      .when({ type: 'ExpireSmsChallenge', actor: SYSTEM, challengeId: FIRST_CHALLENGE })
+      .then(...RETURNED_TO_PLATFORM_EXPIRED);
+  });
+
+  describe('after a resubmission sent a second SMS', () => {
+    const secondRound: FilingEvent[] = [
+      ...AT.returned_to_platform,
+      { type: 'FilingResubmitted', data: {} },
+      { type: 'PlatformReviewStarted', data: { ...PLATFORM_REVIEW_DUE, round: 2 } },
+      { type: 'PlatformReviewApproved', data: {} },
+    ];
+    const atSecondSms: FilingEvent[] = [
+      ...secondRound,
+      {
+        type: 'SmsVerificationSent',
+        data: { challengeId: 'sms-challenge-2', round: 2, expiresAt: SMS_EXPIRES_AT },
+      },
+    ];
+
+    it('numbers the new SMS round 2', () => {
+      given(...secondRound)
+        .when({
+          type: 'RecordSmsSent',
+          actor: SYSTEM,
+          challengeId: 'sms-challenge-2',
+          expiresAt: SMS_EXPIRES_AT,
+        })
+        .then({
+          type: 'SmsVerificationSent',
+          data: { challengeId: 'sms-challenge-2', round: 2, expiresAt: SMS_EXPIRES_AT },
+        });
+    });
+
+    it('refuses a code for the earlier challenge', () => {
+      given(...atSecondSms)
+        .when(smsCheck('match', FIRST_CHALLENGE))
+        .thenThrows('wrong_stage');
+    });
+
+    it('ignores the expiry of the earlier challenge', () => {
+      given(...atSecondSms)
+        .when({ type: 'ExpireSmsChallenge', actor: SYSTEM, challengeId: FIRST_CHALLENGE })
+        .then();
+    });
+
+    it('gives the new challenge five fresh attempts', () => {
+      given(...atSecondSms)
+        .when(smsCheck('mismatch', 'sms-challenge-2'))
+        .then(smsFailed(1, 'sms-challenge-2'));
+    });
+  });
+
+  it.each(ROLES.filter((role) => role !== 'applicant'))(
+    'takes codes only from the applicant, not %s',
+    (role) => {
+      given(...atSms)
+        .when({
+          type: 'RecordSmsCheck',
+          actor: ACTOR_OF_ROLE[role],
+          challengeId: FIRST_CHALLENGE,
+          outcome: 'match',
+        })
+        .thenThrows('forbidden_role');
+    },
+  );
+
+  it('refuses a code once verified', () => {
+    given(...AT.sms_verified)
+      .when(smsCheck('match'))
+      .thenThrows('wrong_stage');
+  });
+});
+
+describe('ResubmitFiling', () => {
+  it('resubmits a filing the SMS step returned', () => {
+    given(...AT.returned_to_platform)
+      .when({ type: 'ResubmitFiling', actor: PLATFORM })
+      .then({ type: 'FilingResubmitted', data: {} });
+    given(...AT.returned_to_platform)
+      .when({ type: 'ResubmitFiling', actor: PLATFORM, reasons: ' 负责人已更换手机号 ' })
+      .then({ type: 'FilingResubmitted', data: { reasons: '负责人已更换手机号' } });
+  });
+
+  it('sends a resubmitted filing through platform review round 2', () => {
+    given(...AT.returned_to_platform, { type: 'FilingResubmitted', data: {} })
+      .when({ type: 'StartPlatformReview', actor: SYSTEM, deadline: PLATFORM_REVIEW_DUE })
+      .then({ type: 'PlatformReviewStarted', data: { ...PLATFORM_REVIEW_DUE, round: 2 } });
+  });
+
+  it.each<FilingStatus>([
+    'not_submitted',
+    'submitted',
+    'platform_review',
+    'returned_for_correction',
+    'platform_approved',
+    'sms_verification',
+    'sms_verified',
+    'bureau_review',
+    'completed',
+    'rejected',
+    'withdrawn',
+  ])('refuses a resubmission in status %s', (status) => {
+    given(...AT[status])
+      .when({ type: 'ResubmitFiling', actor: PLATFORM })
+      .thenThrows('wrong_stage');
+  });
+
+  it('treats another platform’s filing as out of scope', () => {
+    given(...AT.returned_to_platform)
+      .when({ type: 'ResubmitFiling', actor: OTHER_PLATFORM })
+      .thenThrows('out_of_scope');
+  });
+});
+
+describe('overdue reviews', () => {
+  const platformOverdue: FilingEvent = {
+    type: 'PlatformReviewOverdue',
+    data: { dueAt: PLATFORM_REVIEW_DUE.dueAt },
+  };
+  const bureauOverdue: FilingEvent = {
+    type: 'BureauReviewOverdue',
+    data: { dueAt: BUREAU_REVIEW_DUE.dueAt },
+  };
+
+  it('flags a platform review overdue once', () => {
+    given(...AT.platform_review)
+      .when({ type: 'FlagPlatformReviewOverdue', actor: SYSTEM })
+      .then(platformOverdue);
+    given(...AT.platform_review, platformOverdue)
+      .when({ type: 'FlagPlatformReviewOverdue', actor: SYSTEM })
+      .then();
+  });
+
+  it('lets an overdue platform review still be decided', () => {
+    given(...AT.platform_review, platformOverdue)
+      .when(reviewAsPlatform('approve'))
+      .then({ type: 'PlatformReviewApproved', data: {} });
+  });
+
+  it('flags a bureau review overdue once', () => {
+    given(...AT.bureau_review)
+      .when({ type: 'FlagBureauReviewOverdue', actor: SYSTEM })
+      .then(bureauOverdue);
+    given(...AT.bureau_review, bureauOverdue)
+      .when({ type: 'FlagBureauReviewOverdue', actor: SYSTEM })
+      .then();
+  });
+
+  it('flags a new platform review round overdue again', () => {
+    given(
+      ...AT.platform_review,
+      platformOverdue,
+      RETURNED,
+      { type: 'FilingCorrected', data: { form: appForm, appName: '示例记账' } },
+      {
+        type: 'PlatformReviewStarted',
+        data: { dueAt: '2026-12-08T16:00:00.000Z', provisional: false, round: 2 },
+      },
+    )
+      .when({ type: 'FlagPlatformReviewOverdue', actor: SYSTEM })
+      .then({ type: 'PlatformReviewOverdue', data: { dueAt: '2026-12-08T16:00:00.000Z' } });
+  });
+
+  it('refuses to flag a review that is not running', () => {
+    given(...AT.platform_approved)
+      .when({ type: 'FlagPlatformReviewOverdue', actor: SYSTEM })
+      .thenThrows('wrong_stage');
+    given(...AT.platform_review)
+      .when({ type: 'FlagBureauReviewOverdue', actor: SYSTEM })
+      .thenThrows('wrong_stage');
+  });
+});
+
+describe('bureau review', () => {
+  it('starts in the operator’s province with the computed deadline', () => {
+    given(...AT.sms_verified)
+      .when({ type: 'StartBureauReview', actor: SYSTEM, deadline: BUREAU_REVIEW_DUE })
+      .then({ type: 'BureauReviewStarted', data: { ...BUREAU_REVIEW_DUE, province: '440000' } });
+  });
+
+  it('refuses to start before the SMS is verified', () => {
+    given(...AT.sms_verification)
+      .when({ type: 'StartBureauReview', actor: SYSTEM, deadline: BUREAU_REVIEW_DUE })
+      .thenThrows('wrong_stage');
+  });
+
+  it('lets the bureau of the filing’s province approve or reject with an explanation', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('approve'))
+      .then({ type: 'BureauReviewApproved', data: {} });
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('reject', ' 主办单位信息与证件不一致 '))
+      .then({ type: 'BureauReviewRejected', data: { reasons: '主办单位信息与证件不一致' } });
+  });
+
+  it.each([undefined, '', '    '])('refuses a rejection without an explanation (%j)', (reasons) => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('reject', reasons))
+      .thenThrows('invalid_command', { field: 'reasons', rule: 'required' });
+  });
+
+  it('refuses an explanation over 2000 characters', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('reject', 'x'.repeat(2001)))
+      .thenThrows('invalid_command', { rule: 'too_long' });
+  });
+
+  it('treats another province’s filing as out of scope', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('approve', undefined, BEIJING_BUREAU))
+      .thenThrows('out_of_scope');
+  });
+
+  it('refuses a bureau decision while the platform review runs', () => {
+    given(...AT.platform_review)
+      .when(reviewAsBureau('approve'))
+      .thenThrows('wrong_stage', { status: 'platform_review', stage: 'platform_review' });
+  });
+
+  it('refuses the platform', () => {
+    given(...AT.bureau_review)
+      .when({ type: 'ReviewAsBureau', actor: PLATFORM, decision: 'approve' })
+      .thenThrows('forbidden_role');
+  });
+
+  it('refuses a second decision', () => {
+    given(...AT.bureau_approved)
+      .when(reviewAsBureau('reject', '重复决定'))
+      .thenThrows('wrong_stage');
+  });
+});
+
+describe('issuance, publication and notification', () => {
+  const issue: FilingCommand = {
+    type: 'IssueRegistrationNumber',
+    actor: SYSTEM,
+    subjectNumber: SUBJECT_NUMBER,
+    serviceNumber: SERVICE_NUMBER,
+  };
+  const publish: FilingCommand = { type: 'PublishRegistration', actor: SYSTEM };
+  const notify: FilingCommand = { type: 'NotifyApplicant', actor: SYSTEM, channels: ['sms', 'email'] };
+
+  it('issues, publishes and notifies in that order', () => {
+    given(...AT.bureau_approved)
+      .when(issue)
+      .then({
+        type: 'RegistrationNumberIssued',
+        data: { subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
+      });
+    given(...AT.registered)
+      .when(publish)
+      .then({
+        type: 'RegistrationPublished',
+        data: {
+          registrationNumber: SERVICE_NUMBER,
+          appName: '示例记账',
+          serviceType: 'app',
+          operatorName: '深圳市示例账本科技有限公司',
+          province: '440000',
+        },
+      });
+    given(...AT.published)
+      .when(notify)
+      .then({ type: 'ApplicantNotified', data: { channels: ['sms', 'email'] } });
+  });
+
+  it('publishes the corrected app name', () => {
+    const renamed = validatedForm('valid-app', (form) => {
+      section(form, 'app').name = '示例记账本';
+    });
+    given(
+      ...AT.returned_for_correction,
+      { type: 'FilingCorrected', data: { form: renamed, appName: '示例记账本' } },
+      ...AT.registered
+        .slice(1)
+        .map((event) =>
+          event.type === 'PlatformReviewStarted' ? { ...event, data: { ...event.data, round: 2 } } : event,
+        ),
+    )
+      .when(publish)
+      .then({
+        type: 'RegistrationPublished',
+        data: {
+          registrationNumber: SERVICE_NUMBER,
+          appName: '示例记账本',
+          serviceType: 'app',
+          operatorName: '深圳市示例账本科技有限公司',
+          province: '440000',
+        },
+      });
+  });
+
+  it.each<[string, FilingCommand, FilingStatus]>([
+    ['issue before the bureau approved', issue, 'bureau_review'],
+    ['issue twice', issue, 'registered'],
+    ['publish before a number is issued', publish, 'bureau_approved'],
+    ['publish twice', publish, 'published'],
+    ['notify before publication', notify, 'registered'],
+    ['notify twice', notify, 'completed'],
+  ])('refuses to %s', (_what, command, status) => {
+    given(...AT[status])
+      .when(command)
+      .thenThrows('wrong_stage');
+  });
+});
+
+describe('WithdrawFiling', () => {
+  const WITHDRAWABLE: FilingStatus[] = [
+    'submitted',
+    'platform_review',
+    'returned_for_correction',
+    'platform_approved',
+    'sms_verification',
+    'returned_to_platform',
+    'sms_verified',
+    'bureau_review',
+  ];
+  const NOT_WITHDRAWABLE: FilingStatus[] = [
+    'not_submitted',
+    'bureau_approved',
+    'registered',
+    'published',
+    'completed',
+    'rejected',
+    'withdrawn',
+  ];
+
+  it('covers every status', () => {
+    expect([...WITHDRAWABLE, ...NOT_WITHDRAWABLE].sort()).toEqual(Object.keys(AT).sort());
+  });
+
+  it.each(WITHDRAWABLE)('withdraws a filing in status %s', (status) => {
+    given(...AT[status])
+      .when(withdraw())
+      .then({ type: 'FilingWithdrawn', data: {} });
+  });
+
+  it.each(NOT_WITHDRAWABLE)('refuses a withdrawal in status %s', (status) => {
+    given(...AT[status])
+      .when(withdraw())
+      .thenThrows('wrong_stage', { status });
+  });
+
+  it('keeps the platform’s reasons', () => {
+    given(...AT.bureau_review)
+      .when(withdraw(PLATFORM, ' 产品下线 '))
+      .then({ type: 'FilingWithdrawn', data: { reasons: '产品下线' } });
+  });
+
+  it('treats another platform’s filing as out of scope', () => {
+    given(...AT.platform_review)
+      .when(withdraw(OTHER_PLATFORM))
+      .thenThrows('out_of_scope');
+  });
+
+  it.each(ROLES.filter((role) => role !== 'platform'))('refuses a withdrawal by role %s', (role) => {
+    given(...AT.platform_review)
+      .when(withdraw(ACTOR_OF_ROLE[role]))
+      .thenThrows('forbidden_role');
+  });
+});
+
+/** Who may give each command: every command type is listed, so a new one cannot go untested. */
+const COMMAND_ROLES: Record<
+  FilingCommandType,
+  { role: ActorRole; status: FilingStatus; command: (actor: Actor) => FilingCommand }
+> = {
+  SubmitFiling: {
+    role: 'platform',
+    status: 'not_submitted',
+    command: (actor) => submit(loadValidForm('valid-app'), actor),
+  },
+  StartPlatformReview: {
+    role: 'system',
+    status: 'submitted',
+    command: (actor) => ({ type: 'StartPlatformReview', actor, deadline: PLATFORM_REVIEW_DUE }),
+  },
+  FlagPlatformReviewOverdue: {
+    role: 'system',
+    status: 'platform_review',
+    command: (actor) => ({ type: 'FlagPlatformReviewOverdue', actor }),
+  },
+  ReviewAsPlatform: {
+    role: 'platform',
+    status: 'platform_review',
+    command: (actor) => reviewAsPlatform('approve', undefined, actor),
+  },
+  CorrectFiling: {
+    role: 'platform',
+    status: 'returned_for_correction',
+    command: (actor) => correct(loadValidForm('valid-app'), actor),
+  },
+  RecordSmsSent: {
+    role: 'system',
+    status: 'platform_approved',
+    command: (actor) => ({ type: 'RecordSmsSent', actor, challengeId: 'c-1', expiresAt: SMS_EXPIRES_AT }),
+  },
+  RecordSmsCheck: {
+    role: 'applicant',
+    status: 'sms_verification',
+    command: (actor) => ({ type: 'RecordSmsCheck', actor, challengeId: FIRST_CHALLENGE, outcome: 'match' }),
+  },
+  ExpireSmsChallenge: {
+    role: 'system',
+    status: 'sms_verification',
+    command: (actor) => ({ type: 'ExpireSmsChallenge', actor, challengeId: FIRST_CHALLENGE }),
+  },
+  ResubmitFiling: {
+    role: 'platform',
+    status: 'returned_to_platform',
+    command: (actor) => ({ type: 'ResubmitFiling', actor }),
+  },
+  StartBureauReview: {
+    role: 'system',
+    status: 'sms_verified',
+    command: (actor) => ({ type: 'StartBureauReview', actor, deadline: BUREAU_REVIEW_DUE }),
+  },
+  FlagBureauReviewOverdue: {
+    role: 'system',
+    status: 'bureau_review',
+    command: (actor) => ({ type: 'FlagBureauReviewOverdue', actor }),
+  },
+  ReviewAsBureau: {
+    role: 'bureau',
+    status: 'bureau_review',
+    command: (actor) => reviewAsBureau('approve', undefined, actor),
+  },
+  IssueRegistrationNumber: {
+    role: 'system',
+    status: 'bureau_approved',
+    command: (actor) => ({
+      type: 'IssueRegistrationNumber',
+      actor,
+      subjectNumber: SUBJECT_NUMBER,
+      serviceNumber: SERVICE_NUMBER,
+    }),
+  },
+  PublishRegistration: {
+    role: 'system',
+    status: 'registered',
+    command: (actor) => ({ type: 'PublishRegistration', actor }),
+  },
+  NotifyApplicant: {
+    role: 'system',
+    status: 'published',
+    command: (actor) => ({ type: 'NotifyApplicant', actor, channels: ['email'] }),
+  },
+  WithdrawFiling: { role: 'platform', status: 'bureau_review', command: (actor) => withdraw(actor) },
+};
+
+describe('roles', () => {
+  const cases = (Object.keys(COMMAND_ROLES) as FilingCommandType[]).flatMap((type) =>
+    ROLES.filter((role) => role !== COMMAND_ROLES[type].role).map((role) => [type, role] as const),
+  );
+
+  it.each(cases)('refuses %s from role %s', (type, role) => {
+    const { status, command } = COMMAND_ROLES[type];
+    given(...AT[status])
+      .when(command(ACTOR_OF_ROLE[role]))
+      .thenThrows('forbidden_role');
+  });
+
+  it.each(Object.keys(COMMAND_ROLES) as FilingCommandType[])(
+    'accepts %s from its role in its stage',
+    (type) => {
+      const { role, status, command } = COMMAND_ROLES[type];
+      expect(decide(command(ACTOR_OF_ROLE[role]), stateAfter(...AT[status])).length).toBeGreaterThan(0);
+    },
+  );
+});
