@@ -3,8 +3,18 @@ import type { Connection } from '@temporalio/client';
 import type { IcpConfig } from './config/config';
 import type { EventLog } from './event-log/event-log.port';
 import { openEventLog } from './event-log/open-event-log';
+import { openSubmissionKeys, type SubmissionKeys } from './idempotency/submission-keys';
+import { loadOrCreateSecret } from './secrets/local-secret';
 import { lazyClient } from './temporal/connection';
-import { CONFIG, EVENT_LOG, TEMPORAL_CLIENT, TEMPORAL_CONNECTION } from './tokens';
+import { SMS_ANSWER_SECRET } from './worker/activity-deps';
+import {
+  CONFIG,
+  EVENT_LOG,
+  SMS_ANSWER_KEY,
+  SUBMISSION_KEYS,
+  TEMPORAL_CLIENT,
+  TEMPORAL_CONNECTION,
+} from './tokens';
 
 @Global()
 @Module({})
@@ -12,6 +22,7 @@ export class InfraModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
     @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
+    @Inject(SUBMISSION_KEYS) private readonly submissionKeys: SubmissionKeys,
   ) {}
 
   static forRoot(config: IcpConfig): DynamicModule {
@@ -23,13 +34,16 @@ export class InfraModule implements OnApplicationShutdown {
         { provide: EVENT_LOG, useFactory: () => openEventLog(config.eventLog.url) },
         { provide: TEMPORAL_CONNECTION, useValue: temporal.connection },
         { provide: TEMPORAL_CLIENT, useValue: temporal.client },
+        { provide: SUBMISSION_KEYS, useFactory: () => openSubmissionKeys(config.dataDir) },
+        { provide: SMS_ANSWER_KEY, useFactory: () => loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET) },
       ],
-      exports: [CONFIG, EVENT_LOG, TEMPORAL_CONNECTION, TEMPORAL_CLIENT],
+      exports: [CONFIG, EVENT_LOG, TEMPORAL_CONNECTION, TEMPORAL_CLIENT, SUBMISSION_KEYS, SMS_ANSWER_KEY],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
     await this.eventLog.close();
+    this.submissionKeys.close();
   }
 }

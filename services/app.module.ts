@@ -2,7 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { IcpConfig } from '../infra/config/config';
 import { InfraModule } from '../infra/infra.module';
 import { WorkerModule } from '../infra/worker/worker.module';
+import { AuthModule } from './auth/auth.module';
+import { FilingsModule } from './filings/filings.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -18,7 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfraModule.forRoot(config),
-        ...(roles.api ? [HealthModule] : []),
+        ...(roles.api ? [AuthModule, HealthModule, MetricsModule, FilingsModule] : []),
         ...(roles.worker ? [WorkerModule] : []),
       ],
     };

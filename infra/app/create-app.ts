@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule, type AppRoles } from '../../services/app.module';
+import { configureHttp } from '../../services/http/configure-http';
+import { HttpMetricsMiddleware } from '../../services/metrics/http-metrics.middleware';
 import type { IcpConfig } from '../config/config';
 
 /** The HTTP API (and, in `icp start`, the worker in the same process), listening on config.http. */
@@ -9,9 +12,15 @@ export async function startHttpApp(
   config: IcpConfig,
   roles: Omit<AppRoles, 'api'>,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, { api: true, ...roles }), {
-    logger: ['error', 'warn'],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, { api: true, ...roles }),
+    {
+      logger: ['error', 'warn'],
+      // configureHttp installs the JSON parser with the body-size limit.
+      bodyParser: false,
+    },
+  );
+  configureHttp(app, { requestMetrics: app.get(HttpMetricsMiddleware) });
   await app.listen(config.http.port, config.http.host);
   return app;
 }

@@ -5,6 +5,7 @@ import { outboxCommand } from './commands/outbox.command';
 import { provisionCommand } from './commands/provision.command';
 import { apiCommand, workerCommand } from './commands/serve.commands';
 import { startCommand } from './commands/start.command';
+import { tokenCommand } from './commands/token.command';
 import { validateCommand } from './commands/validate.command';
 
 export const commands: readonly CliCommand[] = [
@@ -15,6 +16,7 @@ export const commands: readonly CliCommand[] = [
   provisionCommand,
   validateCommand,
   outboxCommand,
+  tokenCommand,
 ];
 
 function help(io: CliIo): void {

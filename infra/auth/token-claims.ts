@@ -1,0 +1,58 @@
+import type { Actor, ActorRole } from '../../events/filing/actor';
+import { isProvinceCode } from '../../events/provinces';
+import { AuthenticationError } from './authentication-error';
+
+export const TOKEN_ROLES = ['platform', 'bureau', 'auditor', 'admin'] as const satisfies readonly ActorRole[];
+
+/** The roles a bearer token can carry; `applicant` and `system` never authenticate with a token. */
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** What `issue` signs besides issuer, audience and lifetime. */
+export interface TokenClaims {
+  sub: string;
+  role: TokenRole;
+  /** Required for role `platform`. */
+  platformId?: string;
+  /** Required for role `bureau`: a GB/T 2260 province code such as `440000`. */
+  province?: string;
+}
+
+export const PLATFORM_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** OpenID Connect caps `sub` at 255 ASCII characters. */
+export const MAX_SUBJECT_LENGTH = 255;
+
+export function isTokenRole(value: unknown): value is TokenRole {
+  return typeof value === 'string' && (TOKEN_ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * The actor a verified token speaks for. Only the scope claim of the token's role is kept, so a
+ * platform token that also names a province gains nothing from it.
+ */
+export function actorFromClaims(claims: Readonly<Record<string, unknown>>): Actor {
+  const { sub, role, platformId, province } = claims;
+  if (typeof sub !== 'string' || sub.trim() === '' || sub.length > MAX_SUBJECT_LENGTH) {
+    throw new AuthenticationError(
+      `"sub" claim must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters`,
+    );
+  }
+  if (!isTokenRole(role))
+    throw new AuthenticationError(`"role" claim must be one of ${TOKEN_ROLES.join(', ')}`);
+  switch (role) {
+    case 'platform':
+      if (typeof platformId !== 'string' || !PLATFORM_ID.test(platformId)) {
+        throw new AuthenticationError(
+          '"platformId" claim must be 1-64 letters, digits, ".", "_" or "-" for role platform',
+        );
+      }
+      return { role, id: sub, platformId };
+    case 'bureau':
+      if (typeof province !== 'string' || !isProvinceCode(province)) {
+        throw new AuthenticationError('"province" claim must be a GB/T 2260 province code for role bureau');
+      }
+      return { role, id: sub, province };
+    case 'auditor':
+    case 'admin':
+      return { role, id: sub };
+  }
+}

@@ -1,0 +1,80 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Ip,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
+import { SMS_ANSWER_KEY } from '../../infra/tokens';
+import { smsVerificationUpdate } from '../../workflows/filing/filing.definitions';
+import { FilingsService } from '../filings/filings.service';
+import { parseSmsAnswer } from '../filings/filings.requests';
+import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { ProblemException, problemType } from '../http/problem-details';
+import { AttemptLimiter } from './attempt-limiter';
+
+const APPLICANT = { role: 'applicant', id: 'public' } as const;
+
+/**
+ * The 12381 verification, open to the applicant without an account: guarded by the code, the last six
+ * ID characters, the workflow's five-attempt rule and per-filing / per-client rate limits.
+ */
+@Controller('v1/filings')
+export class ApplicantController {
+  private readonly perFiling = new AttemptLimiter(10, 60_000);
+  private readonly perClient = new AttemptLimiter(30, 60_000);
+
+  constructor(
+    private readonly filings: FilingsService,
+    @Inject(SMS_ANSWER_KEY) private readonly answerKey: Buffer,
+  ) {}
+
+  @Post(':id/sms-verification')
+  @HttpCode(200)
+  async verify(
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Ip() clientIp: string,
+    @Body(new ParseBodyPipe(parseSmsAnswer)) answer: { code: string; idLast6: string },
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ verified: true; status: string }> {
+    const wait = Math.max(this.perFiling.take(id), this.perClient.take(clientIp));
+    if (wait > 0) {
+      response.setHeader('Retry-After', String(wait));
+      throw new ProblemException({
+        type: problemType('too-many-attempts'),
+        title: 'Too many attempts',
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        detail: `too many verification attempts; retry in ${wait} s`,
+      });
+    }
+    const sealedAnswer = sealSmsAnswer(this.answerKey, answer);
+    const result = await this.filings.decide(
+      APPLICANT,
+      id,
+      smsVerificationUpdate,
+      [{ actor: APPLICANT, sealedAnswer }],
+      randomUUID(),
+    );
+    if (!result.verified) {
+      throw new ProblemException({
+        type: problemType('sms-verification-failed'),
+        title: 'Verification failed',
+        status: HttpStatus.UNPROCESSABLE_ENTITY,
+        detail:
+          result.attemptsLeft > 0
+            ? 'the code or the ID characters do not match'
+            : 'the code or the ID characters do not match; no attempts are left and the filing went back to the platform',
+        attemptsLeft: result.attemptsLeft,
+      });
+    }
+    return { verified: true, status: result.status.status };
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import { validateRegistrationForm } from '../../events/form/validate-form';
+import { ValidationProblem } from '../http/problem-details';
+
+const MAX_KEY_LENGTH = 128;
+
+/** Today in China (UTC+8): the submission date the form's document-validity rules use. */
+export function chinaToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+function validForm(form: unknown, prefix: string): unknown {
+  const result = validateRegistrationForm(form, { submittedOn: chinaToday() });
+  if (!result.ok) {
+    throw new ValidationProblem(
+      result.errors.map((e) => ({ ...e, path: prefix ? `${prefix}.${e.path}` : e.path })),
+      `the registration form has ${result.errors.length} error(s); nothing was started`,
+    );
+  }
+  return form;
+}
+
+/** The whole body is the registration form: every error at once, nothing started. */
+@Injectable()
+export class SubmissionPipe implements PipeTransform<unknown, unknown> {
+  transform(form: unknown): unknown {
+    return validForm(form, '');
+  }
+
+  static requireKey(key: string | undefined): string {
+    const value = key?.trim() ?? '';
+    if (!value || value.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
+      throw new ValidationProblem([
+        {
+          path: 'Idempotency-Key',
+          rule: value ? 'idempotency_key_format' : 'required',
+          message: `the Idempotency-Key header is required: 1–${MAX_KEY_LENGTH} visible ASCII characters`,
+        },
+      ]);
+    }
+    return value;
+  }
+
+  static readonly forCorrection: PipeTransform<{ form: unknown }, { form: unknown }> = {
+    transform: (body) => ({ form: validForm(body.form, 'form') }),
+  };
+}

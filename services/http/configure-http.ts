@@ -1,0 +1,32 @@
+import type { NestMiddleware } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request, Response } from 'express';
+import { bodyParserProblems } from './body-parser-problems';
+import { setUpOpenApi } from './openapi.setup';
+import { ProblemDetailsFilter } from './problem-details.filter';
+
+export interface HttpOptions {
+  /** Largest JSON body accepted (body-parser syntax); larger ones get 413. Default `256kb`. */
+  bodyLimit?: string;
+  /** Runs first for every request, so it also sees requests the body parser refuses (413, 400). */
+  requestMetrics?: NestMiddleware<Request, Response>;
+}
+
+/**
+ * Express pipeline of the HTTP API. Call once, before `listen`, on an app created with
+ * `{ bodyParser: false }` so that the JSON parser registered here is the only one.
+ */
+export function configureHttp(app: NestExpressApplication, options: HttpOptions = {}): void {
+  const bodyLimit = options.bodyLimit ?? '256kb';
+  app.disable('x-powered-by');
+  const { requestMetrics } = options;
+  if (requestMetrics) {
+    app.use((request: Request, response: Response, next: () => void) =>
+      requestMetrics.use(request, response, next),
+    );
+  }
+  app.useBodyParser('json', { limit: bodyLimit });
+  app.use(bodyParserProblems(bodyLimit));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  setUpOpenApi(app);
+}

@@ -1,0 +1,43 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
+import { routeTemplateOf } from './route-template';
+import { toProblem } from './to-problem';
+
+/** Answers every error of the HTTP API with `application/problem+json`. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpProblems');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const route = routeTemplateOf(request);
+    const problem = toProblem(exception, { routeMatched: route !== undefined });
+    this.log(problem, exception, `${request.method} ${route ?? '(no route)'}`);
+
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) {
+      response.setHeader('WWW-Authenticate', 'Bearer');
+    }
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  /** Logs the route template, never the URL or the body: both may carry personal data. */
+  private log(problem: ProblemDetails, exception: unknown, where: string): void {
+    if (problem.status === 503) {
+      this.logger.warn(`${where}: ${problem.detail}`);
+    } else if (problem.status >= 500) {
+      const stack = exception instanceof Error ? exception.stack : undefined;
+      this.logger.error(`${where} failed with ${describe(exception)}`, stack);
+    }
+  }
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? exception.name : typeof exception;
+}

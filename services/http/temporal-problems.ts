@@ -1,0 +1,83 @@
+import {
+  ApplicationFailure,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import {
+  type FilingErrorDetails,
+  filingNotFoundProblem,
+  isFilingErrorCode,
+  type ProblemDetails,
+  problemFromFilingRefusal,
+  problemType,
+} from './problem-details';
+
+// gRPC status codes after which the same call may succeed later (@grpc/grpc-js is not a direct dependency).
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_UNAVAILABLE = 14;
+const TRANSIENT_GRPC_CODES: readonly number[] = [
+  GRPC_DEADLINE_EXCEEDED,
+  GRPC_RESOURCE_EXHAUSTED,
+  GRPC_UNAVAILABLE,
+];
+
+/**
+ * The problem for a refused workflow update whose failure carries a domain error code as its `type`
+ * and the domain error's details as `details[0]`; undefined for any other update failure.
+ */
+export function problemFromUpdateFailure(error: WorkflowUpdateFailedError): ProblemDetails | undefined {
+  const failure = error.cause;
+  if (!(failure instanceof ApplicationFailure) || !isFilingErrorCode(failure.type)) return undefined;
+  return problemFromFilingRefusal(failure.type, failure.message, readDetails(failure.details?.[0]));
+}
+
+/** Problems for errors the Temporal client throws; undefined when the error is not one of them. */
+export function problemFromTemporalError(error: unknown): ProblemDetails | undefined {
+  if (error instanceof WorkflowUpdateFailedError) return problemFromUpdateFailure(error);
+  if (error instanceof WorkflowNotFoundError) return filingNotFoundProblem();
+  if (isTemporalUnavailable(error)) return workflowEngineUnavailableProblem();
+  return undefined;
+}
+
+export function workflowEngineUnavailableProblem(): ProblemDetails {
+  return {
+    type: problemType('workflow-engine-unavailable'),
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'the workflow engine is unavailable, retry later',
+  };
+}
+
+/** Temporal could not be reached or did not answer in time; the same request may succeed later. */
+export function isTemporalUnavailable(error: unknown): boolean {
+  return causeChain(error).some(
+    (cause) =>
+      cause instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+      (isGrpcServiceError(cause) && TRANSIENT_GRPC_CODES.includes(cause.code)) ||
+      // Thrown by Connection.connect / ensureConnected before any gRPC status exists.
+      (cause instanceof ServiceError && cause.message.startsWith('Failed to connect')) ||
+      (cause instanceof Error && cause.message === 'Failed to connect before the deadline'),
+  );
+}
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error; current !== undefined && chain.length < 8;) {
+    chain.push(current);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return chain;
+}
+
+/** Only the known string members of a payload that crossed the wire. */
+function readDetails(value: unknown): FilingErrorDetails {
+  if (typeof value !== 'object' || value === null) return {};
+  const record = value as Record<string, unknown>;
+  const text = (key: string): string | undefined =>
+    typeof record[key] === 'string' ? (record[key] as string) : undefined;
+  return { status: text('status'), stage: text('stage'), field: text('field'), rule: text('rule') };
+}

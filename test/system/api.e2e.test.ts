@@ -1,0 +1,241 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { freePort } from '../../infra/process/net';
+import { loadValidForm, validFormPath } from '../fixtures/forms/form-fixtures';
+import { IcpProcess, isolatedEnv, runIcp } from './icp-process';
+
+const PERSONAL = ['440305198503120036', '110105199207150043', '150043', '13900139000', 'lisi@example.com'];
+
+describe('HTTP API over a started system (`icp start`)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'icp-api-e2e-'));
+  let env: NodeJS.ProcessEnv;
+  let system: IcpProcess;
+  let base: string;
+  let temporal: Client;
+  let connection: Connection;
+  const tokens: Record<string, string> = {};
+  const bodies: string[] = [];
+
+  const call = async (
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${tokens[token]}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    bodies.push(text);
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
+  };
+
+  const filingsStarted = async (): Promise<number> => {
+    let count = 0;
+    for await (const _ of temporal.workflow.list({ query: "WorkflowType = 'filingWorkflow'" })) count += 1;
+    return count;
+  };
+
+  const waitForStatus = async (id: string, status: string): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while ((await call('GET', `/v1/filings/${id}`, 'auditor')).json.status !== status) {
+      if (Date.now() > deadline) throw new Error(`filing did not reach ${status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const temporalPort = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = isolatedEnv({
+      ICP_DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    });
+    system = new IcpProcess(['start'], env);
+    await system.waitForOutput('Press Ctrl+C to stop.', 120_000);
+    connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    temporal = new Client({ connection });
+    const issue = async (name: string, ...args: string[]) => {
+      const result = await runIcp(['token', ...args], env);
+      expect(result.code).toBe(0);
+      tokens[name] = result.stdout.trim();
+    };
+    await issue('wechat', '--role', 'platform', '--platform', 'wechat');
+    await issue('alipay', '--role', 'platform', '--platform', 'alipay');
+    await issue('guangdong', '--role', 'bureau', '--province', '440000');
+    await issue('sichuan', '--role', 'bureau', '--province', '510000');
+    await issue('auditor', '--role', 'auditor');
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await system?.stop('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses an invalid form with every error and starts nothing', async () => {
+    const before = await filingsStarted();
+    const form = { ...loadValidForm('valid-app'), access: undefined, serviceType: 'website' };
+    const response = await call('POST', '/v1/filings', 'wechat', form, { 'idempotency-key': 'bad-form' });
+
+    expect(response.status).toBe(400);
+    expect(response.type).toContain('application/problem+json');
+    const paths = (response.json.errors as Array<{ path: string; rule: string }>).map(
+      (e) => `${e.path}:${e.rule}`,
+    );
+    expect(paths).toEqual(expect.arrayContaining(['serviceType:invalid_choice', 'access:required']));
+    expect(await filingsStarted()).toBe(before);
+  });
+
+  it('runs a filing through every stage, with each route answering each role and scope as the contract says', async () => {
+    const form = JSON.parse(readFileSync(validFormPath('valid-app'), 'utf8')) as unknown;
+    const created = await call('POST', '/v1/filings', 'wechat', form, { 'idempotency-key': 'filing-1' });
+    expect(created.status).toBe(202);
+    const id = String(created.json.filingId);
+    expect(created.json).toMatchObject({ status: 'submitted', links: { self: `/v1/filings/${id}` } });
+
+    const again = await call('POST', '/v1/filings', 'wechat', form, { 'idempotency-key': 'filing-1' });
+    expect(again).toMatchObject({ status: 202, json: { filingId: id } });
+    const otherBody = await call('POST', '/v1/filings', 'wechat', loadValidForm('valid-mini-program'), {
+      'idempotency-key': 'filing-1',
+    });
+    expect(otherBody.status).toBe(409);
+    expect((await call('POST', '/v1/filings', 'guangdong', form, { 'idempotency-key': 'x' })).status).toBe(
+      403,
+    );
+    expect((await call('POST', '/v1/filings', undefined, form, { 'idempotency-key': 'x' })).status).toBe(401);
+
+    await waitForStatus(id, 'platform_review');
+    const reads = Object.fromEntries(
+      await Promise.all(
+        ['wechat', 'alipay', 'guangdong', 'sichuan', 'auditor'].map(async (who) => [
+          who,
+          (await call('GET', `/v1/filings/${id}`, who)).status,
+        ]),
+      ),
+    );
+    expect(reads).toEqual({ wechat: 200, alipay: 404, guangdong: 200, sichuan: 404, auditor: 200 });
+    expect((await call('GET', `/v1/filings/${id}`, 'wechat')).json).toMatchObject({
+      filingId: id,
+      status: 'platform_review',
+      stage: 'platform_review',
+      serviceType: 'app',
+      province: '440000',
+      appName: '示例记账',
+      platformId: 'wechat',
+      overdue: false,
+      revision: 1,
+      dueBy: expect.any(String),
+    });
+
+    const early = await call('POST', `/v1/filings/${id}/bureau-review`, 'guangdong', { decision: 'approve' });
+    expect(early).toMatchObject({ status: 409, json: { stage: 'platform_review' } });
+    expect(
+      (await call('POST', `/v1/filings/${id}/platform-review`, 'alipay', { decision: 'approve' })).status,
+    ).toBe(404);
+    expect(
+      (await call('POST', `/v1/filings/${id}/platform-review`, 'auditor', { decision: 'approve' })).status,
+    ).toBe(403);
+    const noReasons = await call('POST', `/v1/filings/${id}/platform-review`, 'wechat', {
+      decision: 'reject',
+    });
+    expect(noReasons).toMatchObject({
+      status: 400,
+      json: { errors: [{ path: 'reasons', rule: 'required' }] },
+    });
+    const approved = await call(
+      'POST',
+      `/v1/filings/${id}/platform-review`,
+      'wechat',
+      { decision: 'approve' },
+      { 'idempotency-key': 'pr-1' },
+    );
+    expect(approved.status).toBe(200);
+    const replay = await call(
+      'POST',
+      `/v1/filings/${id}/platform-review`,
+      'wechat',
+      { decision: 'approve' },
+      { 'idempotency-key': 'pr-1' },
+    );
+    expect(replay).toMatchObject({ status: 200, json: approved.json });
+
+    await waitForStatus(id, 'sms_verification');
+    const wrong = await call('POST', `/v1/filings/${id}/sms-verification`, undefined, {
+      code: '000000',
+      idLast6: '000000',
+    });
+    expect(wrong).toMatchObject({ status: 422, json: { attemptsLeft: 4 } });
+    expect(wrong.type).toContain('application/problem+json');
+    const malformed = await call('POST', `/v1/filings/${id}/sms-verification`, undefined, {
+      code: '12',
+      idLast6: 'abc',
+    });
+    expect(malformed.status).toBe(400);
+    const outbox = await runIcp(['outbox', '--to', '+8613900139000', '--json'], env);
+    const code = /核验码为(\d{6})/.exec(
+      (JSON.parse(outbox.stdout) as Array<{ text: string }>)[0]?.text ?? '',
+    )?.[1];
+    const verified = await call('POST', `/v1/filings/${id}/sms-verification`, undefined, {
+      code,
+      idLast6: '150043',
+    });
+    expect(verified).toMatchObject({ status: 200, json: { verified: true } });
+
+    await waitForStatus(id, 'bureau_review');
+    expect(
+      (await call('POST', `/v1/filings/${id}/bureau-review`, 'sichuan', { decision: 'approve' })).status,
+    ).toBe(404);
+    expect(
+      (await call('POST', `/v1/filings/${id}/bureau-review`, 'wechat', { decision: 'approve' })).status,
+    ).toBe(403);
+    expect(
+      (await call('POST', `/v1/filings/${id}/bureau-review`, 'guangdong', { decision: 'approve' })).status,
+    ).toBe(200);
+    await waitForStatus(id, 'completed');
+
+    const done = await call('GET', `/v1/filings/${id}`, 'wechat');
+    expect(done.json.registrationNumber).toMatch(/^粤ICP备\d{10}号-1A$/);
+    expect((await call('POST', `/v1/filings/${id}/withdrawal`, 'wechat', {})).status).toBe(409);
+    expect((await call('POST', `/v1/filings/${id}/withdrawal`, 'alipay', {})).status).toBe(404);
+
+    const events = await call('GET', `/v1/filings/${id}/events`, 'auditor');
+    expect((events.json.events as Array<{ type: string; hash: string }>).map((e) => e.type).at(-1)).toBe(
+      'ApplicantNotified',
+    );
+    expect((await call('GET', `/v1/filings/${id}/events`, 'wechat')).status).toBe(403);
+  });
+
+  it('never puts personal data in a response outside the auditors’ event stream', () => {
+    const outsideAudit = bodies.filter((body) => !body.includes('"events":['));
+    for (const value of PERSONAL) expect(outsideAudit.filter((body) => body.includes(value))).toEqual([]);
+  });
+
+  it('serves the OpenAPI description, Prometheus metrics and health', async () => {
+    const openapi = await call('GET', '/openapi.json');
+    expect(Object.keys(openapi.json.paths as object)).toEqual(
+      expect.arrayContaining(['/v1/filings', '/v1/filings/{id}', '/v1/filings/{id}/sms-verification']),
+    );
+    const metrics = await fetch(`${base}/metrics`);
+    expect(await metrics.text()).toMatch(
+      /http_requests_total\{method="GET",route="\/v1\/filings\/:id",status="200"\}/,
+    );
+    expect((await call('GET', '/health')).status).toBe(200);
+  });
+});
