@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/config';
 import { type CliCommand, type CliIo, processIo } from './command';
+import { demoCommand } from './commands/demo.command';
 import { doctorCommand } from './commands/doctor.command';
 import { outboxCommand } from './commands/outbox.command';
 import { provisionCommand } from './commands/provision.command';
@@ -17,6 +18,7 @@ export const commands: readonly CliCommand[] = [
   validateCommand,
   outboxCommand,
   tokenCommand,
+  demoCommand,
 ];
 
 function help(io: CliIo): void {

@@ -50,10 +50,11 @@ export class FilingsController {
     @Headers('idempotency-key') key: string | undefined,
     @Body(SubmissionPipe) form: unknown,
   ): Promise<{ filingId: string; status: string; links: Record<string, string> }> {
-    const id = await this.filings.submit(actor, SubmissionPipe.requireKey(key), form);
+    const view = await this.filings.submit(actor, SubmissionPipe.requireKey(key), form);
+    const id = view.filingId;
     return {
       filingId: id,
-      status: 'submitted',
+      status: view.status === 'not_submitted' ? 'submitted' : view.status,
       links: { self: `/v1/filings/${id}`, events: `/v1/filings/${id}/events` },
     };
   }

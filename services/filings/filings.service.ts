@@ -15,6 +15,8 @@ import { FilingNotFound, ProblemException, problemType } from '../http/problem-d
 import { type FilingWorkflowInput, statusQuery } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
 
+const SUBMISSION_WAIT_MS = 10_000;
+
 /** Starts filings and reads their live state; every decision goes through the workflow's updates. */
 @Injectable()
 export class FilingsService {
@@ -25,8 +27,11 @@ export class FilingsService {
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
   ) {}
 
-  /** Same key and body → the same filing (started again if a crash left it unstarted); same key, other body → refused. */
-  async submit(actor: Actor, idempotencyKey: string, form: unknown): Promise<string> {
+  /**
+   * Same key and body → the same filing (started again if a crash left it unstarted); same key, other body → refused.
+   * Answers once FilingSubmitted is in the log, so the caller can read its own write at once.
+   */
+  async submit(actor: Actor, idempotencyKey: string, form: unknown): Promise<FilingStatusView> {
     const claim = this.keys.claim({
       platformId: actor.platformId ?? '',
       key: idempotencyKey,
@@ -58,7 +63,16 @@ export class FilingsService {
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    return claim.filingId;
+    return this.recorded(claim.filingId);
+  }
+
+  private async recorded(filingId: string): Promise<FilingStatusView> {
+    const deadline = Date.now() + SUBMISSION_WAIT_MS;
+    for (;;) {
+      const view = await this.handle(filingId).query(statusQuery);
+      if (view.status !== 'not_submitted' || Date.now() > deadline) return view;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** The live state, or 404 when the filing does not exist or lies outside the caller's scope. */
