@@ -1,9 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { ServiceType } from '../../events/form/registration-form';
-import type { ProvinceCode } from '../../events/provinces';
 import type { EmailSender, SmsSender } from '../../infra/notify/notification.port';
 import { ICP_SMS_SENDER } from '../../infra/notify/notification.port';
-import { type RegistrationNumberAllocator, RegistrationNumberRefusedError } from '../registration-numbers';
+import {
+  type RegistrationNumberAllocator,
+  RegistrationNumberRefusedError,
+  type RegistrationNumberRequest,
+} from '../registration-numbers';
 
 export interface IssuanceActivityDeps {
   allocator: RegistrationNumberAllocator;
@@ -13,14 +15,9 @@ export interface IssuanceActivityDeps {
 
 export function createIssuanceActivities(deps: IssuanceActivityDeps) {
   return {
-    async allocateRegistrationNumber(input: {
-      filingId: string;
-      provinceCode: ProvinceCode;
-      subjectKey: string;
-      serviceType: ServiceType;
-      existingSubjectNumber?: string;
-      year: number;
-    }): Promise<{ subjectNumber: string; serviceNumber: string }> {
+    async allocateRegistrationNumber(
+      input: RegistrationNumberRequest,
+    ): Promise<{ subjectNumber: string; serviceNumber: string }> {
       try {
         const { subjectNumber, serviceNumber } = await deps.allocator.allocate(input);
         return { subjectNumber, serviceNumber };

@@ -63,3 +63,8 @@ export function chinaDayOfInstant(iso: string): DayNumber {
 export function endOfChinaDayEpochMs(dayNumber: DayNumber): number {
   return (dayNumber + 1) * MS_PER_DAY - CHINA_OFFSET_MS - 1;
 }
+
+/** The China calendar date (`YYYY-MM-DD`) of an instant: the date forms and filings are dated by. */
+export function chinaDateOfEpochMs(epochMs: number): string {
+  return formatDayNumber(chinaDayOfEpochMs(epochMs));
+}

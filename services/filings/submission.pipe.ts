@@ -1,16 +1,12 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { validateRegistrationForm } from '../../events/form/validate-form';
+import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { ValidationProblem } from '../http/problem-details';
 
 const MAX_KEY_LENGTH = 128;
 
-/** Today in China (UTC+8): the submission date the form's document-validity rules use. */
-export function chinaToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 function validForm(form: unknown, prefix: string): unknown {
-  const result = validateRegistrationForm(form, { submittedOn: chinaToday() });
+  const result = validateRegistrationForm(form, { submittedOn: chinaDateOfEpochMs(Date.now()) });
   if (!result.ok) {
     throw new ValidationProblem(
       result.errors.map((e) => ({ ...e, path: prefix ? `${prefix}.${e.path}` : e.path })),

@@ -17,6 +17,7 @@ import { type FilingState, initialFilingState, isTerminal } from '../../events/f
 import { appPrincipalIdLast6, subjectKeyOf } from '../../events/filing/filing-subject';
 import { filingStatusView, type FilingStatusView } from '../../events/filing/filing-view';
 import { filingStreamId } from '../../events/filing/stream-ids';
+import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import {
   BUREAU_REVIEW_WORKING_DAYS,
   PLATFORM_REVIEW_WORKING_DAYS,
@@ -133,7 +134,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
       type: 'CorrectFiling',
       actor: a.actor,
       form: a.form,
-      correctedOn: chinaDate(Date.now()),
+      correctedOn: chinaDateOfEpochMs(Date.now()),
     }),
     resubmission: (a: { actor: Actor; reasons?: string }): FilingCommand => ({
       type: 'ResubmitFiling',
@@ -201,7 +202,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
         actor: input.actor,
         filingId,
         form: input.form,
-        submittedOn: chinaDate(Date.now()),
+        submittedOn: chinaDateOfEpochMs(Date.now()),
       },
       input.actionId,
     );
@@ -266,7 +267,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
           subjectKey: subjectKeyOf(s.form),
           serviceType: s.serviceType,
           existingSubjectNumber: s.form.existingSubjectNumber,
-          year: Number(chinaDate(Date.now()).slice(0, 4)),
+          year: Number(chinaDateOfEpochMs(Date.now()).slice(0, 4)),
         });
         return commitSystem({ type: 'IssueRegistrationNumber', actor: SYSTEM_ACTOR, ...numbers });
       }
@@ -293,9 +294,4 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
       }
     }
   }
-}
-
-/** The calendar date in China (UTC+8, no daylight saving) of an instant. */
-function chinaDate(epochMs: number): string {
-  return new Date(epochMs + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }

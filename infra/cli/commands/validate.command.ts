@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isCalendarDate } from '../../../events/calendar-date';
+import { chinaDateOfEpochMs } from '../../../events/working-days/china-time';
 import type { FormIssue, FormValidationResult } from '../../../events/form/validate-form';
 import { validateRegistrationForm } from '../../../events/form/validate-form';
 import type { CliCommand, CliIo } from '../command';
@@ -18,7 +19,7 @@ export interface ValidateCommandDeps {
 
 /** Today in China (UTC+8, no daylight saving): filings are dated by the bureaus' calendar. */
 export function todayInChina(now: number = Date.now()): string {
-  return new Date(now + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  return chinaDateOfEpochMs(now);
 }
 
 const defaultDeps: ValidateCommandDeps = {
