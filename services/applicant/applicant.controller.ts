@@ -18,6 +18,8 @@ import { smsVerificationUpdate } from '../../workflows/filing/filing.definitions
 import { FilingsService } from '../filings/filings.service';
 import { parseSmsAnswer } from '../filings/filings.requests';
 import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { problemSchema, requestSchemas } from '../filings/filings.openapi';
 import { ProblemException, problemType } from '../http/problem-details';
 import { AttemptLimiter } from './attempt-limiter';
 
@@ -27,6 +29,7 @@ const APPLICANT = { role: 'applicant', id: 'public' } as const;
  * The 12381 verification, open to the applicant without an account: guarded by the code, the last six
  * ID characters, the workflow's five-attempt rule and per-filing / per-client rate limits.
  */
+@ApiTags('applicant')
 @Controller('v1/filings')
 export class ApplicantController {
   private readonly perFiling = new AttemptLimiter(10, 60_000);
@@ -39,6 +42,27 @@ export class ApplicantController {
 
   @Post(':id/sms-verification')
   @HttpCode(200)
+  @ApiBody({ schema: requestSchemas.smsAnswer })
+  @ApiResponse({
+    status: 200,
+    description: 'verified',
+    schema: { type: 'object', properties: { verified: { type: 'boolean' }, status: { type: 'string' } } },
+  })
+  @ApiResponse({
+    status: 422,
+    description: 'wrong code or ID characters; attemptsLeft says how many remain',
+    schema: problemSchema,
+  })
+  @ApiResponse({
+    status: 429,
+    description: 'too many attempts for this filing or client',
+    schema: problemSchema,
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'the filing is not waiting for an SMS verification',
+    schema: problemSchema,
+  })
   async verify(
     @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
     @Ip() clientIp: string,

@@ -20,6 +20,7 @@ import {
   resubmissionUpdate,
   withdrawalUpdate,
 } from '../../workflows/filing/filing.definitions';
+import { ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -30,6 +31,14 @@ import {
   parsePlatformReview,
   parseReasonsOnly,
 } from './filings.requests';
+import {
+  ApiAuthenticated,
+  ApiDecision,
+  filingStatusSchema,
+  problemSchema,
+  registrationFormSchema,
+  requestSchemas,
+} from './filings.openapi';
 import { ParseBodyPipe } from './parse-body.pipe';
 import { SubmissionPipe } from './submission.pipe';
 
@@ -37,6 +46,7 @@ const filingId = new ParseUUIDPipe({ version: '4' });
 const actionId = (header: string | undefined): string => header?.trim() || randomUUID();
 
 /** Thin: validate (pipes), authorise (guard), dispatch to the workflow. */
+@ApiTags('filings')
 @Controller('v1/filings')
 @UseGuards(AuthGuard)
 export class FilingsController {
@@ -45,6 +55,31 @@ export class FilingsController {
   @Post()
   @Roles('platform')
   @HttpCode(202)
+  @ApiAuthenticated()
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'same key and body → the same filing' })
+  @ApiBody({ schema: registrationFormSchema })
+  @ApiResponse({
+    status: 202,
+    description: 'filing started',
+    schema: {
+      type: 'object',
+      properties: {
+        filingId: { type: 'string', format: 'uuid' },
+        status: { type: 'string' },
+        links: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'the form has errors; nothing was started',
+    schema: problemSchema,
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'the Idempotency-Key was used for another form',
+    schema: problemSchema,
+  })
   async submit(
     @CurrentActor() actor: Actor,
     @Headers('idempotency-key') key: string | undefined,
@@ -61,12 +96,40 @@ export class FilingsController {
 
   @Get(':id')
   @Roles('platform', 'bureau', 'auditor')
+  @ApiAuthenticated()
+  @ApiResponse({ status: 200, description: 'the filing’s live state', schema: filingStatusSchema })
+  @ApiResponse({ status: 404, description: 'no such filing in the caller’s scope', schema: problemSchema })
   get(@CurrentActor() actor: Actor, @Param('id', filingId) id: string): Promise<FilingStatusView> {
     return this.filings.status(actor, id);
   }
 
   @Get(':id/events')
   @Roles('auditor')
+  @ApiAuthenticated()
+  @ApiResponse({
+    status: 200,
+    description: 'the filing’s full stream',
+    schema: {
+      type: 'object',
+      properties: {
+        filingId: { type: 'string' },
+        events: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              seq: { type: 'integer' },
+              id: { type: 'string', format: 'uuid' },
+              type: { type: 'string' },
+              data: { type: 'object' },
+              metadata: { type: 'object' },
+              hash: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  })
   async events(@Param('id', filingId) id: string) {
     const events = await this.filings.events(id);
     return {
@@ -83,6 +146,7 @@ export class FilingsController {
   }
 
   @Post(':id/platform-review')
+  @ApiDecision(requestSchemas.platformReview)
   @Roles('platform')
   @HttpCode(200)
   platformReview(
@@ -95,6 +159,7 @@ export class FilingsController {
   }
 
   @Post(':id/correction')
+  @ApiDecision(requestSchemas.correction)
   @Roles('platform')
   @HttpCode(200)
   correction(
@@ -107,6 +172,7 @@ export class FilingsController {
   }
 
   @Post(':id/resubmission')
+  @ApiDecision(requestSchemas.reasonsOnly)
   @Roles('platform')
   @HttpCode(200)
   resubmission(
@@ -119,6 +185,7 @@ export class FilingsController {
   }
 
   @Post(':id/withdrawal')
+  @ApiDecision(requestSchemas.reasonsOnly)
   @Roles('platform')
   @HttpCode(200)
   withdrawal(
@@ -131,6 +198,7 @@ export class FilingsController {
   }
 
   @Post(':id/bureau-review')
+  @ApiDecision(requestSchemas.bureauReview)
   @Roles('bureau')
   @HttpCode(200)
   bureauReview(

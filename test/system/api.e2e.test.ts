@@ -240,9 +240,26 @@ describe('HTTP API over a started system (`icp start`)', () => {
 
   it('serves the OpenAPI description, Prometheus metrics and health', async () => {
     const openapi = await call('GET', '/openapi.json');
-    expect(Object.keys(openapi.json.paths as object)).toEqual(
+    const paths = openapi.json.paths as Record<
+      string,
+      Record<string, { requestBody?: unknown; responses: Record<string, { content?: unknown }> }>
+    >;
+    expect(Object.keys(paths)).toEqual(
       expect.arrayContaining(['/v1/filings', '/v1/filings/{id}', '/v1/filings/{id}/sms-verification']),
     );
+    for (const [path, operations] of Object.entries(paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        if (method === 'post')
+          expect({ path, body: operation.requestBody !== undefined }).toEqual({ path, body: true });
+        const success = operation.responses['200'] ?? operation.responses['202'];
+        expect({ path, method, schema: success?.content !== undefined }).toEqual({
+          path,
+          method,
+          schema: true,
+        });
+      }
+    }
     const metrics = await fetch(`${base}/metrics`);
     expect(await metrics.text()).toMatch(
       /http_requests_total\{method="GET",route="\/v1\/filings\/:id",status="200"\}/,

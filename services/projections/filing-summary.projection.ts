@@ -1,0 +1,143 @@
+import { assertNever } from '../../events/assert-never';
+import type { ServiceType } from '../../events/form/registration-form';
+import type { ProvinceCode } from '../../events/provinces';
+import type { FilingEvent } from '../../events/filing/filing-events';
+import type { FilingStage, FilingStatus } from '../../events/filing/filing-state';
+import { isLegalTransition, stageOf } from '../../events/filing/transitions';
+import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
+
+/**
+ * One row per filing for lists and queues. No personal data: the form is never copied, and the
+ * operator's name appears only once the registration is published (it is public from then on).
+ * status, stage, dueBy, overdue, registrationNumber and revision equal what `filingStatusView` says.
+ */
+export interface FilingSummaryRow {
+  filingId: string;
+  platformId: string;
+  province: ProvinceCode;
+  serviceType: ServiceType;
+  appName: string;
+  status: FilingStatus;
+  stage: FilingStage;
+  /** The service number (e.g. `粤ICP备2026000123号-1A`) once issued. */
+  registrationNumber?: string;
+  /** The current review's or SMS window's due time. */
+  dueBy?: string;
+  overdue: boolean;
+  /** metadata.seq of the last event applied (the stream revision). */
+  revision: number;
+  submittedAt: string;
+  /** occurredAt of the last event applied. */
+  updatedAt: string;
+  operatorName?: string;
+}
+
+type Change = Partial<Omit<FilingSummaryRow, 'status' | 'stage'>> & { status?: FilingStatus };
+
+/** Leaves a waiting status: nothing is due any more. */
+function moveTo(status: FilingStatus): Change {
+  return { status, dueBy: undefined, overdue: false };
+}
+
+function changeOf(
+  current: FilingSummaryRow,
+  event: Exclude<FilingEvent, { type: 'FilingSubmitted' }>,
+): Change {
+  switch (event.type) {
+    case 'PlatformReviewStarted':
+      return { status: 'platform_review', dueBy: event.data.dueAt, overdue: false };
+    case 'BureauReviewStarted':
+      return { status: 'bureau_review', dueBy: event.data.dueAt, overdue: false };
+    case 'PlatformReviewOverdue':
+    case 'BureauReviewOverdue':
+      return current.status === 'platform_review' || current.status === 'bureau_review'
+        ? { overdue: true }
+        : {};
+    case 'SmsVerificationSent':
+      return { status: 'sms_verification', dueBy: event.data.expiresAt, overdue: false };
+    case 'SmsVerificationExpired':
+      return current.status === 'sms_verification' ? { dueBy: event.data.expiresAt } : {};
+    case 'SmsVerificationFailed':
+      return {};
+    case 'FilingCorrected':
+      return { ...moveTo('submitted'), appName: event.data.appName };
+    case 'FilingResubmitted':
+      return moveTo('submitted');
+    case 'PlatformReviewApproved':
+      return moveTo('platform_approved');
+    case 'FilingReturnedForCorrection':
+      return moveTo('returned_for_correction');
+    case 'PlatformReviewRejected':
+    case 'BureauReviewRejected':
+      return moveTo('rejected');
+    case 'SmsVerified':
+      return moveTo('sms_verified');
+    case 'FilingReturnedToPlatform':
+      return moveTo('returned_to_platform');
+    case 'BureauReviewApproved':
+      return moveTo('bureau_approved');
+    case 'FilingWithdrawn':
+      return moveTo('withdrawn');
+    case 'RegistrationNumberIssued':
+      return { ...moveTo('registered'), registrationNumber: event.data.serviceNumber };
+    case 'RegistrationPublished':
+      return current.status === 'registered'
+        ? { status: 'published', operatorName: event.data.operatorName }
+        : {};
+    case 'ApplicantNotified':
+      return current.status === 'published' ? { status: 'completed' } : {};
+    default:
+      return assertNever(event, 'filing event');
+  }
+}
+
+function withoutUndefined(row: FilingSummaryRow): FilingSummaryRow {
+  const entries = Object.entries(row).filter(([, value]) => value !== undefined);
+  return Object.fromEntries(entries) as unknown as FilingSummaryRow;
+}
+
+/**
+ * The summary row after `recorded`, or `current` unchanged (undefined before submission) when the
+ * event is not a known filing event. Pure. Throws ProjectionError for an event that cannot follow
+ * the row's status: the log would be inconsistent, and a stopped projector is better than a wrong row.
+ */
+export function projectFilingSummary(
+  current: FilingSummaryRow | undefined,
+  recorded: ProjectableEvent,
+): FilingSummaryRow | undefined {
+  const read = readFilingEvent(recorded);
+  if (!read) return current;
+  const { filingId, event, seq, occurredAt } = read;
+  const status = current?.status ?? 'not_submitted';
+  if (!isLegalTransition(status, event.type)) {
+    throw new ProjectionError(
+      `filing ${filingId}: ${event.type} (seq ${seq}) cannot follow status ${status}`,
+    );
+  }
+  if (event.type === 'FilingSubmitted') {
+    return withoutUndefined({
+      filingId,
+      platformId: event.data.platformId,
+      province: event.data.province,
+      serviceType: event.data.serviceType,
+      appName: event.data.appName,
+      status: 'submitted',
+      stage: stageOf('submitted'),
+      overdue: false,
+      revision: seq,
+      submittedAt: occurredAt,
+      updatedAt: occurredAt,
+    });
+  }
+  if (!current) throw new ProjectionError(`filing ${filingId}: ${event.type} before FilingSubmitted`);
+  const change = changeOf(current, event);
+  const nextStatus = change.status ?? current.status;
+  return withoutUndefined({
+    ...current,
+    ...change,
+    status: nextStatus,
+    stage: stageOf(nextStatus),
+    revision: seq,
+    updatedAt: occurredAt,
+  });
+}

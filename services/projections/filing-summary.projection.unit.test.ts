@@ -1,0 +1,148 @@
+import { historiesByStatus } from '../../events/filing/decider-spec.test-helper';
+import { foldFiling } from '../../events/filing/evolve';
+import type { FilingEvent } from '../../events/filing/filing-events';
+import type { FilingStatus } from '../../events/filing/filing-state';
+import { filingStatusView } from '../../events/filing/filing-view';
+import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
+import { type FilingSummaryRow, projectFilingSummary } from './filing-summary.projection';
+import { type ProjectableEvent, ProjectionError } from './projectable-event';
+import {
+  minutesAfterEpoch,
+  personalDataOf,
+  recordedHistory,
+  submittedEvent,
+} from './projection-fixtures.test-helper';
+
+const FILING_ID = 'f-0001';
+const SUBMITTED = submittedEvent(FILING_ID);
+const AT = historiesByStatus(SUBMITTED);
+
+function project(events: readonly ProjectableEvent[]): FilingSummaryRow | undefined {
+  return events.reduce<FilingSummaryRow | undefined>(projectFilingSummary, undefined);
+}
+
+/** The fields the row shares with filingStatusView, as the fold of the same history gives them. */
+function viewFieldsOf(events: readonly FilingEvent[]) {
+  const timed = events.map((event, seq) => ({
+    ...event,
+    metadata: { occurredAt: minutesAfterEpoch(seq) },
+  })) as Parameters<typeof foldFiling>[0];
+  const view = filingStatusView(FILING_ID, foldFiling(timed), { revision: events.length - 1, lastHash: '' });
+  return {
+    status: view.status,
+    stage: view.stage,
+    dueBy: view.dueBy,
+    overdue: view.overdue,
+    registrationNumber: view.registrationNumber,
+    revision: view.revision,
+  };
+}
+
+const overdueVariants: Record<string, FilingEvent[]> = {
+  'platform review overdue': [...AT.platform_review, { type: 'PlatformReviewOverdue', data: { dueAt: 'x' } }],
+  'bureau review overdue': [...AT.bureau_review, { type: 'BureauReviewOverdue', data: { dueAt: 'x' } }],
+  'overdue then approved': [
+    ...AT.bureau_review,
+    { type: 'BureauReviewOverdue', data: { dueAt: 'x' } },
+    { type: 'BureauReviewApproved', data: {} },
+  ],
+  'corrected and reviewed again': [
+    ...AT.returned_for_correction,
+    { type: 'FilingCorrected', data: { form: SUBMITTED.data.form, appName: '示例记账 Pro' } },
+    {
+      type: 'PlatformReviewStarted',
+      data: { dueAt: '2026-12-08T16:00:00.000Z', provisional: true, round: 2 },
+    },
+  ],
+  'sms failed once': [
+    ...AT.sms_verification,
+    {
+      type: 'SmsVerificationFailed',
+      data: { challengeId: 'sms-challenge-1', failedAttempts: 1, attemptsLeft: 4 },
+    },
+  ],
+  'resubmitted after sms expiry': [...AT.returned_to_platform, { type: 'FilingResubmitted', data: {} }],
+};
+
+describe('projectFilingSummary', () => {
+  const histories = Object.entries({ ...AT, ...overdueVariants }).filter(([, events]) => events.length > 0);
+
+  it.each(histories)('agrees with filingStatusView after the %s history', (_name, events) => {
+    const row = project(recordedHistory(FILING_ID, events));
+    expect(row).toMatchObject(JSON.parse(JSON.stringify(viewFieldsOf(events))));
+    if (row?.dueBy === undefined) expect(viewFieldsOf(events).dueBy).toBeUndefined();
+    if (row?.registrationNumber === undefined)
+      expect(viewFieldsOf(events).registrationNumber).toBeUndefined();
+  });
+
+  it('describes a submitted filing from its first event', () => {
+    expect(project(recordedHistory(FILING_ID, [SUBMITTED]))).toEqual({
+      filingId: FILING_ID,
+      platformId: 'wechat',
+      province: '440000',
+      serviceType: 'app',
+      appName: '示例记账',
+      status: 'submitted',
+      stage: 'platform_review',
+      overdue: false,
+      revision: 0,
+      submittedAt: minutesAfterEpoch(0),
+      updatedAt: minutesAfterEpoch(0),
+    });
+  });
+
+  it('tracks the latest app name, revision and time of change', () => {
+    const events = overdueVariants['corrected and reviewed again'] ?? [];
+    expect(project(recordedHistory(FILING_ID, events))).toMatchObject({
+      appName: '示例记账 Pro',
+      revision: events.length - 1,
+      submittedAt: minutesAfterEpoch(0),
+      updatedAt: minutesAfterEpoch(events.length - 1),
+      dueBy: '2026-12-08T16:00:00.000Z',
+    });
+  });
+
+  it('names the operator only once the registration is published', () => {
+    const operatorName = SUBMITTED.data.form.operator?.name;
+    expect(operatorName).toEqual(expect.any(String));
+    expect(project(recordedHistory(FILING_ID, AT.registered))?.operatorName).toBeUndefined();
+    expect(project(recordedHistory(FILING_ID, AT.published))?.operatorName).toBe(operatorName);
+    expect(project(recordedHistory(FILING_ID, AT.completed))).toMatchObject({
+      status: 'completed',
+      stage: 'closed',
+      operatorName,
+      registrationNumber: '粤ICP备2026000123号-1A',
+    });
+  });
+
+  it.each(Object.keys(AT) as FilingStatus[])('holds no personal data of the form at %s', (status) => {
+    const row = JSON.stringify(project(recordedHistory(FILING_ID, AT[status])) ?? {});
+    const personal = personalDataOf(loadValidForm('valid-app'));
+    expect(personal.length).toBeGreaterThanOrEqual(6);
+    for (const value of personal) expect(row).not.toContain(value);
+    expect(row).not.toContain('"form"');
+  });
+
+  it('leaves the row unchanged for other streams and unknown event types', () => {
+    const row = project(recordedHistory(FILING_ID, AT.platform_review));
+    const base = { data: {}, metadata: { seq: 9, occurredAt: minutesAfterEpoch(99) } };
+    expect(projectFilingSummary(row, { ...base, streamId: 'registry-subject-x', type: 'SmsVerified' })).toBe(
+      row,
+    );
+    expect(projectFilingSummary(row, { ...base, streamId: `filing-${FILING_ID}`, type: 'FutureEvent' })).toBe(
+      row,
+    );
+  });
+
+  it('refuses an event that cannot follow the row status', () => {
+    const row = project(recordedHistory(FILING_ID, AT.submitted));
+    const [approved] = recordedHistory(FILING_ID, [{ type: 'BureauReviewApproved', data: {} }]);
+    expect(() => projectFilingSummary(row, approved as ProjectableEvent)).toThrow(ProjectionError);
+    expect(() => projectFilingSummary(undefined, approved as ProjectableEvent)).toThrow(ProjectionError);
+  });
+
+  it('refuses an event without seq or occurredAt', () => {
+    const event: ProjectableEvent = { streamId: 'filing-x', type: 'FilingSubmitted', data: {}, metadata: {} };
+    expect(() => projectFilingSummary(undefined, event)).toThrow(ProjectionError);
+  });
+});
