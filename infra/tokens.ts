@@ -5,3 +5,4 @@ export const TEMPORAL_CONNECTION = Symbol('TemporalConnection');
 export const TEMPORAL_CLIENT = Symbol('TemporalClient');
 export const SUBMISSION_KEYS = Symbol('SubmissionKeys');
 export const SMS_ANSWER_KEY = Symbol('SmsAnswerKey');
+export const READ_MODELS = Symbol('ReadModelStore');

@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { FilingsModule } from './filings/filings.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ProjectionsModule } from './projections/projections.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -21,7 +22,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         InfraModule.forRoot(config),
-        ...(roles.api ? [AuthModule, HealthModule, MetricsModule, FilingsModule] : []),
+        ...(roles.api
+          ? [
+              ProjectionsModule.forRoot(config, { project: true }),
+              AuthModule,
+              HealthModule,
+              MetricsModule,
+              FilingsModule,
+            ]
+          : []),
         ...(roles.worker ? [WorkerModule] : []),
       ],
     };

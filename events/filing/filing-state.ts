@@ -65,8 +65,15 @@ export type FilingStatus = FilingState['status'];
 export type SubmittedFilingState = Exclude<FilingState, { status: 'not_submitted' }>;
 export type FilingStateOf<S extends FilingStatus> = Extract<FilingState, { status: S }>;
 
-export type FilingStage =
-  'submission' | 'platform_review' | 'sms_verification' | 'bureau_review' | 'issuance' | 'closed';
+export const FILING_STAGES = [
+  'submission',
+  'platform_review',
+  'sms_verification',
+  'bureau_review',
+  'issuance',
+  'closed',
+] as const;
+export type FilingStage = (typeof FILING_STAGES)[number];
 
 export const initialFilingState: FilingState = { status: 'not_submitted' };
 

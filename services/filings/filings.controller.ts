@@ -3,6 +3,8 @@ import {
   Body,
   Controller,
   Get,
+  Inject,
+  Query,
   Headers,
   HttpCode,
   Param,
@@ -24,7 +26,12 @@ import { ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
+import { READ_MODELS } from '../../infra/tokens';
+import type { Page, ReadModelStore } from '../projections/read-model.store';
+import type { FilingSummaryRow } from '../projections/filing-summary.projection';
 import { FilingsService } from './filings.service';
+import { type FilingListQuery, parseFilingList } from './list.requests';
+import { readPage } from './read-page';
 import {
   parseBureauReview,
   parseCorrection,
@@ -32,6 +39,7 @@ import {
   parseReasonsOnly,
 } from './filings.requests';
 import {
+  pageSchema,
   ApiAuthenticated,
   ApiDecision,
   filingStatusSchema,
@@ -50,7 +58,29 @@ const actionId = (header: string | undefined): string => header?.trim() || rando
 @Controller('v1/filings')
 @UseGuards(AuthGuard)
 export class FilingsController {
-  constructor(private readonly filings: FilingsService) {}
+  constructor(
+    private readonly filings: FilingsService,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+  ) {}
+
+  /** From the filing-summary read model; platforms see their own filings, bureaus their province's. */
+  @Get()
+  @Roles('platform', 'bureau', 'auditor')
+  @ApiAuthenticated()
+  @ApiResponse({ status: 200, description: 'a page of filings', schema: pageSchema(filingStatusSchema) })
+  list(
+    @CurrentActor() actor: Actor,
+    @Query(new ParseBodyPipe(parseFilingList)) query: FilingListQuery,
+  ): Page<FilingSummaryRow> {
+    const scope =
+      actor.role === 'platform'
+        ? { platformId: actor.platformId }
+        : actor.role === 'bureau'
+          ? { province: actor.province }
+          : {};
+    if (actor.role === 'bureau' && query.province && query.province !== actor.province) return { items: [] };
+    return readPage(() => this.readModels.listFilings({ ...query, ...scope }));
+  }
 
   @Post()
   @Roles('platform')

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ApplicantController } from '../applicant/applicant.controller';
+import { BureauController } from '../bureau/bureau.controller';
+import { PublicController } from '../public/public.controller';
 import { FilingsController } from './filings.controller';
 import { FilingsService } from './filings.service';
 
-@Module({ controllers: [FilingsController, ApplicantController], providers: [FilingsService] })
+@Module({
+  controllers: [FilingsController, ApplicantController, BureauController, PublicController],
+  providers: [FilingsService],
+})
 export class FilingsModule {}

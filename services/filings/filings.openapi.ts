@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { FILING_STAGES } from '../../events/filing/filing-state';
 import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
 import { OPERATOR_NATURES, SERVICE_TYPES } from '../../events/form/registration-form';
 
@@ -46,9 +47,7 @@ export const filingStatusSchema: SchemaObject = {
   properties: {
     filingId: text('', { format: 'uuid' }),
     status: text('', { enum: Object.keys(LEGAL_TRANSITIONS) }),
-    stage: text('', {
-      enum: ['submission', 'platform_review', 'sms_verification', 'bureau_review', 'issuance', 'closed'],
-    }),
+    stage: text('', { enum: [...FILING_STAGES] }),
     serviceType: text('', { enum: [...SERVICE_TYPES] }),
     province: text('GB/T 2260 code of the reviewing bureau’s province', { example: '440000' }),
     appName: text(''),
@@ -174,3 +173,15 @@ export function ApiDecision(body: SchemaObject) {
     problem(409, 'the decision does not fit the filing’s current stage'),
   );
 }
+
+export const pageSchema = (item: SchemaObject): SchemaObject => ({
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: { type: 'array', items: item },
+    nextCursor: {
+      type: 'string',
+      description: 'pass as `cursor` for the next page; absent on the last page',
+    },
+  },
+});

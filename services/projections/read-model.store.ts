@@ -160,6 +160,8 @@ function toPage<R, T>(
  */
 export class ReadModelStore {
   private readonly db: Database.Database;
+  private readonly selectCheckpoint: Database.Statement<[string], { position: number }>;
+  private readonly selectFiling: Database.Statement<[string], FilingSummaryRecord>;
   private readonly applyTransactions: Record<
     ProjectionName,
     Database.Transaction<(events: readonly RecordedEvent[]) => ApplyResult>
@@ -174,6 +176,8 @@ export class ReadModelStore {
       this.db.close();
       throw error;
     }
+    this.selectCheckpoint = this.db.prepare('SELECT position FROM projection_checkpoints WHERE name = ?');
+    this.selectFiling = this.db.prepare('SELECT * FROM filing_summary WHERE filing_id = ?');
     const upsertSummary = this.db.prepare<[FilingSummaryRecord]>(
       `INSERT OR REPLACE INTO filing_summary VALUES (@filing_id, @platform_id, @province, @service_type,
          @app_name, @status, @stage, @registration_number, @due_by, @overdue, @revision, @submitted_at,
@@ -230,9 +234,7 @@ export class ReadModelStore {
 
   /** The last log position the projection has applied; 0 when it has applied nothing. */
   checkpoint(name: ProjectionName): number {
-    const row = this.db
-      .prepare<[string], { position: number }>('SELECT position FROM projection_checkpoints WHERE name = ?')
-      .get(name);
+    const row = this.selectCheckpoint.get(name);
     return row?.position ?? 0;
   }
 
@@ -264,9 +266,7 @@ export class ReadModelStore {
   }
 
   getFiling(filingId: string): FilingSummaryRow | undefined {
-    const record = this.db
-      .prepare<[string], FilingSummaryRecord>('SELECT * FROM filing_summary WHERE filing_id = ?')
-      .get(filingId);
+    const record = this.selectFiling.get(filingId);
     return record && toFilingSummaryRow(record);
   }
 

@@ -17,6 +17,7 @@ describe('HTTP API over a started system (`icp start`)', () => {
   let connection: Connection;
   const tokens: Record<string, string> = {};
   const bodies: string[] = [];
+  const registered = { id: '', number: '' };
 
   const call = async (
     method: string,
@@ -215,6 +216,7 @@ describe('HTTP API over a started system (`icp start`)', () => {
 
     const done = await call('GET', `/v1/filings/${id}`, 'wechat');
     expect(done.json.registrationNumber).toMatch(/^粤ICP备\d{10}号-1A$/);
+    Object.assign(registered, { id, number: String(done.json.registrationNumber) });
     expect((await call('POST', `/v1/filings/${id}/withdrawal`, 'wechat', {})).status).toBe(409);
     expect((await call('POST', `/v1/filings/${id}/withdrawal`, 'alipay', {})).status).toBe(404);
 
@@ -223,6 +225,55 @@ describe('HTTP API over a started system (`icp start`)', () => {
       'ApplicantNotified',
     );
     expect((await call('GET', `/v1/filings/${id}/events`, 'wechat')).status).toBe(403);
+  });
+
+  it('lists filings, the bureau queue and public records from read models fed by the event log', async () => {
+    const listed = async (who: string) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const page = await call('GET', '/v1/filings?limit=200', who);
+        const item = (page.json.items as Array<Record<string, unknown>>).find(
+          (f) => f.filingId === registered.id,
+        );
+        if (item?.status === 'completed' || Date.now() > deadline) return { page, item };
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    const own = await listed('wechat');
+    expect(own.page.status).toBe(200);
+    expect(own.item).toMatchObject({
+      status: 'completed',
+      registrationNumber: registered.number,
+      platformId: 'wechat',
+    });
+    expect((await listed('auditor')).item).toBeDefined();
+    const others = await call('GET', '/v1/filings?limit=200', 'alipay');
+    expect((others.json.items as Array<{ filingId: string }>).map((f) => f.filingId)).not.toContain(
+      registered.id,
+    );
+    expect((await call('GET', '/v1/filings?status=bogus', 'auditor')).json.errors).toEqual([
+      expect.objectContaining({ path: 'status', rule: 'invalid_choice' }),
+    ]);
+    expect((await call('GET', '/v1/filings?cursor=not-a-cursor', 'auditor')).status).toBe(400);
+
+    const queue = await call('GET', '/v1/bureau/queue', 'guangdong');
+    expect(queue.status).toBe(200);
+    expect(Array.isArray(queue.json.items)).toBe(true);
+    expect((await call('GET', '/v1/bureau/queue', 'wechat')).status).toBe(403);
+
+    const found = await call(
+      'GET',
+      `/v1/public/registrations?number=${encodeURIComponent(registered.number)}`,
+    );
+    expect(found.json.items).toEqual([
+      expect.objectContaining({
+        registrationNumber: registered.number,
+        appName: '示例记账',
+        serviceType: 'app',
+        province: '440000',
+      }),
+    ]);
+    expect((await call('GET', '/v1/public/registrations')).status).toBe(400);
   });
 
   it('never puts personal data in a response outside the auditors’ event stream', () => {

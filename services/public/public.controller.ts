@@ -1,0 +1,49 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { READ_MODELS } from '../../infra/tokens';
+import { parsePublicLookup } from '../filings/list.requests';
+import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import type { PublicRegistryRow } from '../projections/public-registry.projection';
+import type { ReadModelStore } from '../projections/read-model.store';
+
+/** Anyone may look a registration up; the public registry read model holds no personal data. */
+@ApiTags('public')
+@Controller('v1/public')
+export class PublicController {
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+
+  @Get('registrations')
+  @ApiResponse({
+    status: 200,
+    description: 'matching public records (number exact; app and operator name by substring, at most 50)',
+    schema: {
+      type: 'object',
+      properties: {
+        items: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              registrationNumber: { type: 'string' },
+              appName: { type: 'string' },
+              serviceType: { type: 'string' },
+              operatorName: { type: 'string' },
+              province: { type: 'string' },
+              publishedAt: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+      },
+    },
+  })
+  registrations(
+    @Query(new ParseBodyPipe(parsePublicLookup))
+    query: {
+      number?: string;
+      appName?: string;
+      operatorName?: string;
+    },
+  ): { items: PublicRegistryRow[] } {
+    return { items: this.readModels.findPublic(query) };
+  }
+}
