@@ -227,6 +227,91 @@ describe('HTTP API over a started system (`icp start`)', () => {
     expect((await call('GET', `/v1/filings/${id}/events`, 'wechat')).status).toBe(403);
   });
 
+  it('answers every route for every caller as the contract’s role and scope table says', async () => {
+    const id = registered.id;
+    const callers = ['none', 'wechat', 'alipay', 'guangdong', 'sichuan', 'auditor'] as const;
+    type Caller = (typeof callers)[number];
+    // On a completed filing of wechat in Guangdong: decisions that pass authorisation meet a closed filing (409).
+    const routes: Array<[string, string, unknown, Record<Caller, number>]> = [
+      [
+        'GET',
+        `/v1/filings/${id}`,
+        undefined,
+        { none: 401, wechat: 200, alipay: 404, guangdong: 200, sichuan: 404, auditor: 200 },
+      ],
+      [
+        'GET',
+        '/v1/filings',
+        undefined,
+        { none: 401, wechat: 200, alipay: 200, guangdong: 200, sichuan: 200, auditor: 200 },
+      ],
+      [
+        'GET',
+        `/v1/filings/${id}/events`,
+        undefined,
+        { none: 401, wechat: 403, alipay: 403, guangdong: 403, sichuan: 403, auditor: 200 },
+      ],
+      [
+        'POST',
+        `/v1/filings/${id}/platform-review`,
+        { decision: 'approve' },
+        { none: 401, wechat: 409, alipay: 404, guangdong: 403, sichuan: 403, auditor: 403 },
+      ],
+      [
+        'POST',
+        `/v1/filings/${id}/correction`,
+        { form: loadValidForm('valid-app') },
+        { none: 401, wechat: 409, alipay: 404, guangdong: 403, sichuan: 403, auditor: 403 },
+      ],
+      [
+        'POST',
+        `/v1/filings/${id}/resubmission`,
+        {},
+        { none: 401, wechat: 409, alipay: 404, guangdong: 403, sichuan: 403, auditor: 403 },
+      ],
+      [
+        'POST',
+        `/v1/filings/${id}/withdrawal`,
+        {},
+        { none: 401, wechat: 409, alipay: 404, guangdong: 403, sichuan: 403, auditor: 403 },
+      ],
+      [
+        'POST',
+        `/v1/filings/${id}/bureau-review`,
+        { decision: 'approve' },
+        { none: 401, wechat: 403, alipay: 403, guangdong: 409, sichuan: 404, auditor: 403 },
+      ],
+      [
+        'POST',
+        `/v1/filings/${id}/sms-verification`,
+        { code: '123456', idLast6: '150043' },
+        // Public and unauthenticated: a closed filing is no longer anyone's to verify, so it is not found.
+        { none: 404, wechat: 404, alipay: 404, guangdong: 404, sichuan: 404, auditor: 404 },
+      ],
+      [
+        'GET',
+        '/v1/bureau/queue',
+        undefined,
+        { none: 401, wechat: 403, alipay: 403, guangdong: 200, sichuan: 200, auditor: 403 },
+      ],
+      [
+        'GET',
+        `/v1/public/registrations?number=${encodeURIComponent(registered.number)}`,
+        undefined,
+        { none: 200, wechat: 200, alipay: 200, guangdong: 200, sichuan: 200, auditor: 200 },
+      ],
+    ];
+    for (const [method, path, body, expected] of routes) {
+      const answered = {} as Record<Caller, number>;
+      for (const caller of callers)
+        answered[caller] = (await call(method, path, caller === 'none' ? undefined : caller, body)).status;
+      expect({ route: `${method} ${path}`, answered }).toEqual({
+        route: `${method} ${path}`,
+        answered: expected,
+      });
+    }
+  });
+
   it('lists filings, the bureau queue and public records from read models fed by the event log', async () => {
     const listed = async (who: string) => {
       const deadline = Date.now() + 20_000;
