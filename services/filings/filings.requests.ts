@@ -17,10 +17,16 @@ function asObject(body: unknown, errors: FieldError[]): Record<string, unknown> 
   return body as Record<string, unknown>;
 }
 
-function onlyFields(body: Record<string, unknown>, allowed: readonly string[], errors: FieldError[]): void {
+/** Reports every key not in `allowed`: a system of record does not silently drop what it was sent. */
+export function onlyFields(
+  body: Record<string, unknown>,
+  allowed: readonly string[],
+  errors: FieldError[],
+  what = 'a field of this request',
+): void {
   for (const key of Object.keys(body)) {
     if (!allowed.includes(key))
-      errors.push({ path: key, rule: 'unknown_field', message: `${key} is not a field of this request` });
+      errors.push({ path: key, rule: 'unknown_field', message: `${key} is not ${what}` });
   }
 }
 

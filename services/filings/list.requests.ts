@@ -1,7 +1,7 @@
 import { FILING_STAGES, type FilingStage, type FilingStatus } from '../../events/filing/filing-state';
 import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
 import { isProvinceCode } from '../../events/provinces';
-import type { FieldError, Parsed } from './filings.requests';
+import { type FieldError, onlyFields, type Parsed } from './filings.requests';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -34,12 +34,11 @@ function page(query: Record<string, unknown>, errors: FieldError[]): PageQuery {
   return { cursor: text(query, 'cursor', errors), limit };
 }
 
-function onlyFields(query: Record<string, unknown>, allowed: readonly string[], errors: FieldError[]): void {
-  for (const key of Object.keys(query)) {
-    if (!allowed.includes(key))
-      errors.push({ path: key, rule: 'unknown_field', message: `${key} is not a parameter of this route` });
-  }
-}
+const onlyParameters = (
+  query: Record<string, unknown>,
+  allowed: readonly string[],
+  errors: FieldError[],
+): void => onlyFields(query, allowed, errors, 'a parameter of this route');
 
 export interface FilingListQuery extends PageQuery {
   status?: FilingStatus;
@@ -54,7 +53,7 @@ function asRecord(query: unknown): Record<string, unknown> {
 export function parseFilingList(input: unknown): Parsed<FilingListQuery> {
   const query = asRecord(input);
   const errors: FieldError[] = [];
-  onlyFields(query, ['status', 'stage', 'province', 'cursor', 'limit'], errors);
+  onlyParameters(query, ['status', 'stage', 'province', 'cursor', 'limit'], errors);
   const status = text(query, 'status', errors);
   if (status !== undefined && !(status in LEGAL_TRANSITIONS)) {
     errors.push({ path: 'status', rule: 'invalid_choice', message: 'status is not a filing status' });
@@ -87,7 +86,7 @@ export function parseFilingList(input: unknown): Parsed<FilingListQuery> {
 export function parsePageOnly(input: unknown): Parsed<PageQuery> {
   const query = asRecord(input);
   const errors: FieldError[] = [];
-  onlyFields(query, ['cursor', 'limit'], errors);
+  onlyParameters(query, ['cursor', 'limit'], errors);
   const paging = page(query, errors);
   return errors.length ? { ok: false, errors } : { ok: true, value: paging };
 }
@@ -97,7 +96,7 @@ export function parsePublicLookup(
 ): Parsed<{ number?: string; appName?: string; operatorName?: string }> {
   const query = asRecord(input);
   const errors: FieldError[] = [];
-  onlyFields(query, ['number', 'appName', 'operatorName'], errors);
+  onlyParameters(query, ['number', 'appName', 'operatorName'], errors);
   const lookup = {
     number: text(query, 'number', errors),
     appName: text(query, 'appName', errors),

@@ -2,22 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openOutbox } from '../../notify/outbox';
-import type { CliIo } from '../command';
+import { runCommand } from '../../../test/cli/run-command';
 import { outboxCommand } from './outbox.command';
 
-interface Captured {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function run(args: readonly string[]): Promise<Captured> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const code = await outboxCommand.run(args, io);
-  return { code, out, err };
-}
+const run = (args: readonly string[]) => runCommand(outboxCommand, args);
 
 describe('icp outbox', () => {
   const savedDataDir = process.env.ICP_DATA_DIR;

@@ -3,22 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { createTokenVerifier } from '../../auth/token-verifier';
-import type { CliIo } from '../command';
+import { runCommand } from '../../../test/cli/run-command';
 import { tokenCommand } from './token.command';
 
-interface Captured {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function run(args: readonly string[]): Promise<Captured> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const code = await tokenCommand.run(args, io);
-  return { code, out, err };
-}
+const run = (args: readonly string[]) => runCommand(tokenCommand, args);
 
 describe('icp token', () => {
   const savedDataDir = process.env.ICP_DATA_DIR;

@@ -7,22 +7,10 @@ import {
   VALID_FORM_FIXTURES,
 } from '../../../test/fixtures/forms/form-fixtures';
 import { VARIANT_SUBMITTED_ON } from '../../../test/fixtures/forms/invalid-form-variants';
-import type { CliIo } from '../command';
+import { runCommand } from '../../../test/cli/run-command';
 import { createValidateCommand, todayInChina, validateCommand } from './validate.command';
 
-interface Captured {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function run(args: readonly string[], command = validateCommand): Promise<Captured> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (line) => out.push(line), err: (line) => err.push(line) };
-  const code = await command.run(args, io);
-  return { code, out, err };
-}
+const run = (args: readonly string[], command = validateCommand) => runCommand(command, args);
 
 describe('icp validate', () => {
   let dir: string;
