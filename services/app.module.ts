@@ -3,6 +3,7 @@ import type { IcpConfig } from '../infra/config/config';
 import { InfraModule } from '../infra/infra.module';
 import { WorkerModule } from '../infra/worker/worker.module';
 import { AuthModule } from './auth/auth.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { FilingsModule } from './filings/filings.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -24,11 +25,12 @@ export class AppModule {
         InfraModule.forRoot(config),
         ...(roles.api
           ? [
-              ProjectionsModule.forRoot(config, { project: true }),
+              ProjectionsModule.forRoot(config, { project: config.projector === 'in-process' }),
               AuthModule,
               HealthModule,
               MetricsModule,
               FilingsModule,
+              DashboardModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

@@ -1,10 +1,11 @@
-import type { FilingEnvelope } from '../../events/filing/filing-events';
+import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
 import type { EventLog, ExpectedRevision, Json } from '../../infra/event-log/event-log.port';
 
 export interface AppendFilingEventsInput {
   streamId: string;
   expectedRevision: Exclude<ExpectedRevision, 'any'>;
-  events: FilingEnvelope[];
+  /** Sealed envelopes, appended as they are: the hash chain is over exactly this data and metadata. */
+  events: StoredFilingEnvelope[];
 }
 
 /**

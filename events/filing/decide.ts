@@ -6,7 +6,7 @@ import { validateRegistrationForm } from '../form/validate-form';
 import type { Actor, ActorRole } from './actor';
 import type { FilingCommand } from './filing-commands';
 import { FilingDomainError } from './filing-errors';
-import type { FilingEvent } from './filing-events';
+import type { FilingEvent, ReviewDeadline } from './filing-events';
 import { type FilingState, MAX_SMS_FAILED_ATTEMPTS, type SubmittedFilingState } from './filing-state';
 import { stageOf } from './transitions';
 
@@ -129,7 +129,10 @@ export function decide(command: FilingCommand, state: FilingState): FilingEvent[
       requireRole(actor, ['system'], 'start a review');
       const s = requireStatus(state, ['submitted'], 'starting platform review');
       return [
-        { type: 'PlatformReviewStarted', data: { ...command.deadline, round: s.platformReviewRound + 1 } },
+        {
+          type: 'PlatformReviewStarted',
+          data: { ...reviewDeadline(command.deadline), round: s.platformReviewRound + 1 },
+        },
       ];
     }
     case 'FlagPlatformReviewOverdue': {
@@ -233,7 +236,9 @@ export function decide(command: FilingCommand, state: FilingState): FilingEvent[
     case 'StartBureauReview': {
       requireRole(actor, ['system'], 'start a review');
       const s = requireStatus(state, ['sms_verified'], 'starting bureau review');
-      return [{ type: 'BureauReviewStarted', data: { ...command.deadline, province: s.province } }];
+      return [
+        { type: 'BureauReviewStarted', data: { ...reviewDeadline(command.deadline), province: s.province } },
+      ];
     }
     case 'FlagBureauReviewOverdue': {
       requireRole(actor, ['system'], 'flag a review overdue');
@@ -308,6 +313,22 @@ function provinceOf(form: RegistrationForm): ProvinceCode {
   if (!isProvinceCode(code))
     throw new FilingDomainError('invalid_command', 'the form names no known province');
   return code;
+}
+
+/** The deadline as recorded: exactly its three fields, with an allowance a deadline can be counted with. */
+function reviewDeadline(deadline: ReviewDeadline): ReviewDeadline {
+  const { dueAt, provisional, workingDays } = deadline;
+  if (!Number.isSafeInteger(workingDays) || workingDays < 1) {
+    throw new FilingDomainError(
+      'invalid_command',
+      `working days must be a positive integer, got ${workingDays}`,
+      {
+        field: 'deadline.workingDays',
+        rule: 'positive_integer',
+      },
+    );
+  }
+  return { dueAt, provisional, workingDays };
 }
 
 function withReasons(text: string | undefined): { reasons?: string } {

@@ -204,12 +204,28 @@ describe('StartPlatformReview', () => {
       .when({
         type: 'StartPlatformReview',
         actor: SYSTEM,
-        deadline: { dueAt: '2026-12-04T16:00:00.000Z', provisional: true },
+        deadline: { dueAt: '2026-12-04T16:00:00.000Z', provisional: true, workingDays: 2 },
       })
       .then({
         type: 'PlatformReviewStarted',
-        data: { dueAt: '2026-12-04T16:00:00.000Z', provisional: true, round: 2 },
+        data: { dueAt: '2026-12-04T16:00:00.000Z', provisional: true, workingDays: 2, round: 2 },
       });
+  });
+
+  it('records the working days the deadline was computed with, and only the deadline’s fields', () => {
+    const deadline = { dueAt: '2026-12-04T16:00:00.000Z', provisional: false, workingDays: 1, extra: 'x' };
+    given(SUBMITTED)
+      .when({ type: 'StartPlatformReview', actor: SYSTEM, deadline })
+      .then({
+        type: 'PlatformReviewStarted',
+        data: { dueAt: '2026-12-04T16:00:00.000Z', provisional: false, workingDays: 1, round: 1 },
+      });
+  });
+
+  it.each([0, -2, 1.5, Number.NaN])('refuses an allowance of %p working days', (workingDays) => {
+    given(SUBMITTED)
+      .when({ ...start, deadline: { ...PLATFORM_REVIEW_DUE, workingDays } })
+      .thenThrows('invalid_command', { field: 'deadline.workingDays', rule: 'positive_integer' });
   });
 
   it('refuses to start a review that is already running', () => {
@@ -595,7 +611,7 @@ describe('overdue reviews', () => {
       { type: 'FilingCorrected', data: { form: appForm, appName: '示例记账' } },
       {
         type: 'PlatformReviewStarted',
-        data: { dueAt: '2026-12-08T16:00:00.000Z', provisional: false, round: 2 },
+        data: { dueAt: '2026-12-08T16:00:00.000Z', provisional: false, workingDays: 2, round: 2 },
       },
     )
       .when({ type: 'FlagPlatformReviewOverdue', actor: SYSTEM })
@@ -617,6 +633,13 @@ describe('bureau review', () => {
     given(...AT.sms_verified)
       .when({ type: 'StartBureauReview', actor: SYSTEM, deadline: BUREAU_REVIEW_DUE })
       .then({ type: 'BureauReviewStarted', data: { ...BUREAU_REVIEW_DUE, province: '440000' } });
+    expect(BUREAU_REVIEW_DUE.workingDays).toBe(20);
+  });
+
+  it('refuses a bureau review deadline without a usable allowance', () => {
+    given(...AT.sms_verified)
+      .when({ type: 'StartBureauReview', actor: SYSTEM, deadline: { ...BUREAU_REVIEW_DUE, workingDays: 0 } })
+      .thenThrows('invalid_command', { field: 'deadline.workingDays', rule: 'positive_integer' });
   });
 
   it('refuses to start before the SMS is verified', () => {

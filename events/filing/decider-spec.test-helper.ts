@@ -5,6 +5,7 @@ import type { FilingCommand } from './filing-commands';
 import { FilingDomainError, type FilingErrorCode } from './filing-errors';
 import type { FilingEvent } from './filing-events';
 import { type FilingState, initialFilingState } from './filing-state';
+import { BUREAU_REVIEW_WORKING_DAYS, PLATFORM_REVIEW_WORKING_DAYS } from '../working-days/sla';
 
 /**
  * Given/when/then for the filing decider (Emmett style), for tests only:
@@ -77,8 +78,17 @@ export function given(...history: FilingEvent[]): DeciderGiven {
 
 /* Sample histories: one way into every status, for the filing a `FilingSubmitted` event describes. */
 
-export const PLATFORM_REVIEW_DUE = { dueAt: '2026-12-02T16:00:00.000Z', provisional: false } as const;
-export const BUREAU_REVIEW_DUE = { dueAt: '2026-12-28T16:00:00.000Z', provisional: false } as const;
+/** Review deadlines as the workflow passes them (and the events record them): with their allowance. */
+export const PLATFORM_REVIEW_DUE = {
+  dueAt: '2026-12-02T16:00:00.000Z',
+  provisional: false,
+  workingDays: PLATFORM_REVIEW_WORKING_DAYS,
+} as const;
+export const BUREAU_REVIEW_DUE = {
+  dueAt: '2026-12-28T16:00:00.000Z',
+  provisional: false,
+  workingDays: BUREAU_REVIEW_WORKING_DAYS,
+} as const;
 export const FIRST_CHALLENGE = 'sms-challenge-1';
 export const SMS_EXPIRES_AT = '2026-12-02T03:00:00.000Z';
 export const SUBJECT_NUMBER = '粤ICP备2026000123号';

@@ -6,7 +6,9 @@ import {
   type FilingEnvelope,
   type FilingEvent,
   type FilingEventMetadata,
+  type StoredFilingEnvelope,
 } from './filing-events';
+import { dataAsWrittenAt } from './upcast';
 
 /** prevHash of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -32,19 +34,40 @@ export function filingEventId(filingId: string, seq: number): string {
   return uuidv5(`${filingId}:${seq}`);
 }
 
-/** sha256(prevHash + canonical(type, data, metadata without hash)). */
-export function hashFilingEvent(event: FilingEvent, metadata: Omit<FilingEventMetadata, 'hash'>): string {
+/**
+ * sha256(prevHash + canonical(type, data, metadata without hash)), over the event as stored: data in
+ * the shape of `metadata.schemaVersion`, never an upcast copy, so histories of every version verify.
+ */
+export function hashFilingEvent(
+  event: { readonly type: string; readonly data: unknown },
+  metadata: Omit<FilingEventMetadata, 'hash'>,
+): string {
   return sha256Hex(metadata.prevHash + canonicalJson({ type: event.type, data: event.data, metadata }));
 }
 
-/** Gives events their seq, deterministic id and place in the hash chain after `head`. */
+/** Gives events their seq, deterministic id and place in the hash chain after `head`, at FILING_SCHEMA_VERSION. */
 export function sealFilingEvents(
   head: StreamHead,
   events: readonly FilingEvent[],
   context: TransitionContext,
 ): { envelopes: FilingEnvelope[]; head: StreamHead } {
+  const sealed = sealFilingEventsAt(FILING_SCHEMA_VERSION, head, events, context);
+  return { envelopes: sealed.envelopes as FilingEnvelope[], head: sealed.head };
+}
+
+/**
+ * sealFilingEvents as a writer at `schemaVersion` sealed: its schemaVersion in the metadata and its
+ * data shape (`dataAsWrittenAt`), which the hash covers. Older than FILING_SCHEMA_VERSION only for a
+ * workflow replaying a history recorded at that version, whose chain must come out as stored.
+ */
+export function sealFilingEventsAt(
+  schemaVersion: number,
+  head: StreamHead,
+  events: readonly FilingEvent[],
+  context: TransitionContext,
+): { envelopes: StoredFilingEnvelope[]; head: StreamHead } {
   let { revision, lastHash } = head;
-  const envelopes = events.map((event): FilingEnvelope => {
+  const envelopes = events.map((event): StoredFilingEnvelope => {
     revision += 1;
     const metadata: Omit<FilingEventMetadata, 'hash'> = {
       filingId: context.filingId,
@@ -53,16 +76,17 @@ export function sealFilingEvents(
       actor: { role: context.actor.role, id: context.actor.id },
       correlationId: context.correlationId,
       causationId: context.causationId,
-      schemaVersion: FILING_SCHEMA_VERSION,
+      schemaVersion,
       prevHash: lastHash,
     };
-    const hash = hashFilingEvent(event, metadata);
+    const stored = { type: event.type, data: dataAsWrittenAt(event, schemaVersion) };
+    const hash = hashFilingEvent(stored, metadata);
     lastHash = hash;
     return {
-      ...event,
+      ...stored,
       id: filingEventId(context.filingId, revision),
       metadata: { ...metadata, hash },
-    } as FilingEnvelope;
+    };
   });
   return { envelopes, head: { revision, lastHash } };
 }
@@ -73,8 +97,14 @@ export interface ChainFinding {
   message: string;
 }
 
-/** Checks seq continuity, ids and the hash chain; returns every finding, empty when intact. */
-export function verifyFilingChain(filingId: string, envelopes: readonly FilingEnvelope[]): ChainFinding[] {
+/**
+ * Checks seq continuity, ids and the hash chain of the envelopes as stored (each at its own
+ * schemaVersion; never upcast them first); returns every finding, empty when intact.
+ */
+export function verifyFilingChain(
+  filingId: string,
+  envelopes: readonly StoredFilingEnvelope[],
+): ChainFinding[] {
   const findings: ChainFinding[] = [];
   let expectedPrev = GENESIS_HASH;
   envelopes.forEach((envelope, index) => {

@@ -198,7 +198,7 @@ describe('evolve: review clocks', () => {
   it('keeps a provisional deadline provisional', () => {
     const state = stateIn('platform_review', SUBMITTED, {
       type: 'PlatformReviewStarted',
-      data: { dueAt: '2027-01-04T16:00:00.000Z', provisional: true, round: 1 },
+      data: { dueAt: '2027-01-04T16:00:00.000Z', provisional: true, workingDays: 2, round: 1 },
     });
     expect(state.review).toMatchObject({ dueAt: '2027-01-04T16:00:00.000Z', provisional: true });
   });

@@ -1,7 +1,7 @@
 import type { ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { Actor } from './actor';
-import type { Deadline } from './filing-events';
+import type { ReviewDeadline } from './filing-events';
 
 export type PlatformDecision = 'approve' | 'reject' | 'return';
 export type BureauDecision = 'approve' | 'reject';
@@ -10,7 +10,8 @@ export type SmsCheckOutcome = 'match' | 'mismatch' | 'expired';
 /** Imperative; `actor` is who asks. Forms arrive as unknown JSON and are validated by `decide`. */
 export type FilingCommand =
   | { type: 'SubmitFiling'; actor: Actor; filingId: string; form: unknown; submittedOn: string }
-  | { type: 'StartPlatformReview'; actor: Actor; deadline: Deadline }
+  /** `deadline.workingDays`: the allowance `dueAt` was computed with (recorded in the event). */
+  | { type: 'StartPlatformReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagPlatformReviewOverdue'; actor: Actor }
   | { type: 'ReviewAsPlatform'; actor: Actor; decision: PlatformDecision; reasons?: string }
   | { type: 'CorrectFiling'; actor: Actor; form: unknown; correctedOn: string }
@@ -18,7 +19,7 @@ export type FilingCommand =
   | { type: 'RecordSmsCheck'; actor: Actor; challengeId: string; outcome: SmsCheckOutcome }
   | { type: 'ExpireSmsChallenge'; actor: Actor; challengeId: string }
   | { type: 'ResubmitFiling'; actor: Actor; reasons?: string }
-  | { type: 'StartBureauReview'; actor: Actor; deadline: Deadline }
+  | { type: 'StartBureauReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagBureauReviewOverdue'; actor: Actor }
   | { type: 'ReviewAsBureau'; actor: Actor; decision: BureauDecision; reasons?: string }
   | { type: 'IssueRegistrationNumber'; actor: Actor; subjectNumber: string; serviceNumber: string }

@@ -14,3 +14,18 @@ export class FilingDomainError extends Error {
     super(message);
   }
 }
+
+/**
+ * A stored filing event this build cannot hand to the domain: written at a schemaVersion newer than
+ * FILING_SCHEMA_VERSION (a newer writer's shape), or with a version or data no writer produces.
+ */
+export class FilingSchemaError extends Error {
+  override readonly name = 'FilingSchemaError';
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: unknown,
+    message: string,
+  ) {
+    super(message);
+  }
+}

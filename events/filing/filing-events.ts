@@ -8,9 +8,18 @@ export interface Deadline {
   readonly provisional: boolean;
 }
 
+/** A review's deadline with the working-day allowance it was computed with (`sla.ts`), as recorded. */
+export interface ReviewDeadline extends Deadline {
+  /** The working days `dueAt` was counted with (schemaVersion 2; v1 events are upcast to v1's allowance). */
+  readonly workingDays: number;
+}
+
 export type ReturnToPlatformReason = 'sms_attempts_exhausted' | 'sms_expired';
 
-/** Every domain event, as `{type, data}`. Names are the contract: past tense, never renamed. */
+/**
+ * Every domain event, as `{type, data}`, in the shape of FILING_SCHEMA_VERSION. Names are the contract:
+ * past tense, never renamed. Stored events of older versions reach the domain through `upcastFilingEvent`.
+ */
 export type FilingEvent =
   | {
       type: 'FilingSubmitted';
@@ -23,7 +32,7 @@ export type FilingEvent =
         form: RegistrationForm;
       };
     }
-  | { type: 'PlatformReviewStarted'; data: Deadline & { round: number } }
+  | { type: 'PlatformReviewStarted'; data: ReviewDeadline & { round: number } }
   | { type: 'PlatformReviewOverdue'; data: { dueAt: string } }
   | { type: 'PlatformReviewApproved'; data: { reasons?: string } }
   | { type: 'FilingReturnedForCorrection'; data: { reasons: string } }
@@ -38,7 +47,7 @@ export type FilingEvent =
   | { type: 'SmsVerificationExpired'; data: { challengeId: string; expiresAt: string } }
   | { type: 'FilingReturnedToPlatform'; data: { reason: ReturnToPlatformReason } }
   | { type: 'FilingResubmitted'; data: { reasons?: string } }
-  | { type: 'BureauReviewStarted'; data: Deadline & { province: ProvinceCode } }
+  | { type: 'BureauReviewStarted'; data: ReviewDeadline & { province: ProvinceCode } }
   | { type: 'BureauReviewOverdue'; data: { dueAt: string } }
   | { type: 'BureauReviewApproved'; data: { reasons?: string } }
   | { type: 'BureauReviewRejected'; data: { reasons: string } }
@@ -92,6 +101,7 @@ export interface FilingEventMetadata {
   readonly actor: { readonly role: Actor['role']; readonly id: string };
   readonly correlationId: string;
   readonly causationId: string;
+  /** The FILING_SCHEMA_VERSION the writer sealed the event with: the shape its `data` is stored in. */
   readonly schemaVersion: number;
   readonly prevHash: string;
   readonly hash: string;
@@ -99,4 +109,19 @@ export interface FilingEventMetadata {
 
 export type FilingEnvelope = FilingEvent & { id: string; metadata: FilingEventMetadata };
 
-export const FILING_SCHEMA_VERSION = 1;
+/**
+ * An envelope as the log holds it: `data` in the shape of `metadata.schemaVersion`, which may be older
+ * than this build's. The hash chain is over this form; the domain reads it through `upcastFilingEvent`.
+ */
+export interface StoredFilingEnvelope {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: FilingEventMetadata;
+}
+
+/**
+ * The shape of event data this build writes (and reads, after upcasting: see `upcast.ts`).
+ * 1: the first shape. 2: PlatformReviewStarted and BureauReviewStarted record `workingDays`.
+ */
+export const FILING_SCHEMA_VERSION = 2;

@@ -9,4 +9,5 @@ export * from './filing-state';
 export * from './filing-view';
 export * from './stream-ids';
 export * from './transitions';
+export * from './upcast';
 export * from './filing-subject';

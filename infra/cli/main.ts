@@ -3,6 +3,8 @@ import { type CliCommand, type CliIo, processIo } from './command';
 import { demoCommand } from './commands/demo.command';
 import { doctorCommand } from './commands/doctor.command';
 import { outboxCommand } from './commands/outbox.command';
+import { projectionsCommand } from './commands/projections.command';
+import { projectorCommand } from './commands/projector.command';
 import { provisionCommand } from './commands/provision.command';
 import { apiCommand, workerCommand } from './commands/serve.commands';
 import { startCommand } from './commands/start.command';
@@ -13,6 +15,8 @@ export const commands: readonly CliCommand[] = [
   startCommand,
   workerCommand,
   apiCommand,
+  projectorCommand,
+  projectionsCommand,
   doctorCommand,
   provisionCommand,
   validateCommand,

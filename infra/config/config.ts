@@ -22,6 +22,8 @@ export interface IcpConfig {
     tls?: { serverName?: string; clientCertPath?: string; clientKeyPath?: string; serverRootCaPath?: string };
   };
   eventLog: { url: string };
+  /** `in-process`: the API process runs the projector; `external`: `icp projector` runs it. */
+  projector: 'in-process' | 'external';
 }
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
@@ -45,6 +47,14 @@ function port(env: Env, name: string, fallback: number): number {
 function nonEmpty(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   return raw ? raw : undefined;
+}
+
+function projectorMode(env: Env): IcpConfig['projector'] {
+  const raw = nonEmpty(env, 'ICP_PROJECTOR') ?? 'in-process';
+  if (raw !== 'in-process' && raw !== 'external') {
+    throw new ConfigError(`ICP_PROJECTOR: must be in-process or external, got "${raw}"`);
+  }
+  return raw;
 }
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): IcpConfig {
@@ -75,5 +85,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
         : undefined,
     },
     eventLog: { url: nonEmpty(env, 'EVENT_STORE_URL') ?? `sqlite:${resolve(dataDir, 'events.sqlite')}` },
+    projector: projectorMode(env),
   };
 }

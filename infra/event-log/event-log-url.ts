@@ -16,7 +16,10 @@ export function parseEventLogUrl(url: string): EventLogLocation {
   throw new ConfigError('EVENT_STORE_URL: must start with sqlite:, esdb:// or esdb+discover://');
 }
 
+// What the client reads as `user:password@` (the password may hold `/` or `?`), or a bare `user@`.
+const CREDENTIALS = /^(esdb(?:\+discover)?:\/\/)(?:[^:]+:[^@]+|[^@/?]*)@/;
+
 /** The URL without user name or password, safe for logs, /health and `icp doctor`. */
 export function redactEventLogUrl(url: string): string {
-  return url.replace(/^(esdb(?:\+discover)?:\/\/)[^@/]*@/, '$1***@');
+  return url.replace(CREDENTIALS, '$1***@');
 }

@@ -29,4 +29,17 @@ describe('event-log URL', () => {
     );
     expect(redactEventLogUrl('sqlite:/data/events.sqlite')).toBe('sqlite:/data/events.sqlite');
   });
+
+  it('hides passwords holding URL punctuation, as the client parses them', () => {
+    expect(redactEventLogUrl('esdb://admin:pa/ss?w:rd@node1:2113?tls=true')).toBe(
+      'esdb://***@node1:2113?tls=true',
+    );
+    expect(redactEventLogUrl('esdb+discover://ops%40icp:p%2Fw@cluster.local:2113')).toBe(
+      'esdb+discover://***@cluster.local:2113',
+    );
+    expect(redactEventLogUrl('esdb://admin@node1:2113')).toBe('esdb://***@node1:2113');
+    expect(redactEventLogUrl('esdb://node1:2113,node2:2113?tls=false')).toBe(
+      'esdb://node1:2113,node2:2113?tls=false',
+    );
+  });
 });

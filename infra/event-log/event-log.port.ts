@@ -104,6 +104,8 @@ export interface EventLog {
   ): Promise<RecordedEvent[]>;
   /** Events of every stream in commit order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the last event in the whole log ($all), 0 when empty; progress bars measure against it. */
+  headPosition(): Promise<number>;
   /** Catch-up subscription: stored events after fromPosition, then live ones as they are appended. */
   subscribeToAll(options: SubscribeOptions): Subscription;
   close(): Promise<void>;

@@ -9,8 +9,18 @@ import { ApiAuthenticated, filingStatusSchema, pageSchema } from '../filings/fil
 import { type PageQuery, parsePageOnly } from '../filings/list.requests';
 import { ParseBodyPipe } from '../filings/parse-body.pipe';
 import { readPage } from '../filings/read-page';
-import type { FilingSummaryRow } from '../projections/filing-summary.projection';
-import type { Page, ReadModelStore } from '../projections/read-model.store';
+import type { BureauQueueItem, Page, ReadModelStore } from '../projections/read-model.store';
+
+const bureauQueueItemSchema = {
+  ...filingStatusSchema,
+  required: [...(filingStatusSchema.required ?? []), 'queuedAt', 'dueBy'],
+  properties: {
+    ...filingStatusSchema.properties,
+    queuedAt: { type: 'string', format: 'date-time', description: 'when the bureau review started' },
+    submittedAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+};
 
 @ApiTags('bureau')
 @Controller('v1/bureau')
@@ -25,12 +35,12 @@ export class BureauController {
   @ApiResponse({
     status: 200,
     description: 'a page of the review queue',
-    schema: pageSchema(filingStatusSchema),
+    schema: pageSchema(bureauQueueItemSchema),
   })
   queue(
     @CurrentActor() actor: Actor,
     @Query(new ParseBodyPipe(parsePageOnly)) query: PageQuery,
-  ): Page<FilingSummaryRow> {
+  ): Page<BureauQueueItem> {
     return readPage(() => this.readModels.bureauQueue({ province: actor.province ?? '', ...query }));
   }
 }

@@ -138,7 +138,8 @@ export class FilingsController {
   @ApiAuthenticated()
   @ApiResponse({
     status: 200,
-    description: 'the filing’s full stream',
+    description:
+      'the filing’s full stream as stored: each event’s data in the shape of its metadata.schemaVersion (not upcast), which the hash chain covers',
     schema: {
       type: 'object',
       properties: {

@@ -82,6 +82,10 @@ export class FilingsService {
     return view;
   }
 
+  /**
+   * The filing's stream exactly as stored, for auditors: each event in the shape of its
+   * metadata.schemaVersion, never upcast, since the hash chain they verify is over this form.
+   */
   async events(filingId: string): Promise<RecordedEvent[]> {
     const events = await this.eventLog.readStream(filingStreamId(filingId));
     if (events.length === 0) throw new FilingNotFound();

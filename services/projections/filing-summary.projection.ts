@@ -32,15 +32,18 @@ export interface FilingSummaryRow {
   operatorName?: string;
 }
 
-type Change = Partial<Omit<FilingSummaryRow, 'status' | 'stage'>> & { status?: FilingStatus };
+/** What an event changes in a summary row; also how other projections follow status, due time and overdue. */
+export type SummaryChange = Partial<Omit<FilingSummaryRow, 'status' | 'stage'>> & { status?: FilingStatus };
+type Change = SummaryChange;
 
 /** Leaves a waiting status: nothing is due any more. */
 function moveTo(status: FilingStatus): Change {
   return { status, dueBy: undefined, overdue: false };
 }
 
-function changeOf(
-  current: FilingSummaryRow,
+/** Pure: the change `event` makes to a filing whose status is `status`. */
+export function summaryChangeOf(
+  status: FilingStatus,
   event: Exclude<FilingEvent, { type: 'FilingSubmitted' }>,
 ): Change {
   switch (event.type) {
@@ -50,13 +53,11 @@ function changeOf(
       return { status: 'bureau_review', dueBy: event.data.dueAt, overdue: false };
     case 'PlatformReviewOverdue':
     case 'BureauReviewOverdue':
-      return current.status === 'platform_review' || current.status === 'bureau_review'
-        ? { overdue: true }
-        : {};
+      return status === 'platform_review' || status === 'bureau_review' ? { overdue: true } : {};
     case 'SmsVerificationSent':
       return { status: 'sms_verification', dueBy: event.data.expiresAt, overdue: false };
     case 'SmsVerificationExpired':
-      return current.status === 'sms_verification' ? { dueBy: event.data.expiresAt } : {};
+      return status === 'sms_verification' ? { dueBy: event.data.expiresAt } : {};
     case 'SmsVerificationFailed':
       return {};
     case 'FilingCorrected':
@@ -81,11 +82,9 @@ function changeOf(
     case 'RegistrationNumberIssued':
       return { ...moveTo('registered'), registrationNumber: event.data.serviceNumber };
     case 'RegistrationPublished':
-      return current.status === 'registered'
-        ? { status: 'published', operatorName: event.data.operatorName }
-        : {};
+      return status === 'registered' ? { status: 'published', operatorName: event.data.operatorName } : {};
     case 'ApplicantNotified':
-      return current.status === 'published' ? { status: 'completed' } : {};
+      return status === 'published' ? { status: 'completed' } : {};
     default:
       return assertNever(event, 'filing event');
   }
@@ -130,7 +129,7 @@ export function projectFilingSummary(
     });
   }
   if (!current) throw new ProjectionError(`filing ${filingId}: ${event.type} before FilingSubmitted`);
-  const change = changeOf(current, event);
+  const change = summaryChangeOf(current.status, event);
   const nextStatus = change.status ?? current.status;
   return withoutUndefined({
     ...current,

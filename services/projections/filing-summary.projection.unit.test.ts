@@ -51,7 +51,7 @@ const overdueVariants: Record<string, FilingEvent[]> = {
     { type: 'FilingCorrected', data: { form: SUBMITTED.data.form, appName: '示例记账 Pro' } },
     {
       type: 'PlatformReviewStarted',
-      data: { dueAt: '2026-12-08T16:00:00.000Z', provisional: true, round: 2 },
+      data: { dueAt: '2026-12-08T16:00:00.000Z', provisional: true, workingDays: 2, round: 2 },
     },
   ],
   'sms failed once': [

@@ -4,7 +4,9 @@ import {
   type FilingEvent,
   type FilingEventType,
 } from '../../events/filing/filing-events';
+import { FilingSchemaError } from '../../events/filing/filing-errors';
 import { filingIdOfStream } from '../../events/filing/stream-ids';
+import { upcastFilingEvent } from '../../events/filing/upcast';
 
 /** What a projection reads of a recorded event; the log position is the projector's business. */
 export type ProjectableEvent = Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'streamId'>;
@@ -29,7 +31,8 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set<FilingEventType>(FILING_EVENT_T
 /**
  * The filing event in `recorded`, or undefined for a stream that is not a filing's or an event type
  * this build does not know (a newer writer's event is skipped, not fatal). Data is trusted as written
- * by the domain (`decide` + `evolve` checked it before the append).
+ * by the domain (`decide` + `evolve` checked it before the append), and upcast from the schemaVersion
+ * it was written at to the current shape; a known type written at a newer version stops the projector.
  */
 export function readFilingEvent(recorded: ProjectableEvent): FilingEventInStream | undefined {
   const filingId = filingIdOfStream(recorded.streamId);
@@ -42,6 +45,12 @@ export function readFilingEvent(recorded: ProjectableEvent): FilingEventInStream
   if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0 || typeof occurredAt !== 'string') {
     throw new ProjectionError(`${recorded.streamId} ${recorded.type}: metadata lacks seq or occurredAt`);
   }
-  const event = { type: recorded.type, data: recorded.data } as FilingEvent;
+  let event: FilingEvent;
+  try {
+    event = upcastFilingEvent(recorded);
+  } catch (error) {
+    if (!(error instanceof FilingSchemaError)) throw error;
+    throw new ProjectionError(`${recorded.streamId} seq ${seq}: ${error.message}`);
+  }
   return { filingId, event, seq, occurredAt };
 }

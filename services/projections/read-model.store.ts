@@ -2,18 +2,31 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import type { FilingStage, FilingStatus } from '../../events/filing/filing-state';
-import { filingIdOfStream } from '../../events/filing/stream-ids';
-import { type FilingSummaryRow, projectFilingSummary } from './filing-summary.projection';
-import { type PublicRegistryRow, projectPublicRegistry } from './public-registry.projection';
+import type { WorkingDayCalendar } from '../../events/working-days';
+import type { BureauQueueRow } from './bureau-queue.projection';
+import type { FilingSummaryRow } from './filing-summary.projection';
+import { type ApplyResult, ProjectionWriter } from './projection-writer';
+import type { PublicRegistryRow } from './public-registry.projection';
 import { decodeCursor, encodeCursor } from './read-model.cursor';
+import {
+  type BureauQueueRecord,
+  type FilingSummaryRecord,
+  type PublicRegistryRecord,
+  toBureauQueueRow,
+  toFilingSummaryRow,
+  toPublicRegistryRow,
+} from './read-model.records';
 import { configureReadModelConnection, migrateReadModelSchema } from './read-model.schema';
+import { PROJECTION_NAMES, type ProjectionName, liveTableSet } from './read-model.tables';
+import { ShadowTables } from './shadow-tables';
+import { type SlaDashboard, type SlaDashboardQuery, readSlaDashboard } from './sla-dashboard.query';
+
+export { PROJECTION_NAMES, type ProjectionName } from './read-model.tables';
+export type { ApplyResult } from './projection-writer';
 
 export const READ_MODELS_FILE = 'read-models.sqlite';
-
-/** Each projection keeps its own checkpoint, so one can be rebuilt without the other. */
-export const PROJECTION_NAMES = ['filing_summary', 'public_registry'] as const;
-export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
 /** The most rows one page may hold. */
 export const MAX_PAGE_SIZE = 200;
@@ -50,88 +63,28 @@ export interface PublicLookup {
   operatorName?: string;
 }
 
-export interface ApplyResult {
-  /** Events past the checkpoint that this call processed. */
-  applied: number;
-  /** The checkpoint after the call. */
-  checkpoint: number;
-}
+/** A filing waiting in a bureau's queue. */
+export type BureauQueueItem = Omit<BureauQueueRow, 'queuedAt' | 'dueBy'> & {
+  status: 'bureau_review';
+  stage: 'bureau_review';
+  queuedAt: string;
+  dueBy: string;
+};
 
-interface FilingSummaryRecord {
-  filing_id: string;
-  platform_id: string;
-  province: string;
-  service_type: string;
-  app_name: string;
-  status: string;
-  stage: string;
-  registration_number: string | null;
-  due_by: string | null;
-  overdue: number;
-  revision: number;
-  submitted_at: string;
-  updated_at: string;
-  operator_name: string | null;
-}
-
-interface PublicRegistryRecord {
-  registration_number: string;
-  app_name: string;
-  service_type: string;
-  operator_name: string;
-  province: string;
-  published_at: string;
-}
-
-function toFilingSummaryRecord(row: FilingSummaryRow): FilingSummaryRecord {
+function toQueueItem(record: BureauQueueRecord): BureauQueueItem {
+  const row = toBureauQueueRow(record);
   return {
-    filing_id: row.filingId,
-    platform_id: row.platformId,
-    province: row.province,
-    service_type: row.serviceType,
-    app_name: row.appName,
-    status: row.status,
-    stage: row.stage,
-    registration_number: row.registrationNumber ?? null,
-    due_by: row.dueBy ?? null,
-    overdue: row.overdue ? 1 : 0,
-    revision: row.revision,
-    submitted_at: row.submittedAt,
-    updated_at: row.updatedAt,
-    operator_name: row.operatorName ?? null,
+    ...row,
+    status: 'bureau_review',
+    stage: 'bureau_review',
+    queuedAt: row.queuedAt ?? '',
+    dueBy: row.dueBy ?? '',
   };
 }
 
-/** The record was written by toFilingSummaryRecord, so its text columns hold the union members. */
-function toFilingSummaryRow(record: FilingSummaryRecord): FilingSummaryRow {
-  const row = {
-    filingId: record.filing_id,
-    platformId: record.platform_id,
-    province: record.province,
-    serviceType: record.service_type,
-    appName: record.app_name,
-    status: record.status,
-    stage: record.stage,
-    overdue: record.overdue === 1,
-    revision: record.revision,
-    submittedAt: record.submitted_at,
-    updatedAt: record.updated_at,
-  } as FilingSummaryRow;
-  if (record.registration_number !== null) row.registrationNumber = record.registration_number;
-  if (record.due_by !== null) row.dueBy = record.due_by;
-  if (record.operator_name !== null) row.operatorName = record.operator_name;
-  return row;
-}
-
-function toPublicRegistryRow(record: PublicRegistryRecord): PublicRegistryRow {
-  return {
-    registrationNumber: record.registration_number,
-    appName: record.app_name,
-    serviceType: record.service_type,
-    operatorName: record.operator_name,
-    province: record.province,
-    publishedAt: record.published_at,
-  } as PublicRegistryRow;
+export interface ReadModelStoreOptions {
+  /** The working-day calendar of the SLA figures; default China's, from `chinese-days`. */
+  calendar?: WorkingDayCalendar;
 }
 
 function assertLimit(limit: number): void {
@@ -160,14 +113,14 @@ function toPage<R, T>(
  */
 export class ReadModelStore {
   private readonly db: Database.Database;
-  private readonly selectCheckpoint: Database.Statement<[string], { position: number }>;
+  private readonly calendar: WorkingDayCalendar;
   private readonly selectFiling: Database.Statement<[string], FilingSummaryRecord>;
-  private readonly applyTransactions: Record<
-    ProjectionName,
-    Database.Transaction<(events: readonly RecordedEvent[]) => ApplyResult>
-  >;
+  private readonly writers: Record<ProjectionName, ProjectionWriter>;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    options: ReadModelStoreOptions = {},
+  ) {
     this.db = new Database(file);
     try {
       configureReadModelConnection(this.db);
@@ -176,66 +129,31 @@ export class ReadModelStore {
       this.db.close();
       throw error;
     }
-    this.selectCheckpoint = this.db.prepare('SELECT position FROM projection_checkpoints WHERE name = ?');
+    this.calendar = options.calendar ?? loadChineseCalendar();
     this.selectFiling = this.db.prepare('SELECT * FROM filing_summary WHERE filing_id = ?');
-    const upsertSummary = this.db.prepare<[FilingSummaryRecord]>(
-      `INSERT OR REPLACE INTO filing_summary VALUES (@filing_id, @platform_id, @province, @service_type,
-         @app_name, @status, @stage, @registration_number, @due_by, @overdue, @revision, @submitted_at,
-         @updated_at, @operator_name)`,
-    );
-    const upsertPublic = this.db.prepare<[PublicRegistryRecord]>(
-      `INSERT OR REPLACE INTO public_registry VALUES (@registration_number, @app_name, @service_type,
-         @operator_name, @province, @published_at)`,
-    );
-    const applyOne: Record<ProjectionName, (event: RecordedEvent) => void> = {
-      filing_summary: (event) => {
-        const filingId = filingIdOfStream(event.streamId);
-        if (filingId === undefined) return;
-        const next = projectFilingSummary(this.getFiling(filingId), event);
-        if (next) upsertSummary.run(toFilingSummaryRecord(next));
-      },
-      public_registry: (event) => {
-        const row = projectPublicRegistry(event);
-        if (!row) return;
-        upsertPublic.run({
-          registration_number: row.registrationNumber,
-          app_name: row.appName,
-          service_type: row.serviceType,
-          operator_name: row.operatorName,
-          province: row.province,
-          published_at: row.publishedAt,
-        });
-      },
-    };
-    const transactionFor = (name: ProjectionName) =>
-      this.db.transaction((events: readonly RecordedEvent[]): ApplyResult => {
-        let checkpoint = this.checkpoint(name);
-        let applied = 0;
-        for (const event of events) {
-          if (event.position <= checkpoint) continue;
-          applyOne[name](event);
-          checkpoint = event.position;
-          applied += 1;
-        }
-        if (applied > 0) this.writeCheckpoint(name, checkpoint);
-        return { applied, checkpoint };
-      });
-    this.applyTransactions = {
-      filing_summary: transactionFor('filing_summary'),
-      public_registry: transactionFor('public_registry'),
+    const writer = (name: ProjectionName) => new ProjectionWriter(this.db, liveTableSet(name), this.calendar);
+    this.writers = {
+      filing_summary: writer('filing_summary'),
+      bureau_queue: writer('bureau_queue'),
+      public_registry: writer('public_registry'),
+      sla_dashboard: writer('sla_dashboard'),
     };
   }
 
   /** Opens (creating if needed) `<dataDir>/read-models.sqlite`. */
-  static open(dataDir: string): ReadModelStore {
+  static open(dataDir: string, options: ReadModelStoreOptions = {}): ReadModelStore {
     mkdirSync(dataDir, { recursive: true });
-    return new ReadModelStore(join(dataDir, READ_MODELS_FILE));
+    return new ReadModelStore(join(dataDir, READ_MODELS_FILE), options);
   }
 
   /** The last log position the projection has applied; 0 when it has applied nothing. */
   checkpoint(name: ProjectionName): number {
-    const row = this.selectCheckpoint.get(name);
-    return row?.position ?? 0;
+    return this.writers[name].checkpoint();
+  }
+
+  /** The lowest checkpoint of all projections: everything up to it is in every read model. */
+  lowestCheckpoint(): number {
+    return Math.min(...PROJECTION_NAMES.map((name) => this.checkpoint(name)));
   }
 
   /**
@@ -243,26 +161,38 @@ export class ReadModelStore {
    * checkpoint to the last one, all in one transaction; events at or below it are skipped.
    */
   applyBatch(name: ProjectionName, events: readonly RecordedEvent[]): ApplyResult {
-    return this.applyTransactions[name].immediate(events);
+    return this.writers[name].applyBatch(events);
   }
 
   /** Moves the checkpoint forward past positions that hold nothing for this projection (never back). */
   advanceCheckpoint(name: ProjectionName, position: number): void {
-    this.db
-      .transaction(() => {
-        if (position > this.checkpoint(name)) this.writeCheckpoint(name, position);
-      })
-      .immediate();
+    this.writers[name].advanceCheckpoint(position);
   }
 
   /** Empties the projection's rows and checkpoint in one transaction, so it replays from position 0. */
   reset(name: ProjectionName): void {
     this.db
       .transaction(() => {
-        this.db.prepare(`DELETE FROM ${name}`).run();
+        for (const table of Object.values(liveTableSet(name).tables))
+          this.db.prepare(`DELETE FROM ${table}`).run();
         this.db.prepare('DELETE FROM projection_checkpoints WHERE name = ?').run(name);
       })
       .immediate();
+  }
+
+  /** The writer of a projection's live tables. */
+  liveWriter(name: ProjectionName): ProjectionWriter {
+    return this.writers[name];
+  }
+
+  /** Shadow tables for rebuilding `name` while the live ones keep serving (see ShadowTables). */
+  openShadow(name: ProjectionName): ShadowTables {
+    return ShadowTables.create(this.db, name, this.calendar);
+  }
+
+  /** Runs `work` in one write transaction of the read database. */
+  inTransaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
   }
 
   getFiling(filingId: string): FilingSummaryRow | undefined {
@@ -307,10 +237,10 @@ export class ReadModelStore {
   }
 
   /**
-   * A province's filings waiting for the bureau (status `bureau_review`): overdue ones first, then by
-   * due time ascending, then filingId. Keyset cursor over (overdue, dueBy, filingId).
+   * A province's filings waiting for the bureau: overdue ones first, then by due time ascending,
+   * then filingId. Keyset cursor over (overdue, dueBy, filingId).
    */
-  bureauQueue(query: BureauQueueQuery): Page<FilingSummaryRow> {
+  bureauQueue(query: BureauQueueQuery): Page<BureauQueueItem> {
     assertLimit(query.limit);
     const params: Record<string, string | number> = { province: query.province, limit: query.limit + 1 };
     let after = '';
@@ -326,15 +256,20 @@ export class ReadModelStore {
       params.afterFilingId = filingId as string;
     }
     const records = this.db
-      .prepare<[Record<string, string | number>], FilingSummaryRecord>(
-        `SELECT * FROM filing_summary
-         WHERE province = @province AND stage = 'bureau_review' AND status = 'bureau_review' ${after}
+      .prepare<[Record<string, string | number>], BureauQueueRecord>(
+        `SELECT * FROM bureau_queue
+         WHERE province = @province AND queued_at IS NOT NULL ${after}
          ORDER BY overdue DESC, due_by ASC, filing_id ASC LIMIT @limit`,
       )
       .all(params);
-    return toPage(records, query.limit, toFilingSummaryRow, (last) =>
+    return toPage(records, query.limit, toQueueItem, (last) =>
       encodeCursor('bureau-queue', [last.overdue, last.due_by ?? '', last.filing_id]),
     );
+  }
+
+  /** Filings by stage and province, overdue counts and median days per stage. */
+  slaDashboard(query: SlaDashboardQuery): SlaDashboard {
+    return readSlaDashboard(this.db, query);
   }
 
   /**
@@ -368,13 +303,5 @@ export class ReadModelStore {
 
   close(): void {
     this.db.close();
-  }
-
-  private writeCheckpoint(name: ProjectionName, position: number): void {
-    this.db
-      .prepare(
-        'INSERT INTO projection_checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
-      )
-      .run(name, position);
   }
 }

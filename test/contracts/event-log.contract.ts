@@ -239,6 +239,22 @@ export function describeEventLogContract(backendName: string, open: () => Promis
       });
     });
 
+    describe('head', () => {
+      it('headPosition is the position of the last event appended anywhere in the log', async () => {
+        await log.appendToStream(stream(), [event('First')], { expectedRevision: 'no_stream' });
+        const before = await log.headPosition();
+        const result = await log.appendToStream(stream('other'), [event('A'), event('B')], {
+          expectedRevision: 'no_stream',
+        });
+
+        const head = await log.headPosition();
+        expect(head).toBe(result.position);
+        expect(head).toBeGreaterThan(before);
+        const tail = await log.readAll({ fromPosition: head });
+        expect(tail).toEqual([]);
+      });
+    });
+
     describe('data', () => {
       it('round-trips a large event (~1 MB of data)', async () => {
         const id = stream();

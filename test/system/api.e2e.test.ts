@@ -300,6 +300,18 @@ describe('HTTP API over a started system (`icp start`)', () => {
         undefined,
         { none: 200, wechat: 200, alipay: 200, guangdong: 200, sichuan: 200, auditor: 200 },
       ],
+      [
+        'GET',
+        '/v1/dashboard/sla',
+        undefined,
+        { none: 401, wechat: 403, alipay: 403, guangdong: 200, sichuan: 200, auditor: 200 },
+      ],
+      [
+        'GET',
+        '/v1/dashboard/sla?province=440000',
+        undefined,
+        { none: 401, wechat: 403, alipay: 403, guangdong: 200, sichuan: 403, auditor: 200 },
+      ],
     ];
     for (const [method, path, body, expected] of routes) {
       const answered = {} as Record<Caller, number>;
@@ -359,6 +371,18 @@ describe('HTTP API over a started system (`icp start`)', () => {
       }),
     ]);
     expect((await call('GET', '/v1/public/registrations')).status).toBe(400);
+
+    const dashboard = await call('GET', '/v1/dashboard/sla', 'auditor');
+    expect(dashboard.json).toMatchObject({ filings: expect.any(Number), open: expect.any(Number) });
+    const closed = (dashboard.json.stages as Array<{ stage: string; filings: number }>).find(
+      (figures) => figures.stage === 'closed',
+    );
+    expect(closed?.filings).toBeGreaterThanOrEqual(1);
+    const sichuan = await call('GET', '/v1/dashboard/sla', 'sichuan');
+    expect(sichuan.json).toMatchObject({ province: '510000', filings: expect.any(Number) });
+    expect((await call('GET', '/v1/dashboard/sla?province=99', 'auditor')).json.errors).toEqual([
+      expect.objectContaining({ path: 'province', rule: 'unknown_province' }),
+    ]);
   });
 
   it('never puts personal data in a response outside the auditors’ event stream', () => {

@@ -68,6 +68,18 @@ describe('review deadlines across the National Day week (real 2026 holiday calen
       ['PlatformReviewOverdue', { dueAt: '2026-10-08T15:59:59.999Z' }],
       ['BureauReviewOverdue', { dueAt: '2026-11-06T15:59:59.999Z' }],
     ]);
+    // The due times above were counted with exactly the allowances the events record.
+    const started = events.filter((e) => e.type.endsWith('ReviewStarted'));
+    expect(started.map((e) => [e.type, e.data])).toEqual([
+      [
+        'PlatformReviewStarted',
+        { dueAt: '2026-10-08T15:59:59.999Z', provisional: false, workingDays: 2, round: 1 },
+      ],
+      [
+        'BureauReviewStarted',
+        { dueAt: '2026-11-06T15:59:59.999Z', provisional: false, workingDays: 20, province: '440000' },
+      ],
+    ]);
     for (const event of overdue) {
       expect(Date.parse((event.metadata as { occurredAt: string }).occurredAt)).toBeGreaterThanOrEqual(
         Date.parse((event.data as { dueAt: string }).dueAt),

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import type { EventLog } from '../../infra/event-log/event-log.port';
 import { verifyFilingChain } from '../../events/filing/envelope';
-import type { FilingEnvelope } from '../../events/filing/filing-events';
+import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
 import { HAPPY_PATH_HISTORY } from '../../test/fixtures/histories/histories';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { APPLICANT, bureauOf, FilingHarness, PLATFORM } from '../../test/temporal/filing-harness';
@@ -66,7 +66,7 @@ describe('filingWorkflow when append acknowledgements are lost', () => {
     expect(outcome.status).toBe('completed');
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
-    expect(verifyFilingChain(filingId, events as unknown as FilingEnvelope[])).toEqual([]);
+    expect(verifyFilingChain(filingId, events as unknown as StoredFilingEnvelope[])).toEqual([]);
     expect(lossy.lost()).toBeGreaterThanOrEqual(events.length - 2);
 
     // Refresh the replay fixture from this run when asked (ICP_RECORD_HISTORY=1 npx jest …).

@@ -1,8 +1,9 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { foldFiling, type TimedFilingEvent } from '../../events/filing/evolve';
+import { foldFiling } from '../../events/filing/evolve';
 import { verifyFilingChain } from '../../events/filing/envelope';
-import type { FilingEnvelope } from '../../events/filing/filing-events';
+import { FILING_SCHEMA_VERSION, type StoredFilingEnvelope } from '../../events/filing/filing-events';
+import { upcastFilingEnvelope } from '../../events/filing/upcast';
 import { filingStatusView } from '../../events/filing/filing-view';
 import type { RecordedEvent } from '../../infra/event-log/event-log.port';
 import { WORKFLOWS_PATH } from '../../infra/worker/create-worker';
@@ -25,9 +26,11 @@ const GUANGDONG = bureauOf('440000');
 const APP_MOBILE = '+8613900139000';
 const APP_ID_LAST6 = '150043';
 
-const toEnvelopes = (events: RecordedEvent[]): FilingEnvelope[] =>
+/** The envelopes as stored: what the hash chain covers. */
+const toEnvelopes = (events: RecordedEvent[]): StoredFilingEnvelope[] =>
   events.map(
-    (e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }) as unknown as FilingEnvelope,
+    (e) =>
+      ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }) as unknown as StoredFilingEnvelope,
   );
 
 describe('filingWorkflow on the time-skipping test server', () => {
@@ -99,8 +102,21 @@ describe('filingWorkflow on the time-skipping test server', () => {
     ]);
     expect(verifyFilingChain(filingId, toEnvelopes(events))).toEqual([]);
     expect(outcome.revision).toBe(events.length - 1);
+    expect(events.map((e) => (e.metadata as { schemaVersion: number }).schemaVersion)).toEqual(
+      events.map(() => FILING_SCHEMA_VERSION),
+    );
+    // Each review records the working-day allowance its deadline was computed with.
+    expect(events.filter((e) => e.type.endsWith('ReviewStarted')).map((e) => e.data)).toEqual([
+      { dueAt: expect.any(String), provisional: expect.any(Boolean), workingDays: 2, round: 1 },
+      {
+        dueAt: expect.any(String),
+        provisional: expect.any(Boolean),
+        workingDays: 20,
+        province: '440000',
+      },
+    ]);
 
-    const folded = foldFiling(events as unknown as TimedFilingEvent[]);
+    const folded = foldFiling(toEnvelopes(events).map(upcastFilingEnvelope));
     const head = {
       revision: events.length - 1,
       lastHash: String((events.at(-1)?.metadata as { hash: string }).hash),

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   condition,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -9,10 +10,11 @@ import {
 import type { Activities } from '../../activities';
 import { type Actor, SYSTEM_ACTOR } from '../../events/filing/actor';
 import { decide } from '../../events/filing/decide';
-import { EMPTY_STREAM, sealFilingEvents, type StreamHead } from '../../events/filing/envelope';
+import { EMPTY_STREAM, sealFilingEventsAt, type StreamHead } from '../../events/filing/envelope';
 import { evolve } from '../../events/filing/evolve';
 import type { FilingCommand } from '../../events/filing/filing-commands';
 import { FilingDomainError } from '../../events/filing/filing-errors';
+import type { FILING_SCHEMA_VERSION } from '../../events/filing/filing-events';
 import { type FilingState, initialFilingState, isTerminal } from '../../events/filing/filing-state';
 import { appPrincipalIdLast6, subjectKeyOf } from '../../events/filing/filing-subject';
 import { filingStatusView, type FilingStatusView } from '../../events/filing/filing-view';
@@ -48,6 +50,17 @@ const { computeDeadline, sendSmsChallenge, checkSmsAnswer, allocateRegistrationN
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
 
+/**
+ * The schemaVersion this run seals events with. Replaying a history recorded before schemaVersion 2,
+ * the workflow re-decides its events and must seal them exactly as they were stored (v1 data, v1 in
+ * the metadata), or the hash chain it then continues would not be the stored one: the patch is absent
+ * from such a history, so `patched` says false until the run goes live, and every event appended from
+ * then on is sealed at 2. Raising FILING_SCHEMA_VERSION needs the next patch here (tsc fails until then).
+ */
+const SCHEMA_V2_PATCH = 'filing-schema-v2';
+const SCHEMA_V2: typeof FILING_SCHEMA_VERSION = 2;
+const sealingSchemaVersion = (): number => (patched(SCHEMA_V2_PATCH) ? SCHEMA_V2 : 1);
+
 /** The domain's refusal, as a failure the caller receives (`type` = the domain error code). */
 function toFailure(error: unknown): unknown {
   if (!(error instanceof FilingDomainError)) return error;
@@ -77,9 +90,10 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
     appending.runExclusive(async () => {
       const events = decide(command, state);
       if (events.length === 0) return;
-      const sealed = sealFilingEvents(head, events, {
+      const occurredAt = nowIso();
+      const sealed = sealFilingEventsAt(sealingSchemaVersion(), head, events, {
         filingId,
-        occurredAt: nowIso(),
+        occurredAt,
         actor: command.actor,
         correlationId: input.correlationId,
         causationId,
@@ -89,7 +103,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
         expectedRevision: head.revision < 0 ? 'no_stream' : head.revision,
         events: sealed.envelopes,
       });
-      for (const envelope of sealed.envelopes) state = evolve(state, envelope);
+      for (const event of events) state = evolve(state, { ...event, metadata: { occurredAt } });
       head = sealed.head;
     });
 
@@ -220,8 +234,14 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
     const changed = (): boolean => state !== s;
     switch (s.status) {
       case 'submitted': {
-        const deadline = await computeDeadline({ from: nowIso(), workingDays: PLATFORM_REVIEW_WORKING_DAYS });
-        return commitSystem({ type: 'StartPlatformReview', actor: SYSTEM_ACTOR, deadline });
+        // The allowance the deadline is computed with is the one the event records.
+        const workingDays = PLATFORM_REVIEW_WORKING_DAYS;
+        const due = await computeDeadline({ from: nowIso(), workingDays });
+        return commitSystem({
+          type: 'StartPlatformReview',
+          actor: SYSTEM_ACTOR,
+          deadline: { dueAt: due.dueAt, provisional: due.provisional, workingDays },
+        });
       }
       case 'platform_review':
       case 'bureau_review': {
@@ -257,8 +277,13 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
         return commitSystem({ type: 'ExpireSmsChallenge', actor: SYSTEM_ACTOR, challengeId: s.challengeId });
       }
       case 'sms_verified': {
-        const deadline = await computeDeadline({ from: nowIso(), workingDays: BUREAU_REVIEW_WORKING_DAYS });
-        return commitSystem({ type: 'StartBureauReview', actor: SYSTEM_ACTOR, deadline });
+        const workingDays = BUREAU_REVIEW_WORKING_DAYS;
+        const due = await computeDeadline({ from: nowIso(), workingDays });
+        return commitSystem({
+          type: 'StartBureauReview',
+          actor: SYSTEM_ACTOR,
+          deadline: { dueAt: due.dueAt, provisional: due.provisional, workingDays },
+        });
       }
       case 'bureau_approved': {
         const numbers = await allocateRegistrationNumber({

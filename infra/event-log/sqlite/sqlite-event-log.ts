@@ -21,7 +21,7 @@ import {
   assertExpectedRevision,
   assertReadAllOptions,
   assertStreamId,
-} from './event-validation';
+} from '../event-validation';
 import { withLockRetry } from './lock-retry';
 import { configureConnection, migrateSchema } from './schema';
 import { type CatchUpBatch, SqliteSubscription } from './sqlite-subscription';
@@ -122,6 +122,10 @@ export class SqliteEventLog implements EventLog {
       }),
     );
     return rows.map(toRecordedEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.withConnection(() => this.statements.head.get()?.position ?? 0);
   }
 
   /** `maxCount` is the size of each catch-up read; the subscription itself is unbounded. */

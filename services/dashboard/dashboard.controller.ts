@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../events/filing/actor';
+import { READ_MODELS } from '../../infra/tokens';
+import { AuthGuard } from '../auth/auth.guard';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { ApiAuthenticated } from '../filings/filings.openapi';
+import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { ProblemException, problemType } from '../http/problem-details';
+import type { ReadModelStore } from '../projections/read-model.store';
+import type { SlaDashboard } from '../projections/sla-dashboard.query';
+import { slaDashboardSchema } from './dashboard.openapi';
+import { type SlaDashboardRequest, parseSlaDashboardQuery } from './dashboard.requests';
+
+@ApiTags('dashboard')
+@Controller('v1/dashboard')
+@UseGuards(AuthGuard)
+export class DashboardController {
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+
+  /** Filings by stage and province, overdue counts, median days per stage. Bureaus see their province. */
+  @Get('sla')
+  @Roles('bureau', 'auditor')
+  @ApiAuthenticated()
+  @ApiResponse({ status: 200, description: 'the SLA picture', schema: slaDashboardSchema })
+  sla(
+    @CurrentActor() actor: Actor,
+    @Query(new ParseBodyPipe(parseSlaDashboardQuery)) query: SlaDashboardRequest,
+  ): SlaDashboard {
+    if (actor.role !== 'bureau') return this.readModels.slaDashboard(query);
+    if (query.province !== undefined && query.province !== actor.province) {
+      throw new ProblemException({
+        type: problemType('out-of-scope'),
+        title: 'Forbidden',
+        status: 403,
+        detail: 'a bureau sees its own province’s figures only',
+      });
+    }
+    return this.readModels.slaDashboard({ province: actor.province ?? '' });
+  }
+}

@@ -1,0 +1,51 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { FILING_STAGES } from '../../events/filing/filing-state';
+
+const stage: SchemaObject = { type: 'string', enum: FILING_STAGES.filter((name) => name !== 'submission') };
+const nullableNumber: SchemaObject = { type: 'number', nullable: true };
+
+export const slaDashboardSchema: SchemaObject = {
+  type: 'object',
+  required: ['filings', 'open', 'overdue', 'stages', 'byProvince'],
+  properties: {
+    province: { type: 'string', description: 'present when the figures are one province’s' },
+    filings: { type: 'integer', description: 'filings ever submitted' },
+    open: { type: 'integer', description: 'filings not yet closed' },
+    overdue: { type: 'integer', description: 'open filings past their review’s due time' },
+    stages: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'stage',
+          'filings',
+          'overdue',
+          'finishedVisits',
+          'medianWorkingDays',
+          'medianCalendarDays',
+        ],
+        properties: {
+          stage,
+          filings: { type: 'integer', description: 'filings in this stage now' },
+          overdue: { type: 'integer' },
+          finishedVisits: { type: 'integer', description: 'finished stays in the stage' },
+          medianWorkingDays: { ...nullableNumber, description: 'median working days of a finished stay' },
+          medianCalendarDays: { ...nullableNumber, description: 'median calendar days of a finished stay' },
+        },
+      },
+    },
+    byProvince: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['province', 'stage', 'filings', 'overdue'],
+        properties: {
+          province: { type: 'string' },
+          stage,
+          filings: { type: 'integer' },
+          overdue: { type: 'integer' },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,83 @@
+import { historiesByStatus } from '../../events/filing/decider-spec.test-helper';
+import type { FilingEvent } from '../../events/filing/filing-events';
+import { type BureauQueueRow, projectBureauQueue } from './bureau-queue.projection';
+import { ProjectionError } from './projectable-event';
+import { minutesAfterEpoch, recordedHistory, submittedEvent } from './projection-fixtures.test-helper';
+
+const FILING_ID = 'f-queue-1';
+const SUBMITTED = submittedEvent(FILING_ID);
+const AT = historiesByStatus(SUBMITTED);
+
+function given(events: readonly FilingEvent[]): BureauQueueRow | undefined {
+  return recordedHistory(FILING_ID, events).reduce<BureauQueueRow | undefined>(projectBureauQueue, undefined);
+}
+
+describe('bureau queue projection: given events → row', () => {
+  it('FilingSubmitted → a row that is not queued', () => {
+    expect(given([SUBMITTED])).toEqual({
+      filingId: FILING_ID,
+      platformId: 'wechat',
+      province: '440000',
+      serviceType: 'app',
+      appName: '示例记账',
+      submittedAt: minutesAfterEpoch(0),
+      updatedAt: minutesAfterEpoch(0),
+      revision: 0,
+      overdue: false,
+    });
+  });
+
+  it('BureauReviewStarted → queued since then, due when the review is due', () => {
+    const history = AT.bureau_review;
+    const started = history[history.length - 1] as Extract<FilingEvent, { type: 'BureauReviewStarted' }>;
+    const row = given(history);
+    expect(row).toMatchObject({
+      queuedAt: minutesAfterEpoch(history.length - 1),
+      dueBy: started.data.dueAt,
+      overdue: false,
+      revision: history.length - 1,
+    });
+  });
+
+  it('BureauReviewOverdue → overdue, still queued', () => {
+    const row = given([...AT.bureau_review, { type: 'BureauReviewOverdue', data: { dueAt: 'x' } }]);
+    expect(row).toMatchObject({ overdue: true, queuedAt: expect.any(String) });
+  });
+
+  it.each<[string, FilingEvent]>([
+    ['approved', { type: 'BureauReviewApproved', data: {} }],
+    ['rejected', { type: 'BureauReviewRejected', data: { reasons: '材料不全' } }],
+    ['withdrawn', { type: 'FilingWithdrawn', data: {} }],
+  ])('%s → leaves the queue, overdue cleared', (_name, decision) => {
+    const row = given([...AT.bureau_review, { type: 'BureauReviewOverdue', data: { dueAt: 'x' } }, decision]);
+    expect(row).toBeDefined();
+    expect(row?.queuedAt).toBeUndefined();
+    expect(row?.dueBy).toBeUndefined();
+    expect(row?.overdue).toBe(false);
+  });
+
+  it('an overdue platform review does not put the filing in the bureau queue', () => {
+    const row = given([...AT.platform_review, { type: 'PlatformReviewOverdue', data: { dueAt: 'x' } }]);
+    expect(row).toMatchObject({ overdue: false });
+    expect(row?.queuedAt).toBeUndefined();
+  });
+
+  it('a correction renames the app in the queue row', () => {
+    const row = given([
+      ...AT.returned_for_correction,
+      { type: 'FilingCorrected', data: { form: SUBMITTED.data.form, appName: '示例记账 Pro' } },
+    ]);
+    expect(row?.appName).toBe('示例记账 Pro');
+  });
+
+  it('refuses an event before FilingSubmitted rather than guess', () => {
+    const [, started] = recordedHistory(FILING_ID, AT.platform_review);
+    expect(() => projectBureauQueue(undefined, started!)).toThrow(ProjectionError);
+  });
+
+  it('ignores streams that are not filings', () => {
+    const row = given([SUBMITTED]);
+    const other = { streamId: 'registry-440000-2026', type: 'FilingSubmitted', data: {}, metadata: {} };
+    expect(projectBureauQueue(row, other)).toBe(row);
+  });
+});

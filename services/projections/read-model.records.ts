@@ -1,0 +1,208 @@
+import type { BureauQueueRow } from './bureau-queue.projection';
+import type { FilingSummaryRow } from './filing-summary.projection';
+import type { PublicRegistryRow } from './public-registry.projection';
+import type { SlaFilingRow, SlaStageVisit } from './sla-dashboard.projection';
+
+/** Rows as SQLite stores them (snake_case, 0/1 booleans, NULL for absent) and back. */
+
+export interface FilingSummaryRecord {
+  filing_id: string;
+  platform_id: string;
+  province: string;
+  service_type: string;
+  app_name: string;
+  status: string;
+  stage: string;
+  registration_number: string | null;
+  due_by: string | null;
+  overdue: number;
+  revision: number;
+  submitted_at: string;
+  updated_at: string;
+  operator_name: string | null;
+}
+
+export interface PublicRegistryRecord {
+  registration_number: string;
+  app_name: string;
+  service_type: string;
+  operator_name: string;
+  province: string;
+  published_at: string;
+}
+
+export function toFilingSummaryRecord(row: FilingSummaryRow): FilingSummaryRecord {
+  return {
+    filing_id: row.filingId,
+    platform_id: row.platformId,
+    province: row.province,
+    service_type: row.serviceType,
+    app_name: row.appName,
+    status: row.status,
+    stage: row.stage,
+    registration_number: row.registrationNumber ?? null,
+    due_by: row.dueBy ?? null,
+    overdue: row.overdue ? 1 : 0,
+    revision: row.revision,
+    submitted_at: row.submittedAt,
+    updated_at: row.updatedAt,
+    operator_name: row.operatorName ?? null,
+  };
+}
+
+/** The record was written by toFilingSummaryRecord, so its text columns hold the union members. */
+export function toFilingSummaryRow(record: FilingSummaryRecord): FilingSummaryRow {
+  const row = {
+    filingId: record.filing_id,
+    platformId: record.platform_id,
+    province: record.province,
+    serviceType: record.service_type,
+    appName: record.app_name,
+    status: record.status,
+    stage: record.stage,
+    overdue: record.overdue === 1,
+    revision: record.revision,
+    submittedAt: record.submitted_at,
+    updatedAt: record.updated_at,
+  } as FilingSummaryRow;
+  if (record.registration_number !== null) row.registrationNumber = record.registration_number;
+  if (record.due_by !== null) row.dueBy = record.due_by;
+  if (record.operator_name !== null) row.operatorName = record.operator_name;
+  return row;
+}
+
+export function toPublicRegistryRow(record: PublicRegistryRecord): PublicRegistryRow {
+  return {
+    registrationNumber: record.registration_number,
+    appName: record.app_name,
+    serviceType: record.service_type,
+    operatorName: record.operator_name,
+    province: record.province,
+    publishedAt: record.published_at,
+  } as PublicRegistryRow;
+}
+
+export function toPublicRegistryRecord(row: PublicRegistryRow): PublicRegistryRecord {
+  return {
+    registration_number: row.registrationNumber,
+    app_name: row.appName,
+    service_type: row.serviceType,
+    operator_name: row.operatorName,
+    province: row.province,
+    published_at: row.publishedAt,
+  };
+}
+
+export interface BureauQueueRecord {
+  filing_id: string;
+  platform_id: string;
+  province: string;
+  service_type: string;
+  app_name: string;
+  submitted_at: string;
+  updated_at: string;
+  revision: number;
+  queued_at: string | null;
+  due_by: string | null;
+  overdue: number;
+}
+
+export function toBureauQueueRecord(row: BureauQueueRow): BureauQueueRecord {
+  return {
+    filing_id: row.filingId,
+    platform_id: row.platformId,
+    province: row.province,
+    service_type: row.serviceType,
+    app_name: row.appName,
+    submitted_at: row.submittedAt,
+    updated_at: row.updatedAt,
+    revision: row.revision,
+    queued_at: row.queuedAt ?? null,
+    due_by: row.dueBy ?? null,
+    overdue: row.overdue ? 1 : 0,
+  };
+}
+
+export function toBureauQueueRow(record: BureauQueueRecord): BureauQueueRow {
+  const row = {
+    filingId: record.filing_id,
+    platformId: record.platform_id,
+    province: record.province,
+    serviceType: record.service_type,
+    appName: record.app_name,
+    submittedAt: record.submitted_at,
+    updatedAt: record.updated_at,
+    revision: record.revision,
+    overdue: record.overdue === 1,
+  } as BureauQueueRow;
+  if (record.queued_at !== null) row.queuedAt = record.queued_at;
+  if (record.due_by !== null) row.dueBy = record.due_by;
+  return row;
+}
+
+export interface SlaFilingRecord {
+  filing_id: string;
+  platform_id: string;
+  province: string;
+  status: string;
+  stage: string;
+  stage_entered_at: string;
+  due_by: string | null;
+  overdue: number;
+  visits: number;
+}
+
+export function toSlaFilingRecord(row: SlaFilingRow): SlaFilingRecord {
+  return {
+    filing_id: row.filingId,
+    platform_id: row.platformId,
+    province: row.province,
+    status: row.status,
+    stage: row.stage,
+    stage_entered_at: row.stageEnteredAt,
+    due_by: row.dueBy ?? null,
+    overdue: row.overdue ? 1 : 0,
+    visits: row.visits,
+  };
+}
+
+export function toSlaFilingRow(record: SlaFilingRecord): SlaFilingRow {
+  const row = {
+    filingId: record.filing_id,
+    platformId: record.platform_id,
+    province: record.province,
+    status: record.status,
+    stage: record.stage,
+    stageEnteredAt: record.stage_entered_at,
+    overdue: record.overdue === 1,
+    visits: record.visits,
+  } as SlaFilingRow;
+  if (record.due_by !== null) row.dueBy = record.due_by;
+  return row;
+}
+
+export interface SlaStageVisitRecord {
+  filing_id: string;
+  visit: number;
+  province: string;
+  stage: string;
+  entered_at: string;
+  left_at: string;
+  working_days: number;
+  calendar_days: number;
+  was_overdue: number;
+}
+
+export function toSlaStageVisitRecord(visit: SlaStageVisit): SlaStageVisitRecord {
+  return {
+    filing_id: visit.filingId,
+    visit: visit.visit,
+    province: visit.province,
+    stage: visit.stage,
+    entered_at: visit.enteredAt,
+    left_at: visit.leftAt,
+    working_days: visit.workingDays,
+    calendar_days: visit.calendarDays,
+    was_overdue: visit.wasOverdue ? 1 : 0,
+  };
+}

@@ -1,0 +1,177 @@
+/** Each projection keeps its own tables and checkpoint, so one can be rebuilt without the others. */
+export const PROJECTION_NAMES = [
+  'filing_summary',
+  'bureau_queue',
+  'public_registry',
+  'sla_dashboard',
+] as const;
+export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+
+export function isProjectionName(name: string): name is ProjectionName {
+  return (PROJECTION_NAMES as readonly string[]).includes(name);
+}
+
+interface TableDefinition {
+  /** The live table's name. */
+  readonly table: string;
+  /** Column definitions and constraints, in the order rows are compared. */
+  readonly columns: string;
+  /** Index name suffix → indexed columns (and the WHERE of a partial index). */
+  readonly indexes: Readonly<Record<string, string | { columns: string; where: string }>>;
+}
+
+const TABLES: Record<ProjectionName, readonly TableDefinition[]> = {
+  filing_summary: [
+    {
+      table: 'filing_summary',
+      columns: `filing_id           TEXT    PRIMARY KEY,
+        platform_id         TEXT    NOT NULL,
+        province            TEXT    NOT NULL,
+        service_type        TEXT    NOT NULL,
+        app_name            TEXT    NOT NULL,
+        status              TEXT    NOT NULL,
+        stage               TEXT    NOT NULL,
+        registration_number TEXT,
+        due_by              TEXT,
+        overdue             INTEGER NOT NULL CHECK (overdue IN (0, 1)),
+        revision            INTEGER NOT NULL,
+        submitted_at        TEXT    NOT NULL,
+        updated_at          TEXT    NOT NULL,
+        operator_name       TEXT`,
+      indexes: {
+        by_submitted: 'submitted_at DESC, filing_id DESC',
+        by_status: 'status, submitted_at DESC, filing_id DESC',
+        by_stage: 'stage, submitted_at DESC, filing_id DESC',
+        by_province: 'province, submitted_at DESC, filing_id DESC',
+        by_platform: 'platform_id, submitted_at DESC, filing_id DESC',
+      },
+    },
+  ],
+  bureau_queue: [
+    {
+      table: 'bureau_queue',
+      columns: `filing_id    TEXT    PRIMARY KEY,
+        platform_id  TEXT    NOT NULL,
+        province     TEXT    NOT NULL,
+        service_type TEXT    NOT NULL,
+        app_name     TEXT    NOT NULL,
+        submitted_at TEXT    NOT NULL,
+        updated_at   TEXT    NOT NULL,
+        revision     INTEGER NOT NULL,
+        queued_at    TEXT,
+        due_by       TEXT,
+        overdue      INTEGER NOT NULL CHECK (overdue IN (0, 1))`,
+      indexes: {
+        waiting: { columns: 'province, overdue DESC, due_by, filing_id', where: 'queued_at IS NOT NULL' },
+      },
+    },
+  ],
+  public_registry: [
+    {
+      table: 'public_registry',
+      columns: `registration_number TEXT PRIMARY KEY,
+        app_name            TEXT NOT NULL,
+        service_type        TEXT NOT NULL,
+        operator_name       TEXT NOT NULL,
+        province            TEXT NOT NULL,
+        published_at        TEXT NOT NULL`,
+      indexes: { by_app_name: 'app_name', by_operator_name: 'operator_name' },
+    },
+  ],
+  sla_dashboard: [
+    {
+      table: 'sla_filings',
+      columns: `filing_id        TEXT    PRIMARY KEY,
+        platform_id      TEXT    NOT NULL,
+        province         TEXT    NOT NULL,
+        status           TEXT    NOT NULL,
+        stage            TEXT    NOT NULL,
+        stage_entered_at TEXT    NOT NULL,
+        due_by           TEXT,
+        overdue          INTEGER NOT NULL CHECK (overdue IN (0, 1)),
+        visits           INTEGER NOT NULL`,
+      indexes: { by_province_stage: 'province, stage' },
+    },
+    {
+      table: 'sla_stage_visits',
+      columns: `filing_id      TEXT    NOT NULL,
+        visit          INTEGER NOT NULL,
+        province       TEXT    NOT NULL,
+        stage          TEXT    NOT NULL,
+        entered_at     TEXT    NOT NULL,
+        left_at        TEXT    NOT NULL,
+        working_days   INTEGER NOT NULL,
+        calendar_days  REAL    NOT NULL,
+        was_overdue    INTEGER NOT NULL CHECK (was_overdue IN (0, 1)),
+        PRIMARY KEY (filing_id, visit)`,
+      indexes: {
+        by_stage_working_days: 'stage, working_days',
+        by_province_stage: 'province, stage, working_days',
+      },
+    },
+  ],
+};
+
+/** The live table names of a projection. */
+export function liveTables(name: ProjectionName): string[] {
+  return TABLES[name].map((definition) => definition.table);
+}
+
+/** Where a projection's rows go: the live tables, or a rebuild's shadow copies of them. */
+export interface TableSet {
+  readonly projection: ProjectionName;
+  /** Live table name → the table actually written. */
+  readonly tables: Readonly<Record<string, string>>;
+  /** The projection_checkpoints key of this table set. */
+  readonly checkpointKey: string;
+  /** Suffix of the shadow tables, absent for the live ones. */
+  readonly shadowTag?: string;
+}
+
+export function liveTableSet(name: ProjectionName): TableSet {
+  const tables = Object.fromEntries(liveTables(name).map((table) => [table, table]));
+  return { projection: name, tables, checkpointKey: name };
+}
+
+/** Shadow tables `<table>__rebuild_<tag>`; index names carry the tag too, so they survive a swap. */
+export function shadowTableSet(name: ProjectionName, tag: string): TableSet {
+  const tables = Object.fromEntries(liveTables(name).map((table) => [table, shadowName(table, tag)]));
+  return { projection: name, tables, checkpointKey: shadowName(name, tag), shadowTag: tag };
+}
+
+export function shadowName(table: string, tag: string): string {
+  return `${table}__rebuild_${tag}`;
+}
+
+export function tableOf(set: TableSet, table: string): string {
+  const actual = set.tables[table];
+  if (actual === undefined) throw new Error(`projection ${set.projection} has no table ${table}`);
+  return actual;
+}
+
+/** CREATE statements for every table (and index) of the set. */
+export function createTablesSql(set: TableSet): string {
+  return TABLES[set.projection]
+    .map((definition) => {
+      const table = tableOf(set, definition.table);
+      const suffix = set.shadowTag === undefined ? '' : `__${set.shadowTag}`;
+      const indexes = Object.entries(definition.indexes).map(([indexName, index]) => {
+        const { columns, where } = typeof index === 'string' ? { columns: index, where: undefined } : index;
+        const partial = where === undefined ? '' : ` WHERE ${where}`;
+        return `CREATE INDEX ${definition.table}_${indexName}${suffix} ON ${table} (${columns})${partial};`;
+      });
+      return [`CREATE TABLE ${table} (${definition.columns}) STRICT;`, ...indexes].join('\n');
+    })
+    .join('\n');
+}
+
+export const CHECKPOINTS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
+  name     TEXT    PRIMARY KEY,
+  position INTEGER NOT NULL CHECK (position >= 0)
+) STRICT;
+CREATE TABLE IF NOT EXISTS projection_rebuilds (
+  name       TEXT    PRIMARY KEY,
+  tag        TEXT    NOT NULL,
+  pid        INTEGER NOT NULL,
+  started_at TEXT    NOT NULL
+) STRICT;`;
