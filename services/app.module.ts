@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { IcpConfig } from '../infra/config/config';
 import { InfraModule } from '../infra/infra.module';
 import { WorkerModule } from '../infra/worker/worker.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { FilingsModule } from './filings/filings.module';
@@ -31,6 +32,7 @@ export class AppModule {
               MetricsModule,
               FilingsModule,
               DashboardModule,
+              AuditModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

@@ -6,6 +6,7 @@ import {
   type FilingEnvelope,
   type FilingEvent,
   type FilingEventMetadata,
+  type RecordedActorScope,
   type StoredFilingEnvelope,
 } from './filing-events';
 import { dataAsWrittenAt } from './upcast';
@@ -28,6 +29,18 @@ export interface TransitionContext {
   readonly correlationId: string;
   /** The action (update id) or event that caused the transition. */
   readonly causationId: string;
+}
+
+/** The actor as a writer at `schemaVersion` recorded it: role and id, and from v2 the actor's scope. */
+function recordedActor(actor: Actor, schemaVersion: number): RecordedActorScope {
+  const recorded: { -readonly [K in keyof RecordedActorScope]: RecordedActorScope[K] } = {
+    role: actor.role,
+    id: actor.id,
+  };
+  if (schemaVersion < 2) return recorded;
+  if (actor.role === 'platform' && actor.platformId !== undefined) recorded.platformId = actor.platformId;
+  if (actor.role === 'bureau' && actor.province !== undefined) recorded.province = actor.province;
+  return recorded;
 }
 
 export function filingEventId(filingId: string, seq: number): string {
@@ -73,7 +86,7 @@ export function sealFilingEventsAt(
       filingId: context.filingId,
       seq: revision,
       occurredAt: context.occurredAt,
-      actor: { role: context.actor.role, id: context.actor.id },
+      actor: recordedActor(context.actor, schemaVersion),
       correlationId: context.correlationId,
       causationId: context.causationId,
       schemaVersion,
@@ -93,7 +106,8 @@ export function sealFilingEventsAt(
 
 export interface ChainFinding {
   seq: number;
-  rule: 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'id_mismatch' | 'filing_id_mismatch';
+  rule:
+    'seq_gap' | 'seq_order' | 'prev_hash_mismatch' | 'hash_mismatch' | 'id_mismatch' | 'filing_id_mismatch';
   message: string;
 }
 
@@ -107,11 +121,21 @@ export function verifyFilingChain(
 ): ChainFinding[] {
   const findings: ChainFinding[] = [];
   let expectedPrev = GENESIS_HASH;
+  let expectedSeq = 0;
   envelopes.forEach((envelope, index) => {
     const { hash, ...rest } = envelope.metadata;
     const seq = rest.seq;
-    if (seq !== index)
-      findings.push({ seq, rule: 'seq_gap', message: `event at position ${index} has seq ${seq}` });
+    if (seq > expectedSeq) {
+      const missing = seq - 1 === expectedSeq ? `seq ${expectedSeq}` : `seqs ${expectedSeq}–${seq - 1}`;
+      findings.push({ seq, rule: 'seq_gap', message: `${missing} missing before this event` });
+    } else if (seq < expectedSeq) {
+      findings.push({
+        seq,
+        rule: 'seq_order',
+        message: `event at position ${index} has seq ${seq}, out of order`,
+      });
+    }
+    expectedSeq = Math.max(expectedSeq, seq + 1);
     if (rest.filingId !== filingId) {
       findings.push({ seq, rule: 'filing_id_mismatch', message: `event names filing ${rest.filingId}` });
     }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { canonicalJson } from '../canonical-json';
 import { sha256Hex } from '../ids';
-import type { Actor } from './actor';
+import { type Actor, SYSTEM_ACTOR } from './actor';
 import { PLATFORM_REVIEW_DUE } from './decider-spec.test-helper';
 import {
   EMPTY_STREAM,
@@ -9,6 +9,7 @@ import {
   GENESIS_HASH,
   hashFilingEvent,
   sealFilingEvents,
+  sealFilingEventsAt,
   type TransitionContext,
   verifyFilingChain,
 } from './envelope';
@@ -115,7 +116,7 @@ describe('sealFilingEvents', () => {
     expect([...first.envelopes, ...rest.envelopes]).toEqual(sealed());
   });
 
-  it('records the transition’s context and the actor’s role and id only', () => {
+  it('records the transition’s context and the actor’s role, id and scope, nothing else of it', () => {
     expect(at(sealed(), 0)).toEqual({
       ...EVENTS[0],
       id: filingEventId(FILING_ID, 0),
@@ -123,13 +124,40 @@ describe('sealFilingEvents', () => {
         filingId: FILING_ID,
         seq: 0,
         occurredAt: '2026-11-30T02:00:00.000Z',
-        actor: { role: 'platform', id: 'reviewer-7' },
+        actor: { role: 'platform', id: 'reviewer-7', platformId: 'wechat' },
         correlationId: 'corr-1',
         causationId: 'action-1',
         schemaVersion: FILING_SCHEMA_VERSION,
         prevHash: GENESIS_HASH,
         hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
+    });
+  });
+});
+
+describe('the recorded actor', () => {
+  const sealAs = (actor: Actor, schemaVersion: number) =>
+    sealFilingEventsAt(schemaVersion, EMPTY_STREAM, EVENTS.slice(0, 1), { ...CONTEXT, actor }).envelopes[0]
+      ?.metadata.actor;
+
+  it('carries a bureau actor’s province and a platform actor’s platform from schema version 2', () => {
+    expect(sealAs({ role: 'bureau', id: 'officer-1', province: '440000' }, 2)).toEqual({
+      role: 'bureau',
+      id: 'officer-1',
+      province: '440000',
+    });
+    expect(sealAs({ role: 'platform', id: 'p-1', platformId: 'wechat', province: '110000' }, 2)).toEqual({
+      role: 'platform',
+      id: 'p-1',
+      platformId: 'wechat',
+    });
+    expect(sealAs(SYSTEM_ACTOR, 2)).toEqual({ role: 'system', id: SYSTEM_ACTOR.id });
+  });
+
+  it('is role and id only at schema version 1, as v1 writers recorded it', () => {
+    expect(sealAs({ role: 'bureau', id: 'officer-1', province: '440000' }, 1)).toEqual({
+      role: 'bureau',
+      id: 'officer-1',
     });
   });
 });
@@ -204,7 +232,7 @@ describe('verifyFilingChain', () => {
     expect(findings(envelopes)).toEqual([
       { seq: 3, rule: 'seq_gap' },
       { seq: 3, rule: 'prev_hash_mismatch' },
-      { seq: 2, rule: 'seq_gap' },
+      { seq: 2, rule: 'seq_order' },
       { seq: 2, rule: 'prev_hash_mismatch' },
       { seq: 4, rule: 'prev_hash_mismatch' },
     ]);

@@ -92,13 +92,24 @@ export const FILING_EVENT_TYPES: readonly FilingEventType[] = [
   'FilingWithdrawn',
 ];
 
+export interface RecordedActorScope {
+  readonly role: Actor['role'];
+  readonly id: string;
+  readonly platformId?: string;
+  readonly province?: ProvinceCode;
+}
+
 /** Envelope metadata; `hash` chains every event to the one before it. */
 export interface FilingEventMetadata {
   readonly filingId: string;
   readonly seq: number;
   /** Workflow time of the transition (ISO 8601). */
   readonly occurredAt: string;
-  readonly actor: { readonly role: Actor['role']; readonly id: string };
+  /**
+   * Who recorded the transition. From schemaVersion 2 with its scope (a platform actor's platformId,
+   * a bureau actor's province), so an auditor can check scope from the log alone.
+   */
+  readonly actor: RecordedActorScope;
   readonly correlationId: string;
   readonly causationId: string;
   /** The FILING_SCHEMA_VERSION the writer sealed the event with: the shape its `data` is stored in. */

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/config';
 import { type CliCommand, type CliIo, processIo } from './command';
+import { auditCommand } from './commands/audit.command';
 import { demoCommand } from './commands/demo.command';
 import { doctorCommand } from './commands/doctor.command';
 import { outboxCommand } from './commands/outbox.command';
@@ -17,6 +18,7 @@ export const commands: readonly CliCommand[] = [
   apiCommand,
   projectorCommand,
   projectionsCommand,
+  auditCommand,
   doctorCommand,
   provisionCommand,
   validateCommand,

@@ -1,6 +1,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../../activities';
 import type { IcpConfig } from '../config/config';
+import { filingDataConverter } from '../temporal/payload-keys';
 
 type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
 
@@ -18,6 +19,8 @@ export function createWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     identity: deps.workerIdentity,
+    // Payloads are encrypted before they leave the process (no personal data in Temporal in clear).
+    dataConverter: filingDataConverter(config),
     ...workflows,
     activities: createActivities(deps),
   });

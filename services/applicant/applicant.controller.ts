@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  HttpStatus,
-  Inject,
-  Ip,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Ip, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
@@ -18,6 +7,7 @@ import { smsVerificationUpdate } from '../../workflows/filing/filing.definitions
 import { FilingsService } from '../filings/filings.service';
 import { parseSmsAnswer } from '../filings/filings.requests';
 import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { filingIdPipe } from '../filings/request-keys';
 import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { problemSchema, requestSchemas } from '../filings/filings.openapi';
 import { ProblemException, problemType } from '../http/problem-details';
@@ -64,7 +54,7 @@ export class ApplicantController {
     schema: problemSchema,
   })
   async verify(
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Param('id', filingIdPipe) id: string,
     @Ip() clientIp: string,
     @Body(new ParseBodyPipe(parseSmsAnswer)) answer: { code: string; idLast6: string },
     @Res({ passthrough: true }) response: Response,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   Body,
   Controller,
@@ -8,7 +7,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   UseGuards,
 } from '@nestjs/common';
@@ -48,10 +46,8 @@ import {
   requestSchemas,
 } from './filings.openapi';
 import { ParseBodyPipe } from './parse-body.pipe';
+import { decisionActionId, filingIdPipe } from './request-keys';
 import { SubmissionPipe } from './submission.pipe';
-
-const filingId = new ParseUUIDPipe({ version: '4' });
-const actionId = (header: string | undefined): string => header?.trim() || randomUUID();
 
 /** Thin: validate (pipes), authorise (guard), dispatch to the workflow. */
 @ApiTags('filings')
@@ -129,7 +125,7 @@ export class FilingsController {
   @ApiAuthenticated()
   @ApiResponse({ status: 200, description: 'the filing’s live state', schema: filingStatusSchema })
   @ApiResponse({ status: 404, description: 'no such filing in the caller’s scope', schema: problemSchema })
-  get(@CurrentActor() actor: Actor, @Param('id', filingId) id: string): Promise<FilingStatusView> {
+  get(@CurrentActor() actor: Actor, @Param('id', filingIdPipe) id: string): Promise<FilingStatusView> {
     return this.filings.status(actor, id);
   }
 
@@ -161,7 +157,7 @@ export class FilingsController {
       },
     },
   })
-  async events(@Param('id', filingId) id: string) {
+  async events(@Param('id', filingIdPipe) id: string) {
     const events = await this.filings.events(id);
     return {
       filingId: id,
@@ -182,11 +178,11 @@ export class FilingsController {
   @HttpCode(200)
   platformReview(
     @CurrentActor() actor: Actor,
-    @Param('id', filingId) id: string,
+    @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parsePlatformReview)) body: { decision: PlatformDecision; reasons?: string },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, platformReviewUpdate, [{ actor, ...body }], actionId(key));
+    return this.filings.decide(actor, id, platformReviewUpdate, [{ actor, ...body }], decisionActionId(key));
   }
 
   @Post(':id/correction')
@@ -195,11 +191,17 @@ export class FilingsController {
   @HttpCode(200)
   correction(
     @CurrentActor() actor: Actor,
-    @Param('id', filingId) id: string,
+    @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseCorrection), SubmissionPipe.forCorrection) body: { form: unknown },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, correctionUpdate, [{ actor, form: body.form }], actionId(key));
+    return this.filings.decide(
+      actor,
+      id,
+      correctionUpdate,
+      [{ actor, form: body.form }],
+      decisionActionId(key),
+    );
   }
 
   @Post(':id/resubmission')
@@ -208,11 +210,11 @@ export class FilingsController {
   @HttpCode(200)
   resubmission(
     @CurrentActor() actor: Actor,
-    @Param('id', filingId) id: string,
+    @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseReasonsOnly)) body: { reasons?: string },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, resubmissionUpdate, [{ actor, ...body }], actionId(key));
+    return this.filings.decide(actor, id, resubmissionUpdate, [{ actor, ...body }], decisionActionId(key));
   }
 
   @Post(':id/withdrawal')
@@ -221,11 +223,11 @@ export class FilingsController {
   @HttpCode(200)
   withdrawal(
     @CurrentActor() actor: Actor,
-    @Param('id', filingId) id: string,
+    @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseReasonsOnly)) body: { reasons?: string },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, withdrawalUpdate, [{ actor, ...body }], actionId(key));
+    return this.filings.decide(actor, id, withdrawalUpdate, [{ actor, ...body }], decisionActionId(key));
   }
 
   @Post(':id/bureau-review')
@@ -234,10 +236,10 @@ export class FilingsController {
   @HttpCode(200)
   bureauReview(
     @CurrentActor() actor: Actor,
-    @Param('id', filingId) id: string,
+    @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseBureauReview)) body: { decision: BureauDecision; reasons?: string },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, bureauReviewUpdate, [{ actor, ...body }], actionId(key));
+    return this.filings.decide(actor, id, bureauReviewUpdate, [{ actor, ...body }], decisionActionId(key));
   }
 }

@@ -2,8 +2,7 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import { validateRegistrationForm } from '../../events/form/validate-form';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { ValidationProblem } from '../http/problem-details';
-
-const MAX_KEY_LENGTH = 128;
+import { requireIdempotencyKey } from './request-keys';
 
 function validForm(form: unknown, prefix: string): unknown {
   const result = validateRegistrationForm(form, { submittedOn: chinaDateOfEpochMs(Date.now()) });
@@ -24,17 +23,7 @@ export class SubmissionPipe implements PipeTransform<unknown, unknown> {
   }
 
   static requireKey(key: string | undefined): string {
-    const value = key?.trim() ?? '';
-    if (!value || value.length > MAX_KEY_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
-      throw new ValidationProblem([
-        {
-          path: 'Idempotency-Key',
-          rule: value ? 'idempotency_key_format' : 'required',
-          message: `the Idempotency-Key header is required: 1–${MAX_KEY_LENGTH} visible ASCII characters`,
-        },
-      ]);
-    }
-    return value;
+    return requireIdempotencyKey(key);
   }
 
   static readonly forCorrection: PipeTransform<{ form: unknown }, { form: unknown }> = {

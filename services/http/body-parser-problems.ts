@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { genericProblem, type ProblemDetails, ProblemException, problemType } from './problem-details';
+import { bodyTooLargeProblem, unsupportedMediaTypeProblem } from './request-body-gate';
+import { UnacceptedJsonError } from './strict-json';
 
 /** The `type`, `status` and `expose` members body-parser (http-errors) sets on what it rejects. */
 interface ClientHttpError {
@@ -19,6 +21,15 @@ export function isClientHttpError(error: unknown): error is ClientHttpError {
  * malformed JSON that message quotes part of the body, which may hold personal data.
  */
 export function problemFromBodyParserError(error: ClientHttpError, bodyLimit: string): ProblemDetails {
+  if (error instanceof UnacceptedJsonError) {
+    return {
+      type: problemType('unaccepted-json'),
+      title: 'Invalid JSON',
+      status: 400,
+      detail: 'the request body is JSON this API does not accept',
+      errors: error.errors.map(({ path, rule, message }) => ({ path, rule, message })),
+    };
+  }
   switch (error.type) {
     case 'entity.parse.failed':
       return {
@@ -29,17 +40,28 @@ export function problemFromBodyParserError(error: ClientHttpError, bodyLimit: st
         errors: [{ path: '$', rule: 'malformed_json', message: 'the request body is not valid JSON' }],
       };
     case 'entity.too.large':
-      return {
-        type: problemType('body-too-large'),
-        title: 'Content Too Large',
-        status: 413,
-        detail: `the request body exceeds the limit of ${bodyLimit}`,
-      };
+      return bodyTooLargeProblem(bodyLimit);
     case 'encoding.unsupported':
+      return {
+        ...unsupportedMediaTypeProblem('the Content-Encoding of the request body is not supported'),
+        errors: [
+          {
+            path: 'Content-Encoding',
+            rule: 'unsupported_encoding',
+            message: 'use identity, gzip, deflate or br',
+          },
+        ],
+      };
     case 'charset.unsupported':
-      return genericProblem(415, 'the request body must be UTF-8 JSON, without or with a supported encoding');
+      return unsupportedMediaTypeProblem('a JSON request body must be UTF-8');
     default:
-      return genericProblem(error.status);
+      // e.g. a gzip body that does not inflate, or an upload cut short.
+      return error.status === 400
+        ? {
+            ...genericProblem(400, 'the request body could not be read'),
+            errors: [{ path: '$', rule: 'unreadable_body', message: 'the request body could not be read' }],
+          }
+        : genericProblem(error.status);
   }
 }
 

@@ -2,11 +2,14 @@ import type { NestMiddleware } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { bodyParserProblems } from './body-parser-problems';
+import { answerClientError } from './client-errors';
 import { setUpOpenApi } from './openapi.setup';
 import { ProblemDetailsFilter } from './problem-details.filter';
+import { requestBodyGate } from './request-body-gate';
+import { verifyJsonBody } from './strict-json';
 
 export interface HttpOptions {
-  /** Largest JSON body accepted (body-parser syntax); larger ones get 413. Default `256kb`. */
+  /** Largest JSON body accepted (a number of `b`, `kb` or `mb`); larger ones get 413. Default `256kb`. */
   bodyLimit?: string;
   /** Runs first for every request, so it also sees requests the body parser refuses (413, 400). */
   requestMetrics?: NestMiddleware<Request, Response>;
@@ -19,13 +22,15 @@ export interface HttpOptions {
 export function configureHttp(app: NestExpressApplication, options: HttpOptions = {}): void {
   const bodyLimit = options.bodyLimit ?? '256kb';
   app.disable('x-powered-by');
+  app.getHttpServer().on('clientError', answerClientError);
   const { requestMetrics } = options;
   if (requestMetrics) {
     app.use((request: Request, response: Response, next: () => void) =>
       requestMetrics.use(request, response, next),
     );
   }
-  app.useBodyParser('json', { limit: bodyLimit });
+  app.use(requestBodyGate(bodyLimit));
+  app.useBodyParser('json', { limit: bodyLimit, verify: verifyJsonBody });
   app.use(bodyParserProblems(bodyLimit));
   app.useGlobalFilters(new ProblemDetailsFilter());
   setUpOpenApi(app);

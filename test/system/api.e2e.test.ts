@@ -37,10 +37,12 @@ describe('HTTP API over a started system (`icp start`)', () => {
     });
     const text = await response.text();
     bodies.push(text);
+    const type = response.headers.get('content-type') ?? '';
     return {
       status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      type,
+      text,
+      json: text && /json/.test(type) ? (JSON.parse(text) as Record<string, unknown>) : {},
     };
   };
 
@@ -227,6 +229,32 @@ describe('HTTP API over a started system (`icp start`)', () => {
     expect((await call('GET', `/v1/filings/${id}/events`, 'wechat')).status).toBe(403);
   });
 
+  it('gives auditors the completed filing’s history verified against the log and Temporal, and its timeline', async () => {
+    const audit = await call('GET', `/v1/audit/filings/${registered.id}`, 'auditor');
+    expect(audit.status).toBe(200);
+    expect(audit.json).toMatchObject({
+      filingId: registered.id,
+      verdict: 'verified',
+      status: 'completed',
+      findings: [],
+      temporal: { checked: true, workflowExecution: 'COMPLETED', workflowStatus: 'completed' },
+    });
+    expect(audit.json.events).toBeGreaterThanOrEqual(10);
+    expect((audit.json.temporal as { appendsCompared: number }).appendsCompared).toBeGreaterThan(0);
+
+    for (const lang of ['', '?lang=zh']) {
+      const svg = await call('GET', `/v1/audit/filings/${registered.id}/timeline.svg${lang}`, 'auditor');
+      expect(svg.status).toBe(200);
+      expect(svg.type).toMatch(/^image\/svg\+xml/);
+      expect(svg.text).toMatch(/^(<\?xml|<svg)/);
+      expect(svg.text).toContain('</svg>');
+    }
+    const lang = await call('GET', `/v1/audit/filings/${registered.id}/timeline.svg?lang=fr`, 'auditor');
+    expect(lang).toMatchObject({ status: 400, type: expect.stringContaining('application/problem+json') });
+    const unknown = await call('GET', '/v1/audit/filings/9b2f7c1e-4d3a-4b5c-8e6f-0a1b2c3d4e5f', 'auditor');
+    expect(unknown).toMatchObject({ status: 404, json: { detail: 'filing not found' } });
+  });
+
   it('answers every route for every caller as the contract’s role and scope table says', async () => {
     const id = registered.id;
     const callers = ['none', 'wechat', 'alipay', 'guangdong', 'sichuan', 'auditor'] as const;
@@ -311,6 +339,18 @@ describe('HTTP API over a started system (`icp start`)', () => {
         '/v1/dashboard/sla?province=440000',
         undefined,
         { none: 401, wechat: 403, alipay: 403, guangdong: 200, sichuan: 403, auditor: 200 },
+      ],
+      [
+        'GET',
+        `/v1/audit/filings/${id}`,
+        undefined,
+        { none: 401, wechat: 403, alipay: 403, guangdong: 403, sichuan: 403, auditor: 200 },
+      ],
+      [
+        'GET',
+        `/v1/audit/filings/${id}/timeline.svg`,
+        undefined,
+        { none: 401, wechat: 403, alipay: 403, guangdong: 403, sichuan: 403, auditor: 200 },
       ],
     ];
     for (const [method, path, body, expected] of routes) {
@@ -405,7 +445,13 @@ describe('HTTP API over a started system (`icp start`)', () => {
       Record<string, { requestBody?: unknown; responses: Record<string, { content?: unknown }> }>
     >;
     expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(['/v1/filings', '/v1/filings/{id}', '/v1/filings/{id}/sms-verification']),
+      expect.arrayContaining([
+        '/v1/filings',
+        '/v1/filings/{id}',
+        '/v1/filings/{id}/sms-verification',
+        '/v1/audit/filings/{id}',
+        '/v1/audit/filings/{id}/timeline.svg',
+      ]),
     );
     for (const [path, operations] of Object.entries(paths)) {
       if (!path.startsWith('/v1/')) continue;

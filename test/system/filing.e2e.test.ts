@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { freePort } from '../../infra/process/net';
+import { filingDataConverter } from '../../infra/temporal/payload-keys';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
 import { SMS_ANSWER_SECRET } from '../../infra/worker/activity-deps';
@@ -16,6 +17,7 @@ import {
   statusQuery,
 } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
+import { personalDataOf } from '../../services/projections/projection-fixtures.test-helper';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { APPLICANT, bureauOf, PLATFORM } from '../temporal/filing-harness';
 import { IcpProcess, isolatedEnv, runIcp } from './icp-process';
@@ -40,7 +42,7 @@ describe('one filing through every stage on the dev server `icp start` provision
     system = new IcpProcess(['start'], env);
     await system.waitForOutput(READY_LINE, 120_000);
     connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: filingDataConverter({ dataDir }) });
   });
 
   afterAll(async () => {
@@ -123,5 +125,26 @@ describe('one filing through every stage on the dev server `icp start` provision
       subject: string;
     }>;
     expect(notices[0]?.subject).toContain(outcome.registrationNumber);
+
+    // The Temporal server's database and the system's own output hold no personal data in clear:
+    // workflow inputs, activity arguments and results travel encrypted (AES-256-GCM payload codec).
+    const secrets = [...personalDataOf(loadValidForm('valid-app')), code, '150043'];
+    const temporalDb = ['temporal.sqlite', 'temporal.sqlite-wal']
+      .map((file) => join(dataDir, file))
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file));
+    expect(temporalDb.length).toBeGreaterThan(0);
+    const metrics = await (await fetch(`http://127.0.0.1:${env.PORT}/metrics`)).text();
+    const found = secrets.filter(
+      (secret) =>
+        temporalDb.some((bytes) => bytes.includes(Buffer.from(secret, 'utf8'))) ||
+        system.stdout.includes(secret) ||
+        system.stderr.includes(secret) ||
+        metrics.includes(secret),
+    );
+    console.info(
+      `scanned ${temporalDb.length} Temporal database file(s), the system's output and /metrics for ${secrets.length} personal values: ${found.length} found`,
+    );
+    expect(found).toEqual([]);
   });
 });

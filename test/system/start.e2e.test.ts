@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../infra/process/net';
 import type { SystemCheckResult } from '../../workflows';
+import { filingDataConverter } from '../../infra/temporal/payload-keys';
 import { IcpProcess, isAlive, isolatedEnv } from './icp-process';
 
 const READY_LINE = 'Press Ctrl+C to stop.';
@@ -42,7 +43,7 @@ describe('`icp start` (npm start) on the embedded defaults', () => {
   const withClient = async <T>(body: (client: Client) => Promise<T>): Promise<T> => {
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     try {
-      return await body(new Client({ connection }));
+      return await body(new Client({ connection, dataConverter: filingDataConverter({ dataDir }) }));
     } finally {
       await connection.close();
     }

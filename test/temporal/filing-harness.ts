@@ -1,3 +1,7 @@
+import { filingDataConverter } from '../../infra/temporal/payload-keys';
+import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
+import type { AuditReport } from '../../services/audit/audit-report';
+import { auditFilingHistory } from '../../services/audit/filing-audit';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +52,8 @@ export class FilingHarness {
   private running?: Promise<void>;
   private closeDeps?: () => void;
   readonly taskQueue = `filing-${randomUUID()}`;
+  /** Every filing this harness started, for the audit at the end of a test file. */
+  readonly startedFilingIds: string[] = [];
   /**
    * A plain client: the environment's own client unlocks time skipping while it awaits a result,
    * and the test server then jumps to any pending timer, cancelled ones included. Here time moves
@@ -61,7 +67,7 @@ export class FilingHarness {
     readonly eventLog: SqliteEventLog,
     readonly deps: ActivityDeps,
   ) {
-    this.client = new Client({ connection: env.connection });
+    this.client = new Client({ connection: env.connection, dataConverter: filingDataConverter(config) });
   }
 
   static async start(options: TimeSkippingOptions = {}): Promise<FilingHarness> {
@@ -100,6 +106,7 @@ export class FilingHarness {
   }
 
   async startFiling(form: unknown, filingId = randomUUID()): Promise<WorkflowHandle<typeof filingWorkflow>> {
+    this.startedFilingIds.push(filingId);
     const input: FilingWorkflowInput = {
       filingId,
       form,
@@ -132,6 +139,16 @@ export class FilingHarness {
 
   outcome(handle: WorkflowHandle<typeof filingWorkflow>): Promise<FilingOutcome> {
     return handle.result();
+  }
+
+  /** The auditor's replay of every filing started here: what the workflow wrote must verify. */
+  async auditStartedFilings(): Promise<AuditReport[]> {
+    const calendar = loadChineseCalendar();
+    const reports: AuditReport[] = [];
+    for (const filingId of this.startedFilingIds) {
+      reports.push(auditFilingHistory(filingId, await this.events(filingId), { calendar }));
+    }
+    return reports;
   }
 
   events(filingId: string): Promise<RecordedEvent[]> {

@@ -25,10 +25,22 @@ export async function createTimeSkippingEnv(
 ): Promise<TestWorkflowEnvironment> {
   const install = await provisionTestServer(loadConfig().cacheDir);
   const path = options.startAt ? withClockAt(install.scriptPath, options.startAt) : install.scriptPath;
-  return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path } },
-  });
+  // The SDK gives the server a fixed 5 s to listen; a JVM on a busy 2-core machine sometimes needs more.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path } },
+      });
+    } catch (error) {
+      if (attempt >= STARTUP_ATTEMPTS || !/did not start within/.test((error as Error).message)) throw error;
+      console.warn(
+        `test server did not start in time (attempt ${attempt} of ${STARTUP_ATTEMPTS}); starting it again`,
+      );
+    }
+  }
 }
+
+const STARTUP_ATTEMPTS = 3;
 
 function withClockAt(scriptPath: string, startAt: string): string {
   if (!existsSync(LIBFAKETIME)) {

@@ -18,7 +18,15 @@ describe('review deadlines across the National Day week (real 2026 holiday calen
     harness = await FilingHarness.start({ startAt: BEFORE_NATIONAL_DAY });
     await harness.runWorker();
   });
-  afterAll(async () => harness?.stop());
+  afterAll(async () => {
+    // Whatever each test did, an auditor replaying the log finds nothing wrong with it.
+    const reports = (await harness?.auditStartedFilings()) ?? [];
+    await harness?.stop();
+    expect(reports.filter((report) => report.findings.length > 0).map((report) => report.findings)).toEqual(
+      [],
+    );
+    expect(reports.length).toBeGreaterThan(0);
+  });
 
   const sleepUntil = async (iso: string): Promise<void> =>
     harness.env.sleep(Date.parse(iso) - (await harness.env.currentTimeMs()));

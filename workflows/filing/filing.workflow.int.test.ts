@@ -44,7 +44,15 @@ describe('filingWorkflow on the time-skipping test server', () => {
     harness = await FilingHarness.start();
     await harness.runWorker(bundle);
   });
-  afterAll(async () => harness?.stop());
+  afterAll(async () => {
+    // Whatever each test did, an auditor replaying the log finds nothing wrong with it.
+    const reports = (await harness?.auditStartedFilings()) ?? [];
+    await harness?.stop();
+    expect(reports.filter((report) => report.findings.length > 0).map((report) => report.findings)).toEqual(
+      [],
+    );
+    expect(reports.length).toBeGreaterThan(0);
+  });
 
   const approvePlatform = (h: Handle) =>
     h.executeUpdate(platformReviewUpdate, {

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
+import { AuditController } from './audit.controller';
+import { AUDIT_OPTIONS, AuditService, type AuditServiceOptions } from './audit.service';
+import { DEFAULT_TEMPORAL_TIMEOUT_MS } from './temporal-cross-check';
+
+@Module({
+  controllers: [AuditController],
+  providers: [
+    AuditService,
+    {
+      provide: AUDIT_OPTIONS,
+      useFactory: (): AuditServiceOptions => ({
+        calendar: loadChineseCalendar(),
+        temporalTimeoutMs: DEFAULT_TEMPORAL_TIMEOUT_MS,
+      }),
+    },
+  ],
+})
+export class AuditModule {}

@@ -1,0 +1,103 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { FILING_STAGES } from '../../events/filing/filing-state';
+import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
+import { AUDIT_RULES } from './audit-report';
+
+/** JSON schemas of the audit routes, shown at /docs and /openapi.json (types: `audit-report.ts`). */
+
+const status: SchemaObject = { type: 'string', enum: Object.keys(LEGAL_TRANSITIONS) };
+const stage: SchemaObject = { type: 'string', enum: [...FILING_STAGES] };
+const instant = (description: string): SchemaObject => ({ type: 'string', format: 'date-time', description });
+
+const findingSchema: SchemaObject = {
+  type: 'object',
+  required: ['seq', 'rule', 'message'],
+  properties: {
+    seq: { type: 'integer', description: 'the event (stream revision) it is about; -1 for the whole stream' },
+    rule: { type: 'string', enum: [...AUDIT_RULES] },
+    message: { type: 'string', description: 'plain words, free of personal data' },
+  },
+};
+
+const timelineEntrySchema: SchemaObject = {
+  type: 'object',
+  required: [
+    'seq',
+    'occurredAt',
+    'type',
+    'actor',
+    'status',
+    'stage',
+    'workingDaysInStage',
+    'chainIntact',
+    'applied',
+  ],
+  properties: {
+    seq: { type: 'integer' },
+    occurredAt: instant('workflow time of the event'),
+    type: { type: 'string', description: 'event type, e.g. PlatformReviewApproved' },
+    actor: {
+      type: 'object',
+      required: ['role', 'id'],
+      properties: {
+        role: { type: 'string' },
+        id: { type: 'string' },
+        platformId: { type: 'string' },
+        province: { type: 'string' },
+      },
+    },
+    status: { ...status, description: 'the filing’s status after the event' },
+    stage: { ...stage, description: 'the filing’s stage after the event' },
+    workingDaysInStage: { type: 'number', description: 'working days from entering the stage to the event' },
+    chainIntact: { type: 'boolean', description: 'whether the event’s own link in the hash chain holds' },
+    applied: { type: 'boolean', description: 'false for an event the replay could not apply' },
+  },
+};
+
+const stageSpanSchema: SchemaObject = {
+  type: 'object',
+  required: ['stage', 'enteredAt', 'workingDays', 'overdue'],
+  properties: {
+    stage,
+    enteredAt: instant(''),
+    leftAt: instant('absent while the filing is still in the stage'),
+    dueAt: instant('the review’s or SMS window’s due time, when the stage has one'),
+    workingDays: { type: 'number' },
+    overdue: { type: 'boolean' },
+  },
+};
+
+export const auditReportSchema: SchemaObject = {
+  type: 'object',
+  description:
+    'A replay of the filing’s stream from the event log (hash chain, legal transitions, actor role and scope, deadlines in China’s working days), cross-checked with the workflow’s history in Temporal when it answers in time.',
+  required: ['filingId', 'verdict', 'events', 'findings', 'timeline', 'stages', 'temporal'],
+  properties: {
+    filingId: { type: 'string', format: 'uuid' },
+    verdict: { type: 'string', enum: ['verified', 'findings'] },
+    events: { type: 'integer', description: 'events read from the log' },
+    status: { ...status, description: 'the status the history folds to' },
+    platformId: { type: 'string' },
+    province: { type: 'string', description: 'GB/T 2260 code of the reviewing bureau’s province' },
+    findings: { type: 'array', items: findingSchema },
+    timeline: { type: 'array', items: timelineEntrySchema },
+    stages: { type: 'array', items: stageSpanSchema },
+    temporal: {
+      type: 'object',
+      required: ['checked'],
+      properties: {
+        checked: { type: 'boolean', description: 'false when Temporal could not be asked in time' },
+        reason: { type: 'string', description: 'why it was not checked (or the status query not answered)' },
+        workflowExecution: { type: 'string', example: 'RUNNING' },
+        workflowStatus: { ...status, description: 'the workflow’s own status: its status query or result' },
+        appendsCompared: { type: 'integer', description: 'completed appendFilingEvents activities compared' },
+      },
+    },
+  },
+};
+
+export const timelineSvgSchema: SchemaObject = {
+  type: 'string',
+  description:
+    'Standalone SVG 1.1: one bar per stay in a stage on a time axis (China Standard Time) with its due time, overdue stays in red, every event as a dot (findings red, their rules in the tooltip), a legend, the verdict in the title.',
+};
