@@ -40,7 +40,7 @@ export async function createTimeSkippingEnv(
   }
 }
 
-const STARTUP_ATTEMPTS = 3;
+const STARTUP_ATTEMPTS = 5;
 
 function withClockAt(scriptPath: string, startAt: string): string {
   if (!existsSync(LIBFAKETIME)) {
