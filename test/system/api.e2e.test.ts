@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -471,5 +471,26 @@ describe('HTTP API over a started system (`icp start`)', () => {
       /http_requests_total\{method="GET",route="\/v1\/filings\/:id",status="200"\}/,
     );
     expect((await call('GET', '/health')).status).toBe(200);
+  });
+
+  it('leaves no personal data in Temporal’s database, the system’s output or /metrics after all of the above', async () => {
+    const temporalDb = ['temporal.sqlite', 'temporal.sqlite-wal']
+      .map((file) => join(dataDir, file))
+      .filter((file) => existsSync(file))
+      .map((file) => readFileSync(file));
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const found = PERSONAL.filter(
+      (value) =>
+        // Six-digit values would match by chance in megabytes of binary; the database is searched for the long ones.
+        (value.length >= 11 && temporalDb.some((bytes) => bytes.includes(Buffer.from(value, 'utf8')))) ||
+        system.stdout.includes(value) ||
+        system.stderr.includes(value) ||
+        metrics.includes(value),
+    );
+    console.info(
+      `scanned ${temporalDb.length} Temporal database file(s) (${temporalDb.reduce((n, b) => n + b.length, 0)} bytes), the system's output and /metrics for ${PERSONAL.length} personal values: ${found.length} found`,
+    );
+    expect(temporalDb.length).toBeGreaterThan(0);
+    expect(found).toEqual([]);
   });
 });
