@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import {
   Client,
@@ -26,22 +27,33 @@ function tlsConfig(config: IcpConfig): TLSConfig | undefined {
 
 type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 
+/** When set (see `withinTemporalBounds`), the last moment a failed call may be attempted again. */
+const retryUntil = new AsyncLocalStorage<number>();
+
 /**
  * The SDK's retrying of transient gRPC failures (UNAVAILABLE and the like: 10 attempts, backing off to
- * 5 s, ~20 s in all), except that it never sleeps past the call's deadline. The SDK's own interceptor
- * waits between attempts with a timer and only meets the deadline when its next attempt starts, so a
- * call bounded by `withDeadline` could end up to 5 s after its deadline; here the wait is cut at the
- * deadline and the attempt then made fails at once with DEADLINE_EXCEEDED. Calls without a deadline
- * (starts, updates) keep the SDK's behaviour unchanged.
+ * 5 s, ~20 s in all), except that it never waits past the call's deadline (or the retry window of
+ * `withinTemporalBounds`). The SDK's own interceptor sleeps between attempts with a timer and meets
+ * the deadline only when its next attempt starts: a call bounded by `withDeadline` could end up to
+ * 5 s after its deadline, and a timer still pending then throws from the event loop if the connection
+ * is closed meanwhile. Here, when the next attempt could not start in time, the call ends at once with
+ * the last attempt's status; an attempt still in flight at the deadline ends with DEADLINE_EXCEEDED.
+ * Calls without either bound (starts, updates) are retried exactly as the SDK does.
  */
 export function deadlineBoundedRetryInterceptor(): GrpcInterceptor {
   const sdk = defaultGrpcRetryOptions();
   return (options, nextCall) => {
-    const deadline = deadlineMs(options.deadline);
+    // Interceptors are made as the call starts, inside the caller's async context.
+    const until = Math.min(deadlineMs(options.deadline), retryUntil.getStore() ?? Infinity);
+    // The SDK's interceptor asks the decider, then the delay, for each failed attempt of this call.
+    let delay = 0;
     const retry = makeGrpcRetryInterceptor({
-      retryableDecider: (attempt, status) => sdk.retryableDecider(attempt, status),
-      delayFunction: (attempt, status) =>
-        Math.max(0, Math.min(sdk.delayFunction(attempt, status), deadline - Date.now())),
+      retryableDecider: (attempt, status) => {
+        if (!sdk.retryableDecider(attempt, status)) return false;
+        delay = sdk.delayFunction(attempt, status);
+        return Date.now() + delay < until;
+      },
+      delayFunction: () => delay,
     });
     return retry(options, nextCall);
   };
@@ -91,7 +103,7 @@ export async function pingTemporal(connection: Connection, timeoutMs = 3_000): P
   await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
 }
 
-/** A call bounded by `beforeTemporalDeadline` did not settle in time. */
+/** A call bounded by `withinTemporalBounds` did not settle in time. */
 export class TemporalDeadlineExceeded extends Error {
   override readonly name = 'TemporalDeadlineExceeded';
   constructor(timeoutMs: number) {
@@ -99,23 +111,39 @@ export class TemporalDeadlineExceeded extends Error {
   }
 }
 
+export interface TemporalCallBounds {
+  /**
+   * How long failed attempts to reach the frontend are retried (connection refused, UNAVAILABLE):
+   * an unreachable Temporal is reported after this long.
+   */
+  readonly reachMs: number;
+  /** The gRPC deadline of every call: how long a reachable Temporal may take to answer. */
+  readonly answerMs: number;
+}
+
 /**
- * Runs `fn` with every Temporal RPC it makes bounded by a gRPC deadline `timeoutMs` from now, and a
- * timer as the last word: with the SDK's default interceptor (a client not made here) a retry waits
- * up to 5 s past the deadline before it notices, and a connected frontend may hold a query while no
- * worker answers. Rejects with TemporalDeadlineExceeded when the timer wins.
+ * Runs `fn` with its Temporal RPCs bounded twice: attempts to reach the frontend are retried for
+ * `reachMs` only, and every call carries a gRPC deadline `answerMs` from now — so an unreachable
+ * Temporal is known within seconds, while a reachable one busy replaying a history for a query is
+ * given the time it needs. A timer at `answerMs` has the last word, whatever the connection's
+ * interceptors (with the SDK's default one a retry overshoots the deadline by up to 5 s): it rejects
+ * with TemporalDeadlineExceeded.
  */
-export async function beforeTemporalDeadline<T>(
+export async function withinTemporalBounds<T>(
   client: Pick<Client, 'withDeadline'>,
-  timeoutMs: number,
+  bounds: TemporalCallBounds,
   fn: () => Promise<T>,
 ): Promise<T> {
+  const now = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TemporalDeadlineExceeded(timeoutMs)), timeoutMs);
+    timer = setTimeout(() => reject(new TemporalDeadlineExceeded(bounds.answerMs)), bounds.answerMs);
   });
   try {
-    return await Promise.race([client.withDeadline(Date.now() + timeoutMs, fn), expired]);
+    return await Promise.race([
+      retryUntil.run(now + bounds.reachMs, () => client.withDeadline(now + bounds.answerMs, fn)),
+      expired,
+    ]);
   } finally {
     clearTimeout(timer);
   }

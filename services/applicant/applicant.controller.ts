@@ -1,13 +1,24 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Ip, Param, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Ip,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
 import type { Response } from 'express';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
 import { SMS_ANSWER_KEY } from '../../infra/tokens';
 import { smsVerificationUpdate } from '../../workflows/filing/filing.definitions';
 import { FilingsService } from '../filings/filings.service';
 import { parseSmsAnswer } from '../filings/filings.requests';
 import { ParseBodyPipe } from '../filings/parse-body.pipe';
-import { filingIdPipe } from '../filings/request-keys';
+import { filingIdPipe, requireIdempotencyKey } from '../filings/request-keys';
 import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { problemSchema, requestSchemas } from '../filings/filings.openapi';
 import { ProblemException, problemType } from '../http/problem-details';
@@ -58,6 +69,7 @@ export class ApplicantController {
     @Ip() clientIp: string,
     @Body(new ParseBodyPipe(parseSmsAnswer)) answer: { code: string; idLast6: string },
     @Res({ passthrough: true }) response: Response,
+    @Headers('idempotency-key') key?: string,
   ): Promise<{ verified: true; status: string }> {
     const wait = Math.max(this.perFiling.take(id), this.perClient.take(clientIp));
     if (wait > 0) {
@@ -75,7 +87,7 @@ export class ApplicantController {
       id,
       smsVerificationUpdate,
       [{ actor: APPLICANT, sealedAnswer }],
-      randomUUID(),
+      this.actionId(id, key, answer),
     );
     if (!result.verified) {
       throw new ProblemException({
@@ -90,5 +102,19 @@ export class ApplicantController {
       });
     }
     return { verified: true, status: result.status.status };
+  }
+
+  /**
+   * The update id of an answer. With an Idempotency-Key, the same key and answer are the same attempt:
+   * a retry after a lost response gets the first attempt's outcome instead of counting as another wrong
+   * answer. Keyed with the answer key, so the id (kept in the workflow history) reveals no code.
+   */
+  private actionId(filingId: string, key: string | undefined, answer: { code: string; idLast6: string }) {
+    if (!key?.trim()) return randomUUID();
+    const idempotencyKey = requireIdempotencyKey(key);
+    const digest = createHmac('sha256', this.answerKey)
+      .update(['sms-answer', filingId, idempotencyKey, answer.code, answer.idLast6].join('\0'))
+      .digest('hex');
+    return `sms-answer:${digest.slice(0, 40)}`;
   }
 }

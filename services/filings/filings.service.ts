@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  ApplicationFailure,
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { canonicalJson } from '../../events/canonical-json';
 import type { Actor } from '../../events/filing/actor';
@@ -10,12 +16,27 @@ import { sha256Hex } from '../../events/ids';
 import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog, RecordedEvent } from '../../infra/event-log/event-log.port';
 import type { SubmissionKeys } from '../../infra/idempotency/submission-keys';
+import { type TemporalCallBounds, withinTemporalBounds } from '../../infra/temporal/connection';
 import { CONFIG, EVENT_LOG, SUBMISSION_KEYS, TEMPORAL_CLIENT } from '../../infra/tokens';
 import { FilingNotFound, ProblemException, problemType } from '../http/problem-details';
 import { type FilingWorkflowInput, statusQuery } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
 
 const SUBMISSION_WAIT_MS = 10_000;
+
+/**
+ * How long a read of a filing's live state (a workflow query) waits for Temporal before the caller
+ * gets 503 with Retry-After. Without a bound the SDK retries an unreachable frontend ~20 s, and a
+ * query to a workflow no worker polls waits as long as the frontend lets it. An unreachable Temporal
+ * is reported within `reachMs`; a reachable one may take `answerMs` (a query of a closed filing
+ * replays its whole history on a worker, which takes seconds on a loaded host). Writes keep the SDK's
+ * retrying, which rides out a short blip unseen; a write answered 503 may be sent again safely with
+ * the same Idempotency-Key (the update id), which records it once.
+ */
+export const LIVE_READ_BOUNDS: TemporalCallBounds = { reachMs: 3_000, answerMs: 10_000 };
+
+/** Re-sends of a decision refused on a state the workflow has since left (see `decide`). */
+const STALE_REFUSAL_RETRIES = 3;
 
 /** Starts filings and reads their live state; every decision goes through the workflow's updates. */
 @Injectable()
@@ -59,6 +80,9 @@ export class FilingsService {
         taskQueue: this.config.temporal.taskQueue,
         workflowId: filingStreamId(claim.filingId),
         args: [input],
+        // A filing has one run. A retry that arrives after the filing closed must find it, not start
+        // a second run of `filing-<id>` over the same stream (Temporal's default allows one).
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -77,7 +101,7 @@ export class FilingsService {
 
   /** The live state, or 404 when the filing does not exist or lies outside the caller's scope. */
   async status(actor: Actor, filingId: string): Promise<FilingStatusView> {
-    const view = await this.handle(filingId).query(statusQuery);
+    const view = await this.liveState(filingId);
     if (!inScope(actor, view)) throw new FilingNotFound();
     return view;
   }
@@ -104,21 +128,59 @@ export class FilingsService {
     actionId: string,
   ): Promise<Ret> {
     const handle = this.handle(filingId);
-    try {
-      return await handle.executeUpdate(update, { args, updateId: actionId });
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      const view = await handle.query(statusQuery).catch(() => undefined);
-      if (!view || !inScope(actor, view)) throw new FilingNotFound();
-      throw new ProblemException({
-        type: problemType('wrong-stage'),
-        title: 'Decision does not fit the current stage',
-        status: 409,
-        detail: `the filing is closed (${view.status}); it takes no more decisions`,
-        stage: view.stage,
-        filingStatus: view.status,
-      });
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return await handle.executeUpdate(update, { args, updateId: actionId });
+      } catch (error) {
+        if (retry < STALE_REFUSAL_RETRIES && (await this.refusedOnStaleState(filingId, error))) {
+          await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** retry));
+          continue;
+        }
+        throw await this.closedOrUnknown(actor, filingId, error);
+      }
     }
+  }
+
+  /**
+   * A wrong-stage refusal decided on a state the filing has already left. After a worker crash the
+   * live state the caller was shown can come from a workflow task that was never recorded; the run
+   * that takes over then validates the decision in the same task that brings it up to date, before
+   * applying the results that task carries. Nothing was written, so the same decision (same update
+   * id) is sent again; it is decided on the state the filing is in by then.
+   */
+  private async refusedOnStaleState(filingId: string, error: unknown): Promise<boolean> {
+    if (!(error instanceof WorkflowUpdateFailedError)) return false;
+    const failure = error.cause;
+    if (!(failure instanceof ApplicationFailure) || failure.type !== 'wrong_stage') return false;
+    const seen = (failure.details?.[0] as { status?: unknown } | undefined)?.status;
+    const view = await this.handle(filingId)
+      .query(statusQuery)
+      .catch(() => undefined);
+    return typeof seen === 'string' && view !== undefined && view.status !== seen;
+  }
+
+  /** What the caller learns of an update that failed: a closed filing is 409 if theirs to see, else 404. */
+  private async closedOrUnknown(actor: Actor, filingId: string, error: unknown): Promise<unknown> {
+    if (!(error instanceof WorkflowNotFoundError)) return error;
+    const view = await this.handle(filingId)
+      .query(statusQuery)
+      .catch(() => undefined);
+    if (!view || !inScope(actor, view)) return new FilingNotFound();
+    return new ProblemException({
+      type: problemType('wrong-stage'),
+      title: 'Decision does not fit the current stage',
+      status: 409,
+      detail: `the filing is closed (${view.status}); it takes no more decisions`,
+      stage: view.stage,
+      filingStatus: view.status,
+    });
+  }
+
+  /** The workflow's status query, within LIVE_READ_BOUNDS. */
+  private liveState(filingId: string): Promise<FilingStatusView> {
+    return withinTemporalBounds(this.client, LIVE_READ_BOUNDS, () =>
+      this.handle(filingId).query(statusQuery),
+    );
   }
 
   handle(filingId: string) {

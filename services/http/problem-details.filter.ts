@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs
 import type { Request, Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
 import { routeTemplateOf } from './route-template';
+import { WORKFLOW_ENGINE_RETRY_AFTER_SECONDS } from './temporal-problems';
 import { toProblem } from './to-problem';
 
 /** Answers every error of the HTTP API with `application/problem+json`. */
@@ -23,6 +24,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) {
       response.setHeader('WWW-Authenticate', 'Bearer');
+    }
+    if (problem.status === 503 && !response.hasHeader('Retry-After')) {
+      response.setHeader('Retry-After', String(WORKFLOW_ENGINE_RETRY_AFTER_SECONDS));
     }
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }

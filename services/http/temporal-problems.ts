@@ -6,6 +6,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
+import { TemporalDeadlineExceeded } from '../../infra/temporal/connection';
 import {
   type FilingErrorDetails,
   filingNotFoundProblem,
@@ -43,6 +44,12 @@ export function problemFromTemporalError(error: unknown): ProblemDetails | undef
   return undefined;
 }
 
+/**
+ * Seconds a client should wait before asking again (sent as `Retry-After` with every 503): about the
+ * longest the API's connection waits between two attempts to reach Temporal again.
+ */
+export const WORKFLOW_ENGINE_RETRY_AFTER_SECONDS = 5;
+
 export function workflowEngineUnavailableProblem(): ProblemDetails {
   return {
     type: problemType('workflow-engine-unavailable'),
@@ -57,6 +64,7 @@ export function isTemporalUnavailable(error: unknown): boolean {
   return causeChain(error).some(
     (cause) =>
       cause instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+      cause instanceof TemporalDeadlineExceeded ||
       (isGrpcServiceError(cause) && TRANSIENT_GRPC_CODES.includes(cause.code)) ||
       // Thrown by Connection.connect / ensureConnected before any gRPC status exists.
       (cause instanceof ServiceError && cause.message.startsWith('Failed to connect')) ||

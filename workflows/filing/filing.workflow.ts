@@ -19,6 +19,7 @@ import { type FilingState, initialFilingState, isTerminal } from '../../events/f
 import { appPrincipalIdLast6, subjectKeyOf } from '../../events/filing/filing-subject';
 import { filingStatusView, type FilingStatusView } from '../../events/filing/filing-view';
 import { filingStreamId } from '../../events/filing/stream-ids';
+import { stageOf } from '../../events/filing/transitions';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import {
   BUREAU_REVIEW_WORKING_DAYS,
@@ -38,14 +39,19 @@ import {
 } from './filing.definitions';
 import { Mutex } from './mutex';
 
+// A worker that dies mid-activity is only noticed when the attempt's start-to-close timeout expires,
+// so these are kept near the longest a healthy attempt takes: an append waits at most 5 s for the
+// SQLite lock; the others are a calendar lookup, an SQLite row, a gateway call or an allocation that
+// backs off under contention for at most a few seconds. Retries back off to 10 s at most, so a filing
+// resumes soon after its worker is back. (Activity options are not part of replay.)
 const { appendFilingEvents } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 const { computeDeadline, sendSmsChallenge, checkSmsAnswer, allocateRegistrationNumber, notifyApplicant } =
   proxyActivities<Activities>({
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+    startToCloseTimeout: '20 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
   });
 
 const nowIso = (): string => new Date(Date.now()).toISOString();
@@ -84,6 +90,8 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
   const appending = new Mutex();
 
   const view = (): FilingStatusView => filingStatusView(filingId, state, head);
+  /** The workflow task (by history length) in which an append last settled, and the status it left. */
+  let lastSettled = { task: -1, statusBefore: state.status };
 
   /** Decides against the state at the moment of appending (under the lock), then appends and folds. */
   const commit = (command: FilingCommand, causationId: string): Promise<void> =>
@@ -98,13 +106,18 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
         correlationId: input.correlationId,
         causationId,
       });
-      await appendFilingEvents({
+      const appended = await appendFilingEvents({
         streamId,
         expectedRevision: head.revision < 0 ? 'no_stream' : head.revision,
         events: sealed.envelopes,
       });
-      for (const event of events) state = evolve(state, { ...event, metadata: { occurredAt } });
-      head = sealed.head;
+      // The log holds the truth. A replay may re-seal these events with another workflow time than
+      // the execution that appended them (Temporal compares no activity input), so the fold and the
+      // chain go on from what was stored, as the recorded result says; older results lack it.
+      lastSettled = { task: workflowInfo().historyLength, statusBefore: state.status };
+      const at = appended.occurredAt ?? occurredAt;
+      for (const event of events) state = evolve(state, { ...event, metadata: { occurredAt: at } });
+      head = { revision: sealed.head.revision, lastHash: appended.lastHash ?? sealed.head.lastHash };
     });
 
   /** A system step whose moment may have passed (a human decided first): skip it, the loop re-evaluates. */
@@ -117,7 +130,26 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
     }
   };
 
+  /**
+   * Every decision's validator. A decision that reaches the run in the workflow task in which an append
+   * just settled is sent back for a moment. A worker that takes a run over (after a crash or restart)
+   * can process that task's new results in an activation of their own, before the one carrying the
+   * decision, so the decision is accepted after the commands those results produced; a replay of the
+   * recorded task delivers both in one activation, decision first, and fails with a nondeterminism
+   * error ("Update machine does not handle this event: TimerStarted") that leaves the filing stuck and
+   * unreadable (seen with @temporalio 1.24 in test/faults). That earlier activation counts the history
+   * short of the task's start, while a later task starts at least 3 events on. The refusal names the
+   * status the filing just left, so the API sends the same decision again.
+   */
   const validate = (command: FilingCommand): void => {
+    if (workflowInfo().historyLength - lastSettled.task < 3) {
+      throw ApplicationFailure.create({
+        type: 'wrong_stage',
+        message: `the filing left ${lastSettled.statusBefore} just now; send the decision again`,
+        nonRetryable: true,
+        details: [{ status: lastSettled.statusBefore, stage: stageOf(lastSettled.statusBefore) }],
+      });
+    }
     try {
       decide(command, state);
     } catch (error) {
