@@ -46,7 +46,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/workflows/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', sandboxRestrictions(true)] },
   },
@@ -68,6 +68,30 @@ export default tseslint.config(
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'localStorage',
+          'sessionStorage',
+          'fetch',
+          'crypto',
+          'atob',
+          'setTimeout',
+          'URL',
+          'URLSearchParams',
+          'FormData',
+          'TextDecoder',
+          'Node',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
   },
   prettier,
 );

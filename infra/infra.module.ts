@@ -3,7 +3,7 @@ import type { Connection } from '@temporalio/client';
 import type { IcpConfig } from './config/config';
 import type { EventLog } from './event-log/event-log.port';
 import { openEventLog } from './event-log/open-event-log';
-import { openSubmissionKeys, type SubmissionKeys } from './idempotency/submission-keys';
+import { openIdempotencyKeys, type IdempotencyKeys } from './idempotency/idempotency-keys';
 import { loadOrCreateSecret } from './secrets/local-secret';
 import { lazyClient } from './temporal/connection';
 import { SMS_ANSWER_SECRET } from './worker/activity-deps';
@@ -11,7 +11,7 @@ import {
   CONFIG,
   EVENT_LOG,
   SMS_ANSWER_KEY,
-  SUBMISSION_KEYS,
+  IDEMPOTENCY_KEYS,
   TEMPORAL_CLIENT,
   TEMPORAL_CONNECTION,
 } from './tokens';
@@ -22,7 +22,7 @@ export class InfraModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
     @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
-    @Inject(SUBMISSION_KEYS) private readonly submissionKeys: SubmissionKeys,
+    @Inject(IDEMPOTENCY_KEYS) private readonly idempotencyKeys: IdempotencyKeys,
   ) {}
 
   static forRoot(config: IcpConfig): DynamicModule {
@@ -34,16 +34,16 @@ export class InfraModule implements OnApplicationShutdown {
         { provide: EVENT_LOG, useFactory: () => openEventLog(config.eventLog.url) },
         { provide: TEMPORAL_CONNECTION, useValue: temporal.connection },
         { provide: TEMPORAL_CLIENT, useValue: temporal.client },
-        { provide: SUBMISSION_KEYS, useFactory: () => openSubmissionKeys(config.dataDir) },
+        { provide: IDEMPOTENCY_KEYS, useFactory: () => openIdempotencyKeys(config.dataDir) },
         { provide: SMS_ANSWER_KEY, useFactory: () => loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET) },
       ],
-      exports: [CONFIG, EVENT_LOG, TEMPORAL_CONNECTION, TEMPORAL_CLIENT, SUBMISSION_KEYS, SMS_ANSWER_KEY],
+      exports: [CONFIG, EVENT_LOG, TEMPORAL_CONNECTION, TEMPORAL_CLIENT, IDEMPOTENCY_KEYS, SMS_ANSWER_KEY],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
     await this.eventLog.close();
-    this.submissionKeys.close();
+    this.idempotencyKeys.close();
   }
 }

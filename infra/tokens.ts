@@ -3,6 +3,6 @@ export const CONFIG = Symbol('IcpConfig');
 export const EVENT_LOG = Symbol('EventLog');
 export const TEMPORAL_CONNECTION = Symbol('TemporalConnection');
 export const TEMPORAL_CLIENT = Symbol('TemporalClient');
-export const SUBMISSION_KEYS = Symbol('SubmissionKeys');
+export const IDEMPOTENCY_KEYS = Symbol('IdempotencyKeys');
 export const SMS_ANSWER_KEY = Symbol('SmsAnswerKey');
 export const READ_MODELS = Symbol('ReadModelStore');

@@ -24,11 +24,11 @@ export interface AppendFilingEventsResult {
  * Appends a filing's next events at an exact revision with deterministic ids. A retry after a lost
  * acknowledgement finds the same ids at that revision and succeeds without writing twice.
  *
- * What a retry finds stored was sealed by an earlier execution of the workflow, and a replayed
- * workflow cannot be trusted to re-seal it byte for byte: Temporal does not compare activity inputs
- * on replay, and the workflow clock of a first execution is not always the one its replay sees (a
- * fresh worker taking over after a sticky task timed out). So the result names the stored hash and
- * time, which the activity result then records in history for every replay to continue from.
+ * The result names the hash and time of the events as the log holds them, and the workflow continues
+ * its chain from there rather than from its own sealing: Temporal compares no activity input on replay,
+ * and a replay does not always see the workflow time its first execution saw (a worker taking a run
+ * over can run part of a task with the previous task's time), so a replay can re-seal an appended
+ * event differently. Recorded in the history, the result keeps every replay on the stored chain.
  */
 export function createEventLogActivities(deps: { eventLog: EventLog }) {
   return {
@@ -55,27 +55,27 @@ export function createEventLogActivities(deps: { eventLog: EventLog }) {
           occurredAt: first.metadata.occurredAt,
         };
       }
-      const stored = await deps.eventLog.readStream(input.streamId, {
-        fromRevision: revision - input.events.length + 1,
+      const from = revision - input.events.length + 1;
+      const stored = (await deps.eventLog.readStream(input.streamId, {
+        fromRevision: from,
         maxCount: input.events.length,
-      });
-      const differs =
-        stored.length !== input.events.length ||
-        stored.some((event, index) => event.type !== input.events[index]?.type);
-      if (differs) {
+      })) as unknown as StoredFilingEnvelope[];
+      const storedFirst = stored[0];
+      const storedLast = stored[stored.length - 1];
+      const sameTransitions =
+        stored.length === input.events.length &&
+        stored.every((event, index) => event.type === input.events[index]?.type);
+      if (!storedFirst || !storedLast || !sameTransitions) {
         // Same ids, other transitions: never continue a chain over events this append did not decide.
-        throw new Error(
-          `stream ${input.streamId}: revisions ${revision - input.events.length + 1}–${revision} hold ` +
-            `${stored.map((event) => event.type).join(', ')}, not ${input.events.map((event) => event.type).join(', ')}`,
-        );
+        const held = stored.map((event) => event.type).join(', ');
+        const sent = input.events.map((event) => event.type).join(', ');
+        throw new Error(`stream ${input.streamId}: revisions ${from}–${revision} hold ${held}, not ${sent}`);
       }
-      const storedMetadata = (event: (typeof stored)[number]) =>
-        event.metadata as unknown as StoredFilingEnvelope['metadata'];
       return {
         revision,
         alreadyAppended: true,
-        lastHash: storedMetadata(stored[stored.length - 1] as (typeof stored)[number]).hash,
-        occurredAt: storedMetadata(stored[0] as (typeof stored)[number]).occurredAt,
+        lastHash: storedLast.metadata.hash,
+        occurredAt: storedFirst.metadata.occurredAt,
       };
     },
   };

@@ -46,7 +46,7 @@ import {
   requestSchemas,
 } from './filings.openapi';
 import { ParseBodyPipe } from './parse-body.pipe';
-import { decisionActionId, filingIdPipe } from './request-keys';
+import { filingIdPipe } from './request-keys';
 import { SubmissionPipe } from './submission.pipe';
 
 /** Thin: validate (pipes), authorise (guard), dispatch to the workflow. */
@@ -182,7 +182,7 @@ export class FilingsController {
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parsePlatformReview)) body: { decision: PlatformDecision; reasons?: string },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, platformReviewUpdate, [{ actor, ...body }], decisionActionId(key));
+    return this.filings.decideOnce(actor, id, platformReviewUpdate, [{ actor, ...body }], key);
   }
 
   @Post(':id/correction')
@@ -195,13 +195,7 @@ export class FilingsController {
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseCorrection), SubmissionPipe.forCorrection) body: { form: unknown },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(
-      actor,
-      id,
-      correctionUpdate,
-      [{ actor, form: body.form }],
-      decisionActionId(key),
-    );
+    return this.filings.decideOnce(actor, id, correctionUpdate, [{ actor, form: body.form }], key);
   }
 
   @Post(':id/resubmission')
@@ -214,7 +208,7 @@ export class FilingsController {
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseReasonsOnly)) body: { reasons?: string },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, resubmissionUpdate, [{ actor, ...body }], decisionActionId(key));
+    return this.filings.decideOnce(actor, id, resubmissionUpdate, [{ actor, ...body }], key);
   }
 
   @Post(':id/withdrawal')
@@ -227,7 +221,7 @@ export class FilingsController {
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseReasonsOnly)) body: { reasons?: string },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, withdrawalUpdate, [{ actor, ...body }], decisionActionId(key));
+    return this.filings.decideOnce(actor, id, withdrawalUpdate, [{ actor, ...body }], key);
   }
 
   @Post(':id/bureau-review')
@@ -240,6 +234,6 @@ export class FilingsController {
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseBureauReview)) body: { decision: BureauDecision; reasons?: string },
   ): Promise<FilingStatusView> {
-    return this.filings.decide(actor, id, bureauReviewUpdate, [{ actor, ...body }], decisionActionId(key));
+    return this.filings.decideOnce(actor, id, bureauReviewUpdate, [{ actor, ...body }], key);
   }
 }

@@ -15,10 +15,12 @@ import { filingStreamId } from '../../events/filing/stream-ids';
 import { sha256Hex } from '../../events/ids';
 import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog, RecordedEvent } from '../../infra/event-log/event-log.port';
-import type { SubmissionKeys } from '../../infra/idempotency/submission-keys';
+import type { IdempotencyKeys } from '../../infra/idempotency/idempotency-keys';
 import { type TemporalCallBounds, withinTemporalBounds } from '../../infra/temporal/connection';
-import { CONFIG, EVENT_LOG, SUBMISSION_KEYS, TEMPORAL_CLIENT } from '../../infra/tokens';
+import { CONFIG, EVENT_LOG, IDEMPOTENCY_KEYS, TEMPORAL_CLIENT } from '../../infra/tokens';
 import { FilingNotFound, ProblemException, problemType } from '../http/problem-details';
+import { isWorkflowNotReadyForQuery } from '../http/temporal-problems';
+import { decisionActionId } from './request-keys';
 import { type FilingWorkflowInput, statusQuery } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
 
@@ -44,7 +46,7 @@ export class FilingsService {
   constructor(
     @Inject(CONFIG) private readonly config: IcpConfig,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
-    @Inject(SUBMISSION_KEYS) private readonly keys: SubmissionKeys,
+    @Inject(IDEMPOTENCY_KEYS) private readonly keys: IdempotencyKeys,
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
   ) {}
 
@@ -93,8 +95,14 @@ export class FilingsService {
   private async recorded(filingId: string): Promise<FilingStatusView> {
     const deadline = Date.now() + SUBMISSION_WAIT_MS;
     for (;;) {
-      const view = await this.handle(filingId).query(statusQuery);
-      if (view.status !== 'not_submitted' || Date.now() > deadline) return view;
+      const view = await this.handle(filingId)
+        .query(statusQuery)
+        .catch((error: unknown) => {
+          // Until a worker has run the filing's first task; past the deadline, 503 (send it again).
+          if (isWorkflowNotReadyForQuery(error) && Date.now() <= deadline) return undefined;
+          throw error;
+        });
+      if (view && (view.status !== 'not_submitted' || Date.now() > deadline)) return view;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -114,6 +122,39 @@ export class FilingsService {
     const events = await this.eventLog.readStream(filingStreamId(filingId));
     if (events.length === 0) throw new FilingNotFound();
     return events;
+  }
+
+  /**
+   * A decision from the API. Its Idempotency-Key, when given, is its update id, and is first bound to
+   * this decision by this actor on this filing: Temporal deduplicates updates by id alone, so a key
+   * reused for another decision (or by another caller) would otherwise answer the first one's result.
+   */
+  async decideOnce<Args extends [{ actor: Actor }], Ret>(
+    actor: Actor,
+    filingId: string,
+    update: UpdateDefinition<Ret, Args>,
+    args: Args,
+    keyHeader: string | undefined,
+  ): Promise<Ret> {
+    const actionId = decisionActionId(keyHeader);
+    if (keyHeader?.trim()) {
+      const claim = this.keys.claimDecision({
+        filingId,
+        key: actionId,
+        bodyDigest: sha256Hex(canonicalJson({ decision: update.name, args })),
+        now: new Date(),
+      });
+      if (claim === 'conflict') {
+        await this.status(actor, filingId); // 404 to a caller who may not see the filing
+        throw new ProblemException({
+          type: problemType('idempotency-key-reused'),
+          title: 'Idempotency-Key reused',
+          status: 409,
+          detail: 'this Idempotency-Key was already used for a different decision on this filing',
+        });
+      }
+    }
+    return this.decide(actor, filingId, update, args, actionId);
   }
 
   /**
@@ -142,21 +183,24 @@ export class FilingsService {
   }
 
   /**
-   * A wrong-stage refusal decided on a state the filing has already left. After a worker crash the
-   * live state the caller was shown can come from a workflow task that was never recorded; the run
-   * that takes over then validates the decision in the same task that brings it up to date, before
-   * applying the results that task carries. Nothing was written, so the same decision (same update
-   * id) is sent again; it is decided on the state the filing is in by then.
+   * A wrong-stage refusal that a moment later no longer holds; nothing was written, so the same
+   * decision (same update id) is sent again and decided on the state the filing is in by then. Either
+   * the workflow said it was `settling` (a result of its own came back in the same workflow task, see
+   * the workflow's validator), or the refusal was decided on a state the filing has since left: after
+   * a worker crash, the live state the caller was shown can come from a workflow task that was never
+   * recorded, and the run that takes over validates the decision before applying the results its first
+   * task carries.
    */
   private async refusedOnStaleState(filingId: string, error: unknown): Promise<boolean> {
     if (!(error instanceof WorkflowUpdateFailedError)) return false;
     const failure = error.cause;
     if (!(failure instanceof ApplicationFailure) || failure.type !== 'wrong_stage') return false;
-    const seen = (failure.details?.[0] as { status?: unknown } | undefined)?.status;
+    const details = failure.details?.[0] as { status?: unknown; settling?: unknown } | undefined;
+    if (details?.settling === true) return true;
     const view = await this.handle(filingId)
       .query(statusQuery)
       .catch(() => undefined);
-    return typeof seen === 'string' && view !== undefined && view.status !== seen;
+    return typeof details?.status === 'string' && view !== undefined && view.status !== details.status;
   }
 
   /** What the caller learns of an update that failed: a closed filing is 409 if theirs to see, else 404. */

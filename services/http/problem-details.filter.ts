@@ -42,6 +42,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
+/** `ServiceError ← Error (gRPC code 1)`: the names along the cause chain, and gRPC status codes. */
 function describe(exception: unknown): string {
-  return exception instanceof Error ? exception.name : typeof exception;
+  const names: string[] = [];
+  for (let current = exception; names.length < 4 && current !== undefined;) {
+    if (!(current instanceof Error)) {
+      names.push(typeof current);
+      break;
+    }
+    const code = (current as { code?: unknown }).code;
+    names.push(typeof code === 'number' ? `${current.name} (gRPC code ${code})` : current.name);
+    current = current.cause;
+  }
+  return names.join(' ← ');
 }

@@ -17,10 +17,14 @@ import {
 } from './problem-details';
 
 // gRPC status codes after which the same call may succeed later (@grpc/grpc-js is not a direct dependency).
+const GRPC_CANCELLED = 1;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_FAILED_PRECONDITION = 9;
 const GRPC_UNAVAILABLE = 14;
+// CANCELLED: a query the server gave up on when the worker holding it died.
 const TRANSIENT_GRPC_CODES: readonly number[] = [
+  GRPC_CANCELLED,
   GRPC_DEADLINE_EXCEEDED,
   GRPC_RESOURCE_EXHAUSTED,
   GRPC_UNAVAILABLE,
@@ -66,9 +70,24 @@ export function isTemporalUnavailable(error: unknown): boolean {
       cause instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
       cause instanceof TemporalDeadlineExceeded ||
       (isGrpcServiceError(cause) && TRANSIENT_GRPC_CODES.includes(cause.code)) ||
+      isWorkflowNotReadyForQuery(cause) ||
       // Thrown by Connection.connect / ensureConnected before any gRPC status exists.
       (cause instanceof ServiceError && cause.message.startsWith('Failed to connect')) ||
       (cause instanceof Error && cause.message === 'Failed to connect before the deadline'),
+  );
+}
+
+/**
+ * A query to a filing whose first workflow task has not completed (no worker has run it yet, say
+ * after a crash): Temporal answers FAILED_PRECONDITION ("not ready"), and the same query succeeds
+ * once a worker has.
+ */
+export function isWorkflowNotReadyForQuery(error: unknown): boolean {
+  return (
+    error instanceof ServiceError &&
+    error.message === 'Failed to query Workflow' &&
+    isGrpcServiceError(error.cause) &&
+    error.cause.code === GRPC_FAILED_PRECONDITION
   );
 }
 

@@ -102,6 +102,7 @@ describe('decision races over the real API (`icp start`)', () => {
       wechat: { sub: 'platform:wechat', role: 'platform', platformId: 'wechat' },
       officerA: { sub: 'officer-a', role: 'bureau', province: '440000' },
       officerB: { sub: 'officer-b', role: 'bureau', province: '440000' },
+      officerElsewhere: { sub: 'officer-z', role: 'bureau', province: '110000' },
       auditor: { sub: 'auditor', role: 'auditor' },
     });
     api = new FilingApi(system.base, tokens);
@@ -229,11 +230,31 @@ describe('decision races over the real API (`icp start`)', () => {
         const late = await send();
         expect(late.status).toBe(200);
         expect(late.json).toEqual(a.json);
+        // The key now belongs to that approval: another decision under it, or the same one from
+        // another operator, is refused rather than answered with the approval's result.
+        const key = { 'idempotency-key': `approve-${race.kind}-${race.index}` };
+        const path = `/v1/filings/${race.id}/bureau-review`;
+        const reused = [
+          await api.call('POST', path, 'officerA', { decision: 'reject', reasons: '材料不全' }, key),
+          await api.call('POST', path, 'officerB', { decision: 'approve' }, key),
+        ];
+        for (const answer of reused) {
+          expect(answer.status).toBe(409);
+          expect(answer.json).toMatchObject({ type: problemType('idempotency-key-reused'), status: 409 });
+        }
+        const elsewhere = await api.call(
+          'POST',
+          path,
+          'officerElsewhere',
+          { decision: 'reject', reasons: '材料不全' },
+          key,
+        );
+        expect(elsewhere.status).toBe(404);
         expect(streamProblems(await api.events(race.id), race.expected)).toEqual([]);
       }
     });
     checked.push(
-      `same key: ${RACES_PER_KIND}× both 200 with identical bodies, a third send after completion answered alike, one BureauReviewApproved`,
+      `same key: ${RACES_PER_KIND}× both 200 with identical bodies, a third send after completion answered alike, the key reused for a reject or by another operator 409 idempotency-key-reused (404 out of province), one BureauReviewApproved`,
     );
   });
 

@@ -20,7 +20,7 @@ import { filingStreamId } from '../../events/filing/stream-ids';
 import type { FilingStatus } from '../../events/filing/filing-state';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 import { type IcpConfig, loadConfig } from '../../infra/config/config';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { EventLog, RecordedEvent } from '../../infra/event-log/event-log.port';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { readOutbox } from '../../infra/notify/outbox';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
@@ -47,7 +47,7 @@ export const APPLICANT: Actor = { role: 'applicant', id: 'public' };
  * A time-skipping Temporal test server, a real SQLite event log and outbox in a temp data
  * directory, and a worker with the production activities: one per test file.
  */
-export class FilingHarness {
+export class FilingHarness<Log extends EventLog = SqliteEventLog> {
   private worker?: Worker;
   private running?: Promise<void>;
   private closeDeps?: () => void;
@@ -64,16 +64,24 @@ export class FilingHarness {
   private constructor(
     readonly env: TestWorkflowEnvironment,
     readonly config: IcpConfig,
-    readonly eventLog: SqliteEventLog,
+    readonly eventLog: Log,
     readonly deps: ActivityDeps,
   ) {
     this.client = new Client({ connection: env.connection, dataConverter: filingDataConverter(config) });
   }
 
-  static async start(options: TimeSkippingOptions = {}): Promise<FilingHarness> {
+  static start(options: TimeSkippingOptions = {}): Promise<FilingHarness> {
+    return FilingHarness.startOn(options, (dataDir) => new SqliteEventLog(join(dataDir, 'events.sqlite')));
+  }
+
+  /** The same on another event log (opened with the harness's data directory). */
+  static async startOn<Log extends EventLog>(
+    options: TimeSkippingOptions,
+    openLog: (dataDir: string) => Log,
+  ): Promise<FilingHarness<Log>> {
     const dataDir = mkdtempSync(join(tmpdir(), 'icp-filing-'));
     const config = loadConfig({ ICP_DATA_DIR: dataDir });
-    const eventLog = new SqliteEventLog(join(dataDir, 'events.sqlite'));
+    const eventLog = openLog(dataDir);
     const opened = openActivityDeps(config, eventLog);
     const harness = new FilingHarness(await createTimeSkippingEnv(options), config, eventLog, opened.deps);
     harness.closeDeps = opened.close;

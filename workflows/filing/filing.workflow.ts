@@ -90,8 +90,11 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
   const appending = new Mutex();
 
   const view = (): FilingStatusView => filingStatusView(filingId, state, head);
-  /** The workflow task (by history length) in which an append last settled, and the status it left. */
-  let lastSettled = { task: -1, statusBefore: state.status };
+  /** The workflow task (by history length) in which something this run awaited last came back. */
+  let lastSettled = -1;
+  const settled = (): void => {
+    lastSettled = workflowInfo().historyLength;
+  };
 
   /** Decides against the state at the moment of appending (under the lock), then appends and folds. */
   const commit = (command: FilingCommand, causationId: string): Promise<void> =>
@@ -114,7 +117,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
       // The log holds the truth. A replay may re-seal these events with another workflow time than
       // the execution that appended them (Temporal compares no activity input), so the fold and the
       // chain go on from what was stored, as the recorded result says; older results lack it.
-      lastSettled = { task: workflowInfo().historyLength, statusBefore: state.status };
+      settled();
       const at = appended.occurredAt ?? occurredAt;
       for (const event of events) state = evolve(state, { ...event, metadata: { occurredAt: at } });
       head = { revision: sealed.head.revision, lastHash: appended.lastHash ?? sealed.head.lastHash };
@@ -131,23 +134,23 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
   };
 
   /**
-   * Every decision's validator. A decision that reaches the run in the workflow task in which an append
-   * just settled is sent back for a moment. A worker that takes a run over (after a crash or restart)
-   * can process that task's new results in an activation of their own, before the one carrying the
-   * decision, so the decision is accepted after the commands those results produced; a replay of the
-   * recorded task delivers both in one activation, decision first, and fails with a nondeterminism
-   * error ("Update machine does not handle this event: TimerStarted") that leaves the filing stuck and
-   * unreadable (seen with @temporalio 1.24 in test/faults). That earlier activation counts the history
-   * short of the task's start, while a later task starts at least 3 events on. The refusal names the
-   * status the filing just left, so the API sends the same decision again.
+   * Every decision's validator. A decision that reaches the run in the workflow task in which an
+   * activity or timer of the run just came back is sent back for a moment. A worker that takes a run
+   * over (after a crash or restart) can process that task's results in an activation of their own,
+   * before the one carrying the decision, so the decision is accepted after the commands those results
+   * produced; a replay of the recorded task delivers both in one activation, decision first, and fails
+   * with a nondeterminism error ("Update machine does not handle this event: TimerStarted") that leaves
+   * the filing stuck and unreadable (seen with @temporalio 1.24 in test/faults). That earlier activation
+   * counts the history short of the task's start, while a later task starts at least 3 events on. The
+   * refusal says `settling`, and the API sends the same decision again.
    */
   const validate = (command: FilingCommand): void => {
-    if (workflowInfo().historyLength - lastSettled.task < 3) {
+    if (workflowInfo().historyLength - lastSettled < 3) {
       throw ApplicationFailure.create({
         type: 'wrong_stage',
-        message: `the filing left ${lastSettled.statusBefore} just now; send the decision again`,
+        message: `the filing is moving on from ${state.status}; send the decision again`,
         nonRetryable: true,
-        details: [{ status: lastSettled.statusBefore, stage: stageOf(lastSettled.statusBefore) }],
+        details: [{ status: state.status, stage: stageOf(state.status), settling: true }],
       });
     }
     try {
@@ -219,6 +222,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
         // concurrent wrong guesses count as five attempts and a sixth finds the filing returned.
         const challengeId = state.status === 'sms_verification' ? state.challengeId : '';
         const outcome = await checkSmsAnswer({ challengeId, sealedAnswer, at: nowIso() });
+        settled();
         await commit(
           { type: 'RecordSmsCheck', actor, challengeId, outcome },
           currentUpdateInfo()?.id ?? 'sms',
@@ -269,6 +273,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
         // The allowance the deadline is computed with is the one the event records.
         const workingDays = PLATFORM_REVIEW_WORKING_DAYS;
         const due = await computeDeadline({ from: nowIso(), workingDays });
+        settled();
         return commitSystem({
           type: 'StartPlatformReview',
           actor: SYSTEM_ACTOR,
@@ -280,6 +285,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
         if (s.review.overdue) return void (await condition(changed));
         const remaining = Date.parse(s.review.dueAt) - Date.now();
         if (remaining > 0 && (await condition(changed, remaining))) return;
+        settled();
         const type = s.status === 'platform_review' ? 'FlagPlatformReviewOverdue' : 'FlagBureauReviewOverdue';
         return commitSystem({ type, actor: SYSTEM_ACTOR });
       }
@@ -296,6 +302,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
           ttlMs: SMS_VERIFICATION_WINDOW_MS,
           at: nowIso(),
         });
+        settled();
         return commitSystem({
           type: 'RecordSmsSent',
           actor: SYSTEM_ACTOR,
@@ -306,11 +313,13 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
       case 'sms_verification': {
         const remaining = Date.parse(s.expiresAt) - Date.now();
         if (remaining > 0 && (await condition(changed, remaining))) return;
+        settled();
         return commitSystem({ type: 'ExpireSmsChallenge', actor: SYSTEM_ACTOR, challengeId: s.challengeId });
       }
       case 'sms_verified': {
         const workingDays = BUREAU_REVIEW_WORKING_DAYS;
         const due = await computeDeadline({ from: nowIso(), workingDays });
+        settled();
         return commitSystem({
           type: 'StartBureauReview',
           actor: SYSTEM_ACTOR,
@@ -326,6 +335,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
           existingSubjectNumber: s.form.existingSubjectNumber,
           year: Number(chinaDateOfEpochMs(Date.now()).slice(0, 4)),
         });
+        settled();
         return commitSystem({ type: 'IssueRegistrationNumber', actor: SYSTEM_ACTOR, ...numbers });
       }
       case 'registered':
@@ -338,6 +348,7 @@ export async function filingWorkflow(input: FilingWorkflowInput): Promise<Filing
           appName: s.appName,
           registrationNumber: s.serviceNumber,
         });
+        settled();
         return commitSystem({ type: 'NotifyApplicant', actor: SYSTEM_ACTOR, channels: notified.channels });
       }
       case 'not_submitted':

@@ -64,18 +64,39 @@ export class FakeEsdbServer {
   loseNextAcknowledgement = false;
 
   private constructor(
-    private readonly server: Server,
+    private server: Server,
+    private readonly port: number,
     readonly url: string,
   ) {}
 
   static async start(): Promise<FakeEsdbServer> {
     const server = new Server();
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
-        error ? reject(error) : resolve(bound),
-      ),
-    );
-    const fake = new FakeEsdbServer(server, `esdb://admin:changeit@127.0.0.1:${port}?tls=false`);
+    const port = await listen(server, 0);
+    const fake = new FakeEsdbServer(server, port, `esdb://admin:changeit@127.0.0.1:${port}?tls=false`);
+    fake.serve(server);
+    return fake;
+  }
+
+  /**
+   * The server unreachable for `ms`: it stops listening (connections are refused, calls in flight
+   * fail), then listens again on the same port with everything it stored.
+   */
+  async unreachableFor(ms: number): Promise<void> {
+    this.dropSubscriptions();
+    this.server.forceShutdown();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const server = new Server();
+    await listen(server, this.port);
+    this.serve(server);
+    this.server = server;
+  }
+
+  /** How many events it holds. */
+  get eventCount(): number {
+    return this.records.length;
+  }
+
+  private serve(server: Server): void {
     server.addService(ServerFeaturesService as never, {
       getSupportedMethods: (
         _call: ServerUnaryCall<Empty, SupportedMethods>,
@@ -93,10 +114,9 @@ export class FakeEsdbServer {
         ),
     });
     server.addService(StreamsService as never, {
-      read: (call: ServerWritableStream<ReadReq, ReadResp>) => fake.read(call),
-      batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => fake.batchAppend(call),
+      read: (call: ServerWritableStream<ReadReq, ReadResp>) => this.read(call),
+      batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => this.batchAppend(call),
     });
-    return fake;
   }
 
   /** Ends every live subscription with UNAVAILABLE, as a leader change or network cut does. */
@@ -372,5 +392,13 @@ function fail(call: NodeJS.EventEmitter, code: status, details: string): void {
 function checkpointResponse(commit: bigint, prepare: bigint): ReadResp {
   return new ReadResp().setCheckpoint(
     new ReadResp.Checkpoint().setCommitPosition(String(commit)).setPreparePosition(String(prepare)),
+  );
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
 }

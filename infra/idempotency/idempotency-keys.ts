@@ -8,10 +8,12 @@ export type KeyClaim =
   | { outcome: 'conflict'; filingId: string };
 
 /**
- * Remembers which filing each platform's Idempotency-Key created, and from which body, so a retried
- * POST returns the same filing and a reused key with another body is refused.
+ * Remembers what each Idempotency-Key was first sent with, so a retry gets the first answer and a
+ * reused key with another body is refused: per platform, which filing a submission created; per
+ * filing, which decision a key carried (Temporal deduplicates updates by id alone, so without this a
+ * key reused for another decision would silently answer the first one's result).
  */
-export class SubmissionKeys {
+export class IdempotencyKeys {
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -27,8 +29,16 @@ export class SubmissionKeys {
       created_at TEXT NOT NULL,
       PRIMARY KEY (platform_id, idempotency_key)
     ) STRICT`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS decision_keys (
+      filing_id TEXT NOT NULL,
+      idempotency_key TEXT NOT NULL,
+      body_digest TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      PRIMARY KEY (filing_id, idempotency_key)
+    ) STRICT`);
   }
 
+  /** A submission's key: `filingId` is the id to use if the key is new. */
   claim(request: {
     platformId: string;
     key: string;
@@ -55,11 +65,30 @@ export class SubmissionKeys {
       : { outcome: 'conflict', filingId: row.filing_id };
   }
 
+  /** A decision's key on one filing: the same decision again is fine, another one is a conflict. */
+  claimDecision(request: {
+    filingId: string;
+    key: string;
+    bodyDigest: string;
+    now: Date;
+  }): 'ok' | 'conflict' {
+    this.db
+      .prepare(
+        `INSERT INTO decision_keys (filing_id, idempotency_key, body_digest, created_at)
+         VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      )
+      .run(request.filingId, request.key, request.bodyDigest, request.now.toISOString());
+    const row = this.db
+      .prepare('SELECT body_digest FROM decision_keys WHERE filing_id = ? AND idempotency_key = ?')
+      .get(request.filingId, request.key) as { body_digest: string };
+    return row.body_digest === request.bodyDigest ? 'ok' : 'conflict';
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
 }
 
-export function openSubmissionKeys(dataDir: string): SubmissionKeys {
-  return new SubmissionKeys(join(dataDir, 'api.sqlite'));
+export function openIdempotencyKeys(dataDir: string): IdempotencyKeys {
+  return new IdempotencyKeys(join(dataDir, 'api.sqlite'));
 }

@@ -1,0 +1,1 @@
+export { bareFilingWorkflow } from './bare-filing.workflow';

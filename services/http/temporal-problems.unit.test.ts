@@ -1,0 +1,40 @@
+import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { problemFromTemporalError } from './temporal-problems';
+
+/** What @grpc/grpc-js rejects a call with: an Error carrying a status code, details and metadata. */
+function grpcError(code: number, details: string): Error {
+  return Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+}
+
+const statusOf = (error: unknown) => problemFromTemporalError(error)?.status;
+
+describe('problemFromTemporalError', () => {
+  it('answers 503 (send it again) when Temporal is unreachable, slow, or gave up on a query', () => {
+    expect(
+      statusOf(new ServiceError('Failed to query Workflow', { cause: grpcError(14, 'unavailable') })),
+    ).toBe(503);
+    expect(statusOf(new ServiceError('Failed to query Workflow', { cause: grpcError(4, 'deadline') }))).toBe(
+      503,
+    );
+    expect(statusOf(new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'cancelled') }))).toBe(
+      503,
+    );
+  });
+
+  it('answers 503 to a query of a filing no worker has run yet, and nothing for that code elsewhere', () => {
+    const notReady = grpcError(9, 'Workflow Execution not ready for query');
+    expect(
+      problemFromTemporalError(new ServiceError('Failed to query Workflow', { cause: notReady })),
+    ).toMatchObject({
+      status: 503,
+      type: expect.stringContaining('workflow-engine-unavailable'),
+    });
+    // FAILED_PRECONDITION from any other call is a fault of ours, not a moment to wait.
+    expect(statusOf(new ServiceError('Failed to start Workflow', { cause: notReady }))).toBeUndefined();
+  });
+
+  it('answers 404 for a filing Temporal does not know, and nothing for errors that are not its own', () => {
+    expect(statusOf(new WorkflowNotFoundError('not found', 'filing-x', undefined))).toBe(404);
+    expect(statusOf(new Error('boom'))).toBeUndefined();
+  });
+});
