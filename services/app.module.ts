@@ -4,6 +4,7 @@ import { InfraModule } from '../infra/infra.module';
 import { WorkerModule } from '../infra/worker/worker.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ConsoleModule } from './console/console.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { FilingsModule } from './filings/filings.module';
 import { HealthModule } from './health/health.module';
@@ -33,6 +34,7 @@ export class AppModule {
               FilingsModule,
               DashboardModule,
               AuditModule,
+              ConsoleModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

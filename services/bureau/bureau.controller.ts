@@ -1,15 +1,19 @@
-import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../events/filing/actor';
+import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
 import { READ_MODELS } from '../../infra/tokens';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ApiAuthenticated, filingStatusSchema, pageSchema } from '../filings/filings.openapi';
+import { ApiAuthenticated, filingStatusSchema, pageSchema, problemSchema } from '../filings/filings.openapi';
 import { type PageQuery, parsePageOnly } from '../filings/list.requests';
 import { ParseBodyPipe } from '../filings/parse-body.pipe';
 import { readPage } from '../filings/read-page';
+import { filingIdPipe } from '../filings/request-keys';
 import type { BureauQueueItem, Page, ReadModelStore } from '../projections/read-model.store';
+import type { BureauFilingDetail } from './bureau-filing';
+import { BureauFilingService } from './bureau-filing.service';
 
 const bureauQueueItemSchema = {
   ...filingStatusSchema,
@@ -22,11 +26,42 @@ const bureauQueueItemSchema = {
   },
 };
 
+const bureauFilingSchema = {
+  type: 'object',
+  required: ['filingId', 'province', 'status', 'form', 'timeline'],
+  properties: {
+    filingId: { type: 'string', format: 'uuid' },
+    province: { type: 'string', description: 'GB/T 2260 code of the reviewing bureau’s province' },
+    status: { type: 'string', enum: Object.keys(LEGAL_TRANSITIONS) },
+    form: {
+      type: 'object',
+      description:
+        'the registration form as last submitted or corrected, personal data masked: ID numbers, mobiles and other phones to their last 4 characters, e-mails to `****@domain`, a person’s name to its first character, an individual operator’s address whole',
+    },
+    timeline: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['seq', 'type', 'occurredAt'],
+        properties: {
+          seq: { type: 'integer' },
+          type: { type: 'string', description: 'the event type, e.g. BureauReviewStarted' },
+          occurredAt: { type: 'string', format: 'date-time' },
+          actorRole: { type: 'string', description: 'the role of whoever recorded the event' },
+        },
+      },
+    },
+  },
+};
+
 @ApiTags('bureau')
 @Controller('v1/bureau')
 @UseGuards(AuthGuard)
 export class BureauController {
-  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    private readonly filings: BureauFilingService,
+  ) {}
 
   /** The bureau's province's filings awaiting its review: overdue first, then by due date. */
   @Get('queue')
@@ -42,5 +77,21 @@ export class BureauController {
     @Query(new ParseBodyPipe(parsePageOnly)) query: PageQuery,
   ): Page<BureauQueueItem> {
     return readPage(() => this.readModels.bureauQueue({ province: actor.province ?? '', ...query }));
+  }
+
+  /** A filing of the bureau's province from the event log: masked form and timeline, for its review. */
+  @Get('filings/:id')
+  @Roles('bureau')
+  @ApiAuthenticated()
+  @ApiResponse({
+    status: 200,
+    description:
+      'the filing’s status, its form with personal data masked, and its timeline (from the event log)',
+    schema: bureauFilingSchema,
+  })
+  @ApiResponse({ status: 400, description: 'id is not a filing id (a UUID v4)', schema: problemSchema })
+  @ApiResponse({ status: 404, description: 'no such filing in the bureau’s province', schema: problemSchema })
+  filing(@CurrentActor() actor: Actor, @Param('id', filingIdPipe) id: string): Promise<BureauFilingDetail> {
+    return this.filings.detail(actor, id);
   }
 }

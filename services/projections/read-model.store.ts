@@ -195,6 +195,25 @@ export class ReadModelStore {
     return this.db.transaction(work).immediate();
   }
 
+  /**
+   * Filings by id, by registration number (exact, or a subject number's services by prefix), or by
+   * part of the app or operator name, case-folded; exact matches first, then the newest submissions.
+   */
+  searchFilings(q: string, limit: number): FilingSummaryRow[] {
+    return this.db
+      .prepare<[{ q: string; folded: string; limit: number }], FilingSummaryRecord>(
+        `SELECT * FROM filing_summary
+         WHERE filing_id = @q
+            OR instr(registration_number, @q) = 1
+            OR instr(lower(app_name), @folded) > 0
+            OR instr(lower(coalesce(operator_name, '')), @folded) > 0
+         ORDER BY (filing_id = @q OR registration_number = @q) DESC, submitted_at DESC, filing_id DESC
+         LIMIT @limit`,
+      )
+      .all({ q, folded: q.toLowerCase(), limit })
+      .map(toFilingSummaryRow);
+  }
+
   getFiling(filingId: string): FilingSummaryRow | undefined {
     const record = this.selectFiling.get(filingId);
     return record && toFilingSummaryRow(record);

@@ -54,6 +54,7 @@ describe('`icp start` (npm start) on the embedded defaults', () => {
     try {
       await system.waitForOutput(READY_LINE, FIRST_START_BUDGET_MS);
       expect(system.stdout).toContain(`API          http://127.0.0.1:${ports.api}`);
+      expect(system.stdout).toContain(`Console      http://127.0.0.1:${ports.api}/console`);
       expect(system.stdout).toContain(`Temporal UI  http://127.0.0.1:${ports.ui}`);
 
       const health = await fetch(`http://127.0.0.1:${ports.api}/health`);

@@ -56,6 +56,7 @@ function printWhereEverythingIs(config: IcpConfig, devServer: DevServer | undefi
   const api = `http://${config.http.host}:${config.http.port}`;
   io.out('ICP filing engine is up');
   io.out(`  API          ${api}  (health: ${api}/health)`);
+  io.out(`  Console      ${api}/console`);
   io.out(
     `  Temporal     ${config.temporal.address}  (${devServer ? 'embedded dev server' : 'cluster'}, namespace ${config.temporal.namespace})`,
   );

@@ -1,0 +1,339 @@
+// The bureau operator's views: the province's review queue, a filing's detail and the decision.
+
+import { api, ApiError, query } from './api.js';
+import { errorNotice, focusHeading } from './common.js';
+import { facts, h, notice, show, table } from './dom.js';
+import { chinaTime, DICTIONARIES, label, language, t } from './i18n.js';
+import { provinceName, workingDaysLeft } from './reference.js';
+
+const PAGE = 50;
+
+function timeLeft(item) {
+  if (item.overdue) return h('span', { class: 'badge badge-overdue' }, t('queue.overdue'));
+  const { days, provisional } = workingDaysLeft(item.dueBy);
+  const text = days === 0 ? t('queue.lastDay') : t('queue.daysLeft', { n: days });
+  return h(
+    'span',
+    { class: days <= 3 ? 'badge badge-soon' : 'badge' },
+    text,
+    provisional ? t('queue.provisional') : '',
+  );
+}
+
+function queueRow(item) {
+  return h(
+    'tr',
+    { class: item.overdue ? 'overdue' : undefined, 'data-filing-id': item.filingId },
+    h('th', { scope: 'row' }, h('a', { href: `#/filing/${item.filingId}` }, item.appName)),
+    h('td', {}, label('serviceType', item.serviceType)),
+    h('td', {}, item.platformId),
+    h('td', {}, chinaTime(item.queuedAt)),
+    h('td', {}, chinaTime(item.dueBy)),
+    h('td', {}, timeLeft(item)),
+    h(
+      'td',
+      {},
+      h(
+        'a',
+        {
+          href: `#/filing/${item.filingId}`,
+          class: 'button-link',
+          'aria-label': t('queue.openLabel', { app: item.appName }),
+        },
+        t('queue.open'),
+      ),
+    ),
+  );
+}
+
+export async function queueView(main, _params, ctx) {
+  const body = h('tbody');
+  const status = h('div', { 'aria-live': 'polite' }, t('common.loading'));
+  const more = h('div');
+  show(
+    main,
+    h('h2', {}, t('queue.title', { province: provinceName(ctx.session.province) })),
+    h('p', { class: 'intro' }, t('queue.intro')),
+    status,
+    more,
+  );
+  focusHeading(main);
+  const load = async (cursor) => {
+    try {
+      const page = await api(`/v1/bureau/queue${query({ limit: String(PAGE), cursor })}`);
+      if (!ctx.current()) return;
+      if (!cursor) {
+        if (page.items.length === 0) return show(status, notice('info', t('queue.empty')));
+        const headers = ['app', 'type', 'platform', 'queued', 'due', 'left', 'open'].map((c) =>
+          t(`queue.col.${c}`),
+        );
+        show(
+          status,
+          table(t('queue.title', { province: provinceName(ctx.session.province) }), headers, [], {
+            class: 'queue',
+          }),
+        );
+        status.querySelector('tbody').replaceWith(body);
+      }
+      body.append(...page.items.map(queueRow));
+      show(
+        more,
+        page.nextCursor
+          ? h('button', { type: 'button', onclick: () => load(page.nextCursor) }, t('common.more'))
+          : null,
+      );
+    } catch (error) {
+      if (ctx.current()) show(status, errorNotice(error));
+    }
+  };
+  await load(undefined);
+}
+
+function filingFacts(view) {
+  return facts([
+    [t('detail.filingId'), h('code', {}, view.filingId)],
+    [t('detail.appName'), view.appName],
+    [t('detail.serviceType'), view.serviceType && label('serviceType', view.serviceType)],
+    [t('detail.status'), h('span', { 'data-status': view.status }, label('status', view.status))],
+    [t('detail.stage'), label('stage', view.stage)],
+    [t('detail.province'), view.province && provinceName(view.province)],
+    [t('detail.platformId'), view.platformId],
+    [t('detail.dueBy'), view.dueBy && chinaTime(view.dueBy)],
+    [t('detail.overdue'), view.overdue ? t('common.yes') : t('common.no')],
+    [t('detail.registrationNumber'), view.registrationNumber && h('strong', {}, view.registrationNumber)],
+    [t('detail.reasons'), view.reasons],
+  ]);
+}
+
+export async function filingView(main, { id }, ctx) {
+  show(main, h('h2', {}, t('detail.title')), h('p', { 'aria-live': 'polite' }, t('common.loading')));
+  focusHeading(main);
+  let view;
+  let detail;
+  try {
+    // The live state asks the workflow; the masked form and the timeline come from the event log.
+    [view, detail] = await Promise.all([
+      api(`/v1/filings/${encodeURIComponent(id)}`),
+      api(`/v1/bureau/filings/${encodeURIComponent(id)}`).catch((error) => ({ error })),
+    ]);
+  } catch (error) {
+    if (ctx.current()) show(main, h('h2', {}, t('detail.title')), errorNotice(error), backLink());
+    return;
+  }
+  if (!ctx.current()) return;
+  const factsBox = h('div', {}, filingFacts(view));
+  const refresh = async () => {
+    const latest = await api(`/v1/filings/${encodeURIComponent(id)}`);
+    show(factsBox, filingFacts(latest));
+    return latest;
+  };
+  show(
+    main,
+    h('h2', {}, `${t('detail.title')} · ${view.appName ?? id}`),
+    factsBox,
+    detailSections(detail),
+    view.status === 'bureau_review' ? decisionForm(id, refresh) : notice('info', t('decision.notInReview')),
+    backLink(),
+  );
+  focusHeading(main);
+}
+
+/** The masked form and the timeline, or why they could not be shown (the rest of the page still works). */
+function detailSections(detail) {
+  if (detail.error) {
+    return h(
+      'section',
+      { 'aria-labelledby': 'form-title' },
+      h('h3', { id: 'form-title' }, t('detail.form')),
+      h('p', {}, t('detail.unavailable')),
+      errorNotice(detail.error),
+    );
+  }
+  return [
+    h(
+      'section',
+      { 'aria-labelledby': 'form-title', class: 'masked-form' },
+      h('h3', { id: 'form-title' }, t('detail.form')),
+      h('p', { class: 'intro' }, t('detail.masked')),
+      formValue(detail.form),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'timeline-title' },
+      h('h3', { id: 'timeline-title' }, t('detail.timeline')),
+      timelineTable(detail.timeline),
+    ),
+  ];
+}
+
+function timelineTable(timeline) {
+  const headers = ['seq', 'time', 'event', 'actor'].map((c) => t(`detail.col.${c}`));
+  return table(
+    t('detail.timeline'),
+    headers,
+    timeline.map((entry) =>
+      h(
+        'tr',
+        { 'data-seq': entry.seq, 'data-type': entry.type },
+        h('th', { scope: 'row' }, String(entry.seq)),
+        h('td', {}, chinaTime(entry.occurredAt)),
+        h('td', {}, label('event', entry.type)),
+        h('td', {}, entry.actorRole ? label('role', entry.actorRole) : '—'),
+      ),
+    ),
+    { class: 'timeline' },
+  );
+}
+
+function formLabel(key) {
+  const dictionaryKey = `form.${key}`;
+  return dictionaryKey in DICTIONARIES[language()] ? t(dictionaryKey) : key;
+}
+
+/** Province codes by name, the service type by its label; the rest as the server sent it (masked). */
+function formText(key, value) {
+  if ((key === 'province' || key === 'serverLocation') && /^\d{6}$/.test(String(value)))
+    return provinceName(value);
+  if (key === 'serviceType') return label('serviceType', value);
+  const text = String(value);
+  return key === 'publicKey' && text.length > 48 ? `${text.slice(0, 24)}…${text.slice(-16)}` : text;
+}
+
+/** The form as nested definition lists; every value goes in as text. */
+function formValue(value, key) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return t('common.none');
+    return value.every((item) => typeof item !== 'object' || item === null)
+      ? value.join(', ')
+      : h(
+          'ol',
+          {},
+          value.map((item) => h('li', {}, formValue(item, key))),
+        );
+  }
+  if (typeof value === 'object' && value !== null) {
+    return h(
+      'dl',
+      { class: 'form-data' },
+      Object.entries(value).map(([name, inner]) => [
+        h('dt', {}, formLabel(name)),
+        h('dd', { 'data-field': name }, formValue(inner, name)),
+      ]),
+    );
+  }
+  return formText(key, value);
+}
+
+function backLink() {
+  return h('p', {}, h('a', { href: '#/queue' }, t('common.back')));
+}
+
+/**
+ * The decision form. One Idempotency-Key per decision: the same key only when the same decision is
+ * sent again after a network failure, so a retry is recorded once and a changed decision is not
+ * mistaken for it.
+ */
+function decisionForm(filingId, refresh) {
+  let idempotencyKey = crypto.randomUUID();
+  let lastSent;
+  const outcome = h('div', { id: 'decision-outcome', 'aria-live': 'polite' });
+  const reasons = h('textarea', { id: 'reasons', name: 'reasons', rows: 4, maxlength: 2000 });
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('decision.submit'));
+  const radio = (value) =>
+    h(
+      'label',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'decision', value, checked: value === 'approve' }),
+      ' ',
+      t(`decision.${value}`),
+    );
+  const form = h(
+    'form',
+    { class: 'decision', novalidate: true, 'aria-labelledby': 'decision-title' },
+    h('h3', { id: 'decision-title' }, t('decision.title')),
+    h('fieldset', {}, h('legend', {}, t('decision.choice')), radio('approve'), radio('reject')),
+    h('label', { for: 'reasons' }, t('decision.reasons')),
+    reasons,
+    h('div', { class: 'actions' }, submit),
+    outcome,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const decision = new FormData(form).get('decision');
+    const explanation = reasons.value.trim();
+    reasons.removeAttribute('aria-invalid');
+    if (decision === 'reject' && explanation === '') {
+      reasons.setAttribute('aria-invalid', 'true');
+      reasons.setAttribute('aria-describedby', 'decision-outcome');
+      show(outcome, notice('error', t('decision.reasonsRequired')));
+      reasons.focus();
+      return;
+    }
+    submit.disabled = true;
+    show(outcome, notice('info', t('decision.sending')));
+    const body = explanation ? { decision, reasons: explanation } : { decision };
+    if (lastSent !== undefined && lastSent !== JSON.stringify(body)) idempotencyKey = crypto.randomUUID();
+    lastSent = JSON.stringify(body);
+    try {
+      await api(`/v1/filings/${encodeURIComponent(filingId)}/bureau-review`, {
+        method: 'POST',
+        headers: { 'idempotency-key': idempotencyKey },
+        body,
+      });
+      for (const input of form.querySelectorAll('input, textarea, button')) input.disabled = true;
+      if (decision === 'reject') {
+        show(outcome, notice('ok', t('decision.rejected')));
+        await refresh();
+      } else {
+        await awaitNumber(outcome, refresh);
+      }
+    } catch (error) {
+      submit.disabled = false;
+      if (error instanceof ApiError) {
+        idempotencyKey = crypto.randomUUID();
+        lastSent = undefined;
+      }
+      if (error instanceof ApiError && error.status === 409) await showConflict(outcome, error, refresh);
+      else if (error instanceof ApiError && error.status === 400)
+        show(outcome, h('p', {}, t('decision.refused')), errorNotice(error));
+      else show(outcome, errorNotice(error));
+    }
+  });
+  return form;
+}
+
+/** After an approval: the number is issued by the workflow a moment later; poll the filing for it. */
+async function awaitNumber(outcome, refresh) {
+  const waiting = h('p', {}, t('decision.waitingNumber'));
+  show(outcome, notice('ok', h('p', {}, t('decision.approved')), waiting));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const view = await refresh().catch(() => undefined);
+    if (view?.registrationNumber) {
+      show(
+        waiting,
+        t('decision.number', { number: '' }),
+        h('strong', { id: 'registration-number' }, view.registrationNumber),
+      );
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  show(waiting, t('decision.numberLate'));
+}
+
+/** 409: someone decided first. The problem names the status; the filing's live state says more. */
+async function showConflict(outcome, error, refresh) {
+  const latest = await refresh().catch(() => undefined);
+  const status = latest?.status ?? error.problem.filingStatus ?? error.problem.stage ?? '?';
+  show(
+    outcome,
+    notice(
+      'error',
+      h('p', { class: 'conflict' }, t('decision.conflict', { status: label('status', status) })),
+      error.problem.detail
+        ? h('p', {}, t('decision.conflictDetail', { detail: error.problem.detail }))
+        : null,
+    ),
+  );
+}

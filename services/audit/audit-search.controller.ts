@@ -1,0 +1,36 @@
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AuthGuard } from '../auth/auth.guard';
+import { Roles } from '../auth/roles.decorator';
+import { ApiAuthenticated, filingStatusSchema, problemSchema } from '../filings/filings.openapi';
+import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import type { FilingSummaryRow } from '../projections/filing-summary.projection';
+import { type AuditSearchRequest, parseAuditSearchQuery } from './audit-search.requests';
+import { AUDIT_SEARCH_LIMIT, AuditSearchService } from './audit-search.service';
+
+/** Auditors find a filing by id, registration number or app/operator name (read model; read-only). */
+@ApiTags('audit')
+@Controller('v1/audit')
+@UseGuards(AuthGuard)
+export class AuditSearchController {
+  constructor(private readonly searches: AuditSearchService) {}
+
+  @Get('search')
+  @Roles('auditor')
+  @ApiAuthenticated()
+  @ApiResponse({
+    status: 200,
+    description: `filings whose id or registration number is q (or a number that begins with it), or whose app or operator name contains it; exact matches first, at most ${AUDIT_SEARCH_LIMIT}`,
+    schema: { type: 'object', properties: { items: { type: 'array', items: filingStatusSchema } } },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'q is missing, blank, too long, or given twice',
+    schema: problemSchema,
+  })
+  search(@Query(new ParseBodyPipe(parseAuditSearchQuery)) query: AuditSearchRequest): {
+    items: FilingSummaryRow[];
+  } {
+    return { items: this.searches.search(query.q) };
+  }
+}
