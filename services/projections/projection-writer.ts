@@ -31,7 +31,52 @@ export interface ApplyResult {
   checkpoint: number;
 }
 
-type ApplyOne = (event: RecordedEvent) => void;
+/**
+ * Applies events to one projection's tables. Within a batch (one transaction) each filing's row is
+ * read once and written once, at `flush`, however many of its events the batch holds: a rebuild reads
+ * ~9 events per filing, and writing the row back after every one of them was most of its time.
+ */
+interface Applier {
+  apply(event: RecordedEvent): void;
+  /** Writes the batch's changed rows. */
+  flush(): void;
+  /** Forgets the batch's rows unwritten (its transaction is rolled back). */
+  discard(): void;
+}
+
+/** The rows of one batch by filing id (`undefined`: no row yet), and which of them changed. */
+class BatchRows<Row> {
+  private readonly rows = new Map<string, Row | undefined>();
+  private readonly changed = new Set<string>();
+
+  constructor(
+    private readonly load: (filingId: string) => Row | undefined,
+    private readonly store: (row: Row) => void,
+  ) {}
+
+  get(filingId: string): Row | undefined {
+    if (!this.rows.has(filingId)) this.rows.set(filingId, this.load(filingId));
+    return this.rows.get(filingId);
+  }
+
+  set(filingId: string, row: Row): void {
+    this.rows.set(filingId, row);
+    this.changed.add(filingId);
+  }
+
+  flush(): void {
+    for (const filingId of this.changed) {
+      const row = this.rows.get(filingId);
+      if (row !== undefined) this.store(row);
+    }
+    this.discard();
+  }
+
+  discard(): void {
+    this.rows.clear();
+    this.changed.clear();
+  }
+}
 
 function upsert<R extends object>(
   db: Database.Database,
@@ -43,7 +88,7 @@ function upsert<R extends object>(
   );
 }
 
-function filingSummaryApplier(db: Database.Database, set: TableSet): ApplyOne {
+function filingSummaryApplier(db: Database.Database, set: TableSet): Applier {
   const table = tableOf(set, 'filing_summary');
   const select = db.prepare<[string], FilingSummaryRecord>(`SELECT * FROM ${table} WHERE filing_id = ?`);
   const write = upsert<FilingSummaryRecord>(db, table, [
@@ -62,16 +107,26 @@ function filingSummaryApplier(db: Database.Database, set: TableSet): ApplyOne {
     'updated_at',
     'operator_name',
   ]);
-  return (event) => {
-    const filingId = filingIdOfStream(event.streamId);
-    if (filingId === undefined) return;
-    const record = select.get(filingId);
-    const next = projectFilingSummary(record && toFilingSummaryRow(record), event);
-    if (next) write.run(toFilingSummaryRecord(next));
+  const rows = new BatchRows(
+    (filingId) => {
+      const record = select.get(filingId);
+      return record && toFilingSummaryRow(record);
+    },
+    (row) => write.run(toFilingSummaryRecord(row)),
+  );
+  return {
+    apply: (event) => {
+      const filingId = filingIdOfStream(event.streamId);
+      if (filingId === undefined) return;
+      const next = projectFilingSummary(rows.get(filingId), event);
+      if (next) rows.set(filingId, next);
+    },
+    flush: () => rows.flush(),
+    discard: () => rows.discard(),
   };
 }
 
-function bureauQueueApplier(db: Database.Database, set: TableSet): ApplyOne {
+function bureauQueueApplier(db: Database.Database, set: TableSet): Applier {
   const table = tableOf(set, 'bureau_queue');
   const select = db.prepare<[string], BureauQueueRecord>(`SELECT * FROM ${table} WHERE filing_id = ?`);
   const write = upsert<BureauQueueRecord>(db, table, [
@@ -87,16 +142,26 @@ function bureauQueueApplier(db: Database.Database, set: TableSet): ApplyOne {
     'due_by',
     'overdue',
   ]);
-  return (event) => {
-    const filingId = filingIdOfStream(event.streamId);
-    if (filingId === undefined) return;
-    const record = select.get(filingId);
-    const next = projectBureauQueue(record && toBureauQueueRow(record), event);
-    if (next) write.run(toBureauQueueRecord(next));
+  const rows = new BatchRows(
+    (filingId) => {
+      const record = select.get(filingId);
+      return record && toBureauQueueRow(record);
+    },
+    (row) => write.run(toBureauQueueRecord(row)),
+  );
+  return {
+    apply: (event) => {
+      const filingId = filingIdOfStream(event.streamId);
+      if (filingId === undefined) return;
+      const next = projectBureauQueue(rows.get(filingId), event);
+      if (next) rows.set(filingId, next);
+    },
+    flush: () => rows.flush(),
+    discard: () => rows.discard(),
   };
 }
 
-function publicRegistryApplier(db: Database.Database, set: TableSet): ApplyOne {
+function publicRegistryApplier(db: Database.Database, set: TableSet): Applier {
   const write = upsert<PublicRegistryRecord>(db, tableOf(set, 'public_registry'), [
     'registration_number',
     'app_name',
@@ -105,13 +170,17 @@ function publicRegistryApplier(db: Database.Database, set: TableSet): ApplyOne {
     'province',
     'published_at',
   ]);
-  return (event) => {
-    const row = projectPublicRegistry(event);
-    if (row) write.run(toPublicRegistryRecord(row));
+  return {
+    apply: (event) => {
+      const row = projectPublicRegistry(event);
+      if (row) write.run(toPublicRegistryRecord(row));
+    },
+    flush: () => undefined,
+    discard: () => undefined,
   };
 }
 
-function slaDashboardApplier(db: Database.Database, set: TableSet, calendar: WorkingDayCalendar): ApplyOne {
+function slaDashboardApplier(db: Database.Database, set: TableSet, calendar: WorkingDayCalendar): Applier {
   const filings = tableOf(set, 'sla_filings');
   const select = db.prepare<[string], SlaFilingRecord>(`SELECT * FROM ${filings} WHERE filing_id = ?`);
   const writeFiling = upsert<SlaFilingRecord>(db, filings, [
@@ -136,18 +205,29 @@ function slaDashboardApplier(db: Database.Database, set: TableSet, calendar: Wor
     'calendar_days',
     'was_overdue',
   ]);
-  return (event) => {
-    const filingId = filingIdOfStream(event.streamId);
-    if (filingId === undefined) return;
-    const record = select.get(filingId);
-    const update = projectSla(record && toSlaFilingRow(record), event, calendar);
-    if (!update) return;
-    writeFiling.run(toSlaFilingRecord(update.filing));
-    if (update.finishedVisit) writeVisit.run(toSlaStageVisitRecord(update.finishedVisit));
+  const rows = new BatchRows(
+    (filingId) => {
+      const record = select.get(filingId);
+      return record && toSlaFilingRow(record);
+    },
+    (row) => writeFiling.run(toSlaFilingRecord(row)),
+  );
+  return {
+    apply: (event) => {
+      const filingId = filingIdOfStream(event.streamId);
+      if (filingId === undefined) return;
+      const update = projectSla(rows.get(filingId), event, calendar);
+      if (!update) return;
+      rows.set(filingId, update.filing);
+      // Each visit is finished once, so it is written at once.
+      if (update.finishedVisit) writeVisit.run(toSlaStageVisitRecord(update.finishedVisit));
+    },
+    flush: () => rows.flush(),
+    discard: () => rows.discard(),
   };
 }
 
-function applierFor(db: Database.Database, set: TableSet, calendar: WorkingDayCalendar): ApplyOne {
+function applierFor(db: Database.Database, set: TableSet, calendar: WorkingDayCalendar): Applier {
   switch (set.projection) {
     case 'filing_summary':
       return filingSummaryApplier(db, set);
@@ -167,7 +247,7 @@ function applierFor(db: Database.Database, set: TableSet, calendar: WorkingDayCa
  * checkpoint change in one transaction, so an event delivered twice is never applied twice.
  */
 export class ProjectionWriter {
-  private readonly applyOne: ApplyOne;
+  private readonly applier: Applier;
   private readonly selectCheckpoint: Database.Statement<[string], { position: number }>;
   private readonly writeCheckpoint: Database.Statement<[string, number]>;
   private readonly applyTransaction: Database.Transaction<(events: readonly RecordedEvent[]) => ApplyResult>;
@@ -177,7 +257,7 @@ export class ProjectionWriter {
     readonly set: TableSet,
     calendar: WorkingDayCalendar,
   ) {
-    this.applyOne = applierFor(db, set, calendar);
+    this.applier = applierFor(db, set, calendar);
     this.selectCheckpoint = db.prepare('SELECT position FROM projection_checkpoints WHERE name = ?');
     this.writeCheckpoint = db.prepare(
       `INSERT INTO projection_checkpoints (name, position) VALUES (?, ?)
@@ -186,11 +266,17 @@ export class ProjectionWriter {
     this.applyTransaction = db.transaction((events: readonly RecordedEvent[]): ApplyResult => {
       let checkpoint = this.checkpoint();
       let applied = 0;
-      for (const event of events) {
-        if (event.position <= checkpoint) continue;
-        this.applyOne(event);
-        checkpoint = event.position;
-        applied += 1;
+      try {
+        for (const event of events) {
+          if (event.position <= checkpoint) continue;
+          this.applier.apply(event);
+          checkpoint = event.position;
+          applied += 1;
+        }
+        this.applier.flush();
+      } catch (error) {
+        this.applier.discard();
+        throw error;
       }
       if (applied > 0) this.writeCheckpoint.run(this.set.checkpointKey, checkpoint);
       return { applied, checkpoint };

@@ -303,4 +303,24 @@ describe('projector over a real SQLite event log', () => {
     expect(errors).toHaveLength(1);
     expect(store.getFiling('f-bad')).toBeUndefined();
   });
+
+  it('writes nothing of a batch that fails part-way, and applies the same events afresh afterwards', async () => {
+    await fileUpTo('f-retry', 'platform_review');
+    await append('f-retry', [submittedEvent('f-retry')]); // a second submission: no projection follows it
+    const events = await log.readAll();
+    const good = events.slice(0, -1);
+    const store = openStore();
+    for (const name of ['filing_summary', 'bureau_queue', 'sla_dashboard'] as const) {
+      const writer = store.liveWriter(name);
+      // The bad event follows two good ones of the same filing, whose row the batch holds unwritten.
+      expect(() => writer.applyBatch(events)).toThrow(/FilingSubmitted (twice|\(seq 2\) cannot follow)/);
+      expect(writer.checkpoint()).toBe(0);
+      // Nothing of the failed batch may linger: a lingering row would make FilingSubmitted "twice".
+      expect(writer.applyBatch(good)).toEqual({ applied: good.length, checkpoint: good.at(-1)?.position });
+    }
+    expect(store.getFiling('f-retry')).toMatchObject({
+      status: 'platform_review',
+      revision: good.length - 1,
+    });
+  });
 });
