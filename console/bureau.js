@@ -293,7 +293,8 @@ function decisionForm(filingId, refresh) {
         idempotencyKey = crypto.randomUUID();
         lastSent = undefined;
       }
-      if (error instanceof ApiError && error.status === 409) await showConflict(outcome, error, refresh);
+      if (error instanceof ApiError && error.status === 409)
+        await showConflict(filingId, outcome, error, refresh);
       else if (error instanceof ApiError && error.status === 400)
         show(outcome, h('p', {}, t('decision.refused')), errorNotice(error));
       else show(outcome, errorNotice(error));
@@ -322,15 +323,36 @@ async function awaitNumber(outcome, refresh) {
   show(waiting, t('decision.numberLate'));
 }
 
-/** 409: someone decided first. The problem names the status; the filing's live state says more. */
-async function showConflict(outcome, error, refresh) {
-  const latest = await refresh().catch(() => undefined);
+/** Events that end a bureau review or take the filing out of it: what "decided first" can mean. */
+const DECISIONS = ['BureauReviewApproved', 'BureauReviewRejected', 'FilingWithdrawn'];
+
+/**
+ * 409: someone decided first. The problem names the status; the filing's timeline names the decision,
+ * who recorded it (by role) and when.
+ */
+async function showConflict(filingId, outcome, error, refresh) {
+  const [latest, detail] = await Promise.all([
+    refresh().catch(() => undefined),
+    api(`/v1/bureau/filings/${encodeURIComponent(filingId)}`).catch(() => undefined),
+  ]);
   const status = latest?.status ?? error.problem.filingStatus ?? error.problem.stage ?? '?';
+  const decided = detail?.timeline?.filter((entry) => DECISIONS.includes(entry.type)).at(-1);
   show(
     outcome,
     notice(
       'error',
-      h('p', { class: 'conflict' }, t('decision.conflict', { status: label('status', status) })),
+      h(
+        'p',
+        { class: 'conflict' },
+        decided
+          ? t('decision.conflictBy', {
+              who: label('role', decided.actorRole),
+              what: label('event', decided.type),
+              when: chinaTime(decided.occurredAt),
+              status: label('status', status),
+            })
+          : t('decision.conflict', { status: label('status', status) }),
+      ),
       error.problem.detail
         ? h('p', {}, t('decision.conflictDetail', { detail: error.problem.detail }))
         : null,

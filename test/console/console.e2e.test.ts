@@ -247,7 +247,9 @@ describe('the web console in a real browser, on a started system', () => {
     await page.getByRole('button', { name: '提交决定' }).click();
     const conflict = page.locator('.conflict');
     await conflict.waitFor();
-    expect(await conflict.textContent()).toMatch(/^该备案已被他人处理：当前状态为“.+”。$/);
+    expect(await conflict.textContent()).toMatch(
+      /^该备案已由通信管理局审核员处理：管理局审核通过（2\d{3}-\d\d-\d\d \d\d:\d\d）.*，当前状态为“.+”。$/,
+    );
     await shot('b-conflict');
   });
 
