@@ -4,7 +4,8 @@ import { api, query } from './api.js';
 import { barChart } from './charts.js';
 import { errorNotice, focusHeading } from './common.js';
 import { facts, h, notice, show, table } from './dom.js';
-import { chinaTime, DICTIONARIES, label, language, t } from './i18n.js';
+import { formValue } from './form-view.js';
+import { chinaTime, label, language, t } from './i18n.js';
 import { maskForm } from './mask.js';
 import { provinceName } from './reference.js';
 
@@ -177,42 +178,6 @@ async function timelinePicture(id, holder) {
   } catch {
     show(holder, notice('error', t('audit.svgFailed')));
   }
-}
-
-function formLabel(key) {
-  const dictionaryKey = `form.${key}`;
-  return dictionaryKey in DICTIONARIES[language()] ? t(dictionaryKey) : key;
-}
-
-/** Province codes by name; long keys shortened to their ends (the fingerprints beside them are shown whole). */
-function formText(key, value) {
-  if ((key === 'province' || key === 'serverLocation') && /^\d{6}$/.test(String(value)))
-    return provinceName(value);
-  const text = String(value);
-  return key === 'publicKey' && text.length > 48 ? `${text.slice(0, 24)}…${text.slice(-16)}` : text;
-}
-
-function formValue(value, key) {
-  if (Array.isArray(value)) {
-    return value.every((item) => typeof item !== 'object' || item === null)
-      ? value.join(', ')
-      : h(
-          'ol',
-          {},
-          value.map((item) => h('li', {}, formValue(item, key))),
-        );
-  }
-  if (typeof value === 'object' && value !== null) {
-    return h(
-      'dl',
-      { class: 'form-data' },
-      Object.entries(value).map(([name, inner]) => [
-        h('dt', {}, formLabel(name)),
-        h('dd', {}, formValue(inner, name)),
-      ]),
-    );
-  }
-  return formText(key, value);
 }
 
 /** The form as last submitted or corrected, masked before it reaches the page. */

@@ -3,7 +3,8 @@
 import { api, ApiError, query } from './api.js';
 import { errorNotice, focusHeading } from './common.js';
 import { facts, h, notice, show, table } from './dom.js';
-import { chinaTime, DICTIONARIES, label, language, t } from './i18n.js';
+import { formValue } from './form-view.js';
+import { chinaTime, label, t } from './i18n.js';
 import { provinceName, workingDaysLeft } from './reference.js';
 
 const PAGE = 50;
@@ -183,45 +184,6 @@ function timelineTable(timeline) {
     ),
     { class: 'timeline' },
   );
-}
-
-function formLabel(key) {
-  const dictionaryKey = `form.${key}`;
-  return dictionaryKey in DICTIONARIES[language()] ? t(dictionaryKey) : key;
-}
-
-/** Province codes by name, the service type by its label; the rest as the server sent it (masked). */
-function formText(key, value) {
-  if ((key === 'province' || key === 'serverLocation') && /^\d{6}$/.test(String(value)))
-    return provinceName(value);
-  if (key === 'serviceType') return label('serviceType', value);
-  const text = String(value);
-  return key === 'publicKey' && text.length > 48 ? `${text.slice(0, 24)}…${text.slice(-16)}` : text;
-}
-
-/** The form as nested definition lists; every value goes in as text. */
-function formValue(value, key) {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return t('common.none');
-    return value.every((item) => typeof item !== 'object' || item === null)
-      ? value.join(', ')
-      : h(
-          'ol',
-          {},
-          value.map((item) => h('li', {}, formValue(item, key))),
-        );
-  }
-  if (typeof value === 'object' && value !== null) {
-    return h(
-      'dl',
-      { class: 'form-data' },
-      Object.entries(value).map(([name, inner]) => [
-        h('dt', {}, formLabel(name)),
-        h('dd', { 'data-field': name }, formValue(inner, name)),
-      ]),
-    );
-  }
-  return formText(key, value);
 }
 
 function backLink() {
