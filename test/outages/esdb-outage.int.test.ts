@@ -11,7 +11,7 @@ import {
 } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
 import { FilingHarness, PLATFORM } from '../temporal/filing-harness';
-import { appForm, streamProblems } from '../races/filing-api';
+import { appForm, asStreamEvents, streamProblems } from '../races/filing-api';
 
 /**
  * The EventStoreDB event log unreachable for 30 s while filings move: the server stops listening
@@ -50,14 +50,7 @@ describe('the EventStoreDB event log unreachable for 30 s while filings move', (
   });
 
   const idOf = (c: Case): string => c.handle?.workflowId.replace(/^filing-/, '') ?? '';
-  const streamOf = async (c: Case) =>
-    (await harness.events(idOf(c))).map((e) => ({
-      seq: e.revision,
-      id: e.id,
-      type: e.type,
-      hash: (e.metadata as { hash: string }).hash,
-      metadata: e.metadata as { prevHash?: string; seq?: number },
-    }));
+  const streamOf = async (c: Case) => asStreamEvents(await harness.events(idOf(c)));
 
   it('fails the appends while it is away, retries them, and lands every transition once when it is back', async () => {
     const approve: Case = {

@@ -12,7 +12,7 @@ import {
 } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
 import { APPLICANT, bureauOf, FilingHarness, PLATFORM } from '../temporal/filing-harness';
-import { appForm, ID_LAST6, streamProblems } from '../races/filing-api';
+import { appForm, asStreamEvents, ID_LAST6, streamProblems } from '../races/filing-api';
 import { holdWriteLock, type HeldWriteLock } from './lock-holder';
 
 /**
@@ -90,13 +90,7 @@ describe('the event log locked by another process for 30 s while filings move', 
   };
 
   const streamOf = async (c: Case) =>
-    (await harness.events(c.handle?.workflowId.replace(/^filing-/, '') ?? '')).map((e) => ({
-      seq: e.revision,
-      id: e.id,
-      type: e.type,
-      hash: (e.metadata as { hash: string }).hash,
-      metadata: e.metadata as { prevHash?: string; seq?: number },
-    }));
+    asStreamEvents(await harness.events(c.handle?.workflowId.replace(/^filing-/, '') ?? ''));
 
   it('fails the appends with EventLogUnavailableError, retries them, and lands every transition once after', async () => {
     const cases: Record<string, Case> = {

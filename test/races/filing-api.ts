@@ -2,6 +2,7 @@ import { createTokenVerifier } from '../../infra/auth/token-verifier';
 import type { TokenClaims } from '../../infra/auth/token-claims';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { runIcp } from '../system/icp-process';
+import type { RecordedEvent } from '../../infra/event-log/event-log.port';
 
 /**
  * A caller of the real HTTP API as the outage and race tests drive it: bearer tokens as `icp token`
@@ -89,6 +90,17 @@ export interface StreamEvent {
   readonly type: string;
   readonly hash: string;
   readonly metadata: { readonly prevHash?: string; readonly seq?: number };
+}
+
+/** Recorded events as `streamProblems` reads them. */
+export function asStreamEvents(events: readonly RecordedEvent[]): StreamEvent[] {
+  return events.map((e) => ({
+    seq: e.revision,
+    id: e.id,
+    type: e.type,
+    hash: (e.metadata as { hash: string }).hash,
+    metadata: e.metadata as { prevHash?: string; seq?: number },
+  }));
 }
 
 /**
