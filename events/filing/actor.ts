@@ -1,6 +1,12 @@
 import type { ProvinceCode } from '../provinces';
 
-export type ActorRole = 'platform' | 'bureau' | 'applicant' | 'auditor' | 'admin' | 'system';
+export const ACTOR_ROLES = ['platform', 'bureau', 'applicant', 'auditor', 'admin', 'system'] as const;
+
+export type ActorRole = (typeof ACTOR_ROLES)[number];
+
+export function isActorRole(value: unknown): value is ActorRole {
+  return typeof value === 'string' && (ACTOR_ROLES as readonly string[]).includes(value);
+}
 
 /** Who asked for a transition. Scope fields decide which filings the actor may touch. */
 export interface Actor {

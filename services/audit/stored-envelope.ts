@@ -1,8 +1,6 @@
 import type { RecordedEvent } from '../../infra/event-log/event-log.port';
-import type { ActorRole } from '../../events/filing/actor';
+import { isActorRole } from '../../events/filing/actor';
 import type { FilingEventMetadata, StoredFilingEnvelope } from '../../events/filing/filing-events';
-
-const ROLES: readonly ActorRole[] = ['platform', 'bureau', 'applicant', 'auditor', 'admin', 'system'];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -15,7 +13,7 @@ function metadataProblem(metadata: unknown): string | undefined {
   if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) {
     return 'metadata.occurredAt is not an instant';
   }
-  if (!isObject(actor) || typeof actor.id !== 'string' || !ROLES.includes(actor.role as ActorRole)) {
+  if (!isObject(actor) || typeof actor.id !== 'string' || !isActorRole(actor.role)) {
     return 'metadata.actor is not a recorded actor';
   }
   if (typeof prevHash !== 'string' || typeof hash !== 'string') return 'metadata lacks prevHash or hash';

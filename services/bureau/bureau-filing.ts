@@ -1,4 +1,4 @@
-import type { ActorRole } from '../../events/filing/actor';
+import { type ActorRole, isActorRole } from '../../events/filing/actor';
 import { evolve } from '../../events/filing/evolve';
 import { FILING_EVENT_TYPES } from '../../events/filing/filing-events';
 import { type FilingState, type FilingStatus, initialFilingState } from '../../events/filing/filing-state';
@@ -29,14 +29,6 @@ export interface BureauFilingDetail {
 }
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(FILING_EVENT_TYPES);
-const ROLES: ReadonlySet<string> = new Set<ActorRole>([
-  'platform',
-  'bureau',
-  'applicant',
-  'auditor',
-  'admin',
-  'system',
-]);
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -60,7 +52,7 @@ function timelineEntry(event: RecordedEvent): BureauTimelineEntry {
     seq: event.revision,
     type: event.type,
     occurredAt,
-    ...(typeof role === 'string' && ROLES.has(role) ? { actorRole: role as ActorRole } : {}),
+    ...(isActorRole(role) ? { actorRole: role } : {}),
   };
 }
 
