@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { verifyFilingChain } from '../../events/filing/envelope';
 import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
 import { FILING_STREAM_PREFIX, filingStreamId } from '../../events/filing/stream-ids';
+import type { EventRow } from '../../infra/event-log/sqlite/event-rows';
 import { runIcp } from '../system/icp-process';
 import type { FaultSystem } from './fault-system';
 import { FAULT_PATHS } from './fault-paths';
@@ -69,14 +70,8 @@ export async function checkAfterFaults(options: {
   return report;
 }
 
-interface Row {
-  stream_id: string;
-  revision: number;
-  id: string;
-  type: string;
-  data: string;
-  metadata: string;
-}
+/** The columns the checks read of the SQLite log's rows. */
+type Row = Pick<EventRow, 'stream_id' | 'revision' | 'id' | 'type' | 'data' | 'metadata'>;
 
 /** Reads the log read-only, as an auditor's tool would, and compares each stream with its path. */
 export function checkEventLog(file: string, filings: readonly DrivenFiling[]): string[] {
