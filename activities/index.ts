@@ -1,6 +1,6 @@
 import type { WorkingDayCalendar } from '../events/working-days/working-day-calendar';
-import type { EventLog } from '../infra/event-log/event-log.port';
-import type { EmailSender, SmsSender } from '../infra/notify/notification.port';
+import type { EventLog } from '../events/ports/event-log.port';
+import type { EmailSender, SmsSender } from './ports/notification.port';
 import type { SmsCodeStore } from '../infra/verification/sms-code-store';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';

@@ -1,4 +1,4 @@
-import type { EventLog } from '../infra/event-log/event-log.port';
+import type { EventLog } from '../events/ports/event-log.port';
 
 export interface WorkerReport {
   workerIdentity: string;

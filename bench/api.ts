@@ -10,7 +10,7 @@ import { createTokenVerifier } from '../infra/auth/token-verifier';
 import { freePort } from '../infra/process/net';
 import { loadOrCreateSecret } from '../infra/secrets/local-secret';
 import { SMS_CODE_PEPPER_SECRET } from '../infra/verification/sms-code-store';
-import { SMS_ANSWER_SECRET } from '../infra/worker/activity-deps';
+import { SMS_ANSWER_SECRET } from '../main/worker/activity-deps';
 import { parseBenchArgs, size } from './lib/args';
 import { type ServerChild, startServerChild } from './lib/child';
 import { benchSubmission } from './lib/filing-drive';

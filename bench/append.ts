@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FilingEnvelope } from '../events/filing/filing-events';
-import type { EventToAppend, Json } from '../infra/event-log/event-log.port';
+import type { EventToAppend, Json } from '../events/ports/event-log.port';
 import { configureConnection, migrateSchema } from '../infra/event-log/sqlite/schema';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { filingHistories } from '../test/support/filing-histories';

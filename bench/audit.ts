@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { filingStreamId } from '../events/filing/stream-ids';
 import { loadChineseCalendar } from '../infra/calendar/chinese-holidays';
-import { createAuditCommand } from '../infra/cli/commands/audit.command';
+import { createAuditCommand } from '../main/cli/commands/audit.command';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { readFilingHistory } from '../services/audit/audit-loader';
 import { auditFilingHistory } from '../services/audit/filing-audit';

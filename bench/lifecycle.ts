@@ -8,9 +8,9 @@ import { loadConfig } from '../infra/config/config';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { loadOrCreateSecret } from '../infra/secrets/local-secret';
 import { filingDataConverter } from '../infra/temporal/payload-keys';
-import { openActivityDeps, SMS_ANSWER_SECRET } from '../infra/worker/activity-deps';
-import { createWorker, WORKFLOWS_PATH } from '../infra/worker/create-worker';
-import { installWorkerRuntimeLogging } from '../infra/worker/runtime-logging';
+import { openActivityDeps, SMS_ANSWER_SECRET } from '../main/worker/activity-deps';
+import { createWorker, WORKFLOWS_PATH } from '../main/worker/create-worker';
+import { installWorkerRuntimeLogging } from '../main/worker/runtime-logging';
 import { parseBenchArgs, size } from './lib/args';
 import { createBareActivities } from './lib/bare-activities';
 import {

@@ -9,7 +9,7 @@ import { freePort } from '../infra/process/net';
 import { loadOrCreateSecret } from '../infra/secrets/local-secret';
 import { filingDataConverter } from '../infra/temporal/payload-keys';
 import { SMS_CODE_PEPPER_SECRET } from '../infra/verification/sms-code-store';
-import { SMS_ANSWER_SECRET } from '../infra/worker/activity-deps';
+import { SMS_ANSWER_SECRET } from '../main/worker/activity-deps';
 import { READ_MODELS_FILE } from '../services/projections/read-model.store';
 import { parseBenchArgs, size } from './lib/args';
 import { type ServerChild, startServerChild } from './lib/child';

@@ -8,7 +8,7 @@ import { foldFiling } from '../events/filing/evolve';
 import { filingStatusView } from '../events/filing/filing-view';
 import { filingStreamId } from '../events/filing/stream-ids';
 import { upcastFilingEnvelope } from '../events/filing/upcast';
-import type { RecordedEvent } from '../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../events/ports/event-log.port';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { storedEnvelopeOf } from '../services/audit/stored-envelope';
 import { filingHistories } from '../test/support/filing-histories';

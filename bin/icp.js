@@ -3,7 +3,7 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const entry = join(__dirname, '..', 'dist', 'infra', 'cli', 'main.js');
+const entry = join(__dirname, '..', 'dist', 'main', 'cli', 'main.js');
 if (!existsSync(entry)) {
   process.stderr.write('icp: not built yet: run `npm run build` (npm ci and npm install build it for you)\n');
   process.exit(2);

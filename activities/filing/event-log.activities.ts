@@ -1,5 +1,5 @@
 import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
-import type { EventLog, ExpectedRevision, Json } from '../../infra/event-log/event-log.port';
+import type { EventLog, ExpectedRevision, Json } from '../../events/ports/event-log.port';
 
 export interface AppendFilingEventsInput {
   streamId: string;

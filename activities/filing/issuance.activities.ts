@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { EmailSender, SmsSender } from '../../infra/notify/notification.port';
-import { ICP_SMS_SENDER } from '../../infra/notify/notification.port';
+import type { EmailSender, SmsSender } from '../ports/notification.port';
+import { ICP_SMS_SENDER } from '../ports/notification.port';
 import {
   type RegistrationNumberAllocator,
   RegistrationNumberRefusedError,

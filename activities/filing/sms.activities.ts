@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { SmsCheckOutcome } from '../../events/filing/filing-commands';
-import { ICP_SMS_SENDER, type SmsSender } from '../../infra/notify/notification.port';
+import { ICP_SMS_SENDER, type SmsSender } from '../ports/notification.port';
 import { openSmsAnswer, SealedAnswerError } from '../../infra/verification/sealed-answer';
 import type { SmsCodeStore } from '../../infra/verification/sms-code-store';
 

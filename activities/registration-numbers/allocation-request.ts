@@ -3,7 +3,7 @@ import { subjectNumberCheck } from '../../events/form/subject-number';
 import { type ProvinceCode, isProvinceCode } from '../../events/provinces';
 import { issuedSubjectNumber } from '../../events/registration-number';
 import { RegistrationNumberRefusedError } from './allocation-errors';
-import { subjectKeyDigestOf } from './registry-streams';
+import { subjectKeyDigestOf } from '../../events/registry/registry-streams';
 
 export interface RegistrationNumberRequest {
   filingId: string;

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRegistrationNumber } from '../../events/registration-number';
-import type { EventLog } from '../../infra/event-log/event-log.port';
+import type { EventLog } from '../../events/ports/event-log.port';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { RegistrationNumberRefusedError } from './allocation-errors';
 import type { RegistrationNumberRequest } from './allocation-request';
 import { createRegistrationNumberAllocator } from './allocator';
 import { RegistryContentionError } from './contention-retry';
-import { subjectKeyDigestOf, subjectSequenceStreamId, subjectStreamId } from './registry-streams';
+import { subjectKeyDigestOf, subjectSequenceStreamId, subjectStreamId } from '../../events/registry/registry-streams';
 
 const GUANGDONG = '440000';
 const SUBJECT_A = '91440300MA5DC0XW8K'; // a USCC

@@ -4,7 +4,7 @@ import {
   formatSubjectNumber,
   parseRegistrationNumber,
 } from '../../events/registration-number';
-import type { EventLog } from '../../infra/event-log/event-log.port';
+import type { EventLog } from '../../events/ports/event-log.port';
 import { RegistrationNumberRefusedError } from './allocation-errors';
 import {
   type RegistrationNumberRequest,
@@ -20,9 +20,9 @@ import {
   settled,
 } from './contention-retry';
 import { appendAfter } from './optimistic-append';
-import { type SubjectRegisteredData, unplaced } from './registry-events';
-import { subjectSequenceStreamId, subjectStreamId } from './registry-streams';
-import { type SubjectRecord, foldSubjectRecord, nextServiceN, serviceOfFiling } from './subject-record';
+import { type SubjectRegisteredData, unplaced } from '../../events/registry/registry-events';
+import { subjectSequenceStreamId, subjectStreamId } from '../../events/registry/registry-streams';
+import { type SubjectRecord, foldSubjectRecord, nextServiceN, serviceOfFiling } from '../../events/registry/subject-record';
 import { SubjectSequenceLedger } from './subject-sequence-ledger';
 
 export interface AllocatedRegistrationNumber {

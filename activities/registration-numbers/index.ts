@@ -7,7 +7,7 @@ export {
   createRegistrationNumberAllocator,
 } from './allocator';
 export { RegistryContentionError } from './contention-retry';
-export { CorruptRegistryStreamError } from './registry-events';
+export { CorruptRegistryStreamError } from '../../events/registry/registry-events';
 export {
   SUBJECT_SEQUENCE_STREAM_PREFIX,
   SUBJECT_STREAM_PREFIX,
@@ -15,4 +15,4 @@ export {
   subjectKeyDigestOf,
   subjectSequenceStreamId,
   subjectStreamId,
-} from './registry-streams';
+} from '../../events/registry/registry-streams';

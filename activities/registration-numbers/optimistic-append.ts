@@ -1,7 +1,7 @@
 import { canonicalJson } from '../../events/canonical-json';
 import { uuidv5 } from '../../events/ids';
-import { type EventLog, WrongExpectedRevisionError } from '../../infra/event-log/event-log.port';
-import type { UnplacedEvent } from './registry-events';
+import { type EventLog, WrongExpectedRevisionError } from '../../events/ports/event-log.port';
+import type { UnplacedEvent } from '../../events/registry/registry-events';
 
 /** Deterministic: a retried append of the same event at the same place is recognised by the log. */
 export function registryEventId(streamId: string, revision: number): string {

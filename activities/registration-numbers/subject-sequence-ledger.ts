@@ -1,11 +1,11 @@
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { assertNever } from '../../events/assert-never';
 import {
   CorruptRegistryStreamError,
   type SubjectNumberClaim,
   type SubjectNumberSource,
   decodeSubjectSequenceEvent,
-} from './registry-events';
+} from '../../events/registry/registry-events';
 
 export interface HeldSubjectNumber {
   readonly number: string;

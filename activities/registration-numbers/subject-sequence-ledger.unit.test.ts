@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
-import { CorruptRegistryStreamError, type SubjectSequenceEvent } from './registry-events';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
+import { CorruptRegistryStreamError, type SubjectSequenceEvent } from '../../events/registry/registry-events';
 import { SubjectSequenceLedger } from './subject-sequence-ledger';
 
 const STREAM = 'registry-subjects-440000-2026';

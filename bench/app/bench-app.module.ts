@@ -3,7 +3,7 @@ import { type DynamicModule, type INestApplication, Module } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { IcpConfig } from '../../infra/config/config';
-import { AppModule } from '../../services/app.module';
+import { AppModule } from '../../main/app.module';
 import { configureHttp } from '../../services/http/configure-http';
 import { HttpMetricsMiddleware } from '../../services/metrics/http-metrics.middleware';
 import { TrivialController } from './trivial.controller';

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { INestApplicationContext } from '@nestjs/common';
-import { startHttpApp, startWorkerOnly } from '../../infra/app/create-app';
+import { startHttpApp, startWorkerOnly } from '../../main/api/create-app';
 import { loadConfig } from '../../infra/config/config';
 import { startBenchApp } from '../app/bench-app.module';
 import { startProfile } from '../lib/profiling';

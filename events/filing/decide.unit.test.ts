@@ -13,7 +13,7 @@ import {
   SMS_EXPIRES_AT,
   stateAfter,
   SUBJECT_NUMBER,
-} from './decider-spec.test-helper';
+} from '../../test/support/decider-spec';
 import type { FilingCommand, FilingCommandType } from './filing-commands';
 import type { FilingEvent, FilingEventOf } from './filing-events';
 import type { FilingStatus } from './filing-state';

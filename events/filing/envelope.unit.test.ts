@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { canonicalJson } from '../canonical-json';
 import { sha256Hex } from '../ids';
 import { type Actor, SYSTEM_ACTOR } from './actor';
-import { PLATFORM_REVIEW_DUE } from './decider-spec.test-helper';
+import { PLATFORM_REVIEW_DUE } from '../../test/support/decider-spec';
 import {
   EMPTY_STREAM,
   filingEventId,

@@ -11,7 +11,7 @@ import {
   SMS_EXPIRES_AT,
   stateAfter,
   SUBJECT_NUMBER,
-} from './decider-spec.test-helper';
+} from '../../test/support/decider-spec';
 import { EVENT_RECORDER_ROLES } from './event-actors';
 import type { FilingCommand } from './filing-commands';
 import { FilingDomainError } from './filing-errors';

@@ -13,7 +13,7 @@ import {
   stateAfter,
   SUBJECT_NUMBER,
   timed,
-} from './decider-spec.test-helper';
+} from '../../test/support/decider-spec';
 import { evolve, foldFiling } from './evolve';
 import { FilingDomainError } from './filing-errors';
 import {

@@ -14,7 +14,7 @@ import {
   SERVICE_NUMBER,
   SMS_EXPIRES_AT,
   timed,
-} from './decider-spec.test-helper';
+} from '../../test/support/decider-spec';
 import { EMPTY_STREAM } from './envelope';
 import { evolve } from './evolve';
 import type { FilingEvent, FilingEventOf } from './filing-events';

@@ -4,7 +4,7 @@ import { validateRegistrationForm } from '../form/validate-form';
 import { sha256Hex } from '../ids';
 import { BUREAU_REVIEW_WORKING_DAYS, PLATFORM_REVIEW_WORKING_DAYS } from '../working-days/sla';
 import { SYSTEM_ACTOR } from './actor';
-import { historiesByStatus, occurredAtOf, stateAfter } from './decider-spec.test-helper';
+import { historiesByStatus, occurredAtOf, stateAfter } from '../../test/support/decider-spec';
 import {
   EMPTY_STREAM,
   filingEventId,

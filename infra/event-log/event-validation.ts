@@ -1,4 +1,4 @@
-import type { EventToAppend, ExpectedRevision, ReadAllOptions } from './event-log.port';
+import type { EventToAppend, ExpectedRevision, ReadAllOptions } from '../../events/ports/event-log.port';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // With the `u` flag a surrogate pair is one code point, so only unpaired halves match.

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/config';
-import type { EventLog } from './event-log.port';
+import type { EventLog } from '../../events/ports/event-log.port';
 import { parseEventLogUrl } from './event-log-url';
 import { EsdbEventLog } from './esdb/esdb-event-log';
 import { SqliteEventLog } from './sqlite/sqlite-event-log';

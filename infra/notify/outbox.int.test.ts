@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ICP_SMS_SENDER } from './notification.port';
+import { ICP_SMS_SENDER } from '../../activities/ports/notification.port';
 import { openOutbox, outboxFile, readOutbox, type SqliteOutbox } from './outbox';
 
 describe('SQLite outbox', () => {

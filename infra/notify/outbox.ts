@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from './notification.port';
+import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from '../../activities/ports/notification.port';
 
 export const DEFAULT_OUTBOX_LIMIT = 100;
 

@@ -13,12 +13,12 @@ import {
 import type { Response } from 'express';
 import { createHmac, randomUUID } from 'node:crypto';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
-import { SMS_ANSWER_KEY } from '../../infra/tokens';
+import { SMS_ANSWER_KEY } from '../tokens';
 import { smsVerificationUpdate } from '../../workflows/filing/filing.definitions';
 import { FilingsService } from '../filings/filings.service';
 import { parseSmsAnswer } from '../filings/filings.requests';
-import { ParseBodyPipe } from '../filings/parse-body.pipe';
-import { filingIdPipe, requireIdempotencyKey } from '../filings/request-keys';
+import { ParseBodyPipe } from '../http/parse-body.pipe';
+import { filingIdPipe, requireIdempotencyKey } from '../http/request-keys';
 import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { problemSchema, requestSchemas } from '../filings/filings.openapi';
 import { ProblemException, problemType } from '../http/problem-details';

@@ -1,6 +1,6 @@
 import { FILING_STREAM_PREFIX, filingIdOfStream, filingStreamId } from '../../events/filing/stream-ids';
 import { chinaDateOfEpochMs, epochMsOfInstant } from '../../events/working-days/china-time';
-import type { EventLog, Json, RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { EventLog, Json, RecordedEvent } from '../../events/ports/event-log.port';
 
 /** Events per `readAll` page while listing filings: big enough for few round trips, small enough to hold. */
 export const LIST_BATCH_SIZE = 4_000;

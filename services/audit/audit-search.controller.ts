@@ -3,7 +3,7 @@ import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '../auth/auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { ApiAuthenticated, filingStatusSchema, problemSchema } from '../filings/filings.openapi';
-import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { ParseBodyPipe } from '../http/parse-body.pipe';
 import type { FilingSummaryRow } from '../projections/filing-summary.projection';
 import { type AuditSearchRequest, parseAuditSearchQuery } from './audit-search.requests';
 import { AUDIT_SEARCH_LIMIT, AuditSearchService } from './audit-search.service';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { READ_MODELS } from '../../infra/tokens';
+import { READ_MODELS } from '../tokens';
 import type { FilingSummaryRow } from '../projections/filing-summary.projection';
 import type { ReadModelStore } from '../projections/read-model.store';
 

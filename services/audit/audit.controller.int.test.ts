@@ -3,14 +3,14 @@ import type { Client } from '@temporalio/client';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
 import { freePort } from '../../infra/process/net';
-import { CONFIG, EVENT_LOG, TEMPORAL_CLIENT } from '../../infra/tokens';
+import { CONFIG, EVENT_LOG, TEMPORAL_CLIENT } from '../tokens';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { FilingHarness } from '../../test/temporal/filing-harness';
 import { AuthModule } from '../auth/auth.module';
-import { type HttpTestApp, startHttpTestApp } from '../http/http-test-app.test-helper';
+import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import { AuditController } from './audit.controller';
 import { AUDIT_OPTIONS, AuditService } from './audit.service';
-import { unreachableClient } from './unreachable-temporal.test-helper';
+import { unreachableClient } from '../../test/support/audit/unreachable-temporal';
 
 describe('GET /v1/audit/filings/:id and its timeline.svg', () => {
   let harness: FilingHarness;

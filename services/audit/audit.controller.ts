@@ -3,7 +3,7 @@ import { ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '../auth/auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { ApiAuthenticated, problemSchema } from '../filings/filings.openapi';
-import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { auditReportSchema, timelineSvgSchema } from './audit.openapi';
 import {
   parseAuditReportQuery,
@@ -13,7 +13,7 @@ import {
 } from './audit.requests';
 import type { AuditReport } from './audit-report';
 import { AuditService } from './audit.service';
-import { filingIdPipe } from '../filings/request-keys';
+import { filingIdPipe } from '../http/request-keys';
 
 const filingId = filingIdPipe;
 

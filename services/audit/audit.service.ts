@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { WorkingDayCalendar } from '../../events/working-days';
-import type { EventLog } from '../../infra/event-log/event-log.port';
-import { EVENT_LOG, TEMPORAL_CLIENT } from '../../infra/tokens';
+import type { EventLog } from '../../events/ports/event-log.port';
+import { EVENT_LOG, TEMPORAL_CLIENT } from '../tokens';
 import { FilingNotFound } from '../http/problem-details';
 import { readFilingHistory } from './audit-loader';
 import type { AuditReport } from './audit-report';

@@ -7,7 +7,7 @@ import { addWorkingDays } from '../../events/working-days/add-working-days';
 import { formatEpochMsUtc } from '../../events/working-days/china-time';
 import { BUREAU_REVIEW_WORKING_DAYS, SMS_VERIFICATION_WINDOW_MS } from '../../events/working-days/sla';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
-import { createAuditCommand } from '../../infra/cli/commands/audit.command';
+import { createAuditCommand } from '../../main/cli/commands/audit.command';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { runCommand } from '../../test/cli/run-command';
 import {
@@ -19,7 +19,7 @@ import {
 import type { AuditReport } from './audit-report';
 import { readFilingHistory } from './audit-loader';
 import { auditFilingHistory } from './filing-audit';
-import { deleteEvent, editEvent, readRows, resealFrom, revisionOf, swapEvents } from './tamper.test-helper';
+import { deleteEvent, editEvent, readRows, resealFrom, revisionOf, swapEvents } from '../../test/support/audit/tamper';
 
 // The log alone: Temporal has no history of these generated filings.
 const auditCommand = createAuditCommand({ crossCheckTemporal: undefined });

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { verifyFilingChain } from '../../events/filing/envelope';
 import { evolve } from '../../events/filing/evolve';
 import type { FilingEvent, StoredFilingEnvelope } from '../../events/filing/filing-events';

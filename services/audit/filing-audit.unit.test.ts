@@ -1,5 +1,5 @@
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
-import type { Json, RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { Json, RecordedEvent } from '../../events/ports/event-log.port';
 import { sealFilingEvents, EMPTY_STREAM } from '../../events/filing/envelope';
 import type { FilingEnvelope, FilingEvent } from '../../events/filing/filing-events';
 import {

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { isActorRole } from '../../events/filing/actor';
 import type { FilingEventMetadata, StoredFilingEnvelope } from '../../events/filing/filing-events';
 

@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { verifyFilingChain } from '../../events/filing/envelope';
 import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { freePort } from '../../infra/process/net';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { FilingHarness, PLATFORM } from '../../test/temporal/filing-harness';
 import { platformReviewUpdate } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
-import { editEvent, resealFrom } from './tamper.test-helper';
+import { editEvent, resealFrom } from '../../test/support/audit/tamper';
 import { crossCheckWithTemporal } from './temporal-cross-check';
-import { unreachableClient } from './unreachable-temporal.test-helper';
+import { unreachableClient } from '../../test/support/audit/unreachable-temporal';
 
 type Handle = WorkflowHandle<typeof filingWorkflow>;
 

@@ -12,7 +12,7 @@ import type { FilingStatus } from '../../events/filing/filing-state';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { upcastFilingEnvelope } from '../../events/filing/upcast';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { type FilingOutcome, statusQuery } from '../../workflows/filing/filing.definitions';
 import type { AuditFinding, TemporalCrossCheck } from './audit-report';
 

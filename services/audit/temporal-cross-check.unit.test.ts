@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { filingStreamId } from '../../events/filing/stream-ids';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { AesGcmPayloadCodec } from '../../infra/temporal/payload-codec';
 import { HAPPY_PATH_HISTORY } from '../../test/fixtures/histories/histories';
 import {

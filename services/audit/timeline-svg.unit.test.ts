@@ -1,6 +1,6 @@
 import type { AuditReport, TimelineEntry } from './audit-report';
 import { escapeXml, renderTimelineSvg } from './timeline-svg';
-import { allElements, parseXml, textOf, type XmlElement } from './xml-tree.test-helper';
+import { allElements, parseXml, textOf, type XmlElement } from '../../test/support/audit/xml-tree';
 
 const at = (china: string) => new Date(`${china}+08:00`).toISOString();
 

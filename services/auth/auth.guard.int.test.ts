@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Actor } from '../../events/filing/actor';
 import { createTokenVerifier, type TokenVerifier } from '../../infra/auth/token-verifier';
 import { loadConfig } from '../../infra/config/config';
-import { CONFIG } from '../../infra/tokens';
+import { CONFIG } from '../tokens';
 import { AuthGuard } from './auth.guard';
 import { AuthModule } from './auth.module';
 import { CurrentActor } from './current-actor.decorator';

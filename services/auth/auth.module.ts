@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { createTokenVerifier, type TokenVerifier } from '../../infra/auth/token-verifier';
 import type { IcpConfig } from '../../infra/config/config';
-import { CONFIG } from '../../infra/tokens';
+import { CONFIG } from '../tokens';
 import { AuthGuard } from './auth.guard';
 import { TOKEN_VERIFIER } from './auth.tokens';
 

@@ -6,11 +6,11 @@ import { Global, Module } from '@nestjs/common';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
-import { CONFIG, EVENT_LOG, READ_MODELS } from '../../infra/tokens';
-import type { EventLog } from '../../infra/event-log/event-log.port';
+import { CONFIG, EVENT_LOG, READ_MODELS } from '../tokens';
+import type { EventLog } from '../../events/ports/event-log.port';
 import { type GeneratedFiling, generateFilingHistories } from '../../test/support/filing-histories';
 import { AuthModule } from '../auth/auth.module';
-import { type HttpTestApp, startHttpTestApp } from '../http/http-test-app.test-helper';
+import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import { BureauController } from './bureau.controller';
 import { BureauFilingService } from './bureau-filing.service';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../../events/filing/actor';
 import { filingStreamId } from '../../events/filing/stream-ids';
-import type { EventLog } from '../../infra/event-log/event-log.port';
-import { EVENT_LOG } from '../../infra/tokens';
+import type { EventLog } from '../../events/ports/event-log.port';
+import { EVENT_LOG } from '../tokens';
 import { FilingNotFound } from '../http/problem-details';
 import { type BureauFilingDetail, bureauFilingDetail, provinceOfHistory } from './bureau-filing';
 

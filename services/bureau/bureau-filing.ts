@@ -4,7 +4,7 @@ import { FILING_EVENT_TYPES } from '../../events/filing/filing-events';
 import { type FilingState, type FilingStatus, initialFilingState } from '../../events/filing/filing-state';
 import { upcastFilingEvent } from '../../events/filing/upcast';
 import type { ProvinceCode } from '../../events/provinces';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { type MaskedForm, maskRegistrationForm } from './masked-form';
 
 /** One event of a filing as a bureau reviewer sees it: what happened, when and by which role; no data. */

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type HttpTestApp, startHttpTestApp } from '../http/http-test-app.test-helper';
+import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import { findProjectRoot } from './console-assets';
 import { ConsoleModule } from './console.module';
 

@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../events/filing/actor';
-import { READ_MODELS } from '../../infra/tokens';
+import { READ_MODELS } from '../tokens';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiAuthenticated } from '../filings/filings.openapi';
-import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { ProblemException, problemType } from '../http/problem-details';
 import type { ReadModelStore } from '../projections/read-model.store';
 import type { SlaDashboard } from '../projections/sla-dashboard.query';

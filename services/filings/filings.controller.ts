@@ -24,12 +24,12 @@ import { ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { READ_MODELS } from '../../infra/tokens';
+import { READ_MODELS } from '../tokens';
 import type { Page, ReadModelStore } from '../projections/read-model.store';
 import type { FilingSummaryRow } from '../projections/filing-summary.projection';
 import { FilingsService } from './filings.service';
 import { type FilingListQuery, parseFilingList } from './list.requests';
-import { readPage } from './read-page';
+import { readPage } from '../http/read-page';
 import {
   parseBureauReview,
   parseCorrection,
@@ -45,8 +45,8 @@ import {
   registrationFormSchema,
   requestSchemas,
 } from './filings.openapi';
-import { ParseBodyPipe } from './parse-body.pipe';
-import { filingIdPipe } from './request-keys';
+import { ParseBodyPipe } from '../http/parse-body.pipe';
+import { filingIdPipe } from '../http/request-keys';
 import { SubmissionPipe } from './submission.pipe';
 
 /** Thin: validate (pipes), authorise (guard), dispatch to the workflow. */

@@ -14,13 +14,13 @@ import type { FilingStatusView } from '../../events/filing/filing-view';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { sha256Hex } from '../../events/ids';
 import type { IcpConfig } from '../../infra/config/config';
-import type { EventLog, RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
 import type { IdempotencyKeys } from '../../infra/idempotency/idempotency-keys';
 import { type TemporalCallBounds, withinTemporalBounds } from '../../infra/temporal/connection';
-import { CONFIG, EVENT_LOG, IDEMPOTENCY_KEYS, TEMPORAL_CLIENT } from '../../infra/tokens';
+import { CONFIG, EVENT_LOG, IDEMPOTENCY_KEYS, TEMPORAL_CLIENT } from '../tokens';
 import { FilingNotFound, ProblemException, problemType } from '../http/problem-details';
 import { isWorkflowNotReadyForQuery } from '../http/temporal-problems';
-import { decisionActionId } from './request-keys';
+import { decisionActionId } from '../http/request-keys';
 import { type FilingWorkflowInput, statusQuery } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
 

@@ -2,7 +2,7 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import { validateRegistrationForm } from '../../events/form/validate-form';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { ValidationProblem } from '../http/problem-details';
-import { requireIdempotencyKey } from './request-keys';
+import { requireIdempotencyKey } from '../http/request-keys';
 
 function validForm(form: unknown, prefix: string): unknown {
   const result = validateRegistrationForm(form, { submittedOn: chinaDateOfEpochMs(Date.now()) });

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from '@temporalio/client';
 import type { IcpConfig } from '../../infra/config/config';
-import type { EventLog } from '../../infra/event-log/event-log.port';
+import type { EventLog } from '../../events/ports/event-log.port';
 import { redactEventLogUrl } from '../../infra/event-log/event-log-url';
 import { pingTemporal } from '../../infra/temporal/connection';
-import { CONFIG, EVENT_LOG, TEMPORAL_CONNECTION } from '../../infra/tokens';
+import { CONFIG, EVENT_LOG, TEMPORAL_CONNECTION } from '../tokens';
 
 export interface DependencyHealth {
   ok: boolean;

@@ -1,9 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { CONFIG, EVENT_LOG, TEMPORAL_CONNECTION } from '../../infra/tokens';
+import { CONFIG, EVENT_LOG, TEMPORAL_CONNECTION } from '../tokens';
 import { HealthModule } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
-import { type HttpTestApp, startHttpTestApp } from './http-test-app.test-helper';
-import { ProblemFixturesController } from './problem-fixtures.test-helper';
+import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
+import { ProblemFixturesController } from '../../test/support/http/problem-fixtures';
 
 interface OpenApiDocument {
   openapi: string;

@@ -1,5 +1,5 @@
-import { type HttpTestApp, RecordingLogger, startHttpTestApp } from './http-test-app.test-helper';
-import { ProblemFixturesController, SECRET_IN_MESSAGE } from './problem-fixtures.test-helper';
+import { type HttpTestApp, RecordingLogger, startHttpTestApp } from '../../test/support/http/http-test-app';
+import { ProblemFixturesController, SECRET_IN_MESSAGE } from '../../test/support/http/problem-fixtures';
 import { problemType } from './problem-details';
 
 interface Answer {

@@ -18,9 +18,9 @@ import {
   parseReasonsOnly,
   parseSmsAnswer,
 } from '../filings/filings.requests';
-import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { ParseBodyPipe } from './parse-body.pipe';
 import { SubmissionPipe } from '../filings/submission.pipe';
-import { type HttpTestApp, startHttpTestApp } from './http-test-app.test-helper';
+import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import type { FieldError } from './problem-details';
 
 /** The request pipes of the filing routes, behind the real HTTP pipeline, without Temporal behind them. */

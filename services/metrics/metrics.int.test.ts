@@ -1,5 +1,5 @@
-import { type HttpTestApp, startHttpTestApp } from '../http/http-test-app.test-helper';
-import { ProblemFixturesController } from '../http/problem-fixtures.test-helper';
+import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
+import { ProblemFixturesController } from '../../test/support/http/problem-fixtures';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsModule } from './metrics.module';
 

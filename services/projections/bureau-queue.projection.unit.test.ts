@@ -1,8 +1,8 @@
-import { historiesByStatus } from '../../events/filing/decider-spec.test-helper';
+import { historiesByStatus } from '../../test/support/decider-spec';
 import type { FilingEvent } from '../../events/filing/filing-events';
 import { type BureauQueueRow, projectBureauQueue } from './bureau-queue.projection';
 import { ProjectionError } from './projectable-event';
-import { minutesAfterEpoch, recordedHistory, submittedEvent } from './projection-fixtures.test-helper';
+import { minutesAfterEpoch, recordedHistory, submittedEvent } from '../../test/support/projection-fixtures';
 
 const FILING_ID = 'f-queue-1';
 const SUBMITTED = submittedEvent(FILING_ID);

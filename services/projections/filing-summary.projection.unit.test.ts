@@ -1,4 +1,4 @@
-import { historiesByStatus } from '../../events/filing/decider-spec.test-helper';
+import { historiesByStatus } from '../../test/support/decider-spec';
 import { foldFiling } from '../../events/filing/evolve';
 import type { FilingEvent } from '../../events/filing/filing-events';
 import type { FilingStatus } from '../../events/filing/filing-state';
@@ -11,7 +11,7 @@ import {
   personalDataOf,
   recordedHistory,
   submittedEvent,
-} from './projection-fixtures.test-helper';
+} from '../../test/support/projection-fixtures';
 
 const FILING_ID = 'f-0001';
 const SUBMITTED = submittedEvent(FILING_ID);

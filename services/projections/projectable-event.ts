@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import {
   FILING_EVENT_TYPES,
   type FilingEvent,

@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { SYSTEM_ACTOR } from '../../events/filing/actor';
-import { historiesByStatus } from '../../events/filing/decider-spec.test-helper';
+import { historiesByStatus } from '../../test/support/decider-spec';
 import { EMPTY_STREAM, sealFilingEventsAt, type StreamHead } from '../../events/filing/envelope';
 import { FILING_SCHEMA_VERSION, type FilingEvent } from '../../events/filing/filing-events';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { type FilingSummaryRow, projectFilingSummary } from './filing-summary.projection';
 import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
-import { minutesAfterEpoch, submittedEvent } from './projection-fixtures.test-helper';
+import { minutesAfterEpoch, submittedEvent } from '../../test/support/projection-fixtures';
 import { projectPublicRegistry } from './public-registry.projection';
 
 const FILING_ID = 'f-schema';

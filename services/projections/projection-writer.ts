@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { assertNever } from '../../events/assert-never';
 import { filingIdOfStream } from '../../events/filing/stream-ids';
 import type { WorkingDayCalendar } from '../../events/working-days';

@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { IcpConfig } from '../../infra/config/config';
-import { READ_MODELS } from '../../infra/tokens';
+import { READ_MODELS } from '../tokens';
 import { ProjectorService } from './projector.service';
 import { ReadModelStore } from './read-model.store';
 

@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { historiesByStatus, SERVICE_NUMBER } from '../../events/filing/decider-spec.test-helper';
+import { historiesByStatus, SERVICE_NUMBER } from '../../test/support/decider-spec';
 import { EMPTY_STREAM, type StreamHead, sealFilingEvents } from '../../events/filing/envelope';
 import { SYSTEM_ACTOR } from '../../events/filing/actor';
 import type { FilingEvent } from '../../events/filing/filing-events';
 import { filingStreamId } from '../../events/filing/stream-ids';
-import type { Json } from '../../infra/event-log/event-log.port';
+import type { Json } from '../../events/ports/event-log.port';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { type RunningProjector, startProjector } from './projector';
-import { personalDataOf, submittedEvent } from './projection-fixtures.test-helper';
+import { personalDataOf, submittedEvent } from '../../test/support/projection-fixtures';
 import { ReadModelStore } from './read-model.store';
 
 /** The sample histories all issue SERVICE_NUMBER; distinct filings need distinct numbers. */

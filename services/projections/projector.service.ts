@@ -5,8 +5,8 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { EventLog } from '../../infra/event-log/event-log.port';
-import { EVENT_LOG, READ_MODELS } from '../../infra/tokens';
+import type { EventLog } from '../../events/ports/event-log.port';
+import { EVENT_LOG, READ_MODELS } from '../tokens';
 import { type RunningProjector, startProjector } from './projector';
 import type { ReadModelStore } from './read-model.store';
 

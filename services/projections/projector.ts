@@ -1,4 +1,4 @@
-import type { EventLog, RecordedEvent, Subscription } from '../../infra/event-log/event-log.port';
+import type { EventLog, RecordedEvent, Subscription } from '../../events/ports/event-log.port';
 import { FILING_STREAM_PREFIX } from '../../events/filing/stream-ids';
 import { PROJECTION_NAMES, type ReadModelStore } from './read-model.store';
 

@@ -1,4 +1,4 @@
-import { historiesByStatus } from '../../events/filing/decider-spec.test-helper';
+import { historiesByStatus } from '../../test/support/decider-spec';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { projectPublicRegistry } from './public-registry.projection';
 import {
@@ -6,7 +6,7 @@ import {
   personalDataOf,
   recordedHistory,
   submittedEvent,
-} from './projection-fixtures.test-helper';
+} from '../../test/support/projection-fixtures';
 
 const SUBMITTED = submittedEvent('f-0002');
 const AT = historiesByStatus(SUBMITTED);

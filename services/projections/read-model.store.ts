@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import type { FilingStage, FilingStatus } from '../../events/filing/filing-state';
 import type { WorkingDayCalendar } from '../../events/working-days';

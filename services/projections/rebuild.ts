@@ -1,4 +1,4 @@
-import type { EventLog } from '../../infra/event-log/event-log.port';
+import type { EventLog } from '../../events/ports/event-log.port';
 import { FILING_STREAM_PREFIX } from '../../events/filing/stream-ids';
 import type { ProjectionWriter } from './projection-writer';
 import type { ProjectionName, ReadModelStore } from './read-model.store';

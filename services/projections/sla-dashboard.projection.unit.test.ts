@@ -1,10 +1,10 @@
-import { historiesByStatus } from '../../events/filing/decider-spec.test-helper';
+import { historiesByStatus } from '../../test/support/decider-spec';
 import type { FilingEvent } from '../../events/filing/filing-events';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { WorkingDayCalendar } from '../../events/working-days';
 import { CHINA_2026 } from '../../events/working-days/china-2026.fixture';
 import type { ProjectableEvent } from './projectable-event';
-import { submittedEvent } from './projection-fixtures.test-helper';
+import { submittedEvent } from '../../test/support/projection-fixtures';
 import { type SlaFilingRow, type SlaStageVisit, projectSla } from './sla-dashboard.projection';
 
 const CALENDAR = new WorkingDayCalendar(CHINA_2026);

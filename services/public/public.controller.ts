@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import { READ_MODELS } from '../../infra/tokens';
+import { READ_MODELS } from '../tokens';
 import { parsePublicLookup } from '../filings/list.requests';
-import { ParseBodyPipe } from '../filings/parse-body.pipe';
+import { ParseBodyPipe } from '../http/parse-body.pipe';
 import type { PublicRegistryRow } from '../projections/public-registry.projection';
 import type { ReadModelStore } from '../projections/read-model.store';
 

@@ -1,4 +1,4 @@
-import type { CliCommand, CliIo } from '../../infra/cli/command';
+import type { CliCommand, CliIo } from '../../main/cli/command';
 
 export interface CapturedRun {
   code: number;

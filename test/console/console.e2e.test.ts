@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { filingStreamId } from '../../events/filing/stream-ids';
-import { editEvent, revisionOf } from '../../services/audit/tamper.test-helper';
+import { editEvent, revisionOf } from '../support/audit/tamper';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { isolatedEnv, repoRoot, runIcp } from '../system/icp-process';
 import { signToken, type StartedSystem, startSystem } from '../system/started-system';

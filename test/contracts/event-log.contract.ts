@@ -7,7 +7,7 @@ import {
   type SubscribeOptions,
   type Subscription,
   WrongExpectedRevisionError,
-} from '../../infra/event-log/event-log.port';
+} from '../../events/ports/event-log.port';
 
 export interface EventLogFixture {
   log: EventLog;

@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { FilingStatus } from '../../events/filing/filing-state';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 import { EsdbEventLog } from '../../infra/event-log/esdb/esdb-event-log';
-import { FakeEsdbServer } from '../../infra/event-log/esdb/esdb-fake-server.test-helper';
+import { FakeEsdbServer } from '../support/esdb/esdb-fake-server';
 import {
   platformReviewUpdate,
   statusQuery,

@@ -2,7 +2,7 @@ import { createTokenVerifier } from '../../infra/auth/token-verifier';
 import type { TokenClaims } from '../../infra/auth/token-claims';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { runIcp } from '../system/icp-process';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
 
 /**
  * A caller of the real HTTP API as the outage and race tests drive it: bearer tokens as `icp token`

@@ -27,7 +27,7 @@ import {
 } from '../../events/working-days/sla';
 import type { WorkingDayCalendar } from '../../events/working-days/working-day-calendar';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
-import type { EventLog } from '../../infra/event-log/event-log.port';
+import type { EventLog } from '../../events/ports/event-log.port';
 import {
   correctedForm,
   generateSubmission,

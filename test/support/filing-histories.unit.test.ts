@@ -16,7 +16,7 @@ import {
   SMS_VERIFICATION_WINDOW_MS,
 } from '../../events/working-days/sla';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
-import type { AppendResult, EventLog, EventToAppend } from '../../infra/event-log/event-log.port';
+import type { AppendResult, EventLog, EventToAppend } from '../../events/ports/event-log.port';
 import {
   appendFilingHistories,
   APPLICANT,

@@ -9,7 +9,7 @@ import { freePort } from '../../infra/process/net';
 import { filingDataConverter } from '../../infra/temporal/payload-keys';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
-import { SMS_ANSWER_SECRET } from '../../infra/worker/activity-deps';
+import { SMS_ANSWER_SECRET } from '../../main/worker/activity-deps';
 import {
   bureauReviewUpdate,
   platformReviewUpdate,
@@ -17,7 +17,7 @@ import {
   statusQuery,
 } from '../../workflows/filing/filing.definitions';
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
-import { personalDataOf } from '../../services/projections/projection-fixtures.test-helper';
+import { personalDataOf } from '../support/projection-fixtures';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { APPLICANT, bureauOf, PLATFORM } from '../temporal/filing-harness';
 import { IcpProcess, isolatedEnv, runIcp } from './icp-process';

@@ -20,12 +20,12 @@ import { filingStreamId } from '../../events/filing/stream-ids';
 import type { FilingStatus } from '../../events/filing/filing-state';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 import { type IcpConfig, loadConfig } from '../../infra/config/config';
-import type { EventLog, RecordedEvent } from '../../infra/event-log/event-log.port';
+import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { readOutbox } from '../../infra/notify/outbox';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
-import { openActivityDeps } from '../../infra/worker/activity-deps';
-import { createWorker, WORKFLOWS_PATH } from '../../infra/worker/create-worker';
+import { openActivityDeps } from '../../main/worker/activity-deps';
+import { createWorker, WORKFLOWS_PATH } from '../../main/worker/create-worker';
 import { filingWorkflow } from '../../workflows/filing/filing.workflow';
 import {
   statusQuery,

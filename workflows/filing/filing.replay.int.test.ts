@@ -5,7 +5,7 @@ import { verifyFilingChain } from '../../events/filing/envelope';
 import { foldFiling } from '../../events/filing/evolve';
 import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
 import { upcastFilingEnvelope, V1_REVIEW_WORKING_DAYS } from '../../events/filing/upcast';
-import { WORKFLOWS_PATH } from '../../infra/worker/create-worker';
+import { WORKFLOWS_PATH } from '../../main/worker/create-worker';
 import { HAPPY_PATH_HISTORY } from '../../test/fixtures/histories/histories';
 import type { AppendCaptureSinks } from '../../test/fixtures/workflows/append-capture.interceptors';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
-import type { EventLog } from '../../infra/event-log/event-log.port';
+import type { EventLog } from '../../events/ports/event-log.port';
 import { verifyFilingChain } from '../../events/filing/envelope';
 import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
 import { HAPPY_PATH_HISTORY } from '../../test/fixtures/histories/histories';

@@ -5,8 +5,8 @@ import { verifyFilingChain } from '../../events/filing/envelope';
 import { FILING_SCHEMA_VERSION, type StoredFilingEnvelope } from '../../events/filing/filing-events';
 import { upcastFilingEnvelope } from '../../events/filing/upcast';
 import { filingStatusView } from '../../events/filing/filing-view';
-import type { RecordedEvent } from '../../infra/event-log/event-log.port';
-import { WORKFLOWS_PATH } from '../../infra/worker/create-worker';
+import type { RecordedEvent } from '../../events/ports/event-log.port';
+import { WORKFLOWS_PATH } from '../../main/worker/create-worker';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { APPLICANT, bureauOf, FilingHarness, PLATFORM } from '../../test/temporal/filing-harness';
 import {

@@ -4,7 +4,7 @@ import {
   type ExpectedRevision,
   type RecordedEvent,
   WrongExpectedRevisionError,
-} from '../event-log.port';
+} from '../../../events/ports/event-log.port';
 import { sameContent } from './esdb-events';
 import { firstRevisionAfter } from './esdb-revisions';
 

@@ -1,6 +1,6 @@
 import { type CurrentRevision, convertToCommandError, ErrorType } from '@eventstore/db-client';
 import { ConfigError } from '../../config/config';
-import { EventLogUnavailableError } from '../event-log.port';
+import { EventLogUnavailableError } from '../../../events/ports/event-log.port';
 import { redactEventLogUrl } from '../event-log-url';
 
 /** Failures after which the same call may succeed later: no server, no leader, a timeout, a cut stream. */

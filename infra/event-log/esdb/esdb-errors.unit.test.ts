@@ -8,7 +8,7 @@ import {
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { ConfigError } from '../../config/config';
-import { EventLogUnavailableError } from '../event-log.port';
+import { EventLogUnavailableError } from '../../../events/ports/event-log.port';
 import {
   invalidConnectionString,
   isStreamNotFound,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeEventLogContract } from '../../../test/contracts/event-log.contract';
 import { ConfigError } from '../../config/config';
-import { EventLogUnavailableError, type EventToAppend } from '../event-log.port';
+import { EventLogUnavailableError, type EventToAppend } from '../../../events/ports/event-log.port';
 import { openEventLog } from '../open-event-log';
 import { EsdbEventLog } from './esdb-event-log';
 

@@ -18,7 +18,7 @@ import {
   type SubscribeOptions,
   type Subscription,
   WrongExpectedRevisionError,
-} from '../event-log.port';
+} from '../../../events/ports/event-log.port';
 import { redactEventLogUrl } from '../event-log-url';
 import {
   assertCount,

@@ -1,5 +1,5 @@
 import { type EventData, type JSONType, jsonEvent, type Position } from '@eventstore/db-client';
-import type { EventToAppend, Json, RecordedEvent } from '../event-log.port';
+import type { EventToAppend, Json, RecordedEvent } from '../../../events/ports/event-log.port';
 import { eventLogPosition } from './esdb-positions';
 import { toRevision } from './esdb-revisions';
 

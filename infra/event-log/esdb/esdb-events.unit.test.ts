@@ -1,6 +1,6 @@
-import type { EventToAppend, Json } from '../event-log.port';
+import type { EventToAppend, Json } from '../../../events/ports/event-log.port';
 import { isSystemEvent, sameContent, toEventData, toRecordedEvent } from './esdb-events';
-import { resolved, stored } from './esdb-read-responses.test-helper';
+import { resolved, stored } from '../../../test/support/esdb/esdb-read-responses';
 
 const ID = '6F9619FF-8B86-D011-B42D-00C04FC964FF';
 

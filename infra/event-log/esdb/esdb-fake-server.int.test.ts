@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describeEventLogContract } from '../../../test/contracts/event-log.contract';
-import { EventLogUnavailableError, type EventToAppend, type RecordedEvent } from '../event-log.port';
+import { EventLogUnavailableError, type EventToAppend, type RecordedEvent } from '../../../events/ports/event-log.port';
 import { EsdbEventLog } from './esdb-event-log';
-import { FakeEsdbServer } from './esdb-fake-server.test-helper';
+import { FakeEsdbServer } from '../../../test/support/esdb/esdb-fake-server';
 
 // The real client over real gRPC, against an in-process stand-in for the server: checks how the
 // adapter drives @eventstore/db-client. The same suite against EventStoreDB: esdb-event-log.int.test.ts.

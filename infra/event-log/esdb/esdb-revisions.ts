@@ -1,5 +1,5 @@
 import { ANY, type AppendExpectedRevision, type CurrentRevision, NO_STREAM } from '@eventstore/db-client';
-import type { ExpectedRevision } from '../event-log.port';
+import type { ExpectedRevision } from '../../../events/ports/event-log.port';
 
 /** The port's expected revision as the client takes it: exact, never `stream_exists`. */
 export function toAppendRevision(expected: ExpectedRevision): AppendExpectedRevision {

@@ -6,7 +6,7 @@ import {
   type ResolvedEvent,
   type StreamingRead,
 } from '@eventstore/db-client';
-import type { RecordedEvent } from '../event-log.port';
+import type { RecordedEvent } from '../../../events/ports/event-log.port';
 import type { StreamAccess } from './esdb-append';
 import { isStreamNotFound, wrongExpectedVersion } from './esdb-errors';
 import { toEventData, toRecordedEvent } from './esdb-events';

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RecordedEvent, SubscribeOptions, Subscription } from '../event-log.port';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '../../../events/ports/event-log.port';
 import { isSystemEvent, toRecordedEvent } from './esdb-events';
 import { checkpointLogPosition } from './esdb-positions';
 import type { SubscriptionFeed } from './esdb-subscription-feed';

@@ -3,7 +3,7 @@ import {
   type EventToAppend,
   type ExpectedRevision,
   WrongExpectedRevisionError,
-} from '../event-log.port';
+} from '../../../events/ports/event-log.port';
 import type { EventStatements } from './event-rows';
 import { EventIdConflictError } from './sqlite-errors';
 

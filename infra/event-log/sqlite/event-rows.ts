@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Json, RecordedEvent } from '../event-log.port';
+import type { Json, RecordedEvent } from '../../../events/ports/event-log.port';
 
 export interface EventRow {
   position: number;

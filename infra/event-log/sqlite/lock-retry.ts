@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventLogUnavailableError } from '../event-log.port';
+import { EventLogUnavailableError } from '../../../events/ports/event-log.port';
 import { isLockContention, toEventLogError } from './sqlite-errors';
 
 /**

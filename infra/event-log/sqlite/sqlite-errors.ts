@@ -1,4 +1,4 @@
-import { EventLogUnavailableError } from '../event-log.port';
+import { EventLogUnavailableError } from '../../../events/ports/event-log.port';
 
 /** An event id is already recorded elsewhere: ids are unique in the whole log, not per stream. */
 export class EventIdConflictError extends Error {

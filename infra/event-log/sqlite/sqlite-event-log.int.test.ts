@@ -11,7 +11,7 @@ import {
   type Json,
   type RecordedEvent,
   WrongExpectedRevisionError,
-} from '../event-log.port';
+} from '../../../events/ports/event-log.port';
 import { SqliteEventLog } from './sqlite-event-log';
 import { EventIdConflictError } from './sqlite-errors';
 

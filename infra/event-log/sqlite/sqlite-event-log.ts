@@ -11,7 +11,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
-} from '../event-log.port';
+} from '../../../events/ports/event-log.port';
 import { type AppendRequest, appendEvents } from './append-events';
 import { notifyAppendCommitted, onAppendCommitted } from './append-notifier';
 import { type EventStatements, NO_LIMIT, prepareStatements, toRecordedEvent } from './event-rows';

@@ -1,0 +1,53 @@
+import type { RecordedEvent } from '../ports/event-log.port';
+import { assertNever } from '../assert-never';
+import type { ServiceType } from '../form/registration-form';
+import {
+  CorruptRegistryStreamError,
+  type ServiceNumberAllocatedData,
+  type SubjectRegisteredData,
+  decodeSubjectEvent,
+} from './registry-events';
+
+/** One subject's stream folded: its subject number and the service numbers issued under it. */
+export interface SubjectRecord {
+  /** Revision of the stream's last event; -1 when the stream does not exist. */
+  readonly revision: number;
+  readonly registration: SubjectRegisteredData | undefined;
+  readonly services: readonly ServiceNumberAllocatedData[];
+}
+
+export function foldSubjectRecord(events: readonly RecordedEvent[]): SubjectRecord {
+  let registration: SubjectRegisteredData | undefined;
+  const services: ServiceNumberAllocatedData[] = [];
+  let revision = -1;
+  for (const recorded of events) {
+    const event = decodeSubjectEvent(recorded);
+    switch (event.type) {
+      case 'SubjectRegistered':
+        if (registration) throw new CorruptRegistryStreamError(recorded, 'the subject is registered twice');
+        registration = event.data;
+        break;
+      case 'ServiceNumberAllocated':
+        if (!registration)
+          throw new CorruptRegistryStreamError(recorded, 'a service number before the subject number');
+        services.push(event.data);
+        break;
+      default:
+        assertNever(event, 'subject event');
+    }
+    revision = recorded.revision;
+  }
+  return { revision, registration, services };
+}
+
+export function serviceOfFiling(
+  record: SubjectRecord,
+  filingId: string,
+): ServiceNumberAllocatedData | undefined {
+  return record.services.find((service) => service.filingId === filingId);
+}
+
+/** The n the subject's next service of this type gets: they count from 1 per type. */
+export function nextServiceN(record: SubjectRecord, serviceType: ServiceType): number {
+  return record.services.filter((service) => service.serviceType === serviceType).length + 1;
+}

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule, type AppRoles } from '../app.module';
+import { configureHttp } from '../../services/http/configure-http';
+import { HttpMetricsMiddleware } from '../../services/metrics/http-metrics.middleware';
+import type { IcpConfig } from '../../infra/config/config';
+
+/** The HTTP API (and, in `icp start`, the worker in the same process), listening on config.http. */
+export async function startHttpApp(
+  config: IcpConfig,
+  roles: Omit<AppRoles, 'api'>,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, { api: true, ...roles }),
+    {
+      logger: ['error', 'warn'],
+      // configureHttp installs the JSON parser with the body-size limit.
+      bodyParser: false,
+    },
+  );
+  configureHttp(app, { requestMetrics: app.get(HttpMetricsMiddleware) });
+  await app.listen(config.http.port, config.http.host);
+  return app;
+}
+
+/** A worker without HTTP (`icp worker`), for scaling workers out separately. */
+export async function startWorkerOnly(config: IcpConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(config, { api: false, worker: true }),
+    {
+      logger: ['error', 'warn'],
+    },
+  );
+  await app.init();
+  return app;
+}

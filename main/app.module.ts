@@ -1,0 +1,44 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { IcpConfig } from '../infra/config/config';
+import { InfraModule } from './api/adapters.module';
+import { WorkerModule } from './worker/worker.module';
+import { AuditModule } from '../services/audit/audit.module';
+import { AuthModule } from '../services/auth/auth.module';
+import { ConsoleModule } from '../services/console/console.module';
+import { DashboardModule } from '../services/dashboard/dashboard.module';
+import { FilingsModule } from '../services/filings/filings.module';
+import { HealthModule } from '../services/health/health.module';
+import { MetricsModule } from '../services/metrics/metrics.module';
+import { ProjectionsModule } from '../services/projections/projections.module';
+
+export interface AppRoles {
+  /** Serve the HTTP API. */
+  api: boolean;
+  /** Run a Temporal worker in this process. */
+  worker: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: IcpConfig, roles: AppRoles): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        InfraModule.forRoot(config),
+        ...(roles.api
+          ? [
+              ProjectionsModule.forRoot(config, { project: config.projector === 'in-process' }),
+              AuthModule,
+              HealthModule,
+              MetricsModule,
+              FilingsModule,
+              DashboardModule,
+              AuditModule,
+              ConsoleModule,
+            ]
+          : []),
+        ...(roles.worker ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { hostname } from 'node:os';
+import type { ActivityDeps } from '../../activities';
+import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
+import type { IcpConfig } from '../../infra/config/config';
+import type { EventLog } from '../../events/ports/event-log.port';
+import { openOutbox } from '../../infra/notify/outbox';
+import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
+import { openSmsCodeStore, SMS_CODE_PEPPER_SECRET } from '../../infra/verification/sms-code-store';
+
+/** Name of the secret the API seals applicants' SMS answers with and the worker opens them with. */
+export const SMS_ANSWER_SECRET = 'sms-answer';
+
+/** Everything activities touch, opened from the configuration; `close` releases the files. */
+export function openActivityDeps(
+  config: IcpConfig,
+  eventLog: EventLog,
+): { deps: ActivityDeps; close(): void } {
+  const outbox = openOutbox(config.dataDir);
+  const smsCodes = openSmsCodeStore(
+    config.dataDir,
+    loadOrCreateSecret(config.dataDir, SMS_CODE_PEPPER_SECRET),
+  );
+  return {
+    deps: {
+      eventLog,
+      calendar: loadChineseCalendar(),
+      smsCodes,
+      sms: outbox.sms,
+      email: outbox.email,
+      smsAnswerSecret: loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET),
+      workerIdentity: `${process.pid}@${hostname()}`,
+    },
+    close: () => {
+      smsCodes.close();
+      outbox.close();
+    },
+  };
+}
