@@ -1,7 +1,7 @@
 import type { WorkingDayCalendar } from '../events/working-days/working-day-calendar';
 import type { EventLog } from '../events/ports/event-log.port';
 import type { EmailSender, SmsSender } from './ports/notification.port';
-import type { SmsCodeStore } from '../infra/verification/sms-code-store';
+import type { OpenSmsAnswer, SmsCodeStore } from './ports/sms-code-store.port';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
@@ -15,7 +15,7 @@ export interface ActivityDeps {
   smsCodes: SmsCodeStore;
   sms: SmsSender;
   email: EmailSender;
-  smsAnswerSecret: Buffer;
+  openSmsAnswer: OpenSmsAnswer;
   workerIdentity: string;
 }
 
@@ -25,7 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSystemActivities(deps),
     ...createEventLogActivities(deps),
     ...createDeadlineActivities(deps),
-    ...createSmsActivities({ codes: deps.smsCodes, sms: deps.sms, answerSecret: deps.smsAnswerSecret }),
+    ...createSmsActivities({ codes: deps.smsCodes, sms: deps.sms, openSmsAnswer: deps.openSmsAnswer }),
     ...createIssuanceActivities({
       allocator: createRegistrationNumberAllocator({ eventLog: deps.eventLog }),
       sms: deps.sms,

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { IcpConfig } from '../infra/config/config';
-import { InfraModule } from './api/adapters.module';
+import { AdaptersModule } from './api/adapters.module';
 import { WorkerModule } from './worker/worker.module';
 import { AuditModule } from '../services/audit/audit.module';
 import { AuthModule } from '../services/auth/auth.module';
@@ -24,7 +24,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        InfraModule.forRoot(config),
+        AdaptersModule.forRoot(config),
         ...(roles.api
           ? [
               ProjectionsModule.forRoot(config, { project: config.projector === 'in-process' }),

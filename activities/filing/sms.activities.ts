@@ -1,14 +1,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { SmsCheckOutcome } from '../../events/filing/filing-commands';
 import { ICP_SMS_SENDER, type SmsSender } from '../ports/notification.port';
-import { openSmsAnswer, SealedAnswerError } from '../../infra/verification/sealed-answer';
-import type { SmsCodeStore } from '../../infra/verification/sms-code-store';
+import type { OpenSmsAnswer, SmsCodeStore } from '../ports/sms-code-store.port';
 
 export interface SmsActivityDeps {
   codes: SmsCodeStore;
   sms: SmsSender;
-  /** Key the API seals applicants' answers with. */
-  answerSecret: Buffer;
+  /** Opens what the API sealed; the key stays with whoever provides this. */
+  openSmsAnswer: OpenSmsAnswer;
 }
 
 /** The 12381 verification. The code exists in clear only between issue and send; it is never returned. */
@@ -46,14 +45,9 @@ export function createSmsActivities(deps: SmsActivityDeps) {
       sealedAnswer: string;
       at: string;
     }): Promise<SmsCheckOutcome> {
-      let answer;
-      try {
-        answer = openSmsAnswer(deps.answerSecret, input.sealedAnswer);
-      } catch (error) {
-        if (error instanceof SealedAnswerError) {
-          throw ApplicationFailure.nonRetryable('the answer could not be opened', 'invalid_command');
-        }
-        throw error;
+      const answer = deps.openSmsAnswer(input.sealedAnswer);
+      if (answer === null) {
+        throw ApplicationFailure.nonRetryable('the answer could not be opened', 'invalid_command');
       }
       const result = deps.codes.check({ challengeId: input.challengeId, ...answer, now: new Date(input.at) });
       // An unknown challenge (an answer to an SMS never sent) counts as a wrong answer.

@@ -14,7 +14,7 @@ import {
 } from 'jose';
 import { ConfigError } from '../config/config';
 import { secretFile } from '../secrets/local-secret';
-import { AuthenticationError } from './authentication-error';
+import { AuthenticationError } from '../../events/auth/authentication-error';
 import { createTokenVerifier, type TokenVerifier } from './token-verifier';
 
 const ISSUER = 'icp-filing';

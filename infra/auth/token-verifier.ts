@@ -10,8 +10,8 @@ import {
 import type { Actor } from '../../events/filing/actor';
 import { ConfigError } from '../config/config';
 import { loadOrCreateSecret } from '../secrets/local-secret';
-import { AuthenticationError } from './authentication-error';
-import { actorFromClaims, type TokenClaims } from './token-claims';
+import { AuthenticationError } from '../../events/auth/authentication-error';
+import { actorFromClaims, type TokenClaims } from '../../events/auth/token-claims';
 
 export interface TokenVerifier {
   /** The actor the token speaks for; rejects with `AuthenticationError` when it is not acceptable. */

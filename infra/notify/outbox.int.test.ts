@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ICP_SMS_SENDER } from '../../activities/ports/notification.port';
 import { openOutbox, outboxFile, readOutbox, type SqliteOutbox } from './outbox';
 
 describe('SQLite outbox', () => {
@@ -23,7 +22,7 @@ describe('SQLite outbox', () => {
   it('stores SMS and email in <dataDir>/outbox.sqlite and lists them newest first', async () => {
     await outbox.sms.send({
       to: '13800138000',
-      sender: ICP_SMS_SENDER,
+      sender: '12381',
       text: 'code 123456',
       idempotencyKey: 'sms-1',
     });
@@ -56,7 +55,7 @@ describe('SQLite outbox', () => {
   });
 
   it('keeps the first message when a send is retried with the same idempotency key', async () => {
-    const sms = { to: '13800138000', sender: ICP_SMS_SENDER, text: 'code 123456', idempotencyKey: 'k' };
+    const sms = { to: '13800138000', sender: '12381', text: 'code 123456', idempotencyKey: 'k' };
     await outbox.sms.send(sms);
     await outbox.sms.send(sms);
     await outbox.sms.send({ ...sms, text: 'code 654321' });

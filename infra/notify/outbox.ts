@@ -1,9 +1,23 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { EmailMessage, EmailSender, SmsMessage, SmsSender } from '../../activities/ports/notification.port';
 
 export const DEFAULT_OUTBOX_LIMIT = 100;
+
+/** What the outbox stores of a message; the activities' notification port is this shape. */
+interface OutgoingSms {
+  to: string;
+  sender: string;
+  text: string;
+  idempotencyKey: string;
+}
+
+interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  idempotencyKey: string;
+}
 
 interface Sent {
   to: string;
@@ -59,8 +73,8 @@ export function outboxFile(dataDir: string): string {
  * a deployment wires the real gateway's adapters into the ports instead and has no outbox.
  */
 export class SqliteOutbox {
-  readonly sms: SmsSender = { send: async (message) => this.insertSms(message) };
-  readonly email: EmailSender = { send: async (message) => this.insertEmail(message) };
+  readonly sms = { send: async (message: OutgoingSms): Promise<void> => this.insertSms(message) };
+  readonly email = { send: async (message: OutgoingEmail): Promise<void> => this.insertEmail(message) };
   private readonly db: Database.Database;
 
   constructor(
@@ -82,12 +96,12 @@ export class SqliteOutbox {
     if (this.db.open) this.db.close();
   }
 
-  private insertSms(message: SmsMessage): void {
+  private insertSms(message: OutgoingSms): void {
     requireFields('sms', { to: message.to, sender: message.sender, idempotencyKey: message.idempotencyKey });
     this.insert({ channel: 'sms', subject: null, ...message });
   }
 
-  private insertEmail(message: EmailMessage): void {
+  private insertEmail(message: OutgoingEmail): void {
     requireFields('email', { to: message.to, idempotencyKey: message.idempotencyKey });
     this.insert({ channel: 'email', sender: null, ...message });
   }

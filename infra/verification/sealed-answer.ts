@@ -84,3 +84,15 @@ function parseAnswer(plaintext: Buffer): SmsAnswer {
   }
   throw new SealedAnswerError('sealed SMS answer does not hold a code and idLast6');
 }
+
+/** `openSmsAnswer` under one key, answering `null` for anything that cannot be opened. */
+export function smsAnswerOpener(secret: Buffer): (sealed: string) => SmsAnswer | null {
+  return (sealed) => {
+    try {
+      return openSmsAnswer(secret, sealed);
+    } catch (error) {
+      if (error instanceof SealedAnswerError) return null;
+      throw error;
+    }
+  };
+}

@@ -1,24 +1,40 @@
+import { createHmac } from 'node:crypto';
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Connection } from '@temporalio/client';
-import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog } from '../../events/ports/event-log.port';
+import { createTokenVerifier } from '../../infra/auth/token-verifier';
+import { loadChineseCalendar, readChineseDaysDataset } from '../../infra/calendar/chinese-holidays';
+import type { IcpConfig } from '../../infra/config/config';
+import { redactEventLogUrl } from '../../infra/event-log/event-log-url';
 import { openEventLog } from '../../infra/event-log/open-event-log';
 import { openIdempotencyKeys, type IdempotencyKeys } from '../../infra/idempotency/idempotency-keys';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { lazyClient } from '../../infra/temporal/connection';
-import { SMS_ANSWER_SECRET } from '../worker/activity-deps';
+import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
+import { TOKEN_VERIFIER } from '../../services/auth/auth.tokens';
+import { currentRetryDeadline } from '../../services/temporal/temporal-bounds';
 import {
-  CONFIG,
   EVENT_LOG,
-  SMS_ANSWER_KEY,
+  EVENT_LOG_LOCATION,
   IDEMPOTENCY_KEYS,
+  SMS_ANSWER_SEALER,
+  type SmsAnswerSealer,
   TEMPORAL_CLIENT,
   TEMPORAL_CONNECTION,
+  TEMPORAL_TARGET,
+  type TemporalTarget,
+  WORKING_DAY_CALENDAR,
+  WORKING_DAY_DATASET,
 } from '../../services/tokens';
+import { SMS_ANSWER_SECRET } from '../worker/activity-deps';
 
+/** The configuration, for the composition roots' own providers (feature modules never see it). */
+export const CONFIG = Symbol('IcpConfig');
+
+/** Binds every token the feature modules inject to its adapter, opened from the configuration. */
 @Global()
 @Module({})
-export class InfraModule implements OnApplicationShutdown {
+export class AdaptersModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
     @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
@@ -26,18 +42,25 @@ export class InfraModule implements OnApplicationShutdown {
   ) {}
 
   static forRoot(config: IcpConfig): DynamicModule {
-    const temporal = lazyClient(config);
+    const temporal = lazyClient(config, currentRetryDeadline);
+    const target: TemporalTarget = { ...config.temporal };
+    const providers = [
+      { provide: CONFIG, useValue: config },
+      { provide: EVENT_LOG, useFactory: () => openEventLog(config.eventLog.url) },
+      { provide: EVENT_LOG_LOCATION, useValue: redactEventLogUrl(config.eventLog.url) },
+      { provide: TEMPORAL_CONNECTION, useValue: temporal.connection },
+      { provide: TEMPORAL_CLIENT, useValue: temporal.client },
+      { provide: TEMPORAL_TARGET, useValue: target },
+      { provide: IDEMPOTENCY_KEYS, useFactory: () => openIdempotencyKeys(config.dataDir) },
+      { provide: SMS_ANSWER_SEALER, useFactory: () => smsAnswerSealer(config) },
+      { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier({ dataDir: config.dataDir }) },
+      { provide: WORKING_DAY_CALENDAR, useFactory: () => loadChineseCalendar() },
+      { provide: WORKING_DAY_DATASET, useFactory: () => readChineseDaysDataset() },
+    ];
     return {
-      module: InfraModule,
-      providers: [
-        { provide: CONFIG, useValue: config },
-        { provide: EVENT_LOG, useFactory: () => openEventLog(config.eventLog.url) },
-        { provide: TEMPORAL_CONNECTION, useValue: temporal.connection },
-        { provide: TEMPORAL_CLIENT, useValue: temporal.client },
-        { provide: IDEMPOTENCY_KEYS, useFactory: () => openIdempotencyKeys(config.dataDir) },
-        { provide: SMS_ANSWER_KEY, useFactory: () => loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET) },
-      ],
-      exports: [CONFIG, EVENT_LOG, TEMPORAL_CONNECTION, TEMPORAL_CLIENT, IDEMPOTENCY_KEYS, SMS_ANSWER_KEY],
+      module: AdaptersModule,
+      providers,
+      exports: providers.map((provider) => provider.provide),
     };
   }
 
@@ -46,4 +69,12 @@ export class InfraModule implements OnApplicationShutdown {
     await this.eventLog.close();
     this.idempotencyKeys.close();
   }
+}
+
+function smsAnswerSealer(config: IcpConfig): SmsAnswerSealer {
+  const secret = loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET);
+  return {
+    seal: (answer) => sealSmsAnswer(secret, answer),
+    keyedDigest: (parts) => createHmac('sha256', secret).update(parts.join('\0')).digest('hex'),
+  };
 }

@@ -5,6 +5,7 @@ import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog } from '../../events/ports/event-log.port';
 import { openOutbox } from '../../infra/notify/outbox';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
+import { smsAnswerOpener } from '../../infra/verification/sealed-answer';
 import { openSmsCodeStore, SMS_CODE_PEPPER_SECRET } from '../../infra/verification/sms-code-store';
 
 /** Name of the secret the API seals applicants' SMS answers with and the worker opens them with. */
@@ -27,7 +28,7 @@ export function openActivityDeps(
       smsCodes,
       sms: outbox.sms,
       email: outbox.email,
-      smsAnswerSecret: loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET),
+      openSmsAnswer: smsAnswerOpener(loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET)),
       workerIdentity: `${process.pid}@${hostname()}`,
     },
     close: () => {

@@ -11,9 +11,8 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { createHmac, randomUUID } from 'node:crypto';
-import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
-import { SMS_ANSWER_KEY } from '../tokens';
+import { randomUUID } from 'node:crypto';
+import { SMS_ANSWER_SEALER, type SmsAnswerSealer } from '../tokens';
 import { smsVerificationUpdate } from '../../workflows/filing/filing.definitions';
 import { FilingsService } from '../filings/filings.service';
 import { parseSmsAnswer } from '../filings/filings.requests';
@@ -38,7 +37,7 @@ export class ApplicantController {
 
   constructor(
     private readonly filings: FilingsService,
-    @Inject(SMS_ANSWER_KEY) private readonly answerKey: Buffer,
+    @Inject(SMS_ANSWER_SEALER) private readonly answers: SmsAnswerSealer,
   ) {}
 
   @Post(':id/sms-verification')
@@ -81,7 +80,7 @@ export class ApplicantController {
         detail: `too many verification attempts; retry in ${wait} s`,
       });
     }
-    const sealedAnswer = sealSmsAnswer(this.answerKey, answer);
+    const sealedAnswer = this.answers.seal(answer);
     const result = await this.filings.decide(
       APPLICANT,
       id,
@@ -112,9 +111,7 @@ export class ApplicantController {
   private actionId(filingId: string, key: string | undefined, answer: { code: string; idLast6: string }) {
     if (!key?.trim()) return randomUUID();
     const idempotencyKey = requireIdempotencyKey(key);
-    const digest = createHmac('sha256', this.answerKey)
-      .update(['sms-answer', filingId, idempotencyKey, answer.code, answer.idLast6].join('\0'))
-      .digest('hex');
+    const digest = this.answers.keyedDigest(['sms-answer', filingId, idempotencyKey, answer.code, answer.idLast6]);
     return `sms-answer:${digest.slice(0, 40)}`;
   }
 }

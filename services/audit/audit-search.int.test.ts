@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Global, Module } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
-import { CONFIG, READ_MODELS } from '../tokens';
+import { TOKEN_VERIFIER } from '../auth/auth.tokens';
+import { READ_MODELS } from '../tokens';
 import { AuthModule } from '../auth/auth.module';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import type { FilingSummaryRow } from '../projections/filing-summary.projection';
@@ -62,10 +63,10 @@ describe('GET /v1/audit/search', () => {
     @Global()
     @Module({
       providers: [
-        { provide: CONFIG, useValue: { dataDir } },
+        { provide: TOKEN_VERIFIER, useValue: createTokenVerifier({ dataDir }) },
         { provide: READ_MODELS, useValue: store },
       ],
-      exports: [CONFIG, READ_MODELS],
+      exports: [TOKEN_VERIFIER, READ_MODELS],
     })
     class TestInfraModule {}
 

@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
 import { freePort } from '../../infra/process/net';
-import { CONFIG, EVENT_LOG, TEMPORAL_CLIENT } from '../tokens';
+import { TOKEN_VERIFIER } from '../auth/auth.tokens';
+import { EVENT_LOG, TEMPORAL_CLIENT } from '../tokens';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { FilingHarness } from '../../test/temporal/filing-harness';
 import { AuthModule } from '../auth/auth.module';
@@ -22,11 +23,11 @@ describe('GET /v1/audit/filings/:id and its timeline.svg', () => {
     @Global()
     @Module({
       providers: [
-        { provide: CONFIG, useValue: harness.config },
+        { provide: TOKEN_VERIFIER, useValue: createTokenVerifier({ dataDir: harness.config.dataDir }) },
         { provide: EVENT_LOG, useValue: harness.eventLog },
         { provide: TEMPORAL_CLIENT, useValue: temporal },
       ],
-      exports: [CONFIG, EVENT_LOG, TEMPORAL_CLIENT],
+      exports: [TOKEN_VERIFIER, EVENT_LOG, TEMPORAL_CLIENT],
     })
     class TestInfraModule {}
 

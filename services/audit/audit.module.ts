@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import { AuditController } from './audit.controller';
 import { AuditSearchController } from './audit-search.controller';
 import { AuditSearchService } from './audit-search.service';
 import { AUDIT_OPTIONS, AuditService, type AuditServiceOptions } from './audit.service';
 import { DEFAULT_TEMPORAL_TIMEOUT_MS } from './temporal-cross-check';
+import type { WorkingDayCalendar } from '../../events/working-days/working-day-calendar';
+import { WORKING_DAY_CALENDAR } from '../tokens';
 
 @Module({
   controllers: [AuditController, AuditSearchController],
@@ -13,8 +14,9 @@ import { DEFAULT_TEMPORAL_TIMEOUT_MS } from './temporal-cross-check';
     AuditSearchService,
     {
       provide: AUDIT_OPTIONS,
-      useFactory: (): AuditServiceOptions => ({
-        calendar: loadChineseCalendar(),
+      inject: [WORKING_DAY_CALENDAR],
+      useFactory: (calendar: WorkingDayCalendar): AuditServiceOptions => ({
+        calendar,
         temporalTimeoutMs: DEFAULT_TEMPORAL_TIMEOUT_MS,
       }),
     },

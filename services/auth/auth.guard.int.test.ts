@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Actor } from '../../events/filing/actor';
 import { createTokenVerifier, type TokenVerifier } from '../../infra/auth/token-verifier';
 import { loadConfig } from '../../infra/config/config';
-import { CONFIG } from '../tokens';
+import { TOKEN_VERIFIER } from './auth.tokens';
 import { AuthGuard } from './auth.guard';
 import { AuthModule } from './auth.module';
 import { CurrentActor } from './current-actor.decorator';
@@ -43,7 +43,10 @@ describe('AuthGuard in a Nest app', () => {
     const config = loadConfig({ ICP_DATA_DIR: dataDir });
 
     @Global()
-    @Module({ providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] })
+    @Module({
+      providers: [{ provide: TOKEN_VERIFIER, useValue: createTokenVerifier({ dataDir: config.dataDir }) }],
+      exports: [TOKEN_VERIFIER],
+    })
     class TestConfigModule {}
 
     @Module({ imports: [TestConfigModule, AuthModule, ProbeModule] })

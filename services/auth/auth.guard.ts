@@ -9,9 +9,9 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import type { Actor } from '../../events/filing/actor';
-import { AuthenticationError } from '../../infra/auth/authentication-error';
-import type { TokenRole } from '../../infra/auth/token-claims';
-import type { TokenVerifier } from '../../infra/auth/token-verifier';
+import { AuthenticationError } from '../../events/auth/authentication-error';
+import type { TokenRole } from '../../events/auth/token-claims';
+import type { TokenVerifier } from './token-verifier.port';
 import { TOKEN_VERIFIER } from './auth.tokens';
 import type { AuthenticatedRequest } from './authenticated-request';
 import { ROLES_KEY } from './roles.decorator';

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { TokenRole } from '../../infra/auth/token-claims';
+import type { TokenRole } from '../../events/auth/token-claims';
 
 export const ROLES_KEY = 'icp:roles';
 

@@ -6,7 +6,8 @@ import { Global, Module } from '@nestjs/common';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
-import { CONFIG, EVENT_LOG, READ_MODELS } from '../tokens';
+import { TOKEN_VERIFIER } from '../auth/auth.tokens';
+import { EVENT_LOG, READ_MODELS } from '../tokens';
 import type { EventLog } from '../../events/ports/event-log.port';
 import { type GeneratedFiling, generateFilingHistories } from '../../test/support/filing-histories';
 import { AuthModule } from '../auth/auth.module';
@@ -100,11 +101,11 @@ describe('GET /v1/bureau/filings/:id on a SQLite event log, without Temporal', (
     @Global()
     @Module({
       providers: [
-        { provide: CONFIG, useValue: { dataDir } },
+        { provide: TOKEN_VERIFIER, useValue: createTokenVerifier({ dataDir }) },
         { provide: EVENT_LOG, useValue: log },
         { provide: READ_MODELS, useValue: {} },
       ],
-      exports: [CONFIG, EVENT_LOG, READ_MODELS],
+      exports: [TOKEN_VERIFIER, EVENT_LOG, READ_MODELS],
     })
     class TestInfraModule {}
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { PROVINCES } from '../../events/provinces';
-import { readChineseDaysDataset } from '../../infra/calendar/chinese-holidays';
+import type { WorkingDayDataset } from '../../events/working-days/working-day-calendar';
 
 /** One file the console serves, read once at startup. */
 export interface ConsoleAsset {
@@ -49,8 +49,7 @@ function asset(body: Buffer, contentType: string): ConsoleAsset {
  * Reference data the page needs from the domain: province names, and China's working days for
  * "working days left" (the same `chinese-days` data deadlines are computed with), from last year on.
  */
-function referenceAsset(now: Date): ConsoleAsset {
-  const dataset = readChineseDaysDataset();
+function referenceAsset(dataset: WorkingDayDataset, now: Date): ConsoleAsset {
   const from = String(now.getUTCFullYear() - 1);
   const recent = (dates: readonly string[]) => dates.filter((date) => date >= from);
   const json = JSON.stringify({
@@ -66,6 +65,7 @@ function referenceAsset(now: Date): ConsoleAsset {
 
 /** Reads the top-level `console/` folder: index.html and the flat list of assets beside it. */
 export function loadConsoleAssets(
+  dataset: WorkingDayDataset,
   folder = join(findProjectRoot(), 'console'),
   now = new Date(),
 ): ConsoleAssets {
@@ -79,6 +79,6 @@ export function loadConsoleAssets(
     else files.set(entry.name, loaded);
   }
   if (!index) throw new Error(`the console has no index.html in ${folder}`);
-  files.set('reference.json', referenceAsset(now));
+  files.set('reference.json', referenceAsset(dataset, now));
   return { index, files };
 }

@@ -13,11 +13,10 @@ import type { Actor } from '../../events/filing/actor';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { sha256Hex } from '../../events/ids';
-import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
-import type { IdempotencyKeys } from '../../infra/idempotency/idempotency-keys';
-import { type TemporalCallBounds, withinTemporalBounds } from '../../infra/temporal/connection';
-import { CONFIG, EVENT_LOG, IDEMPOTENCY_KEYS, TEMPORAL_CLIENT } from '../tokens';
+import { type TemporalCallBounds, withinTemporalBounds } from '../temporal/temporal-bounds';
+import { EVENT_LOG, IDEMPOTENCY_KEYS, TEMPORAL_CLIENT, TEMPORAL_TARGET, type TemporalTarget } from '../tokens';
+import type { IdempotencyKeys } from './idempotency-keys.port';
 import { FilingNotFound, ProblemException, problemType } from '../http/problem-details';
 import { isWorkflowNotReadyForQuery } from '../http/temporal-problems';
 import { decisionActionId } from '../http/request-keys';
@@ -44,7 +43,7 @@ const STALE_REFUSAL_RETRIES = 3;
 @Injectable()
 export class FilingsService {
   constructor(
-    @Inject(CONFIG) private readonly config: IcpConfig,
+    @Inject(TEMPORAL_TARGET) private readonly temporal: TemporalTarget,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(IDEMPOTENCY_KEYS) private readonly keys: IdempotencyKeys,
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
@@ -79,7 +78,7 @@ export class FilingsService {
     };
     try {
       await this.client.workflow.start<typeof filingWorkflow>('filingWorkflow', {
-        taskQueue: this.config.temporal.taskQueue,
+        taskQueue: this.temporal.taskQueue,
         workflowId: filingStreamId(claim.filingId),
         args: [input],
         // A filing has one run. A retry that arrives after the filing closed must find it, not start

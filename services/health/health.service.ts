@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from '@temporalio/client';
-import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog } from '../../events/ports/event-log.port';
-import { redactEventLogUrl } from '../../infra/event-log/event-log-url';
-import { pingTemporal } from '../../infra/temporal/connection';
-import { CONFIG, EVENT_LOG, TEMPORAL_CONNECTION } from '../tokens';
+import { EVENT_LOG, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, TEMPORAL_TARGET, type TemporalTarget } from '../tokens';
+
+const PING_TIMEOUT_MS = 3_000;
 
 export interface DependencyHealth {
   ok: boolean;
@@ -20,14 +19,19 @@ export interface HealthReport {
 @Injectable()
 export class HealthService {
   constructor(
-    @Inject(CONFIG) private readonly config: IcpConfig,
+    @Inject(TEMPORAL_TARGET) private readonly temporal: TemporalTarget,
+    @Inject(EVENT_LOG_LOCATION) private readonly eventLogLocation: string,
     @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
   ) {}
 
   async check(): Promise<HealthReport> {
     const [temporal, eventLog] = await Promise.all([
-      probe(() => pingTemporal(this.connection)),
+      probe(() =>
+        this.connection.withDeadline(Date.now() + PING_TIMEOUT_MS, () =>
+          this.connection.workflowService.getSystemInfo({}),
+        ),
+      ),
       probe(() => this.eventLog.ping()),
     ]);
     return {
@@ -35,11 +39,11 @@ export class HealthService {
       temporal: {
         ...temporal,
         connected: temporal.ok,
-        address: this.config.temporal.address,
-        namespace: this.config.temporal.namespace,
-        mode: this.config.temporal.mode,
+        address: this.temporal.address,
+        namespace: this.temporal.namespace,
+        mode: this.temporal.mode,
       },
-      eventLog: { ...eventLog, url: redactEventLogUrl(this.config.eventLog.url) },
+      eventLog: { ...eventLog, url: this.eventLogLocation },
     };
   }
 }

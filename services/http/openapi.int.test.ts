@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { CONFIG, EVENT_LOG, TEMPORAL_CONNECTION } from '../tokens';
+import { EVENT_LOG, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, TEMPORAL_TARGET } from '../tokens';
 import { HealthModule } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
@@ -49,8 +49,8 @@ describe('OpenAPI', () => {
 
 @Global()
 @Module({
-  providers: [CONFIG, TEMPORAL_CONNECTION, EVENT_LOG].map((token) => ({ provide: token, useValue: {} })),
-  exports: [CONFIG, TEMPORAL_CONNECTION, EVENT_LOG],
+  providers: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG].map((token) => ({ provide: token, useValue: {} })),
+  exports: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG],
 })
 class UnusedInfraModule {}
 

@@ -6,7 +6,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { TemporalDeadlineExceeded } from '../../infra/temporal/connection';
+import { TemporalDeadlineExceeded } from '../temporal/temporal-bounds';
 import {
   type FilingErrorDetails,
   filingNotFoundProblem,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { isGrpcServiceError } from '@temporalio/client';
 import { loadConfig } from '../../infra/config/config';
 import { freePort } from '../../infra/process/net';
-import { lazyClient, withinTemporalBounds } from '../../infra/temporal/connection';
+import { lazyClient } from '../../infra/temporal/connection';
+import { currentRetryDeadline, withinTemporalBounds } from '../../services/temporal/temporal-bounds';
 import { problemFromTemporalError } from '../../services/http/temporal-problems';
 import { statusQuery } from '../../workflows/filing/filing.definitions';
 
@@ -30,7 +31,7 @@ describe('Temporal calls with a deadline against an unreachable frontend', () =>
     console.info(`Temporal unreachable at a closed loopback port: ${timings.join('; ')}`);
   });
 
-  const clientFor = () => lazyClient(loadConfig({ ICP_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address }));
+  const clientFor = () => lazyClient(loadConfig({ ICP_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address }), currentRetryDeadline);
 
   it('ends an RPC bounded by withDeadline by its deadline, not after the next backoff', async () => {
     const { connection } = clientFor();

@@ -1,5 +1,5 @@
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
-import type { TokenClaims } from '../../infra/auth/token-claims';
+import type { TokenClaims } from '../../events/auth/token-claims';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { runIcp } from '../system/icp-process';
 import type { RecordedEvent } from '../../events/ports/event-log.port';

@@ -24,7 +24,8 @@ import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port'
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { readOutbox } from '../../infra/notify/outbox';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
-import { openActivityDeps } from '../../main/worker/activity-deps';
+import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
+import { openActivityDeps, SMS_ANSWER_SECRET } from '../../main/worker/activity-deps';
 import { createWorker, WORKFLOWS_PATH } from '../../main/worker/create-worker';
 import { filingWorkflow } from '../../workflows/filing/filing.workflow';
 import {
@@ -176,6 +177,6 @@ export class FilingHarness<Log extends EventLog = SqliteEventLog> {
   }
 
   seal(code: string, idLast6: string): string {
-    return sealSmsAnswer(this.deps.smsAnswerSecret, { code, idLast6 });
+    return sealSmsAnswer(loadOrCreateSecret(this.config.dataDir, SMS_ANSWER_SECRET), { code, idLast6 });
   }
 }

@@ -5,7 +5,7 @@ import {
   PLATFORM_ID,
   TOKEN_ROLES,
   type TokenClaims,
-} from '../../../infra/auth/token-claims';
+} from '../../../events/auth/token-claims';
 import { createTokenVerifier, DEFAULT_TOKEN_TTL_SECONDS } from '../../../infra/auth/token-verifier';
 import { loadConfig } from '../../../infra/config/config';
 import type { CliCommand, CliIo } from '../command';

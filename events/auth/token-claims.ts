@@ -1,5 +1,5 @@
-import type { Actor, ActorRole } from '../../events/filing/actor';
-import { isProvinceCode } from '../../events/provinces';
+import type { Actor, ActorRole } from '../filing/actor';
+import { isProvinceCode } from '../provinces';
 import { AuthenticationError } from './authentication-error';
 
 export const TOKEN_ROLES = ['platform', 'bureau', 'auditor', 'admin'] as const satisfies readonly ActorRole[];

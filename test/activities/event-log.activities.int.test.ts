@@ -5,7 +5,7 @@ import { EMPTY_STREAM, sealFilingEvents, type StreamHead } from '../../events/fi
 import type { FilingEvent } from '../../events/filing/filing-events';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
-import { createEventLogActivities } from './event-log.activities';
+import { createEventLogActivities } from '../../activities/filing/event-log.activities';
 
 const FILING_ID = '0b9f3a52-7c1e-4d7a-9e61-2f3c4d5e6f70';
 const streamId = filingStreamId(FILING_ID);

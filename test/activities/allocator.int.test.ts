@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { parseRegistrationNumber } from '../../events/registration-number';
 import type { EventLog } from '../../events/ports/event-log.port';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
-import { RegistrationNumberRefusedError } from './allocation-errors';
-import type { RegistrationNumberRequest } from './allocation-request';
-import { createRegistrationNumberAllocator } from './allocator';
-import { RegistryContentionError } from './contention-retry';
+import { RegistrationNumberRefusedError } from '../../activities/registration-numbers/allocation-errors';
+import type { RegistrationNumberRequest } from '../../activities/registration-numbers/allocation-request';
+import { createRegistrationNumberAllocator } from '../../activities/registration-numbers/allocator';
+import { RegistryContentionError } from '../../activities/registration-numbers/contention-retry';
 import { subjectKeyDigestOf, subjectSequenceStreamId, subjectStreamId } from '../../events/registry/registry-streams';
 
 const GUANGDONG = '440000';
