@@ -2,14 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { IcpConfig } from '../infra/config/config';
 import { AdaptersModule } from './api/adapters.module';
 import { WorkerModule } from './worker/worker.module';
+import { ApplicantModule } from '../services/applicant/applicant.module';
 import { AuditModule } from '../services/audit/audit.module';
 import { AuthModule } from '../services/auth/auth.module';
+import { BureauModule } from '../services/bureau/bureau.module';
 import { ConsoleModule } from '../services/console/console.module';
 import { DashboardModule } from '../services/dashboard/dashboard.module';
 import { FilingsModule } from '../services/filings/filings.module';
 import { HealthModule } from '../services/health/health.module';
 import { MetricsModule } from '../services/metrics/metrics.module';
 import { ProjectionsModule } from '../services/projections/projections.module';
+import { PublicModule } from '../services/public/public.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -32,6 +35,9 @@ export class AppModule {
               HealthModule,
               MetricsModule,
               FilingsModule,
+              BureauModule,
+              ApplicantModule,
+              PublicModule,
               DashboardModule,
               AuditModule,
               ConsoleModule,

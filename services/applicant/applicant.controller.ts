@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { SMS_ANSWER_SEALER, type SmsAnswerSealer } from '../tokens';
 import { smsVerificationUpdate } from '../../workflows/filing/filing.definitions';
 import { FilingsService } from '../filings/filings.service';
-import { parseSmsAnswer } from '../filings/filings.requests';
+import { parseSmsAnswer } from './applicant.requests';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { filingIdPipe, requireIdempotencyKey } from '../http/request-keys';
 import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';

@@ -1,4 +1,4 @@
-import { type FieldError, onlyFields, type Parsed } from '../filings/filings.requests';
+import { type FieldError, onlyFields, type Parsed } from '../http/request-fields';
 
 export const MAX_SEARCH_LENGTH = 200;
 

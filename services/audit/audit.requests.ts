@@ -1,4 +1,4 @@
-import { type FieldError, onlyFields, type Parsed } from '../filings/filings.requests';
+import { type FieldError, onlyFields, type Parsed } from '../http/request-fields';
 import type { TimelineLabels } from './timeline-svg';
 
 export const TIMELINE_LANGUAGES: readonly TimelineLabels[] = ['en', 'zh'];

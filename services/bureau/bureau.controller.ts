@@ -7,7 +7,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiAuthenticated, filingStatusSchema, pageSchema, problemSchema } from '../filings/filings.openapi';
-import { type PageQuery, parsePageOnly } from '../filings/list.requests';
+import { type PageQuery, parsePageOnly } from '../http/query-parameters';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { readPage } from '../http/read-page';
 import { filingIdPipe } from '../http/request-keys';

@@ -1,5 +1,5 @@
 import { isProvinceCode } from '../../events/provinces';
-import { type FieldError, onlyFields, type Parsed } from '../filings/filings.requests';
+import { type FieldError, onlyFields, type Parsed } from '../http/request-fields';
 
 export interface SlaDashboardRequest {
   province?: string;

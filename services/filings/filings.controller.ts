@@ -11,10 +11,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Actor } from '../../events/filing/actor';
-import type { BureauDecision, PlatformDecision } from '../../events/filing/filing-commands';
+import type { PlatformDecision } from '../../events/filing/filing-commands';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 import {
-  bureauReviewUpdate,
   correctionUpdate,
   platformReviewUpdate,
   resubmissionUpdate,
@@ -31,7 +30,6 @@ import { FilingsService } from './filings.service';
 import { type FilingListQuery, parseFilingList } from './list.requests';
 import { readPage } from '../http/read-page';
 import {
-  parseBureauReview,
   parseCorrection,
   parsePlatformReview,
   parseReasonsOnly,
@@ -222,18 +220,5 @@ export class FilingsController {
     @Body(new ParseBodyPipe(parseReasonsOnly)) body: { reasons?: string },
   ): Promise<FilingStatusView> {
     return this.filings.decideOnce(actor, id, withdrawalUpdate, [{ actor, ...body }], key);
-  }
-
-  @Post(':id/bureau-review')
-  @ApiDecision(requestSchemas.bureauReview)
-  @Roles('bureau')
-  @HttpCode(200)
-  bureauReview(
-    @CurrentActor() actor: Actor,
-    @Param('id', filingIdPipe) id: string,
-    @Headers('idempotency-key') key: string | undefined,
-    @Body(new ParseBodyPipe(parseBureauReview)) body: { decision: BureauDecision; reasons?: string },
-  ): Promise<FilingStatusView> {
-    return this.filings.decideOnce(actor, id, bureauReviewUpdate, [{ actor, ...body }], key);
   }
 }

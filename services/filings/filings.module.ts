@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { ApplicantController } from '../applicant/applicant.controller';
-import { BureauController } from '../bureau/bureau.controller';
-import { BureauFilingService } from '../bureau/bureau-filing.service';
-import { PublicController } from '../public/public.controller';
 import { FilingsController } from './filings.controller';
 import { FilingsService } from './filings.service';
 
+/** A platform's filings: submission, reads and its decisions; other rooms reach the workflow through FilingsService. */
 @Module({
-  controllers: [FilingsController, ApplicantController, BureauController, PublicController],
-  providers: [FilingsService, BureauFilingService],
+  controllers: [FilingsController],
+  providers: [FilingsService],
+  exports: [FilingsService],
 })
 export class FilingsModule {}

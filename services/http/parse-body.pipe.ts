@@ -1,6 +1,6 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { ValidationProblem } from './problem-details';
-import type { Parsed } from '../filings/filings.requests';
+import type { Parsed } from './request-fields';
 
 /** Validation in a pipe: the controller receives a typed body or the caller a 400 with every error. */
 @Injectable()

@@ -10,14 +10,10 @@ import {
   type RouteValidation,
 } from '../../test/support/hostile-json';
 import { rawExchange } from '../../test/support/raw-http';
-import {
-  type Parsed,
-  parseBureauReview,
-  parseCorrection,
-  parsePlatformReview,
-  parseReasonsOnly,
-  parseSmsAnswer,
-} from '../filings/filings.requests';
+import { type Parsed } from './request-fields';
+import { parseBureauReview } from '../bureau/bureau.requests';
+import { parseCorrection, parsePlatformReview, parseReasonsOnly } from '../filings/filings.requests';
+import { parseSmsAnswer } from '../applicant/applicant.requests';
 import { ParseBodyPipe } from './parse-body.pipe';
 import { SubmissionPipe } from '../filings/submission.pipe';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';

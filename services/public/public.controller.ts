@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { READ_MODELS } from '../tokens';
-import { parsePublicLookup } from '../filings/list.requests';
+import { parsePublicLookup } from './public.requests';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import type { PublicRegistryRow } from '../projections/public-registry.projection';
 import type { ReadModelStore } from '../projections/read-model.store';

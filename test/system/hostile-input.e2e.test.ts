@@ -8,16 +8,13 @@ import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
 import { PROVINCES } from '../../events/provinces';
 import { parseAuditReportQuery, parseTimelineQuery } from '../../services/audit/audit.requests';
 import { parseSlaDashboardQuery } from '../../services/dashboard/dashboard.requests';
-import {
-  type FieldError,
-  type Parsed,
-  parseBureauReview,
-  parseCorrection,
-  parsePlatformReview,
-  parseReasonsOnly,
-  parseSmsAnswer,
-} from '../../services/filings/filings.requests';
-import { parseFilingList, parsePageOnly, parsePublicLookup } from '../../services/filings/list.requests';
+import { type FieldError, type Parsed } from '../../services/http/request-fields';
+import { parseBureauReview } from '../../services/bureau/bureau.requests';
+import { parseCorrection, parsePlatformReview, parseReasonsOnly } from '../../services/filings/filings.requests';
+import { parseSmsAnswer } from '../../services/applicant/applicant.requests';
+import { parseFilingList } from '../../services/filings/list.requests';
+import { parsePageOnly } from '../../services/http/query-parameters';
+import { parsePublicLookup } from '../../services/public/public.requests';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import {
   type ExpectedAnswer,
