@@ -1,5 +1,3 @@
-import type { ServiceType } from '../form/registration-form';
-import type { ProvinceCode } from '../provinces';
 import type { Actor } from './actor';
 import type { ReviewDeadline } from './filing-events';
 
@@ -28,12 +26,3 @@ export type FilingCommand =
   | { type: 'WithdrawFiling'; actor: Actor; reasons?: string };
 
 export type FilingCommandType = FilingCommand['type'];
-
-/** What the domain needs to know of a submitted form's subject for numbering. */
-export interface FilingSubject {
-  province: ProvinceCode;
-  serviceType: ServiceType;
-  /** USCC, resident ID, or the existing subject number: the key numbers are allocated under. */
-  subjectKey: string;
-  existingSubjectNumber?: string;
-}

@@ -33,7 +33,3 @@ export function domainNameProblem(value: string): DomainNameProblem | undefined 
   if (!TOP_LEVEL.test(labels[labels.length - 1] ?? '')) return 'bad_top_level';
   return undefined;
 }
-
-export function isDomainName(value: string): boolean {
-  return domainNameProblem(value) === undefined;
-}
