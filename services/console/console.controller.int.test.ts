@@ -1,14 +1,24 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Global, Module } from '@nestjs/common';
+import { readChineseDaysDataset } from '../../infra/calendar/chinese-holidays';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
+import { WORKING_DAY_DATASET } from '../tokens';
 import { findProjectRoot } from './console-assets';
 import { ConsoleModule } from './console.module';
+
+@Global()
+@Module({
+  providers: [{ provide: WORKING_DAY_DATASET, useFactory: readChineseDaysDataset }],
+  exports: [WORKING_DAY_DATASET],
+})
+class CalendarDataModule {}
 
 describe('the console’s static files at /console', () => {
   let server: HttpTestApp;
 
   beforeAll(async () => {
-    server = await startHttpTestApp({ imports: [ConsoleModule] });
+    server = await startHttpTestApp({ imports: [CalendarDataModule, ConsoleModule] });
   });
   afterAll(() => server?.close());
 
