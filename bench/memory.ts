@@ -10,7 +10,7 @@ import { loadOrCreateSecret } from '../infra/secrets/local-secret';
 import { filingDataConverter } from '../infra/temporal/payload-keys';
 import { SMS_CODE_PEPPER_SECRET } from '../infra/verification/sms-code-store';
 import { SMS_ANSWER_SECRET } from '../main/worker/activity-deps';
-import { READ_MODELS_FILE } from '../services/projections/read-model.store';
+import { READ_MODELS_FILE } from '../infra/read-models/sqlite/sqlite-read-model-store';
 import { parseBenchArgs, size } from './lib/args';
 import { type ServerChild, startServerChild } from './lib/child';
 import { driveFilings, FilingWorkflowTarget } from './lib/filing-drive';

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FILING_STREAM_PREFIX } from '../events/filing/stream-ids';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
+import { PROJECTION_NAMES } from '../events/ports/read-models.port';
+import { loadChineseCalendar } from '../infra/calendar/chinese-holidays';
+import { SqliteReadModelStore } from '../infra/read-models/sqlite/sqlite-read-model-store';
+import { readModelProjections } from '../services/projections/read-model-projections';
 import { rebuildProjection } from '../services/projections/rebuild';
-import {
-  PROJECTION_NAMES,
-  type ProjectionName,
-  ReadModelStore,
-} from '../services/projections/read-model.store';
 import { parseBenchArgs, size } from './lib/args';
 import { profiled } from './lib/profiling';
 import { emitResult, log, runBench } from './lib/report';
@@ -86,8 +85,9 @@ runBench(NAME, async () => {
     const port = await profiled(args, NAME, 'port-read', () => portSequentialRead(eventLog));
     const projections: Record<string, { events: number; elapsedMs: number; eventsPerS: number }> = {};
     let totalMs = 0;
-    for (const name of PROJECTION_NAMES as readonly ProjectionName[]) {
-      const store = ReadModelStore.open(join(dir, name));
+    const projectRows = readModelProjections(loadChineseCalendar());
+    for (const name of PROJECTION_NAMES) {
+      const store = SqliteReadModelStore.open(join(dir, name), projectRows);
       try {
         const t = performance.now();
         const outcome = await profiled(args, NAME, `rebuild-${name}`, () =>
@@ -105,7 +105,7 @@ runBench(NAME, async () => {
           `  ${name}: ${outcome.events} events in ${(elapsedMs / 1000).toFixed(1)} s (${projections[name]?.eventsPerS} events/s)`,
         );
       } finally {
-        store.close();
+        await store.close();
       }
     }
     const rawAfter = await profiled(args, NAME, 'raw-read', async () => rawSequentialRead(seeded.file));

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { IcpConfig } from '../infra/config/config';
 import { AdaptersModule } from './api/adapters.module';
+import { ReadModelsModule } from './api/read-models.module';
 import { WorkerModule } from './worker/worker.module';
 import { ApplicantModule } from '../services/applicant/applicant.module';
 import { AuditModule } from '../services/audit/audit.module';
@@ -30,7 +31,8 @@ export class AppModule {
         AdaptersModule.forRoot(config),
         ...(roles.api
           ? [
-              ProjectionsModule.forRoot(config, { project: config.projector === 'in-process' }),
+              ReadModelsModule.forRoot(config),
+              ProjectionsModule.forRoot({ project: config.projector === 'in-process' }),
               AuthModule,
               HealthModule,
               MetricsModule,

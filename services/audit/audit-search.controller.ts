@@ -4,7 +4,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { ApiAuthenticated, filingStatusSchema, problemSchema } from '../filings/filings.openapi';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
-import type { FilingSummaryRow } from '../projections/filing-summary.projection';
+import type { FilingSummaryRow } from '../../events/ports/read-models.port';
 import { type AuditSearchRequest, parseAuditSearchQuery } from './audit-search.requests';
 import { AUDIT_SEARCH_LIMIT, AuditSearchService } from './audit-search.service';
 
@@ -28,9 +28,9 @@ export class AuditSearchController {
     description: 'q is missing, blank, too long, or given twice',
     schema: problemSchema,
   })
-  search(@Query(new ParseBodyPipe(parseAuditSearchQuery)) query: AuditSearchRequest): {
+  async search(@Query(new ParseBodyPipe(parseAuditSearchQuery)) query: AuditSearchRequest): Promise<{
     items: FilingSummaryRow[];
-  } {
-    return { items: this.searches.search(query.q) };
+  }> {
+    return { items: await this.searches.search(query.q) };
   }
 }

@@ -8,9 +8,11 @@ import { TOKEN_VERIFIER } from '../auth/auth.tokens';
 import { READ_MODELS } from '../tokens';
 import { AuthModule } from '../auth/auth.module';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
-import type { FilingSummaryRow } from '../projections/filing-summary.projection';
-import { toFilingSummaryRecord } from '../projections/read-model.records';
-import { ReadModelStore } from '../projections/read-model.store';
+import type { FilingSummaryRow } from '../../events/ports/read-models.port';
+import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
+import { toFilingSummaryRecord } from '../../infra/read-models/sqlite/read-model.records';
+import { SqliteReadModelStore } from '../../infra/read-models/sqlite/sqlite-read-model-store';
+import { readModelProjections } from '../projections/read-model-projections';
 import { AuditSearchController } from './audit-search.controller';
 import { AuditSearchService } from './audit-search.service';
 
@@ -37,12 +39,12 @@ function row(filingId: string, appName: string, submittedAt: string, extra: Part
 
 describe('GET /v1/audit/search', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'icp-audit-search-'));
-  let store: ReadModelStore;
+  let store: SqliteReadModelStore;
   let server: HttpTestApp;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    store = ReadModelStore.open(dataDir);
+    store = SqliteReadModelStore.open(dataDir, readModelProjections(loadChineseCalendar()));
     const db = new Database(store.file);
     const insert = db.prepare(
       `INSERT INTO filing_summary VALUES (@filing_id, @platform_id, @province, @service_type, @app_name,
@@ -82,7 +84,7 @@ describe('GET /v1/audit/search', () => {
 
   afterAll(async () => {
     await server?.close();
-    store?.close();
+    await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

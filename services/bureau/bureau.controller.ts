@@ -11,7 +11,7 @@ import { type PageQuery, parsePageOnly } from '../http/query-parameters';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { readPage } from '../http/read-page';
 import { filingIdPipe } from '../http/request-keys';
-import type { BureauQueueItem, Page, ReadModelStore } from '../projections/read-model.store';
+import type { BureauQueueItem, Page, ReadModelQueries } from '../../events/ports/read-models.port';
 import type { BureauFilingDetail } from './bureau-filing';
 import { BureauFilingService } from './bureau-filing.service';
 
@@ -59,7 +59,7 @@ const bureauFilingSchema = {
 @UseGuards(AuthGuard)
 export class BureauController {
   constructor(
-    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelQueries,
     private readonly filings: BureauFilingService,
   ) {}
 
@@ -75,7 +75,7 @@ export class BureauController {
   queue(
     @CurrentActor() actor: Actor,
     @Query(new ParseBodyPipe(parsePageOnly)) query: PageQuery,
-  ): Page<BureauQueueItem> {
+  ): Promise<Page<BureauQueueItem>> {
     return readPage(() => this.readModels.bureauQueue({ province: actor.province ?? '', ...query }));
   }
 

@@ -8,8 +8,7 @@ import { Roles } from '../auth/roles.decorator';
 import { ApiAuthenticated } from '../filings/filings.openapi';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { ProblemException, problemType } from '../http/problem-details';
-import type { ReadModelStore } from '../projections/read-model.store';
-import type { SlaDashboard } from '../projections/sla-dashboard.query';
+import type { ReadModelQueries, SlaDashboard } from '../../events/ports/read-models.port';
 import { slaDashboardSchema } from './dashboard.openapi';
 import { type SlaDashboardRequest, parseSlaDashboardQuery } from './dashboard.requests';
 
@@ -17,7 +16,7 @@ import { type SlaDashboardRequest, parseSlaDashboardQuery } from './dashboard.re
 @Controller('v1/dashboard')
 @UseGuards(AuthGuard)
 export class DashboardController {
-  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelQueries) {}
 
   /** Filings by stage and province, overdue counts, median days per stage. Bureaus see their province. */
   @Get('sla')
@@ -27,7 +26,7 @@ export class DashboardController {
   sla(
     @CurrentActor() actor: Actor,
     @Query(new ParseBodyPipe(parseSlaDashboardQuery)) query: SlaDashboardRequest,
-  ): SlaDashboard {
+  ): Promise<SlaDashboard> {
     if (actor.role !== 'bureau') return this.readModels.slaDashboard(query);
     if (query.province !== undefined && query.province !== actor.province) {
       throw new ProblemException({

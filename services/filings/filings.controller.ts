@@ -24,8 +24,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { READ_MODELS } from '../tokens';
-import type { Page, ReadModelStore } from '../projections/read-model.store';
-import type { FilingSummaryRow } from '../projections/filing-summary.projection';
+import type { FilingSummaryRow, Page, ReadModelQueries } from '../../events/ports/read-models.port';
 import { FilingsService } from './filings.service';
 import { type FilingListQuery, parseFilingList } from './list.requests';
 import { readPage } from '../http/read-page';
@@ -54,7 +53,7 @@ import { SubmissionPipe } from './submission.pipe';
 export class FilingsController {
   constructor(
     private readonly filings: FilingsService,
-    @Inject(READ_MODELS) private readonly readModels: ReadModelStore,
+    @Inject(READ_MODELS) private readonly readModels: ReadModelQueries,
   ) {}
 
   /** From the filing-summary read model; platforms see their own filings, bureaus their province's. */
@@ -62,10 +61,10 @@ export class FilingsController {
   @Roles('platform', 'bureau', 'auditor')
   @ApiAuthenticated()
   @ApiResponse({ status: 200, description: 'a page of filings', schema: pageSchema(filingStatusSchema) })
-  list(
+  async list(
     @CurrentActor() actor: Actor,
     @Query(new ParseBodyPipe(parseFilingList)) query: FilingListQuery,
-  ): Page<FilingSummaryRow> {
+  ): Promise<Page<FilingSummaryRow>> {
     const scope =
       actor.role === 'platform'
         ? { platformId: actor.platformId }

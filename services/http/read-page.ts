@@ -1,10 +1,10 @@
 import { ValidationProblem } from './problem-details';
-import { InvalidCursorError } from '../projections/read-model.cursor';
+import { InvalidCursorError } from '../../events/ports/read-models.port';
 
 /** Runs a paged read-model query; a cursor that is not one the query issued is the caller's error. */
-export function readPage<T>(query: () => T): T {
+export async function readPage<T>(query: () => Promise<T>): Promise<T> {
   try {
-    return query();
+    return await query();
   } catch (error) {
     if (error instanceof InvalidCursorError) {
       throw new ValidationProblem([

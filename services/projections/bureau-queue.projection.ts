@@ -1,34 +1,11 @@
 import { assertNever } from '../../events/assert-never';
-import type { ServiceType } from '../../events/form/registration-form';
-import type { ProvinceCode } from '../../events/provinces';
+import type { BureauQueueRow } from '../../events/ports/read-models.port';
 import {
   type FilingEventInStream,
   type ProjectableEvent,
   ProjectionError,
   readFilingEvent,
 } from './projectable-event';
-
-/**
- * One row per filing; `queuedAt` is set while the filing waits for its province's bureau
- * (between BureauReviewStarted and the bureau's decision or a withdrawal). No personal data.
- */
-export interface BureauQueueRow {
-  filingId: string;
-  platformId: string;
-  province: ProvinceCode;
-  serviceType: ServiceType;
-  appName: string;
-  submittedAt: string;
-  /** occurredAt of the last event applied. */
-  updatedAt: string;
-  /** metadata.seq of the last event applied. */
-  revision: number;
-  /** When the bureau review started; absent when the filing is not waiting for the bureau. */
-  queuedAt?: string;
-  /** The bureau review's due time (20 working days), while queued. */
-  dueBy?: string;
-  overdue: boolean;
-}
 
 type QueueChange = Partial<Pick<BureauQueueRow, 'appName' | 'queuedAt' | 'dueBy' | 'overdue'>> & {
   leaveQueue?: true;

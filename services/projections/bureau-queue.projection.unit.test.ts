@@ -1,6 +1,7 @@
 import { historiesByStatus } from '../../test/support/decider-spec';
 import type { FilingEvent } from '../../events/filing/filing-events';
-import { type BureauQueueRow, projectBureauQueue } from './bureau-queue.projection';
+import type { BureauQueueRow } from '../../events/ports/read-models.port';
+import { projectBureauQueue } from './bureau-queue.projection';
 import { ProjectionError } from './projectable-event';
 import { minutesAfterEpoch, recordedHistory, submittedEvent } from '../../test/support/projection-fixtures';
 

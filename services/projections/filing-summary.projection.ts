@@ -1,36 +1,9 @@
 import { assertNever } from '../../events/assert-never';
-import type { ServiceType } from '../../events/form/registration-form';
-import type { ProvinceCode } from '../../events/provinces';
 import type { FilingEvent } from '../../events/filing/filing-events';
-import type { FilingStage, FilingStatus } from '../../events/filing/filing-state';
+import type { FilingStatus } from '../../events/filing/filing-state';
 import { isLegalTransition, stageOf } from '../../events/filing/transitions';
+import type { FilingSummaryRow } from '../../events/ports/read-models.port';
 import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
-
-/**
- * One row per filing for lists and queues. No personal data: the form is never copied, and the
- * operator's name appears only once the registration is published (it is public from then on).
- * status, stage, dueBy, overdue, registrationNumber and revision equal what `filingStatusView` says.
- */
-export interface FilingSummaryRow {
-  filingId: string;
-  platformId: string;
-  province: ProvinceCode;
-  serviceType: ServiceType;
-  appName: string;
-  status: FilingStatus;
-  stage: FilingStage;
-  /** The service number (e.g. `粤ICP备2026000123号-1A`) once issued. */
-  registrationNumber?: string;
-  /** The current review's or SMS window's due time. */
-  dueBy?: string;
-  overdue: boolean;
-  /** metadata.seq of the last event applied (the stream revision). */
-  revision: number;
-  submittedAt: string;
-  /** occurredAt of the last event applied. */
-  updatedAt: string;
-  operatorName?: string;
-}
 
 /** What an event changes in a summary row; also how other projections follow status, due time and overdue. */
 export type SummaryChange = Partial<Omit<FilingSummaryRow, 'status' | 'stage'>> & { status?: FilingStatus };

@@ -4,7 +4,8 @@ import type { FilingEvent } from '../../events/filing/filing-events';
 import type { FilingStatus } from '../../events/filing/filing-state';
 import { filingStatusView } from '../../events/filing/filing-view';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
-import { type FilingSummaryRow, projectFilingSummary } from './filing-summary.projection';
+import type { FilingSummaryRow } from '../../events/ports/read-models.port';
+import { projectFilingSummary } from './filing-summary.projection';
 import { type ProjectableEvent, ProjectionError } from './projectable-event';
 import {
   minutesAfterEpoch,

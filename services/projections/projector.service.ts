@@ -6,9 +6,9 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { EventLog } from '../../events/ports/event-log.port';
+import type { ProjectionStore } from '../../events/ports/read-models.port';
 import { EVENT_LOG, READ_MODELS } from '../tokens';
 import { type RunningProjector, startProjector } from './projector';
-import type { ReadModelStore } from './read-model.store';
 
 /** Keeps the read models up to date from the event log while the application runs. */
 @Injectable()
@@ -18,7 +18,7 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
-    @Inject(READ_MODELS) private readonly store: ReadModelStore,
+    @Inject(READ_MODELS) private readonly store: ProjectionStore,
   ) {}
 
   onApplicationBootstrap(): void {

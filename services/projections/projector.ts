@@ -1,10 +1,10 @@
 import type { EventLog, RecordedEvent, Subscription } from '../../events/ports/event-log.port';
+import { PROJECTION_NAMES, type ProjectionStore } from '../../events/ports/read-models.port';
 import { FILING_STREAM_PREFIX } from '../../events/filing/stream-ids';
-import { PROJECTION_NAMES, type ReadModelStore } from './read-model.store';
 
 export interface ProjectorOptions {
   eventLog: EventLog;
-  store: ReadModelStore;
+  store: ProjectionStore;
   /** Events applied per transaction while catching up; default 500. */
   batchSize?: number;
   /** Called when the projector stops because of an error (it does not restart by itself). */
@@ -28,6 +28,18 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** Runs store writes one at a time, in the order asked; after a failure, none. */
+function serialWrites(failed: () => boolean): (work: () => Promise<void>) => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return (work) => {
+    const run = last.then(() => (failed() ? undefined : work()));
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
 /**
  * Feeds filing events from the log into the read models: subscribes from the lowest projection
  * checkpoint, buffers up to `batchSize` events and applies each buffer to every projection in one
@@ -40,12 +52,14 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
   let failure: Error | undefined;
   let stopped = false;
   let waiters: Waiter[] = [];
+  let subscription: Subscription | undefined;
+  const serially = serialWrites(() => failure !== undefined);
 
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (buffer.length === 0) return;
     const events = buffer;
     buffer = [];
-    for (const name of PROJECTION_NAMES) store.applyBatch(name, events);
+    for (const name of PROJECTION_NAMES) await store.live(name).applyBatch(events);
   };
 
   const settleWaiters = (outcome: { error?: Error }): void => {
@@ -74,32 +88,41 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
   };
 
   const fail = (error: Error): void => {
-    failure ??= error;
-    settleWaiters({ error: failure });
-    options.onError?.(failure);
+    if (failure) return;
+    failure = error;
+    settleWaiters({ error });
+    subscription?.stop().catch(() => undefined);
+    options.onError?.(error);
   };
 
-  const appliedUpTo = (): number => Math.min(...PROJECTION_NAMES.map((name) => store.checkpoint(name)));
-  const fromPosition = appliedUpTo();
-  let subscription: Subscription | undefined;
-  subscription = eventLog.subscribeToAll({
-    fromPosition,
-    streamPrefix: FILING_STREAM_PREFIX,
-    maxCount: batchSize,
-    onEvent: (event) => {
-      buffer.push(event);
-      if (buffer.length >= batchSize) flush();
-    },
-    onCaughtUp: (position) => {
-      flush();
+  const caughtUpAt = async (position: number): Promise<void> => {
+    await serially(async () => {
+      await flush();
       // Past this position only other streams' events were scanned: skip them after a restart.
-      for (const name of PROJECTION_NAMES) store.advanceCheckpoint(name, position);
-      checkWaiters(position).catch((error: unknown) =>
-        fail(error instanceof Error ? error : new Error(String(error))),
-      );
-    },
-    onError: fail,
+      for (const name of PROJECTION_NAMES) await store.live(name).advanceCheckpoint(position);
+    });
+    await checkWaiters(position);
+  };
+
+  const subscribeFrom = (fromPosition: number): Subscription =>
+    eventLog.subscribeToAll({
+      fromPosition,
+      streamPrefix: FILING_STREAM_PREFIX,
+      maxCount: batchSize,
+      onEvent: (event) => {
+        buffer.push(event);
+        return buffer.length >= batchSize ? serially(flush) : undefined;
+      },
+      onCaughtUp: (position) => {
+        caughtUpAt(position).catch((error: unknown) => fail(asError(error)));
+      },
+      onError: fail,
+    });
+
+  const started = store.lowestCheckpoint().then((fromPosition) => {
+    if (!stopped) subscription = subscribeFrom(fromPosition);
   });
+  started.catch((error: unknown) => fail(asError(error)));
 
   return {
     caughtUp() {
@@ -108,17 +131,19 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
       return new Promise<void>((resolve, reject) => {
         waiters.push({ resolve, reject });
         // Already idle at the head: check now rather than wait for an append.
-        checkWaiters(appliedUpTo()).catch((error: unknown) =>
-          reject(error instanceof Error ? error : new Error(String(error))),
-        );
+        started
+          .then(() => store.lowestCheckpoint())
+          .then(checkWaiters)
+          .catch((error: unknown) => reject(asError(error)));
       });
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await started.catch(() => undefined);
       await subscription?.stop();
       subscription = undefined;
-      if (!failure) flush();
+      await serially(flush);
       settleWaiters({ error: new Error('projector stopped') });
     },
   };

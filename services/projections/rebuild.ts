@@ -1,8 +1,12 @@
-import type { EventLog } from '../../events/ports/event-log.port';
+import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
+import type {
+  ProjectionDiff,
+  ProjectionName,
+  ProjectionRebuild,
+  ProjectionStore,
+  ProjectionTarget,
+} from '../../events/ports/read-models.port';
 import { FILING_STREAM_PREFIX } from '../../events/filing/stream-ids';
-import type { ProjectionWriter } from './projection-writer';
-import type { ProjectionName, ReadModelStore } from './read-model.store';
-import type { ProjectionDiff, ShadowTables } from './shadow-tables';
 
 export interface RebuildProgress {
   projection: ProjectionName;
@@ -16,7 +20,7 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   eventLog: EventLog;
-  store: ReadModelStore;
+  store: ProjectionStore;
   name: ProjectionName;
   /** Events per read and per transaction; default 2,000. */
   batchSize?: number;
@@ -37,27 +41,27 @@ const MAX_FINAL_ATTEMPTS = 50;
 /** Differing rows printed per table and side. */
 const DIFF_SAMPLE = 20;
 
-/** Reads the log after the writer's checkpoint into it, batch by batch, until the head. */
+/** Reads the log after the target's checkpoint into it, batch by batch, until the head. */
 async function fill(
-  writer: ProjectionWriter,
+  target: ProjectionTarget,
   options: RebuildOptions,
   counted: { events: number },
 ): Promise<void> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   for (;;) {
     const head = await options.eventLog.headPosition();
-    const from = writer.checkpoint();
+    const from = await target.checkpoint();
     const events = await options.eventLog.readAll({
       fromPosition: from,
       streamPrefix: FILING_STREAM_PREFIX,
       maxCount: batchSize,
     });
-    writer.applyBatch(events);
+    await target.applyBatch(events);
     counted.events += events.length;
     const last = events[events.length - 1]?.position ?? from;
     if (events.length < batchSize) {
       // Everything up to `head` (read before this batch) has been seen: skip the other streams' tail.
-      writer.advanceCheckpoint(Math.max(head, last));
+      await target.advanceCheckpoint(Math.max(head, last));
       options.onProgress?.({
         projection: options.name,
         position: Math.max(head, last),
@@ -76,43 +80,37 @@ async function fill(
 }
 
 /**
- * Brings `writers` to one common position C of the log and runs `work` in the same transaction, so
- * nobody (a projector in another process) moves the live tables between the catch-up and `work`.
+ * Reads the log from the lowest checkpoint of `targets` to a common position C and has `finish`
+ * bring the rebuild to C and end it there in one transaction; reads again while a projector
+ * elsewhere keeps getting past what was read (`finish` answers undefined).
  */
 async function atCommonPosition<T>(
-  writers: readonly ProjectionWriter[],
-  /** Writers that must not be past the common position (they are not written here). */
-  watched: readonly ProjectionWriter[],
+  targets: readonly ProjectionTarget[],
   options: RebuildOptions,
   counted: { events: number },
-  work: (position: number) => T,
+  finish: (tail: readonly RecordedEvent[], position: number) => Promise<T | undefined>,
 ): Promise<T> {
   for (let attempt = 1; attempt <= MAX_FINAL_ATTEMPTS; attempt += 1) {
-    const from = Math.min(...writers.map((writer) => writer.checkpoint()));
+    const from = Math.min(...(await Promise.all(targets.map((target) => target.checkpoint()))));
     const head = await options.eventLog.headPosition();
     const tail = await options.eventLog.readAll({ fromPosition: from, streamPrefix: FILING_STREAM_PREFIX });
     const common = Math.max(head, tail[tail.length - 1]?.position ?? from);
-    const outcome = options.store.inTransaction((): { done: true; value: T } | { done: false } => {
-      // A projector elsewhere got past what was read: read again.
-      if ([...writers, ...watched].some((writer) => writer.checkpoint() > common)) return { done: false };
-      for (const writer of writers) {
-        writer.applyBatch(tail);
-        writer.advanceCheckpoint(common);
-      }
-      return { done: true, value: work(common) };
-    });
+    const outcome = await finish(tail, common);
     counted.events += tail.length;
-    if (outcome.done) return outcome.value;
+    if (outcome !== undefined) return outcome;
   }
   throw new Error(`projection ${options.name}: the log kept moving; could not reach a common position`);
 }
 
-async function withShadow<T>(options: RebuildOptions, use: (shadow: ShadowTables) => Promise<T>): Promise<T> {
-  const shadow = options.store.openShadow(options.name);
+async function withRebuild<T>(
+  options: RebuildOptions,
+  use: (rebuild: ProjectionRebuild) => Promise<T>,
+): Promise<T> {
+  const rebuild = await options.store.openRebuild(options.name);
   try {
-    return await use(shadow);
+    return await use(rebuild);
   } finally {
-    shadow.discard();
+    await rebuild.discard();
   }
 }
 
@@ -122,15 +120,13 @@ async function withShadow<T>(options: RebuildOptions, use: (shadow: ShadowTables
  * carries on from the rebuilt checkpoint.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildOutcome> {
-  return withShadow(options, async (shadow) => {
+  return withRebuild(options, async (rebuild) => {
     const counted = { events: 0 };
-    await fill(shadow.writer, options, counted);
-    const live = options.store.liveWriter(options.name);
+    await fill(rebuild.target, options, counted);
     // The swap must not move the live checkpoint back past what a running projector has applied.
-    const checkpoint = await atCommonPosition([shadow.writer], [live], options, counted, (position) => {
-      shadow.swapIn();
-      return position;
-    });
+    const checkpoint = await atCommonPosition([rebuild.target], options, counted, async (tail, position) =>
+      (await rebuild.swapInAt(tail, position)) ? position : undefined,
+    );
     return { projection: options.name, events: counted.events, checkpoint };
   });
 }
@@ -140,15 +136,14 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
  * same log position (catching the live tables up first, as the projector would); nothing is swapped.
  */
 export async function verifyProjection(options: RebuildOptions): Promise<VerifyOutcome> {
-  return withShadow(options, async (shadow) => {
+  return withRebuild(options, async (rebuild) => {
     const counted = { events: 0 };
-    await fill(shadow.writer, options, counted);
-    const live = options.store.liveWriter(options.name);
+    await fill(rebuild.target, options, counted);
+    const live = options.store.live(options.name);
     await fill(live, { ...options, onProgress: undefined }, { events: 0 });
-    return atCommonPosition([shadow.writer, live], [], options, counted, (position) => ({
-      ...shadow.diff(DIFF_SAMPLE),
-      events: counted.events,
-      checkpoint: position,
-    }));
+    return atCommonPosition([rebuild.target, live], options, counted, async (tail, position) => {
+      const diff = await rebuild.compareAt(tail, position, DIFF_SAMPLE);
+      return diff && { ...diff, events: counted.events, checkpoint: position };
+    });
   });
 }

@@ -1,43 +1,8 @@
-import type { ProvinceCode } from '../../events/provinces';
-import type { FilingStage, FilingStatus } from '../../events/filing/filing-state';
 import { stageOf } from '../../events/filing/transitions';
+import type { SlaFilingRow, SlaStageVisit, SlaUpdate } from '../../events/ports/read-models.port';
 import { type WorkingDayCalendar, workingDaysBetween } from '../../events/working-days';
 import { summaryChangeOf } from './filing-summary.projection';
 import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
-
-/** Where a filing stands for the SLA picture: its stage, since when, and whether it is overdue. */
-export interface SlaFilingRow {
-  filingId: string;
-  platformId: string;
-  province: ProvinceCode;
-  status: FilingStatus;
-  stage: FilingStage;
-  /** occurredAt of the event that moved the filing into its current stage. */
-  stageEnteredAt: string;
-  dueBy?: string;
-  overdue: boolean;
-  /** Stage visits finished so far (the next one gets this number). */
-  visits: number;
-}
-
-/** One finished stay in a stage: how long it took, in working days and in calendar days. */
-export interface SlaStageVisit {
-  filingId: string;
-  visit: number;
-  province: ProvinceCode;
-  stage: FilingStage;
-  enteredAt: string;
-  leftAt: string;
-  workingDays: number;
-  calendarDays: number;
-  wasOverdue: boolean;
-}
-
-export interface SlaUpdate {
-  filing: SlaFilingRow;
-  /** Set when the event moved the filing to another stage. */
-  finishedVisit?: SlaStageVisit;
-}
 
 const DAY_MS = 86_400_000;
 

@@ -5,7 +5,8 @@ import { WorkingDayCalendar } from '../../events/working-days';
 import { CHINA_2026 } from '../../events/working-days/china-2026.fixture';
 import type { ProjectableEvent } from './projectable-event';
 import { submittedEvent } from '../../test/support/projection-fixtures';
-import { type SlaFilingRow, type SlaStageVisit, projectSla } from './sla-dashboard.projection';
+import type { SlaFilingRow, SlaStageVisit } from '../../events/ports/read-models.port';
+import { projectSla } from './sla-dashboard.projection';
 
 const CALENDAR = new WorkingDayCalendar(CHINA_2026);
 const FILING_ID = 'f-sla-1';

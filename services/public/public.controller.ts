@@ -3,14 +3,13 @@ import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { READ_MODELS } from '../tokens';
 import { parsePublicLookup } from './public.requests';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
-import type { PublicRegistryRow } from '../projections/public-registry.projection';
-import type { ReadModelStore } from '../projections/read-model.store';
+import type { PublicRegistryRow, ReadModelQueries } from '../../events/ports/read-models.port';
 
 /** Anyone may look a registration up; the public registry read model holds no personal data. */
 @ApiTags('public')
 @Controller('v1/public')
 export class PublicController {
-  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelStore) {}
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelQueries) {}
 
   @Get('registrations')
   @ApiResponse({
@@ -36,14 +35,14 @@ export class PublicController {
       },
     },
   })
-  registrations(
+  async registrations(
     @Query(new ParseBodyPipe(parsePublicLookup))
     query: {
       number?: string;
       appName?: string;
       operatorName?: string;
     },
-  ): { items: PublicRegistryRow[] } {
-    return { items: this.readModels.findPublic(query) };
+  ): Promise<{ items: PublicRegistryRow[] }> {
+    return { items: await this.readModels.findPublic(query) };
   }
 }

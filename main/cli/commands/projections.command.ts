@@ -2,18 +2,19 @@ import { loadConfig } from '../../../infra/config/config';
 import { openEventLog } from '../../../infra/event-log/open-event-log';
 import type { EventLog } from '../../../events/ports/event-log.port';
 import {
+  PROJECTION_NAMES,
+  type ProjectionName,
+  type ProjectionStore,
+  type ReadModelRow,
+  isProjectionName,
+} from '../../../events/ports/read-models.port';
+import {
   type RebuildOutcome,
   type VerifyOutcome,
   rebuildProjection,
   verifyProjection,
 } from '../../../services/projections/rebuild';
-import {
-  PROJECTION_NAMES,
-  type ProjectionName,
-  ReadModelStore,
-} from '../../../services/projections/read-model.store';
-import { isProjectionName } from '../../../services/projections/read-model.tables';
-import type { ReadModelRow } from '../../../services/projections/shadow-tables';
+import { openReadModels } from '../../read-models';
 import type { CliCommand, CliIo } from '../command';
 import { ProgressBar } from '../progress-bar';
 
@@ -78,12 +79,18 @@ function rebuildLine(outcome: RebuildOutcome, elapsedMs: number): string {
 
 async function status(
   eventLog: EventLog,
-  store: ReadModelStore,
+  store: ProjectionStore,
   args: ProjectionsArgs,
   io: CliIo,
 ): Promise<number> {
   const head = await eventLog.headPosition();
-  const rows = args.names.map((name) => ({ projection: name, checkpoint: store.checkpoint(name), head }));
+  const rows = await Promise.all(
+    args.names.map(async (name) => ({
+      projection: name,
+      checkpoint: await store.live(name).checkpoint(),
+      head,
+    })),
+  );
   if (args.json) io.out(JSON.stringify(rows, null, 2));
   else rows.forEach((row) => io.out(`${row.projection}: at position ${row.checkpoint} of ${row.head}`));
   return 0;
@@ -91,7 +98,7 @@ async function status(
 
 async function rebuild(
   eventLog: EventLog,
-  store: ReadModelStore,
+  store: ProjectionStore,
   args: ProjectionsArgs,
   io: CliIo,
 ): Promise<number> {
@@ -153,13 +160,13 @@ export const projectionsCommand: CliCommand = {
     }
     const config = loadConfig();
     const eventLog = openEventLog(config.eventLog.url);
-    const store = ReadModelStore.open(config.dataDir);
+    const store = openReadModels(config.dataDir);
     try {
       return parsed.action === 'status'
         ? await status(eventLog, store, parsed, io)
         : await rebuild(eventLog, store, parsed, io);
     } finally {
-      store.close();
+      await store.close();
       await eventLog.close();
     }
   },

@@ -1,8 +1,8 @@
 import { startProjector } from '../../../services/projections/projector';
-import { ReadModelStore } from '../../../services/projections/read-model.store';
 import { loadConfig } from '../../../infra/config/config';
 import { openEventLog } from '../../../infra/event-log/open-event-log';
 import { shutdownSignal } from '../../../infra/process/signals';
+import { openReadModels } from '../../read-models';
 import type { CliCommand, CliIo } from '../command';
 
 /**
@@ -20,7 +20,7 @@ export const projectorCommand: CliCommand = {
     }
     const config = loadConfig();
     const eventLog = openEventLog(config.eventLog.url);
-    const store = ReadModelStore.open(config.dataDir);
+    const store = openReadModels(config.dataDir);
     let failed: Error | undefined;
     let wakeOnFailure: (() => void) | undefined;
     const failure = new Promise<void>((resolve) => (wakeOnFailure = resolve));
@@ -32,14 +32,14 @@ export const projectorCommand: CliCommand = {
         wakeOnFailure?.();
       },
     });
-    io.out(`projector running: ${eventLog.description} → ${store.file}; Ctrl+C to stop`);
+    io.out(`projector running: ${eventLog.description} → ${store.description}; Ctrl+C to stop`);
     projector
       .caughtUp()
-      .then(() => io.out(`projector caught up at position ${store.lowestCheckpoint()}`))
+      .then(async () => io.out(`projector caught up at position ${await store.lowestCheckpoint()}`))
       .catch(() => undefined);
     await Promise.race([shutdownSignal(), failure]);
     await projector.stop();
-    store.close();
+    await store.close();
     await eventLog.close();
     if (failed) {
       io.err(`icp projector: ${failed.message}`);

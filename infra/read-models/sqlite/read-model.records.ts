@@ -1,7 +1,10 @@
-import type { BureauQueueRow } from './bureau-queue.projection';
-import type { FilingSummaryRow } from './filing-summary.projection';
-import type { PublicRegistryRow } from './public-registry.projection';
-import type { SlaFilingRow, SlaStageVisit } from './sla-dashboard.projection';
+import type {
+  BureauQueueRow,
+  FilingSummaryRow,
+  PublicRegistryRow,
+  SlaFilingRow,
+  SlaStageVisit,
+} from '../../../events/ports/read-models.port';
 
 /** Rows as SQLite stores them (snake_case, 0/1 booleans, NULL for absent) and back. */
 

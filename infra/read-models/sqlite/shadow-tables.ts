@@ -1,40 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { WorkingDayCalendar } from '../../events/working-days';
-import { ProjectionWriter } from './projection-writer';
 import {
+  type ProjectionDiff,
   type ProjectionName,
-  type TableSet,
-  createTablesSql,
-  liveTables,
-  shadowName,
-  shadowTableSet,
-} from './read-model.tables';
-
-/** Another process is rebuilding the same projection. */
-export class RebuildInProgressError extends Error {
-  override readonly name = 'RebuildInProgressError';
-}
-
-export type ReadModelRow = Record<string, string | number | null>;
-
-export interface TableDiff {
-  table: string;
-  /** Rows the live table has and the rebuilt one lacks (at most the limit asked for). */
-  onlyLive: ReadModelRow[];
-  /** Rows the rebuilt table has and the live one lacks. */
-  onlyRebuilt: ReadModelRow[];
-  onlyLiveCount: number;
-  onlyRebuiltCount: number;
-}
-
-export interface ProjectionDiff {
-  projection: ProjectionName;
-  identical: boolean;
-  /** Rows compared in the live tables. */
-  rows: number;
-  tables: TableDiff[];
-}
+  RebuildInProgressError,
+  type ReadModelProjections,
+  type ReadModelRow,
+  type TableDiff,
+} from '../../../events/ports/read-models.port';
+import { ProjectionWriter } from './projection-writer';
+import { type TableSet, createTablesSql, liveTables, shadowName, shadowTableSet } from './read-model.tables';
 
 function processIsAlive(pid: number): boolean {
   try {
@@ -61,12 +36,16 @@ export class ShadowTables {
   private constructor(
     private readonly db: Database.Database,
     readonly set: TableSet,
-    calendar: WorkingDayCalendar,
+    projections: ReadModelProjections,
   ) {
-    this.writer = new ProjectionWriter(db, set, calendar);
+    this.writer = new ProjectionWriter(db, set, projections);
   }
 
-  static create(db: Database.Database, name: ProjectionName, calendar: WorkingDayCalendar): ShadowTables {
+  static create(
+    db: Database.Database,
+    name: ProjectionName,
+    projections: ReadModelProjections,
+  ): ShadowTables {
     const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const set = shadowTableSet(name, tag);
     db.transaction(() => {
@@ -86,7 +65,7 @@ export class ShadowTables {
       ).run(name, tag, process.pid, new Date().toISOString());
       db.exec(createTablesSql(set));
     }).immediate();
-    return new ShadowTables(db, set, calendar);
+    return new ShadowTables(db, set, projections);
   }
 
   /**

@@ -1,43 +1,11 @@
 import type Database from 'better-sqlite3';
-import { FILING_STAGES, type FilingStage } from '../../events/filing/filing-state';
-
-export interface SlaDashboardQuery {
-  /** Only this province's filings (a bureau sees its own). */
-  province?: string;
-}
-
-export interface SlaStageFigures {
-  stage: FilingStage;
-  /** Filings in this stage now. */
-  filings: number;
-  /** Of those, past their due time. */
-  overdue: number;
-  /** Finished stays in this stage, the basis of the medians. */
-  finishedVisits: number;
-  /** Median working days a finished stay took; null with no finished stay. */
-  medianWorkingDays: number | null;
-  medianCalendarDays: number | null;
-}
-
-export interface SlaProvinceFigures {
-  province: string;
-  stage: FilingStage;
-  filings: number;
-  overdue: number;
-}
-
-export interface SlaDashboard {
-  province?: string;
-  /** Every filing ever submitted (in the province, when filtered). */
-  filings: number;
-  /** Filings not yet closed. */
-  open: number;
-  overdue: number;
-  /** Every stage a filing can wait in, in process order. */
-  stages: SlaStageFigures[];
-  /** Filings by province and stage (only pairs that have any). */
-  byProvince: SlaProvinceFigures[];
-}
+import { FILING_STAGES } from '../../../events/filing/filing-state';
+import type {
+  SlaDashboard,
+  SlaDashboardQuery,
+  SlaProvinceFigures,
+  SlaStageFigures,
+} from '../../../events/ports/read-models.port';
 
 const REPORTED_STAGES = FILING_STAGES.filter((stage) => stage !== 'submission');
 

@@ -1,15 +1,4 @@
-/** Each projection keeps its own tables and checkpoint, so one can be rebuilt without the others. */
-export const PROJECTION_NAMES = [
-  'filing_summary',
-  'bureau_queue',
-  'public_registry',
-  'sla_dashboard',
-] as const;
-export type ProjectionName = (typeof PROJECTION_NAMES)[number];
-
-export function isProjectionName(name: string): name is ProjectionName {
-  return (PROJECTION_NAMES as readonly string[]).includes(name);
-}
+import type { ProjectionName } from '../../../events/ports/read-models.port';
 
 interface TableDefinition {
   /** The live table's name. */

@@ -1,11 +1,9 @@
+import { InvalidCursorError } from '../../events/ports/read-models.port';
+
 /**
  * Opaque page cursors: base64url of a JSON array `[kind, ...sort key of the last row returned]`.
  * A cursor is only meaningful with the same filters it was issued for.
  */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
-
 export type CursorKey = readonly (string | number)[];
 
 export function encodeCursor(kind: string, key: CursorKey): string {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { CHECKPOINTS_TABLE_SQL, PROJECTION_NAMES, createTablesSql, liveTableSet } from './read-model.tables';
+import { PROJECTION_NAMES } from '../../../events/ports/read-models.port';
+import { CHECKPOINTS_TABLE_SQL, createTablesSql, liveTableSet } from './read-model.tables';
 
 /**
  * Version of the read-model tables (`PRAGMA user_version`). Read models hold nothing the event log

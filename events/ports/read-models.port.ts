@@ -1,0 +1,339 @@
+import type { FilingStage, FilingStatus } from '../filing/filing-state';
+import type { ServiceType } from '../form/registration-form';
+import type { ProvinceCode } from '../provinces';
+import type { RecordedEvent } from './event-log.port';
+
+/** Each projection keeps its own rows and checkpoint, so one can be rebuilt without the others. */
+export const PROJECTION_NAMES = [
+  'filing_summary',
+  'bureau_queue',
+  'public_registry',
+  'sla_dashboard',
+] as const;
+export type ProjectionName = (typeof PROJECTION_NAMES)[number];
+
+export function isProjectionName(name: string): name is ProjectionName {
+  return (PROJECTION_NAMES as readonly string[]).includes(name);
+}
+
+// ---- Rows ---------------------------------------------------------------------------------------
+
+/**
+ * One row per filing for lists and queues. No personal data: the form is never copied, and the
+ * operator's name appears only once the registration is published (it is public from then on).
+ * status, stage, dueBy, overdue, registrationNumber and revision equal what `filingStatusView` says.
+ */
+export interface FilingSummaryRow {
+  filingId: string;
+  platformId: string;
+  province: ProvinceCode;
+  serviceType: ServiceType;
+  appName: string;
+  status: FilingStatus;
+  stage: FilingStage;
+  /** The service number (e.g. `粤ICP备2026000123号-1A`) once issued. */
+  registrationNumber?: string;
+  /** The current review's or SMS window's due time. */
+  dueBy?: string;
+  overdue: boolean;
+  /** metadata.seq of the last event applied (the stream revision). */
+  revision: number;
+  submittedAt: string;
+  /** occurredAt of the last event applied. */
+  updatedAt: string;
+  operatorName?: string;
+}
+
+/**
+ * One row per filing; `queuedAt` is set while the filing waits for its province's bureau
+ * (between BureauReviewStarted and the bureau's decision or a withdrawal). No personal data.
+ */
+export interface BureauQueueRow {
+  filingId: string;
+  platformId: string;
+  province: ProvinceCode;
+  serviceType: ServiceType;
+  appName: string;
+  submittedAt: string;
+  /** occurredAt of the last event applied. */
+  updatedAt: string;
+  /** metadata.seq of the last event applied. */
+  revision: number;
+  /** When the bureau review started; absent when the filing is not waiting for the bureau. */
+  queuedAt?: string;
+  /** The bureau review's due time (20 working days), while queued. */
+  dueBy?: string;
+  overdue: boolean;
+}
+
+/** What anyone may look up about an issued registration: exactly what `RegistrationPublished` made public. */
+export interface PublicRegistryRow {
+  registrationNumber: string;
+  appName: string;
+  serviceType: ServiceType;
+  operatorName: string;
+  province: ProvinceCode;
+  /** occurredAt of the publication. */
+  publishedAt: string;
+}
+
+/** Where a filing stands for the SLA picture: its stage, since when, and whether it is overdue. */
+export interface SlaFilingRow {
+  filingId: string;
+  platformId: string;
+  province: ProvinceCode;
+  status: FilingStatus;
+  stage: FilingStage;
+  /** occurredAt of the event that moved the filing into its current stage. */
+  stageEnteredAt: string;
+  dueBy?: string;
+  overdue: boolean;
+  /** Stage visits finished so far (the next one gets this number). */
+  visits: number;
+}
+
+/** One finished stay in a stage: how long it took, in working days and in calendar days. */
+export interface SlaStageVisit {
+  filingId: string;
+  visit: number;
+  province: ProvinceCode;
+  stage: FilingStage;
+  enteredAt: string;
+  leftAt: string;
+  workingDays: number;
+  calendarDays: number;
+  wasOverdue: boolean;
+}
+
+export interface SlaUpdate {
+  filing: SlaFilingRow;
+  /** Set when the event moved the filing to another stage. */
+  finishedVisit?: SlaStageVisit;
+}
+
+/**
+ * The pure functions that turn an event into rows, given to a store by the composition root: the
+ * store decides where rows live, the projections what they hold. Each returns undefined (or the row
+ * unchanged) for an event it does not follow, and throws for a history it cannot project.
+ */
+export interface ReadModelProjections {
+  filingSummary(current: FilingSummaryRow | undefined, event: RecordedEvent): FilingSummaryRow | undefined;
+  bureauQueue(current: BureauQueueRow | undefined, event: RecordedEvent): BureauQueueRow | undefined;
+  publicRegistry(event: RecordedEvent): PublicRegistryRow | undefined;
+  /** With the working-day calendar already bound. */
+  sla(current: SlaFilingRow | undefined, event: RecordedEvent): SlaUpdate | undefined;
+}
+
+// ---- Queries ------------------------------------------------------------------------------------
+
+/** The most rows one page may hold. */
+export const MAX_PAGE_SIZE = 200;
+/** The most rows a public name search returns. */
+export const PUBLIC_SEARCH_LIMIT = 50;
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `cursor` (with the same filters) for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** A cursor the store did not issue for this query. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+export interface ListFilingsQuery {
+  status?: FilingStatus;
+  stage?: FilingStage;
+  province?: string;
+  platformId?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface BureauQueueQuery {
+  province: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** A filing waiting in a bureau's queue. */
+export type BureauQueueItem = Omit<BureauQueueRow, 'queuedAt' | 'dueBy'> & {
+  status: 'bureau_review';
+  stage: 'bureau_review';
+  queuedAt: string;
+  dueBy: string;
+};
+
+export interface PublicLookup {
+  /** Exact service number, e.g. `粤ICP备2026000123号-1A`. */
+  number?: string;
+  /** Substring of the app name. */
+  appName?: string;
+  /** Substring of the operator name. */
+  operatorName?: string;
+}
+
+export interface SlaDashboardQuery {
+  /** Only this province's filings (a bureau sees its own). */
+  province?: string;
+}
+
+export interface SlaStageFigures {
+  stage: FilingStage;
+  /** Filings in this stage now. */
+  filings: number;
+  /** Of those, past their due time. */
+  overdue: number;
+  /** Finished stays in this stage, the basis of the medians. */
+  finishedVisits: number;
+  /** Median working days a finished stay took; null with no finished stay. */
+  medianWorkingDays: number | null;
+  medianCalendarDays: number | null;
+}
+
+export interface SlaProvinceFigures {
+  province: string;
+  stage: FilingStage;
+  filings: number;
+  overdue: number;
+}
+
+export interface SlaDashboard {
+  province?: string;
+  /** Every filing ever submitted (in the province, when filtered). */
+  filings: number;
+  /** Filings not yet closed. */
+  open: number;
+  overdue: number;
+  /** Every stage a filing can wait in, in process order. */
+  stages: SlaStageFigures[];
+  /** Filings by province and stage (only pairs that have any). */
+  byProvince: SlaProvinceFigures[];
+}
+
+/** What the HTTP API reads. */
+export interface ReadModelQueries {
+  getFiling(filingId: string): Promise<FilingSummaryRow | undefined>;
+  /**
+   * Filings matching every given filter, newest submission first: keyset order (submittedAt desc,
+   * filingId desc). A row's key never changes, so paging is stable while filings move on.
+   * @throws RangeError for a limit outside 1..MAX_PAGE_SIZE; InvalidCursorError.
+   */
+  listFilings(query: ListFilingsQuery): Promise<Page<FilingSummaryRow>>;
+  /**
+   * Filings by id, by registration number (exact, or a subject number's services by prefix), or by
+   * part of the app or operator name, case-folded; exact matches first, then the newest submissions.
+   */
+  searchFilings(q: string, limit: number): Promise<FilingSummaryRow[]>;
+  /**
+   * A province's filings waiting for the bureau: overdue ones first, then by due time ascending,
+   * then filingId. @throws RangeError for a limit outside 1..MAX_PAGE_SIZE; InvalidCursorError.
+   */
+  bureauQueue(query: BureauQueueQuery): Promise<Page<BureauQueueItem>>;
+  /** Filings by stage and province, overdue counts and median days per stage. */
+  slaDashboard(query: SlaDashboardQuery): Promise<SlaDashboard>;
+  /**
+   * Public registrations matching every given criterion (exact number; app and operator name by
+   * substring), at most PUBLIC_SEARCH_LIMIT, ordered by registration number. No criterion → none.
+   */
+  findPublic(lookup: PublicLookup): Promise<PublicRegistryRow[]>;
+}
+
+// ---- Writing and rebuilding ----------------------------------------------------------------------
+
+export interface ApplyResult {
+  /** Events past the checkpoint that this call processed. */
+  applied: number;
+  /** The checkpoint after the call. */
+  checkpoint: number;
+}
+
+/**
+ * One projection's rows (live, or a rebuild's) and their checkpoint, which change together in one
+ * transaction: an event delivered twice (at-least-once) is never applied twice.
+ */
+export interface ProjectionTarget {
+  /** The last log position applied; 0 when nothing has been. */
+  checkpoint(): Promise<number>;
+  /**
+   * Applies, in log order, the events past the checkpoint and moves it to the last one, all or
+   * nothing; events at or below the checkpoint are skipped.
+   */
+  applyBatch(events: readonly RecordedEvent[]): Promise<ApplyResult>;
+  /** Moves the checkpoint past positions that hold nothing for this projection (never back). */
+  advanceCheckpoint(position: number): Promise<void>;
+}
+
+/** Another process is rebuilding the same projection. */
+export class RebuildInProgressError extends Error {
+  override readonly name = 'RebuildInProgressError';
+}
+
+/** A stored row as its backend holds it (column → value), for showing where a rebuild differs. */
+export type ReadModelRow = Record<string, string | number | null>;
+
+export interface TableDiff {
+  table: string;
+  /** Rows the live table has and the rebuilt one lacks (at most the limit asked for). */
+  onlyLive: ReadModelRow[];
+  /** Rows the rebuilt table has and the live one lacks. */
+  onlyRebuilt: ReadModelRow[];
+  onlyLiveCount: number;
+  onlyRebuiltCount: number;
+}
+
+export interface ProjectionDiff {
+  projection: ProjectionName;
+  identical: boolean;
+  /** Rows compared in the live tables. */
+  rows: number;
+  tables: TableDiff[];
+}
+
+/**
+ * A projection rebuilt from position 0 into rows of its own while the live ones keep serving; one
+ * per projection at a time, across processes. Finishing happens at a log position P in one
+ * transaction, and only while neither the rebuild nor the live rows are past P; otherwise nothing
+ * changes (a projector elsewhere moved on: read the log again and retry).
+ */
+export interface ProjectionRebuild {
+  /** The rebuild's rows; fill them from the log. */
+  readonly target: ProjectionTarget;
+  /**
+   * Applies `tail` to the rebuild, moves its checkpoint to `position` and makes it the live
+   * projection (readers see the old rows or the new ones, never a mix). False: past `position`.
+   */
+  swapInAt(tail: readonly RecordedEvent[], position: number): Promise<boolean>;
+  /**
+   * Brings the rebuild and the live rows to `position` with `tail` and compares them row by row.
+   * Undefined: past `position`.
+   */
+  compareAt(
+    tail: readonly RecordedEvent[],
+    position: number,
+    /** Differing rows returned per table and side. */
+    sample: number,
+  ): Promise<ProjectionDiff | undefined>;
+  /** Drops the rebuild's rows, if not swapped in; safe to call more than once. */
+  discard(): Promise<void>;
+}
+
+/** What the projector and rebuilds write. */
+export interface ProjectionStore {
+  /** The live rows of a projection. */
+  live(name: ProjectionName): ProjectionTarget;
+  /** The lowest checkpoint of all projections: everything up to it is in every read model. */
+  lowestCheckpoint(): Promise<number>;
+  /** Empties the projection's rows and checkpoint in one transaction, so it replays from position 0. */
+  reset(name: ProjectionName): Promise<void>;
+  /** @throws RebuildInProgressError when another process is rebuilding `name`. */
+  openRebuild(name: ProjectionName): Promise<ProjectionRebuild>;
+}
+
+/** The read models: SQLite embedded, a second backend beside it in `infra/read-models/`. */
+export interface ReadModelStore extends ReadModelQueries, ProjectionStore {
+  /** Where the rows live, free of credentials. */
+  readonly description: string;
+  close(): Promise<void>;
+}

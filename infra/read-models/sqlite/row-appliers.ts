@@ -1,0 +1,211 @@
+import type Database from 'better-sqlite3';
+import { assertNever } from '../../../events/assert-never';
+import { filingIdOfStream } from '../../../events/filing/stream-ids';
+import type { RecordedEvent } from '../../../events/ports/event-log.port';
+import type { ReadModelProjections } from '../../../events/ports/read-models.port';
+import { BatchRows } from './batch-rows';
+import {
+  type BureauQueueRecord,
+  type FilingSummaryRecord,
+  type PublicRegistryRecord,
+  type SlaFilingRecord,
+  type SlaStageVisitRecord,
+  toBureauQueueRecord,
+  toBureauQueueRow,
+  toFilingSummaryRecord,
+  toFilingSummaryRow,
+  toPublicRegistryRecord,
+  toSlaFilingRecord,
+  toSlaFilingRow,
+  toSlaStageVisitRecord,
+} from './read-model.records';
+import { type TableSet, tableOf } from './read-model.tables';
+
+/** Applies events to one projection's tables, a batch (one transaction) at a time (see BatchRows). */
+export interface Applier {
+  apply(event: RecordedEvent): void;
+  /** Writes the batch's changed rows. */
+  flush(): void;
+  /** Forgets the batch's rows unwritten (its transaction is rolled back). */
+  discard(): void;
+}
+
+function upsert<R extends object>(
+  db: Database.Database,
+  table: string,
+  columns: readonly (keyof R & string)[],
+) {
+  return db.prepare<[R]>(
+    `INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
+  );
+}
+
+function filingSummaryApplier(
+  db: Database.Database,
+  set: TableSet,
+  project: ReadModelProjections['filingSummary'],
+): Applier {
+  const table = tableOf(set, 'filing_summary');
+  const select = db.prepare<[string], FilingSummaryRecord>(`SELECT * FROM ${table} WHERE filing_id = ?`);
+  const write = upsert<FilingSummaryRecord>(db, table, [
+    'filing_id',
+    'platform_id',
+    'province',
+    'service_type',
+    'app_name',
+    'status',
+    'stage',
+    'registration_number',
+    'due_by',
+    'overdue',
+    'revision',
+    'submitted_at',
+    'updated_at',
+    'operator_name',
+  ]);
+  const rows = new BatchRows(
+    (filingId) => {
+      const record = select.get(filingId);
+      return record && toFilingSummaryRow(record);
+    },
+    (row) => write.run(toFilingSummaryRecord(row)),
+  );
+  return {
+    apply: (event) => {
+      const filingId = filingIdOfStream(event.streamId);
+      if (filingId === undefined) return;
+      const next = project(rows.get(filingId), event);
+      if (next) rows.set(filingId, next);
+    },
+    flush: () => rows.flush(),
+    discard: () => rows.discard(),
+  };
+}
+
+function bureauQueueApplier(
+  db: Database.Database,
+  set: TableSet,
+  project: ReadModelProjections['bureauQueue'],
+): Applier {
+  const table = tableOf(set, 'bureau_queue');
+  const select = db.prepare<[string], BureauQueueRecord>(`SELECT * FROM ${table} WHERE filing_id = ?`);
+  const write = upsert<BureauQueueRecord>(db, table, [
+    'filing_id',
+    'platform_id',
+    'province',
+    'service_type',
+    'app_name',
+    'submitted_at',
+    'updated_at',
+    'revision',
+    'queued_at',
+    'due_by',
+    'overdue',
+  ]);
+  const rows = new BatchRows(
+    (filingId) => {
+      const record = select.get(filingId);
+      return record && toBureauQueueRow(record);
+    },
+    (row) => write.run(toBureauQueueRecord(row)),
+  );
+  return {
+    apply: (event) => {
+      const filingId = filingIdOfStream(event.streamId);
+      if (filingId === undefined) return;
+      const next = project(rows.get(filingId), event);
+      if (next) rows.set(filingId, next);
+    },
+    flush: () => rows.flush(),
+    discard: () => rows.discard(),
+  };
+}
+
+function publicRegistryApplier(
+  db: Database.Database,
+  set: TableSet,
+  project: ReadModelProjections['publicRegistry'],
+): Applier {
+  const write = upsert<PublicRegistryRecord>(db, tableOf(set, 'public_registry'), [
+    'registration_number',
+    'app_name',
+    'service_type',
+    'operator_name',
+    'province',
+    'published_at',
+  ]);
+  return {
+    apply: (event) => {
+      const row = project(event);
+      if (row) write.run(toPublicRegistryRecord(row));
+    },
+    flush: () => undefined,
+    discard: () => undefined,
+  };
+}
+
+function slaDashboardApplier(
+  db: Database.Database,
+  set: TableSet,
+  project: ReadModelProjections['sla'],
+): Applier {
+  const filings = tableOf(set, 'sla_filings');
+  const select = db.prepare<[string], SlaFilingRecord>(`SELECT * FROM ${filings} WHERE filing_id = ?`);
+  const writeFiling = upsert<SlaFilingRecord>(db, filings, [
+    'filing_id',
+    'platform_id',
+    'province',
+    'status',
+    'stage',
+    'stage_entered_at',
+    'due_by',
+    'overdue',
+    'visits',
+  ]);
+  const writeVisit = upsert<SlaStageVisitRecord>(db, tableOf(set, 'sla_stage_visits'), [
+    'filing_id',
+    'visit',
+    'province',
+    'stage',
+    'entered_at',
+    'left_at',
+    'working_days',
+    'calendar_days',
+    'was_overdue',
+  ]);
+  const rows = new BatchRows(
+    (filingId) => {
+      const record = select.get(filingId);
+      return record && toSlaFilingRow(record);
+    },
+    (row) => writeFiling.run(toSlaFilingRecord(row)),
+  );
+  return {
+    apply: (event) => {
+      const filingId = filingIdOfStream(event.streamId);
+      if (filingId === undefined) return;
+      const update = project(rows.get(filingId), event);
+      if (!update) return;
+      rows.set(filingId, update.filing);
+      // Each visit is finished once, so it is written at once.
+      if (update.finishedVisit) writeVisit.run(toSlaStageVisitRecord(update.finishedVisit));
+    },
+    flush: () => rows.flush(),
+    discard: () => rows.discard(),
+  };
+}
+
+export function applierFor(db: Database.Database, set: TableSet, projections: ReadModelProjections): Applier {
+  switch (set.projection) {
+    case 'filing_summary':
+      return filingSummaryApplier(db, set, projections.filingSummary);
+    case 'bureau_queue':
+      return bureauQueueApplier(db, set, projections.bureauQueue);
+    case 'public_registry':
+      return publicRegistryApplier(db, set, projections.publicRegistry);
+    case 'sla_dashboard':
+      return slaDashboardApplier(db, set, projections.sla);
+    default:
+      return assertNever(set.projection, 'projection');
+  }
+}
