@@ -1,7 +1,8 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { ReadModelStore } from '../../events/ports/read-models.port';
+import type { WorkingDayCalendar } from '../../events/working-days';
 import type { IcpConfig } from '../../infra/config/config';
-import { READ_MODELS } from '../../services/tokens';
+import { READ_MODELS, WORKING_DAY_CALENDAR } from '../../services/tokens';
 import { openReadModels } from '../read-models';
 
 /** The read models (READ_MODELS) the API reads and an in-process projector writes. */
@@ -13,7 +14,13 @@ export class ReadModelsModule implements OnApplicationShutdown {
   static forRoot(config: IcpConfig): DynamicModule {
     return {
       module: ReadModelsModule,
-      providers: [{ provide: READ_MODELS, useFactory: () => openReadModels(config.dataDir) }],
+      providers: [
+        {
+          provide: READ_MODELS,
+          useFactory: (calendar: WorkingDayCalendar) => openReadModels(config.dataDir, calendar),
+          inject: [WORKING_DAY_CALENDAR],
+        },
+      ],
       exports: [READ_MODELS],
     };
   }

@@ -1,3 +1,4 @@
+import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
 import { loadConfig } from '../../../infra/config/config';
 import { openEventLog } from '../../../infra/event-log/open-event-log';
 import type { EventLog } from '../../../events/ports/event-log.port';
@@ -160,7 +161,7 @@ export const projectionsCommand: CliCommand = {
     }
     const config = loadConfig();
     const eventLog = openEventLog(config.eventLog.url);
-    const store = openReadModels(config.dataDir);
+    const store = openReadModels(config.dataDir, loadChineseCalendar());
     try {
       return parsed.action === 'status'
         ? await status(eventLog, store, parsed, io)

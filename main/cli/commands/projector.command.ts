@@ -1,4 +1,5 @@
 import { startProjector } from '../../../services/projections/projector';
+import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
 import { loadConfig } from '../../../infra/config/config';
 import { openEventLog } from '../../../infra/event-log/open-event-log';
 import { shutdownSignal } from '../../../infra/process/signals';
@@ -20,7 +21,7 @@ export const projectorCommand: CliCommand = {
     }
     const config = loadConfig();
     const eventLog = openEventLog(config.eventLog.url);
-    const store = openReadModels(config.dataDir);
+    const store = openReadModels(config.dataDir, loadChineseCalendar());
     let failed: Error | undefined;
     let wakeOnFailure: (() => void) | undefined;
     const failure = new Promise<void>((resolve) => (wakeOnFailure = resolve));
