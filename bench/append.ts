@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FilingEnvelope } from '../events/filing/filing-events';
 import type { EventToAppend, Json } from '../events/ports/event-log.port';
+import { INSERT_EVENT_SQL } from '../infra/event-log/sqlite/event-rows';
 import { configureConnection, migrateSchema } from '../infra/event-log/sqlite/schema';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { filingHistories } from '../test/support/filing-histories';
@@ -69,10 +70,7 @@ function openRaw(file: string) {
   const db = new Database(file);
   configureConnection(db, 5_000);
   migrateSchema(db, file);
-  const insert = db.prepare(
-    `INSERT INTO events (stream_id, revision, id, type, data, metadata, recorded_at)
-     VALUES (:stream_id, :revision, :id, :type, :data, :metadata, :recorded_at)`,
-  );
+  const insert = db.prepare(INSERT_EVENT_SQL);
   const insertAll = db.transaction((append: Append) => {
     const first = append.expectedRevision === 'no_stream' ? 0 : append.expectedRevision + 1;
     const recordedAt = new Date().toISOString();

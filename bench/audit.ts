@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { filingStreamId } from '../events/filing/stream-ids';
 import { loadChineseCalendar } from '../infra/calendar/chinese-holidays';
 import { createAuditCommand } from '../main/cli/commands/audit.command';
+import { NO_LIMIT, prepareStatements } from '../infra/event-log/sqlite/event-rows';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { readFilingHistory } from '../services/audit/audit-loader';
 import { auditFilingHistory } from '../services/audit/filing-audit';
@@ -22,12 +23,10 @@ const NAME = 'audit';
 function rawReadAll(file: string, filingIds: readonly string[]): { events: number; elapsedMs: number } {
   const db = new Database(file, { readonly: true });
   try {
-    const read = db.prepare<[string], { data: string; metadata: string }>(
-      'SELECT position, stream_id, revision, id, type, data, metadata, recorded_at FROM events WHERE stream_id = ? ORDER BY revision',
-    );
+    const { readStream } = prepareStatements(db);
     const started = performance.now();
     let events = 0;
-    for (const filingId of filingIds) events += read.all(filingStreamId(filingId)).length;
+    for (const filingId of filingIds) events += readStream.all(filingStreamId(filingId), 0, NO_LIMIT).length;
     return { events, elapsedMs: performance.now() - started };
   } finally {
     db.close();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FILING_STREAM_PREFIX } from '../events/filing/stream-ids';
+import { prepareStatements } from '../infra/event-log/sqlite/event-rows';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { PROJECTION_NAMES } from '../events/ports/read-models.port';
 import { loadChineseCalendar } from '../infra/calendar/chinese-holidays';
@@ -27,15 +28,17 @@ const BATCH_SIZE = 2_000;
 function rawSequentialRead(file: string): { rows: number; elapsedMs: number } {
   const db = new Database(file, { readonly: true });
   try {
-    const batch = db.prepare<[number, string, number], { position: number; data: string; metadata: string }>(
-      `SELECT position, stream_id, revision, id, type, data, metadata, recorded_at FROM events
-       WHERE position > ? AND substr(stream_id, 1, length(?)) = 'filing-' ORDER BY position LIMIT ?`,
-    );
+    const { readAll } = prepareStatements(db);
     const started = performance.now();
     let rows = 0;
     let bytes = 0;
     for (let from = 0; ;) {
-      const page = batch.all(from, FILING_STREAM_PREFIX, BATCH_SIZE);
+      const page = readAll.all({
+        from,
+        upTo: Number.MAX_SAFE_INTEGER,
+        prefix: FILING_STREAM_PREFIX,
+        limit: BATCH_SIZE,
+      });
       for (const row of page) bytes += row.data.length + row.metadata.length;
       rows += page.length;
       const last = page[page.length - 1];

@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { filingIdOfStream } from '../../events/filing/stream-ids';
+import { copyEventRows, streamEndPositions, streamIdsInOrder } from '../../infra/event-log/sqlite/event-rows';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import {
   appendFilingHistories,
@@ -170,9 +171,7 @@ async function cutPrefix(
   try {
     db.pragma('synchronous = OFF');
     db.prepare('ATTACH DATABASE ? AS source').run(source);
-    db.prepare('INSERT INTO events SELECT * FROM source.events WHERE position <= ? ORDER BY position').run(
-      events,
-    );
+    copyEventRows(db, 'source', events);
     db.exec('DETACH DATABASE source');
   } finally {
     db.close();
@@ -193,10 +192,7 @@ function endPositions(file: string): number[] {
   // Read-write, so that closing the last connection removes the -wal and -shm files before the rename.
   const db = new Database(file);
   try {
-    const rows = db
-      .prepare('SELECT max(position) AS end FROM events GROUP BY stream_id ORDER BY min(position)')
-      .all() as Array<{ end: number }>;
-    return rows.map((row) => row.end);
+    return streamEndPositions(db);
   } finally {
     db.close();
   }
@@ -210,10 +206,7 @@ function removeDb(file: string): void {
 export function seededFilingIds(log: SeededLog): string[] {
   const db = new Database(log.file, { readonly: true });
   try {
-    const rows = db
-      .prepare('SELECT stream_id FROM events WHERE revision = 0 ORDER BY position')
-      .all() as Array<{ stream_id: string }>;
-    return rows.flatMap((row) => filingIdOfStream(row.stream_id) ?? []);
+    return streamIdsInOrder(db).flatMap((streamId) => filingIdOfStream(streamId) ?? []);
   } finally {
     db.close();
   }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { uuidv5 } from '../../events/ids';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
+import { deleteEventRow } from '../../infra/event-log/sqlite/event-rows';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import {
   appendFilingHistories,
@@ -117,7 +118,7 @@ describe('audit loader on a SQLite event log', () => {
   it('still lists, unselected, a filing whose FilingSubmitted was deleted from the file', async () => {
     const victim = filings[9] as GeneratedFiling;
     const raw = new Database(file);
-    raw.prepare('DELETE FROM events WHERE stream_id = ? AND revision = 0').run(victim.streamId);
+    deleteEventRow(raw, victim.streamId, 0);
     raw.close();
 
     const all = await listFilingsToAudit(log);

@@ -3,7 +3,12 @@ import { Client, Connection } from '@temporalio/client';
 import { verifyFilingChain } from '../../events/filing/envelope';
 import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
 import { FILING_STREAM_PREFIX, filingStreamId } from '../../events/filing/stream-ids';
-import type { EventRow } from '../../infra/event-log/sqlite/event-rows';
+import {
+  NO_LIMIT,
+  duplicateIdCount,
+  prepareStatements,
+  streamIdsWithPrefix,
+} from '../../infra/event-log/sqlite/event-rows';
 import { runIcp } from '../system/icp-process';
 import type { FaultSystem } from './fault-system';
 import { FAULT_PATHS } from './fault-paths';
@@ -70,35 +75,23 @@ export async function checkAfterFaults(options: {
   return report;
 }
 
-/** The columns the checks read of the SQLite log's rows. */
-type Row = Pick<EventRow, 'stream_id' | 'revision' | 'id' | 'type' | 'data' | 'metadata'>;
-
 /** Reads the log read-only, as an auditor's tool would, and compares each stream with its path. */
 export function checkEventLog(file: string, filings: readonly DrivenFiling[]): string[] {
   const problems: string[] = [];
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const streams = db
-      .prepare<[{ prefix: string }], { stream_id: string }>(
-        'SELECT DISTINCT stream_id FROM events WHERE substr(stream_id, 1, length(@prefix)) = @prefix',
-      )
-      .all({ prefix: FILING_STREAM_PREFIX })
-      .map((row) => row.stream_id);
+    const streams = streamIdsWithPrefix(db, FILING_STREAM_PREFIX);
     const expectedStreams = new Set(filings.flatMap((f) => (f.filingId ? [filingStreamId(f.filingId)] : [])));
     const strays = streams.filter((stream) => !expectedStreams.has(stream));
     if (strays.length > 0) problems.push(`${strays.length} filing stream(s) no driven filing owns`);
-    const duplicateIds = db
-      .prepare<[], { n: number }>('SELECT count(*) - count(DISTINCT id) AS n FROM events')
-      .get();
-    if (duplicateIds && duplicateIds.n > 0) problems.push(`${duplicateIds.n} duplicate event id(s)`);
+    const duplicateIds = duplicateIdCount(db);
+    if (duplicateIds > 0) problems.push(`${duplicateIds} duplicate event id(s)`);
 
-    const read = db.prepare<[string], Row>(
-      'SELECT stream_id, revision, id, type, data, metadata FROM events WHERE stream_id = ? ORDER BY revision',
-    );
+    const { readStream } = prepareStatements(db);
     for (const filing of filings) {
       if (!filing.filingId) continue;
-      const rows = read.all(filingStreamId(filing.filingId));
+      const rows = readStream.all(filingStreamId(filing.filingId), 0, NO_LIMIT);
       const label = `filing #${filing.index} (${filing.path})`;
       const types = rows.map((row) => row.type);
       const expected = FAULT_PATHS[filing.path].events as readonly string[];

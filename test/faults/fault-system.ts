@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../infra/config/config';
+import { prepareStatements } from '../../infra/event-log/sqlite/event-rows';
 import { freePort } from '../../infra/process/net';
 import { type DevServer, startDevServer } from '../../infra/temporal/dev-server';
 import { resolveTemporalCli } from '../../infra/temporal/temporal-cli';
@@ -105,8 +106,7 @@ export class FaultSystem {
     try {
       const db = new Database(this.eventLogFile, { readonly: true, fileMustExist: true });
       try {
-        const row = db.prepare('SELECT max(position) AS head FROM events').get() as { head: number | null };
-        return row.head ?? 0;
+        return prepareStatements(db).head.get()?.position ?? 0;
       } finally {
         db.close();
       }

@@ -12,6 +12,7 @@ import {
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from '../../../events/ports/event-log.port';
+import { INSERT_EVENT_SQL } from './event-rows';
 import { SqliteEventLog } from './sqlite-event-log';
 import { EventIdConflictError } from './sqlite-errors';
 
@@ -337,18 +338,18 @@ describe('SqliteEventLog', () => {
     options: { holdMs: number; insert?: { streamId: string; id: string } },
   ): Promise<{ exited: Promise<number | null> }> {
     const script = `
-      const [file, driver, holdMs, streamId, id] = process.argv.slice(1);
+      const [file, driver, holdMs, insertSql, streamId, id] = process.argv.slice(1);
       const db = new (require(driver))(file);
       db.pragma('busy_timeout = 5000');
       db.exec('BEGIN IMMEDIATE');
       if (streamId) {
-        db.prepare("INSERT INTO events (stream_id, revision, id, type, data, metadata, recorded_at) " +
-          "VALUES (?, 0, ?, 'WrittenElsewhere', '{}', '{}', ?)").run(streamId, id, new Date().toISOString());
+        db.prepare(insertSql).run({ stream_id: streamId, revision: 0, id, type: 'WrittenElsewhere',
+          data: '{}', metadata: '{}', recorded_at: new Date().toISOString() });
       }
       process.stdout.write('locked\\n');
       setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(holdMs));
     `;
-    const args = [dbFile, require.resolve('better-sqlite3'), String(options.holdMs)];
+    const args = [dbFile, require.resolve('better-sqlite3'), String(options.holdMs), INSERT_EVENT_SQL];
     if (options.insert) args.push(options.insert.streamId, options.insert.id);
     const child = spawn(process.execPath, ['-e', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);

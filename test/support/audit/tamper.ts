@@ -1,6 +1,12 @@
 import Database from 'better-sqlite3';
 import { GENESIS_HASH, hashFilingEvent } from '../../../events/filing/envelope';
 import type { FilingEventMetadata } from '../../../events/filing/filing-events';
+import {
+  NO_LIMIT,
+  deleteEventRow,
+  prepareStatements,
+  rewriteEventRow,
+} from '../../../infra/event-log/sqlite/event-rows';
 
 /**
  * Tampering with an event log's SQLite file behind the log's back, as someone with write access to the
@@ -15,8 +21,6 @@ export interface StoredRow {
   metadata: FilingEventMetadata;
 }
 
-type RawRow = { revision: number; id: string; type: string; data: string; metadata: string };
-
 function withFile<T>(file: string, work: (db: Database.Database) => T): T {
   const db = new Database(file);
   try {
@@ -27,11 +31,7 @@ function withFile<T>(file: string, work: (db: Database.Database) => T): T {
 }
 
 function rowsOf(db: Database.Database, streamId: string): StoredRow[] {
-  const raw = db
-    .prepare<[string], RawRow>(
-      'SELECT revision, id, type, data, metadata FROM events WHERE stream_id = ? ORDER BY revision',
-    )
-    .all(streamId);
+  const raw = prepareStatements(db).readStream.all(streamId, 0, NO_LIMIT);
   return raw.map((row) => ({
     revision: row.revision,
     id: row.id,
@@ -42,9 +42,14 @@ function rowsOf(db: Database.Database, streamId: string): StoredRow[] {
 }
 
 function write(db: Database.Database, streamId: string, row: StoredRow): void {
-  db.prepare(
-    'UPDATE events SET id = ?, type = ?, data = ?, metadata = ? WHERE stream_id = ? AND revision = ?',
-  ).run(row.id, row.type, JSON.stringify(row.data), JSON.stringify(row.metadata), streamId, row.revision);
+  rewriteEventRow(db, {
+    stream_id: streamId,
+    revision: row.revision,
+    id: row.id,
+    type: row.type,
+    data: JSON.stringify(row.data),
+    metadata: JSON.stringify(row.metadata),
+  });
 }
 
 export function readRows(file: string, streamId: string): StoredRow[] {
@@ -74,7 +79,7 @@ export function editEvent(
 
 export function deleteEvent(file: string, streamId: string, revision: number): void {
   withFile(file, (db) => {
-    db.prepare('DELETE FROM events WHERE stream_id = ? AND revision = ?').run(streamId, revision);
+    deleteEventRow(db, streamId, revision);
   });
 }
 
@@ -86,9 +91,8 @@ export function swapEvents(file: string, streamId: string, a: number, b: number)
     const rowB = rows.find((row) => row.revision === b);
     if (!rowA || !rowB) throw new Error(`${streamId} lacks revision ${a} or ${b}`);
     // Ids are unique across the log: park both while they trade places.
-    const park = db.prepare('UPDATE events SET id = ? WHERE stream_id = ? AND revision = ?');
-    park.run('00000000-0000-0000-0000-00000000000a', streamId, a);
-    park.run('00000000-0000-0000-0000-00000000000b', streamId, b);
+    write(db, streamId, { ...rowA, id: '00000000-0000-0000-0000-00000000000a' });
+    write(db, streamId, { ...rowB, id: '00000000-0000-0000-0000-00000000000b' });
     write(db, streamId, { ...rowB, revision: a });
     write(db, streamId, { ...rowA, revision: b });
   });
