@@ -40,6 +40,39 @@ function serialWrites(failed: () => boolean): (work: () => Promise<void>) => Pro
   };
 }
 
+/** Callers of caughtUp() waiting until what the log held when they called has been applied. */
+class CaughtUpWaiters {
+  private waiters: Waiter[] = [];
+
+  constructor(private readonly eventLog: EventLog) {}
+
+  add(waiter: Waiter): void {
+    this.waiters.push(waiter);
+  }
+
+  /** Nothing relevant lies past `position` in the log now, so every waiter's target has been applied. */
+  async check(position: number): Promise<void> {
+    if (this.waiters.length === 0) return;
+    const pending = this.waiters;
+    const beyond = await this.eventLog.readAll({
+      fromPosition: position,
+      streamPrefix: FILING_STREAM_PREFIX,
+      maxCount: 1,
+    });
+    // Still behind: the next onCaughtUp checks again.
+    if (beyond.length === 0) {
+      this.waiters = this.waiters.filter((waiter) => !pending.includes(waiter));
+      for (const waiter of pending) waiter.resolve();
+    }
+  }
+
+  rejectAll(error: Error): void {
+    const pending = this.waiters;
+    this.waiters = [];
+    for (const waiter of pending) waiter.reject(error);
+  }
+}
+
 /**
  * Feeds filing events from the log into the read models: subscribes from the lowest projection
  * checkpoint, buffers up to `batchSize` events and applies each buffer to every projection in one
@@ -51,7 +84,7 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
   let buffer: RecordedEvent[] = [];
   let failure: Error | undefined;
   let stopped = false;
-  let waiters: Waiter[] = [];
+  const waiters = new CaughtUpWaiters(eventLog);
   let subscription: Subscription | undefined;
   const serially = serialWrites(() => failure !== undefined);
 
@@ -62,35 +95,10 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
     for (const name of PROJECTION_NAMES) await store.live(name).applyBatch(events);
   };
 
-  const settleWaiters = (outcome: { error?: Error }): void => {
-    const pending = waiters;
-    waiters = [];
-    for (const waiter of pending) {
-      if (outcome.error) waiter.reject(outcome.error);
-      else waiter.resolve();
-    }
-  };
-
-  /** Nothing relevant lies past `position` in the log now, so every waiter's target has been applied. */
-  const checkWaiters = async (position: number): Promise<void> => {
-    if (waiters.length === 0) return;
-    const pending = waiters;
-    const beyond = await eventLog.readAll({
-      fromPosition: position,
-      streamPrefix: FILING_STREAM_PREFIX,
-      maxCount: 1,
-    });
-    // Still behind: the next onCaughtUp checks again.
-    if (beyond.length === 0) {
-      waiters = waiters.filter((waiter) => !pending.includes(waiter));
-      for (const waiter of pending) waiter.resolve();
-    }
-  };
-
   const fail = (error: Error): void => {
     if (failure) return;
     failure = error;
-    settleWaiters({ error });
+    waiters.rejectAll(error);
     subscription?.stop().catch(() => undefined);
     options.onError?.(error);
   };
@@ -101,7 +109,7 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
       // Past this position only other streams' events were scanned: skip them after a restart.
       for (const name of PROJECTION_NAMES) await store.live(name).advanceCheckpoint(position);
     });
-    await checkWaiters(position);
+    await waiters.check(position);
   };
 
   const subscribeFrom = (fromPosition: number): Subscription =>
@@ -129,11 +137,11 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
       if (failure) return Promise.reject(failure);
       if (stopped) return Promise.reject(new Error('projector is stopped'));
       return new Promise<void>((resolve, reject) => {
-        waiters.push({ resolve, reject });
+        waiters.add({ resolve, reject });
         // Already idle at the head: check now rather than wait for an append.
         started
           .then(() => store.lowestCheckpoint())
-          .then(checkWaiters)
+          .then((position) => waiters.check(position))
           .catch((error: unknown) => reject(asError(error)));
       });
     },
@@ -144,7 +152,7 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
       await subscription?.stop();
       subscription = undefined;
       await serially(flush);
-      settleWaiters({ error: new Error('projector stopped') });
+      waiters.rejectAll(new Error('projector stopped'));
     },
   };
 }
