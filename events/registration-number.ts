@@ -1,12 +1,12 @@
-import { assertNever } from './assert-never';
-import type { ServiceType } from './form/registration-form';
 import { subjectNumberCheck } from './form/subject-number';
 import { type ProvinceCode, isProvinceCode, issuedAbbreviation, provinceByCode } from './provinces';
 
 /**
- * ICP registration numbers. A subject (the operator, keyed by USCC or resident ID) holds one subject
- * number per province, `粤ICP备2026000123号`; each of its apps and mini programs gets a service number,
- * `粤ICP备2026000123号-1A` / `-1X`, counted per subject and service type from 1.
+ * ICP registration numbers as MIIT issues them. A subject (the operator, keyed by USCC or resident ID)
+ * holds one subject number per province: `粤ICP备2026000123号` today; subjects registered earlier may
+ * hold an older `京ICP备05012345号` or a licence-style `粤B2-20090059`. All of a subject's services
+ * share one sequence from 1, each number with its type's suffix: websites none (`-1`), apps `A`
+ * (`-2A`), mini programs `X` (`-3X`), quick apps `K` (`-4K`), e.g. `粤B2-20090059-1626X`.
  */
 
 export interface SubjectNumberParts {
@@ -19,11 +19,18 @@ export interface SubjectNumberParts {
 
 export const MAX_SUBJECT_SEQUENCE = 999_999;
 
-export type ServiceSuffix = 'A' | 'X';
+/** The suffix of each registered service type; only apps and mini programs are filed here today. */
+export const SERVICE_SUFFIXES = { website: '', app: 'A', mini_program: 'X', quick_app: 'K' } as const;
+
+export type RegisteredServiceType = keyof typeof SERVICE_SUFFIXES;
+export type ServiceSuffix = (typeof SERVICE_SUFFIXES)[RegisteredServiceType];
+
+/** `icp`: `粤ICP备2026000123号`; `icp_legacy`: `京ICP备05012345号`; `licence`: `粤B2-20090059`. */
+export type SubjectNumberFormat = 'icp' | 'icp_legacy' | 'licence';
 
 export interface ServicePart {
   readonly n: number;
-  readonly serviceType: ServiceType;
+  readonly serviceType: RegisteredServiceType;
   /** The whole service number as issued, e.g. `粤ICP备2026000123号-2A`. */
   readonly serviceNumber: string;
 }
@@ -34,8 +41,8 @@ export interface ParsedRegistrationNumber {
   readonly sequence: number;
   /** The subject number as issued: the province's first abbreviation, whichever variant was given. */
   readonly subjectNumber: string;
-  /** Older numbers have a two-digit year (`京ICP备05012345号`: 2005, sequence 12345). */
-  readonly legacyFormat: boolean;
+  /** Only `icp` numbers are issued by this system; the others are held by subjects registered before. */
+  readonly format: SubjectNumberFormat;
   /** Present for a service number. */
   readonly service?: ServicePart;
 }
@@ -46,7 +53,10 @@ export type RegistrationNumberParseResult =
   | { readonly ok: true; readonly number: ParsedRegistrationNumber }
   | { readonly ok: false; readonly problem: RegistrationNumberProblem; readonly reason: string };
 
-const SUBJECT_DIGITS = /^\p{Script=Han}ICP备(\d+)号$/u;
+/** A subject number, then optionally `-<anything>` for the service part. */
+const NUMBER_PARTS = /^(\p{Script=Han}(?:ICP备[^-]*号|B2-[^-]*))(?:-(.*))?$/su;
+const ICP_DIGITS = /^\p{Script=Han}ICP备(\d+)号$/u;
+const LICENCE_DIGITS = /^\p{Script=Han}B2-(\d{8})$/u;
 const SERVICE_PART = /^([1-9]\d{0,5})([A-Z]?)$/;
 const EARLIEST_YEAR = 2000;
 
@@ -64,12 +74,16 @@ export function formatSubjectNumber({ provinceCode, year, sequence }: SubjectNum
 }
 
 /**
- * The service number `<subject number>-<n><A|X>`. The subject number may use any accepted
+ * The service number `<subject number>-<n><suffix>`. The subject number may use any accepted
  * abbreviation variant (蜀 for 川); the result carries the issued one.
  *
  * @throws RangeError for a malformed subject number or an `n` that is not a positive integer.
  */
-export function formatServiceNumber(subjectNumber: string, n: number, serviceType: ServiceType): string {
+export function formatServiceNumber(
+  subjectNumber: string,
+  n: number,
+  serviceType: RegisteredServiceType,
+): string {
   const subject = issuedSubjectNumber(subjectNumber);
   if (subject === undefined)
     throw new RangeError(`not an ICP subject number: ${JSON.stringify(subjectNumber)}`);
@@ -88,49 +102,32 @@ export function issuedSubjectNumber(subjectNumber: string): string | undefined {
   return `${issuedAbbreviation(check.province)}${subjectNumber.slice(1)}`;
 }
 
-export function serviceSuffix(serviceType: ServiceType): ServiceSuffix {
-  switch (serviceType) {
-    case 'app':
-      return 'A';
-    case 'mini_program':
-      return 'X';
-    default:
-      return assertNever(serviceType, 'service type');
-  }
+export function serviceSuffix(serviceType: RegisteredServiceType): ServiceSuffix {
+  return SERVICE_SUFFIXES[serviceType];
 }
 
-export function serviceTypeOfSuffix(suffix: string): ServiceType | undefined {
-  switch (suffix) {
-    case 'A':
-      return 'app';
-    case 'X':
-      return 'mini_program';
-    default:
-      return undefined;
-  }
+export function serviceTypeOfSuffix(suffix: string): RegisteredServiceType | undefined {
+  const types = Object.keys(SERVICE_SUFFIXES) as RegisteredServiceType[];
+  return types.find((type) => SERVICE_SUFFIXES[type] === suffix);
 }
 
-/** A subject number (`粤ICP备2026000123号`) or service number (`…号-2A`), either abbreviation variant. */
+/** A subject number or a service number (`…号-2A`, `粤B2-20090059-1626X`), either abbreviation variant. */
 export function parseRegistrationNumber(text: string): RegistrationNumberParseResult {
   const trimmed = text.trim();
-  const dash = trimmed.indexOf('-');
-  const subjectText = dash === -1 ? trimmed : trimmed.slice(0, dash);
+  const [, subjectText = trimmed, serviceText] = NUMBER_PARTS.exec(trimmed) ?? [];
   const subject = parseSubjectNumber(subjectText);
-  if (!subject.ok || dash === -1) return subject;
+  if (!subject.ok || serviceText === undefined) return subject;
 
-  const serviceText = trimmed.slice(dash + 1);
   const match = SERVICE_PART.exec(serviceText);
   if (!match) {
-    return problem('service', `"-${serviceText}" is not a service part such as -1A or -2X`);
+    return problem('service', `"-${serviceText}" is not a service part such as -1, -2A, -3X or -4K`);
   }
   const [, digits = '', suffix = ''] = match;
   const serviceType = serviceTypeOfSuffix(suffix);
   if (!serviceType) {
     return problem(
       'service',
-      suffix === ''
-        ? `"-${serviceText}" has no suffix: apps end in A and mini programs in X (website numbers are not issued here)`
-        : `suffix "${suffix}" is neither A (app) nor X (mini program)`,
+      `suffix "${suffix}" is none of A (app), X (mini program), K (quick app) or none (website)`,
     );
   }
   const n = Number(digits);
@@ -145,34 +142,45 @@ export function parseRegistrationNumber(text: string): RegistrationNumberParseRe
 function parseSubjectNumber(text: string): RegistrationNumberParseResult {
   const check = subjectNumberCheck(text);
   if (!check.ok) {
-    switch (check.problem) {
-      case 'format':
-        return problem('format', `"${text}" is not shaped like <province>ICP备<year><6 digits>号`);
-      case 'province':
-        return problem(
-          'province',
-          `"${text.slice(0, 1)}" is not the abbreviation of one of the 31 provinces`,
+    return check.problem === 'province'
+      ? problem('province', `"${text.slice(0, 1)}" is not the abbreviation of one of the 31 provinces`)
+      : problem(
+          'format',
+          `"${text}" is not shaped like <province>ICP备<year><6 digits>号 or <province>B2-<8 digits>`,
         );
-      default:
-        return assertNever(check.problem, 'subject number problem');
-    }
   }
-  const digits = SUBJECT_DIGITS.exec(text)?.[1] ?? '';
-  const legacyFormat = digits.length === 8;
-  if (digits.length !== 10 && !legacyFormat) {
+  const digits = digitsOf(text);
+  if (digits === undefined) {
     return problem(
       'format',
-      `"${digits}" must be a 4-digit year and a 6-digit sequence (older numbers: 2 + 6 digits)`,
+      `"${text}" must hold a 4-digit year and a 6-digit sequence (older numbers: 2 + 6 digits)`,
     );
   }
-  const year = legacyFormat ? EARLIEST_YEAR + Number(digits.slice(0, 2)) : Number(digits.slice(0, 4));
-  const sequence = Number(digits.slice(-6));
-  if (year < EARLIEST_YEAR) return problem('year', `year ${digits.slice(0, 4)} is before ${EARLIEST_YEAR}`);
+  const { format, year, sequence } = digits;
+  if (year < EARLIEST_YEAR) return problem('year', `year ${year} is before ${EARLIEST_YEAR}`);
   if (sequence < 1) return problem('sequence', 'the sequence 000000 is never issued');
   const provinceCode = check.province.code;
   if (!isProvinceCode(provinceCode)) return problem('province', `no province has code ${provinceCode}`);
   const subjectNumber = `${issuedAbbreviation(check.province)}${text.slice(1)}`;
-  return { ok: true, number: { provinceCode, year, sequence, subjectNumber, legacyFormat } };
+  return { ok: true, number: { provinceCode, year, sequence, subjectNumber, format } };
+}
+
+/** Year and sequence of each format: `2026` + `000123`; `05` + `012345`; licence `2009` + `0059`. */
+function digitsOf(text: string): { format: SubjectNumberFormat; year: number; sequence: number } | undefined {
+  const licence = LICENCE_DIGITS.exec(text)?.[1];
+  if (licence !== undefined) {
+    return { format: 'licence', year: Number(licence.slice(0, 4)), sequence: Number(licence.slice(4)) };
+  }
+  const digits = ICP_DIGITS.exec(text)?.[1] ?? '';
+  if (digits.length === 8) {
+    return {
+      format: 'icp_legacy',
+      year: EARLIEST_YEAR + Number(digits.slice(0, 2)),
+      sequence: Number(digits.slice(2)),
+    };
+  }
+  if (digits.length !== 10) return undefined;
+  return { format: 'icp', year: Number(digits.slice(0, 4)), sequence: Number(digits.slice(4)) };
 }
 
 function problem(kind: RegistrationNumberProblem, reason: string): RegistrationNumberParseResult {

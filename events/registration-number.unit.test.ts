@@ -40,6 +40,9 @@ describe('formatServiceNumber', () => {
   it('issues with the first abbreviation and keeps legacy subject numbers', () => {
     expect(formatServiceNumber('蜀ICP备2020000001号', 2, 'app')).toBe('川ICP备2020000001号-2A');
     expect(formatServiceNumber('京ICP备05012345号', 1, 'app')).toBe('京ICP备05012345号-1A');
+    expect(formatServiceNumber('粤B2-20090059', 1626, 'mini_program')).toBe('粤B2-20090059-1626X');
+    expect(formatServiceNumber('粤ICP备2026000001号', 1, 'website')).toBe('粤ICP备2026000001号-1');
+    expect(formatServiceNumber('粤ICP备2026000001号', 4, 'quick_app')).toBe('粤ICP备2026000001号-4K');
   });
 
   it('rejects a malformed subject number or n', () => {
@@ -67,9 +70,38 @@ describe('parseRegistrationNumber', () => {
         year: 2026,
         sequence: 123,
         subjectNumber: '粤ICP备2026000123号',
-        legacyFormat: false,
+        format: 'icp',
       },
     });
+  });
+
+  it('parses a licence-style subject number and a service under it', () => {
+    const parsed = parseRegistrationNumber('粤B2-20090059-1626X');
+    expect(parsed.ok && parsed.number).toEqual({
+      provinceCode: '440000',
+      year: 2009,
+      sequence: 59,
+      subjectNumber: '粤B2-20090059',
+      format: 'licence',
+      service: { n: 1626, serviceType: 'mini_program', serviceNumber: '粤B2-20090059-1626X' },
+    });
+    expect(parseRegistrationNumber('粤B2-20090059').ok).toBe(true);
+  });
+
+  it('reads every service type from its suffix: website none, app A, mini program X, quick app K', () => {
+    for (const [text, serviceType] of [
+      ['粤ICP备2026000123号-1', 'website'],
+      ['粤ICP备2026000123号-2A', 'app'],
+      ['粤ICP备2026000123号-3X', 'mini_program'],
+      ['粤ICP备2026000123号-4K', 'quick_app'],
+    ] as const) {
+      const parsed = parseRegistrationNumber(text);
+      expect(parsed.ok && parsed.number.service).toEqual({
+        n: Number(text.split('-')[1]?.replace(/\D/g, '')),
+        serviceType,
+        serviceNumber: text,
+      });
+    }
   });
 
   it('parses a service number of either type', () => {
@@ -106,7 +138,7 @@ describe('parseRegistrationNumber', () => {
 
   it('reads the two-digit year of older numbers', () => {
     const parsed = parseRegistrationNumber('京ICP备05012345号');
-    expect(parsed.ok && parsed.number).toMatchObject({ year: 2005, sequence: 12_345, legacyFormat: true });
+    expect(parsed.ok && parsed.number).toMatchObject({ year: 2005, sequence: 12_345, format: 'icp_legacy' });
   });
 
   it('ignores surrounding whitespace', () => {
@@ -118,11 +150,12 @@ describe('parseRegistrationNumber', () => {
     ['粤ICP备2026000123', 'format', /not shaped like/],
     ['粤ICP证2026000123号', 'format', /not shaped like/],
     ['粤ICP备202600012号', 'format', /4-digit year and a 6-digit sequence/],
+    ['粤B2-2009005', 'format', /not shaped like/],
+    ['粤B2-200900590', 'format', /not shaped like/],
     ['港ICP备2026000123号', 'province', /31 provinces/],
     ['粤ICP备1999000123号', 'year', /before 2000/],
     ['粤ICP备2026000000号', 'sequence', /000000/],
-    ['粤ICP备2026000123号-1', 'service', /no suffix/],
-    ['粤ICP备2026000123号-1B', 'service', /neither A \(app\) nor X \(mini program\)/],
+    ['粤ICP备2026000123号-1B', 'service', /none of A \(app\), X \(mini program\), K \(quick app\)/],
     ['粤ICP备2026000123号-0A', 'service', /not a service part/],
     ['粤ICP备2026000123号-01A', 'service', /not a service part/],
     ['粤ICP备2026000123号-1a', 'service', /not a service part/],
@@ -146,7 +179,7 @@ describe('parseRegistrationNumber', () => {
         year: 2031,
         sequence,
         subjectNumber: subject,
-        legacyFormat: false,
+        format: 'icp',
         service: { n: 7, serviceType: 'mini_program', serviceNumber: `${subject}-7X` },
       });
     }

@@ -110,7 +110,7 @@ export function createRegistrationNumberAllocator(
     record: SubjectRecord,
     subjectNumber: string,
   ): Promise<Attempt<AllocatedRegistrationNumber>> {
-    const n = nextServiceN(record, request.serviceType);
+    const n = nextServiceN(record);
     const serviceNumber = formatServiceNumber(subjectNumber, n, request.serviceType);
     const data = { filingId: request.filingId, serviceType: request.serviceType, n, number: serviceNumber };
     const event = unplaced({ type: 'ServiceNumberAllocated', data }, request.filingId);
@@ -157,14 +157,14 @@ export function createRegistrationNumberAllocator(
   /**
    * An existing number of the form this allocator issues is entered in its counter, so the counter
    * never gives it to another subject; one already held by another subject is refused. Older
-   * (two-digit-year) numbers cannot collide with what is issued now.
+   * (two-digit-year) and licence-style numbers cannot collide with what is issued now.
    */
   async function recordExistingInLedger(
     request: ValidRegistrationNumberRequest,
     subjectNumber: string,
   ): Promise<boolean> {
     const parsed = parseRegistrationNumber(subjectNumber);
-    if (!parsed.ok || parsed.number.legacyFormat) return true;
+    if (!parsed.ok || parsed.number.format !== 'icp') return true;
     const { year, sequence } = parsed.number;
     const ledger = await caughtUpLedger(request.provinceCode, year);
     const holder = ledger.holderOf(sequence);

@@ -1,14 +1,15 @@
 import { type Province, provinceByAbbreviation } from '../provinces';
 
 /**
- * An ICP subject number as issued (粤ICP备2021012345号; older ones have 8 digits, 京ICP备05012345号).
- * Service numbers (…号-1A) are not subject numbers.
+ * An ICP subject number as issued (粤ICP备2021012345号; older ones have 8 digits, 京ICP备05012345号;
+ * licensed operators hold licence-style ones, 粤B2-20090059). Service numbers (…号-1A) are not
+ * subject numbers.
  */
 export type SubjectNumberCheck =
   | { readonly ok: true; readonly province: Province }
   | { readonly ok: false; readonly problem: 'format' | 'province' };
 
-const SUBJECT_NUMBER = /^(\p{Script=Han})ICP备(\d{6,10})号$/u;
+const SUBJECT_NUMBER = /^(\p{Script=Han})(?:ICP备\d{6,10}号|B2-\d{8})$/u;
 
 export function subjectNumberCheck(value: string): SubjectNumberCheck {
   const match = SUBJECT_NUMBER.exec(value);

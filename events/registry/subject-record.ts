@@ -1,6 +1,5 @@
 import type { RecordedEvent } from '../ports/event-log.port';
 import { assertNever } from '../assert-never';
-import type { ServiceType } from '../form/registration-form';
 import {
   CorruptRegistryStreamError,
   type ServiceNumberAllocatedData,
@@ -47,7 +46,11 @@ export function serviceOfFiling(
   return record.services.find((service) => service.filingId === filingId);
 }
 
-/** The n the subject's next service of this type gets: they count from 1 per type. */
-export function nextServiceN(record: SubjectRecord, serviceType: ServiceType): number {
-  return record.services.filter((service) => service.serviceType === serviceType).length + 1;
+/**
+ * The n the subject's next service gets: all of a subject's services share one sequence, whatever
+ * their type (`-1`, `-2A`, `-3X`). Numbers counted per type before are kept; the next one follows
+ * the highest.
+ */
+export function nextServiceN(record: SubjectRecord): number {
+  return record.services.reduce((highest, service) => Math.max(highest, service.n), 0) + 1;
 }

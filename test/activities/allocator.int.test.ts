@@ -8,7 +8,11 @@ import { RegistrationNumberRefusedError } from '../../activities/registration-nu
 import type { RegistrationNumberRequest } from '../../activities/registration-numbers/allocation-request';
 import { createRegistrationNumberAllocator } from '../../activities/registration-numbers/allocator';
 import { RegistryContentionError } from '../../activities/registration-numbers/contention-retry';
-import { subjectKeyDigestOf, subjectSequenceStreamId, subjectStreamId } from '../../events/registry/registry-streams';
+import {
+  subjectKeyDigestOf,
+  subjectSequenceStreamId,
+  subjectStreamId,
+} from '../../events/registry/registry-streams';
 
 const GUANGDONG = '440000';
 const SUBJECT_A = '91440300MA5DC0XW8K'; // a USCC
@@ -167,7 +171,7 @@ describe('registration number allocator on a SQLite event log', () => {
     ).rejects.toBeInstanceOf(RegistrationNumberRefusedError);
   });
 
-  it('counts mini programs separately with X', async () => {
+  it('numbers all of a subject’s services in one sequence, each with its type’s suffix', async () => {
     const allocator = createRegistrationNumberAllocator({ eventLog: openLog() });
 
     const numbers = [];
@@ -183,10 +187,10 @@ describe('registration number allocator on a SQLite event log', () => {
 
     expect(numbers).toEqual([
       '粤ICP备2026000001号-1A',
-      '粤ICP备2026000001号-1X',
-      '粤ICP备2026000001号-2A',
       '粤ICP备2026000001号-2X',
-      '粤ICP备2026000001号-3X',
+      '粤ICP备2026000001号-3A',
+      '粤ICP备2026000001号-4X',
+      '粤ICP备2026000001号-5X',
     ]);
   });
 
@@ -220,12 +224,10 @@ describe('registration number allocator on a SQLite event log', () => {
     expect(sequences.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     for (const subjectKey of subjects) {
       const ofSubject = results.filter((_, index) => subjects[index % subjects.length] === subjectKey);
-      for (const suffix of ['A', 'X']) {
-        const ns = ofSubject
-          .filter((result) => result.serviceNumber.endsWith(suffix))
-          .map((result) => result.n);
-        expect(ns.sort((a, b) => a - b)).toEqual(Array.from({ length: ns.length }, (_, i) => i + 1));
-      }
+      // One sequence per subject, shared by apps and mini programs: 1..k, no gap, no duplicate.
+      const ns = ofSubject.map((result) => result.n);
+      expect(ns.sort((a, b) => a - b)).toEqual(Array.from({ length: ns.length }, (_, i) => i + 1));
+      for (const result of ofSubject) expect(result.serviceNumber).toMatch(new RegExp(`-${result.n}[AX]$`));
     }
   });
 

@@ -259,7 +259,7 @@ describe('generateFilingHistories', () => {
       expect(parsed.number.subjectNumber).toBe(subjectNumber);
       expect(serviceNumber.endsWith(`-1${serviceSuffix(filing.serviceType)}`)).toBe(true);
       const issuedAt = issued[0]?.metadata.occurredAt ?? '';
-      if (!parsed.number.legacyFormat && !filingHasExistingSubject(filing)) {
+      if (parsed.number.format === 'icp' && !filingHasExistingSubject(filing)) {
         expect(parsed.number.year).toBe(Number(chinaDateOfEpochMs(ms(issuedAt)).slice(0, 4)));
       }
       numbers.add(subjectNumber);
