@@ -1,30 +1,20 @@
 import type { ActorRole } from './actor';
-import type { FilingEventType } from './filing-events';
+import { FILING_COMMAND_RULES, type FilingCommandRule } from './command-rules';
+import { FILING_EVENT_TYPES, type FilingEventType } from './filing-events';
+
+const RULES: readonly FilingCommandRule[] = Object.values(FILING_COMMAND_RULES);
+
+function recorderRolesOf(type: FilingEventType): readonly ActorRole[] {
+  const roles = RULES.filter((rule) => rule.records.includes(type)).flatMap((rule) => rule.roles);
+  return [...new Set(roles)];
+}
 
 /**
- * The roles whose commands `decide` turns into each event: what an auditor accepts as the recorder
- * of an event. An applicant's late code records the expiry itself, so expiry has two.
+ * The roles whose commands `decide` turns into each event (from FILING_COMMAND_RULES): what an
+ * auditor accepts as the recorder of an event.
  */
-export const EVENT_RECORDER_ROLES: Readonly<Record<FilingEventType, readonly ActorRole[]>> = {
-  FilingSubmitted: ['platform'],
-  PlatformReviewStarted: ['system'],
-  PlatformReviewOverdue: ['system'],
-  PlatformReviewApproved: ['platform'],
-  FilingReturnedForCorrection: ['platform'],
-  FilingCorrected: ['platform'],
-  PlatformReviewRejected: ['platform'],
-  SmsVerificationSent: ['system'],
-  SmsVerificationFailed: ['applicant'],
-  SmsVerified: ['applicant'],
-  SmsVerificationExpired: ['applicant', 'system'],
-  FilingReturnedToPlatform: ['applicant', 'system'],
-  FilingResubmitted: ['platform'],
-  BureauReviewStarted: ['system'],
-  BureauReviewOverdue: ['system'],
-  BureauReviewApproved: ['bureau'],
-  BureauReviewRejected: ['bureau'],
-  RegistrationNumberIssued: ['system'],
-  RegistrationPublished: ['system'],
-  ApplicantNotified: ['system'],
-  FilingWithdrawn: ['platform'],
-};
+export const EVENT_RECORDER_ROLES: Readonly<Record<FilingEventType, readonly ActorRole[]>> =
+  Object.fromEntries(FILING_EVENT_TYPES.map((type) => [type, recorderRolesOf(type)])) as Record<
+    FilingEventType,
+    readonly ActorRole[]
+  >;

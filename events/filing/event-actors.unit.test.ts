@@ -12,10 +12,12 @@ import {
   stateAfter,
   SUBJECT_NUMBER,
 } from '../../test/support/decider-spec';
+import { FILING_COMMAND_RULES } from './command-rules';
 import { EVENT_RECORDER_ROLES } from './event-actors';
-import type { FilingCommand } from './filing-commands';
+import type { FilingCommand, FilingCommandType } from './filing-commands';
 import { FilingDomainError } from './filing-errors';
-import type { FilingEventOf } from './filing-events';
+import type { FilingEvent, FilingEventOf, FilingEventType } from './filing-events';
+import type { FilingState } from './filing-state';
 
 const validated = validateRegistrationForm(loadValidForm('valid-app'), { submittedOn: '2026-11-30' });
 if (!validated.ok) throw new Error('valid-app fixture does not validate');
@@ -84,32 +86,96 @@ function commands(actor: Actor): FilingCommand[] {
   ];
 }
 
+/** Every state decide can be asked in: one per status, and four wrong codes before the fifth. */
+function everyState(): FilingState[] {
+  const histories = Object.values(historiesByStatus(SUBMITTED));
+  const failed = (n: number): FilingEventOf<'SmsVerificationFailed'> => ({
+    type: 'SmsVerificationFailed',
+    data: { challengeId: FIRST_CHALLENGE, failedAttempts: n, attemptsLeft: 5 - n },
+  });
+  const smsHistory = historiesByStatus(SUBMITTED).sms_verification;
+  histories.push([...smsHistory, failed(1), failed(2), failed(3), failed(4)]);
+  return [[], ...histories].map((history) => stateAfter(...history));
+}
+
+interface Outcome {
+  command: FilingCommand;
+  role: ActorRole;
+  produced?: FilingEvent[];
+  refused?: FilingDomainError;
+}
+
+/** What decide does with every command shape, by every role, in every state. */
+function everyOutcome(): Outcome[] {
+  return everyState().flatMap((state) =>
+    Object.values(ACTORS).flatMap((actor) =>
+      commands(actor).map((command): Outcome => {
+        try {
+          return { command, role: actor.role, produced: decide(command, state) };
+        } catch (error) {
+          if (!(error instanceof FilingDomainError)) throw error;
+          return { command, role: actor.role, refused: error };
+        }
+      }),
+    ),
+  );
+}
+
+const OUTCOMES = everyOutcome();
+
 describe('who may record each event', () => {
   it('lists exactly the roles whose commands decide turns into that event, in any state', () => {
     const produced = new Set<string>();
-    const histories = Object.values(historiesByStatus(SUBMITTED));
-    // Four wrong codes before the fifth, which returns the filing to the platform.
-    const smsHistory = historiesByStatus(SUBMITTED).sms_verification;
-    const failed = (n: number): FilingEventOf<'SmsVerificationFailed'> => ({
-      type: 'SmsVerificationFailed',
-      data: { challengeId: FIRST_CHALLENGE, failedAttempts: n, attemptsLeft: 5 - n },
-    });
-    histories.push([...smsHistory, failed(1), failed(2), failed(3), failed(4)]);
-    for (const history of [[], ...histories]) {
-      const state = stateAfter(...history);
-      for (const actor of Object.values(ACTORS)) {
-        for (const command of commands(actor)) {
-          try {
-            for (const event of decide(command, state)) produced.add(`${event.type}:${actor.role}`);
-          } catch (error) {
-            if (!(error instanceof FilingDomainError)) throw error;
-          }
-        }
-      }
+    for (const { role, produced: events = [] } of OUTCOMES) {
+      for (const event of events) produced.add(`${event.type}:${role}`);
     }
     const declared = Object.entries(EVENT_RECORDER_ROLES).flatMap(([type, roles]) =>
       roles.map((role) => `${type}:${role}`),
     );
     expect([...produced].sort()).toEqual(declared.sort());
+  });
+
+  it('names the applicant before the system for the expiry both may record', () => {
+    expect(EVENT_RECORDER_ROLES.SmsVerificationExpired).toEqual(['applicant', 'system']);
+    expect(EVENT_RECORDER_ROLES.FilingReturnedToPlatform).toEqual(['applicant', 'system']);
+  });
+});
+
+describe('the per-command table', () => {
+  it('is the reason decide refuses every role it does not list, whatever the state', () => {
+    const outsiders = OUTCOMES.filter(
+      ({ command, role }) =>
+        !(FILING_COMMAND_RULES[command.type].roles as readonly ActorRole[]).includes(role),
+    );
+    expect(outsiders.length).toBeGreaterThan(0);
+    for (const { command, role, refused } of outsiders) {
+      expect({ code: refused?.code, message: refused?.message }).toEqual({
+        code: 'forbidden_role',
+        message: `role ${role} may not ${FILING_COMMAND_RULES[command.type].action}`,
+      });
+    }
+  });
+
+  it('lets every role it lists past the role check', () => {
+    const listed = OUTCOMES.filter(({ command, role }) =>
+      (FILING_COMMAND_RULES[command.type].roles as readonly ActorRole[]).includes(role),
+    );
+    expect(listed.filter(({ refused }) => refused?.code === 'forbidden_role')).toEqual([]);
+    expect(listed.filter(({ produced }) => produced !== undefined).length).toBeGreaterThan(0);
+  });
+
+  it('lists exactly the events each command records in some state', () => {
+    const recorded = new Map<FilingCommandType, Set<FilingEventType>>();
+    for (const { command, produced = [] } of OUTCOMES) {
+      const types = recorded.get(command.type) ?? new Set<FilingEventType>();
+      for (const event of produced) types.add(event.type);
+      recorded.set(command.type, types);
+    }
+    for (const [type, rule] of Object.entries(FILING_COMMAND_RULES)) {
+      expect({ type, records: [...(recorded.get(type as FilingCommandType) ?? [])].sort() }).toEqual({
+        type,
+        records: [...rule.records].sort(),
+      });
+    }
   });
 });

@@ -26,3 +26,4 @@ export type FilingCommand =
   | { type: 'WithdrawFiling'; actor: Actor; reasons?: string };
 
 export type FilingCommandType = FilingCommand['type'];
+export type FilingCommandOf<T extends FilingCommandType> = Extract<FilingCommand, { type: T }>;

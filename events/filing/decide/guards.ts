@@ -1,0 +1,119 @@
+import { domicileProvinceOf } from '../../form/domicile-province';
+import type { RegistrationForm } from '../../form/registration-form';
+import { validateRegistrationForm } from '../../form/validate-form';
+import { isProvinceCode, type ProvinceCode } from '../../provinces';
+import type { Actor } from '../actor';
+import type { FilingCommandRule } from '../command-rules';
+import { FilingDomainError } from '../filing-errors';
+import type { ReviewDeadline } from '../filing-events';
+import type { FilingState, FilingStateOf, FilingStatus, SubmittedFilingState } from '../filing-state';
+import { stageOf } from '../transitions';
+
+/** The checks and readings the per-command deciders share; each throws a FilingDomainError. */
+
+const MAX_REASONS_LENGTH = 2000;
+
+export function wrongStage(state: FilingState, what: string): FilingDomainError {
+  const stage = stageOf(state.status);
+  return new FilingDomainError(
+    'wrong_stage',
+    `${what} does not fit the filing's current stage ${stage} (${state.status})`,
+    { status: state.status, stage },
+  );
+}
+
+export function requireStatus<S extends FilingStatus>(
+  state: FilingState,
+  allowed: readonly S[],
+  what: string,
+): FilingStateOf<S> {
+  if (!(allowed as readonly FilingStatus[]).includes(state.status)) throw wrongStage(state, what);
+  return state as FilingStateOf<S>;
+}
+
+export function requireRole(actor: Actor, rule: FilingCommandRule): void {
+  if (!rule.roles.includes(actor.role)) {
+    throw new FilingDomainError('forbidden_role', `role ${actor.role} may not ${rule.action}`);
+  }
+}
+
+export function submittedState(state: FilingState, what: string): SubmittedFilingState {
+  if (state.status === 'not_submitted') throw wrongStage(state, what);
+  return state;
+}
+
+/** Platforms act on their own filings, bureaus on their province's; anything else looks like no filing at all. */
+export function requireScope(actor: Actor, state: SubmittedFilingState): void {
+  if (actor.role === 'platform' && actor.platformId !== state.platformId) {
+    throw new FilingDomainError('out_of_scope', 'the filing is not one of this platform’s');
+  }
+  if (actor.role === 'bureau' && actor.province !== state.province) {
+    throw new FilingDomainError('out_of_scope', 'the filing belongs to another province’s bureau');
+  }
+}
+
+/** The trimmed reasons, or undefined when none were given and none are required. */
+export function reasonsOf(value: string | undefined, required: boolean, what: string): string | undefined {
+  const text = value?.trim();
+  if (required && !text) {
+    throw new FilingDomainError('invalid_command', `reasons are required to ${what}`, {
+      field: 'reasons',
+      rule: 'required',
+    });
+  }
+  if (text && text.length > MAX_REASONS_LENGTH) {
+    throw new FilingDomainError(
+      'invalid_command',
+      `reasons must be at most ${MAX_REASONS_LENGTH} characters`,
+      {
+        field: 'reasons',
+        rule: 'too_long',
+      },
+    );
+  }
+  return text || undefined;
+}
+
+export function requiredReasons(value: string | undefined, what: string): string {
+  return reasonsOf(value, true, what) ?? '';
+}
+
+export function withReasons(text: string | undefined): { reasons?: string } {
+  return text ? { reasons: text } : {};
+}
+
+export function validForm(input: unknown, on: string): RegistrationForm {
+  const result = validateRegistrationForm(input, { submittedOn: on });
+  if (!result.ok) {
+    const first = result.errors[0];
+    const where = first ? ` (first: ${first.path}: ${first.rule})` : '';
+    throw new FilingDomainError('invalid_command', `the form has ${result.errors.length} error(s)${where}`, {
+      field: first ? `form.${first.path}` : 'form',
+      rule: first?.rule,
+    });
+  }
+  return result.value;
+}
+
+export function provinceOf(form: RegistrationForm): ProvinceCode {
+  const code = domicileProvinceOf(form).code;
+  if (!isProvinceCode(code))
+    throw new FilingDomainError('invalid_command', 'the form names no known province');
+  return code;
+}
+
+/** The deadline as recorded: exactly its three fields, with an allowance a deadline can be counted with. */
+export function reviewDeadline(deadline: ReviewDeadline): ReviewDeadline {
+  const { dueAt, provisional, workingDays } = deadline;
+  if (!Number.isSafeInteger(workingDays) || workingDays < 1) {
+    throw new FilingDomainError(
+      'invalid_command',
+      `working days must be a positive integer, got ${workingDays}`,
+      {
+        field: 'deadline.workingDays',
+        rule: 'positive_integer',
+      },
+    );
+  }
+  return { dueAt, provisional, workingDays };
+}
