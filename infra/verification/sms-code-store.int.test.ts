@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSmsCodeStore, SMS_CODE_TTL_MS, type SmsCodeStore, SmsCodeStoreError } from './sms-code-store';
+import { SMS_VERIFICATION_WINDOW_MS } from '../../events/working-days/sla';
+import { openSmsCodeStore, type SmsCodeStore, SmsCodeStoreError } from './sms-code-store';
 
 const ISSUED_AT = new Date('2026-03-02T08:00:00.000Z');
 const ID_LAST6 = '03001X';
@@ -33,7 +34,7 @@ describe('SmsCodeStore', () => {
   });
 
   function issue(challengeId = 'filing-1/sms-1', idLast6 = ID_LAST6) {
-    return store.issue({ challengeId, idLast6, ttlMs: SMS_CODE_TTL_MS, now: ISSUED_AT });
+    return store.issue({ challengeId, idLast6, ttlMs: SMS_VERIFICATION_WINDOW_MS, now: ISSUED_AT });
   }
 
   function check(code: string, options: { challengeId?: string; idLast6?: string; now?: Date } = {}) {
@@ -58,9 +59,9 @@ describe('SmsCodeStore', () => {
     const { code = '' } = issue();
 
     expect(check(code)).toBe('match');
-    expect(check(code, { now: later(SMS_CODE_TTL_MS - 1) })).toBe('match');
-    expect(check(code, { now: later(SMS_CODE_TTL_MS) })).toBe('expired');
-    expect(check(otherCode(code), { now: later(SMS_CODE_TTL_MS + 1) })).toBe('expired');
+    expect(check(code, { now: later(SMS_VERIFICATION_WINDOW_MS - 1) })).toBe('match');
+    expect(check(code, { now: later(SMS_VERIFICATION_WINDOW_MS) })).toBe('expired');
+    expect(check(otherCode(code), { now: later(SMS_VERIFICATION_WINDOW_MS + 1) })).toBe('expired');
   });
 
   it('answers mismatch for a wrong code, wrong ID characters or both, the same way', () => {
@@ -106,7 +107,7 @@ describe('SmsCodeStore', () => {
     const retried = store.issue({
       challengeId: 'filing-1/sms-1',
       idLast6: ID_LAST6,
-      ttlMs: SMS_CODE_TTL_MS,
+      ttlMs: SMS_VERIFICATION_WINDOW_MS,
       now: later(5 * 60_000),
     });
 
@@ -171,7 +172,13 @@ describe('SmsCodeStore', () => {
     const attempt =
       (idLast6: string, extra: { challengeId?: string; ttlMs?: number } = {}) =>
       () =>
-        store.issue({ challengeId: 'c', idLast6, ttlMs: SMS_CODE_TTL_MS, now: ISSUED_AT, ...extra });
+        store.issue({
+          challengeId: 'c',
+          idLast6,
+          ttlMs: SMS_VERIFICATION_WINDOW_MS,
+          now: ISSUED_AT,
+          ...extra,
+        });
 
     for (const bad of ['1234X', '12345XY', '12-45X']) {
       expect(attempt(bad)).toThrow(SmsCodeStoreError);

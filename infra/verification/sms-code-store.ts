@@ -3,8 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
-/** A 12381 code is valid 24 hours. */
-export const SMS_CODE_TTL_MS = 24 * 60 * 60 * 1000;
 /** Name of the pepper for `loadOrCreateSecret` (`ICP_SECRET_SMS_CODE_PEPPER` overrides the file). */
 export const SMS_CODE_PEPPER_SECRET = 'sms-code-pepper';
 

@@ -3,8 +3,6 @@ import type { Actor } from '../../events/filing/actor';
 import type { BureauDecision, PlatformDecision } from '../../events/filing/filing-commands';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 
-export const FILING_TASK_QUEUE_DEFAULT = 'icp-filing';
-
 export interface FilingWorkflowInput {
   filingId: string;
   /** The registration form as submitted (validated again by the domain). */
