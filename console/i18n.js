@@ -1,6 +1,12 @@
 // Labels in Chinese (default) and English. Every key exists in both; the console's browser test checks it.
 
+import { STAGE_LABELS } from './stage-labels.js';
+
 export const LANGUAGES = ['zh', 'en'];
+
+/** `{ [prefix.key]: label }` for labels the server generates from the domain. */
+const prefixed = (prefix, labels) =>
+  Object.fromEntries(Object.entries(labels).map(([key, text]) => [`${prefix}.${key}`, text]));
 
 const zh = {
   'app.title': 'ICP 备案控制台',
@@ -60,12 +66,7 @@ const zh = {
   'status.published': '已公示',
   'status.completed': '已完成',
   'status.withdrawn': '已撤回',
-  'stage.submission': '提交',
-  'stage.platform_review': '平台初审',
-  'stage.sms_verification': '短信核验',
-  'stage.bureau_review': '管理局审核',
-  'stage.issuance': '备案号签发',
-  'stage.closed': '已办结',
+  ...prefixed('stage', STAGE_LABELS.zh),
   'event.FilingSubmitted': '提交备案',
   'event.PlatformReviewStarted': '平台初审开始',
   'event.PlatformReviewOverdue': '平台初审逾期',
@@ -316,12 +317,7 @@ const en = {
   'status.published': 'published',
   'status.completed': 'completed',
   'status.withdrawn': 'withdrawn',
-  'stage.submission': 'Submission',
-  'stage.platform_review': 'Platform review',
-  'stage.sms_verification': 'SMS verification',
-  'stage.bureau_review': 'Bureau review',
-  'stage.issuance': 'Issuance',
-  'stage.closed': 'Closed',
+  ...prefixed('stage', STAGE_LABELS.en),
   'event.FilingSubmitted': 'Filing submitted',
   'event.PlatformReviewStarted': 'Platform review started',
   'event.PlatformReviewOverdue': 'Platform review overdue',

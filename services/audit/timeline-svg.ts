@@ -1,3 +1,5 @@
+import type { FilingStage } from '../../events/filing/filing-state';
+import { type LabelLanguage, STAGE_LABELS } from '../../events/filing/stage-labels';
 import type { AuditFinding, AuditReport, StageSpan, TimelineEntry } from './audit-report';
 
 /**
@@ -7,7 +9,7 @@ import type { AuditFinding, AuditReport, StageSpan, TimelineEntry } from './audi
  * Pure and deterministic: the same report gives the same bytes; nothing is fetched from anywhere.
  */
 
-export type TimelineLabels = 'en' | 'zh';
+export type TimelineLabels = LabelLanguage;
 
 export interface TimelineSvgOptions {
   labels?: TimelineLabels;
@@ -65,7 +67,7 @@ interface Words {
   more: (n: number) => string;
   noEvents: string;
   timeZone: string;
-  stages: Record<string, string>;
+  stages: Readonly<Record<FilingStage, string>>;
 }
 
 const WORDS: Record<TimelineLabels, Words> = {
@@ -95,14 +97,7 @@ const WORDS: Record<TimelineLabels, Words> = {
     more: (n) => `and ${n} more`,
     noEvents: 'No events recorded for this filing.',
     timeZone: 'China Standard Time (UTC+8)',
-    stages: {
-      submission: 'Submission',
-      platform_review: 'Platform review',
-      sms_verification: 'SMS verification',
-      bureau_review: 'Bureau review',
-      issuance: 'Issuance',
-      closed: 'Closed',
-    },
+    stages: STAGE_LABELS.en,
   },
   zh: {
     title: 'ICP备案审计',
@@ -124,14 +119,7 @@ const WORDS: Record<TimelineLabels, Words> = {
     more: (n) => `另有 ${n} 个`,
     noEvents: '该备案没有记录任何事件。',
     timeZone: '北京时间（UTC+8）',
-    stages: {
-      submission: '提交',
-      platform_review: '平台初审',
-      sms_verification: '短信核验',
-      bureau_review: '管局审核',
-      issuance: '发放备案号',
-      closed: '办结',
-    },
+    stages: STAGE_LABELS.zh,
   },
 };
 
@@ -282,7 +270,7 @@ function stageRow(span: StageSpan, row: number, scale: Scale, endOfRecord: numbe
   const x1 = scale.x(entered);
   const x2 = Math.max(scale.x(end), x1 + 3);
   const due = instant(span.dueAt);
-  const name = words.stages[span.stage] ?? span.stage;
+  const name = words.stages[span.stage];
   const tooltip = [
     final
       ? `${name}: ${chinaTime(entered)}`

@@ -165,7 +165,7 @@ describe('renderTimelineSvg', () => {
       expect(text).toContain(item);
     }
     const zh = textOf(parseXml(renderTimelineSvg(report, { labels: 'zh' })));
-    for (const item of ['平台初审', '短信核验', '管局审核', '截止时间', '北京时间（UTC+8）'])
+    for (const item of ['平台初审', '短信核验', '管理局审核', '截止时间', '北京时间（UTC+8）'])
       expect(zh).toContain(item);
   });
 

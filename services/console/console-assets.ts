@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
+import { STAGE_LABELS } from '../../events/filing/stage-labels';
 import { PROVINCES } from '../../events/provinces';
 import type { WorkingDayDataset } from '../../events/working-days/working-day-calendar';
+
+/** The generated module of stage labels `console/i18n.js` imports. */
+export const STAGE_LABELS_MODULE = 'stage-labels.js';
 
 /** One file the console serves, read once at startup. */
 export interface ConsoleAsset {
@@ -14,7 +18,7 @@ export interface ConsoleAsset {
 
 export interface ConsoleAssets {
   readonly index: ConsoleAsset;
-  /** By file name (no folders): `app.js`, `app.css`, … and the generated `reference.json`. */
+  /** By file name (no folders): `app.js`, `app.css`, … and the generated `reference.json` and `stage-labels.js`. */
   readonly files: ReadonlyMap<string, ConsoleAsset>;
 }
 
@@ -63,6 +67,12 @@ function referenceAsset(dataset: WorkingDayDataset, now: Date): ConsoleAsset {
   return asset(Buffer.from(json, 'utf8'), CONTENT_TYPES['.json'] ?? '');
 }
 
+/** The domain's stage labels as an ES module, so `i18n.js` imports them instead of restating them. */
+function stageLabelsAsset(): ConsoleAsset {
+  const source = `export const STAGE_LABELS = ${JSON.stringify(STAGE_LABELS)};\n`;
+  return asset(Buffer.from(source, 'utf8'), CONTENT_TYPES['.js'] ?? '');
+}
+
 /** Reads the top-level `console/` folder: index.html and the flat list of assets beside it. */
 export function loadConsoleAssets(
   dataset: WorkingDayDataset,
@@ -80,5 +90,6 @@ export function loadConsoleAssets(
   }
   if (!index) throw new Error(`the console has no index.html in ${folder}`);
   files.set('reference.json', referenceAsset(dataset, now));
+  files.set(STAGE_LABELS_MODULE, stageLabelsAsset());
   return { index, files };
 }

@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Global, Module } from '@nestjs/common';
+import { STAGE_LABELS } from '../../events/filing/stage-labels';
 import { readChineseDaysDataset } from '../../infra/calendar/chinese-holidays';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import { WORKING_DAY_DATASET } from '../tokens';
@@ -72,6 +73,17 @@ describe('the console’s static files at /console', () => {
     expect(json.provinces).toHaveLength(31);
     expect(json.provinces).toContainEqual({ code: '440000', zh: '广东省', en: 'Guangdong' });
     expect(json.workingDays.holidays).toContain('2026-10-01');
+  });
+
+  it('serves the domain’s stage labels as the module i18n.js imports instead of restating them', async () => {
+    const module = await get('/console/assets/stage-labels.js');
+    expect(module.status).toBe(200);
+    expect(module.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const exported = /^export const STAGE_LABELS = (.*);\n$/s.exec(module.text)?.[1] ?? 'null';
+    expect(JSON.parse(exported)).toEqual(STAGE_LABELS);
+    const i18n = readFileSync(join(findProjectRoot(), 'console', 'i18n.js'), 'utf8');
+    expect(i18n).toContain("import { STAGE_LABELS } from './stage-labels.js';");
+    expect(i18n).not.toMatch(/'stage\.\w+':/);
   });
 
   it('answers 304 to a request that already holds the current version', async () => {
