@@ -1,25 +1,11 @@
 import { assertNever } from '../assert-never';
 import type { FilingEvent } from './filing-events';
 import { FilingDomainError } from './filing-errors';
-import type { FilingFacts, FilingState, SubmittedFilingState } from './filing-state';
+import { type FilingState, inStatus, type SubmittedFilingState } from './filing-state';
 import { isLegalTransition } from './transitions';
 
 /** An event with the one piece of metadata the fold needs: when it happened. */
 export type TimedFilingEvent = FilingEvent & { readonly metadata: { readonly occurredAt: string } };
-
-function facts(state: SubmittedFilingState): FilingFacts {
-  return {
-    filingId: state.filingId,
-    platformId: state.platformId,
-    province: state.province,
-    serviceType: state.serviceType,
-    appName: state.appName,
-    form: state.form,
-    submittedAt: state.submittedAt,
-    platformReviewRound: state.platformReviewRound,
-    smsRound: state.smsRound,
-  };
-}
 
 function submitted(state: FilingState, type: string): SubmittedFilingState {
   if (state.status === 'not_submitted') {
@@ -54,8 +40,7 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
       };
     case 'PlatformReviewStarted': {
       const s = submitted(state, event.type);
-      return {
-        ...facts(s),
+      return inStatus(s, {
         status: 'platform_review',
         platformReviewRound: event.data.round,
         review: {
@@ -64,7 +49,7 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
           provisional: event.data.provisional,
           overdue: false,
         },
-      };
+      });
     }
     case 'PlatformReviewOverdue':
     case 'BureauReviewOverdue': {
@@ -73,57 +58,51 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
       return { ...s, review: { ...s.review, overdue: true } };
     }
     case 'PlatformReviewApproved':
-      return { ...facts(submitted(state, event.type)), status: 'platform_approved' };
+      return inStatus(submitted(state, event.type), { status: 'platform_approved' });
     case 'FilingReturnedForCorrection':
-      return {
-        ...facts(submitted(state, event.type)),
+      return inStatus(submitted(state, event.type), {
         status: 'returned_for_correction',
         reasons: event.data.reasons,
-      };
+      });
     case 'FilingCorrected':
-      return {
-        ...facts(submitted(state, event.type)),
+      return inStatus(submitted(state, event.type), {
         status: 'submitted',
         form: event.data.form,
         appName: event.data.appName,
-      };
+      });
     case 'PlatformReviewRejected':
-      return {
-        ...facts(submitted(state, event.type)),
+      return inStatus(submitted(state, event.type), {
         status: 'rejected',
         rejectedBy: 'platform',
         reasons: event.data.reasons,
-      };
+      });
     case 'SmsVerificationSent':
-      return {
-        ...facts(submitted(state, event.type)),
+      return inStatus(submitted(state, event.type), {
         status: 'sms_verification',
         smsRound: event.data.round,
         challengeId: event.data.challengeId,
         expiresAt: event.data.expiresAt,
         failedAttempts: 0,
-      };
+      });
     case 'SmsVerificationFailed': {
       const s = submitted(state, event.type);
       return s.status === 'sms_verification' ? { ...s, failedAttempts: event.data.failedAttempts } : s;
     }
     case 'SmsVerified':
-      return { ...facts(submitted(state, event.type)), status: 'sms_verified' };
+      return inStatus(submitted(state, event.type), { status: 'sms_verified' });
     case 'SmsVerificationExpired': {
       const s = submitted(state, event.type);
       return s.status === 'sms_verification' ? { ...s, expiresAt: event.data.expiresAt } : s;
     }
     case 'FilingReturnedToPlatform':
-      return {
-        ...facts(submitted(state, event.type)),
+      return inStatus(submitted(state, event.type), {
         status: 'returned_to_platform',
         reason: event.data.reason,
-      };
+      });
     case 'FilingResubmitted':
-      return { ...facts(submitted(state, event.type)), status: 'submitted' };
+      return inStatus(submitted(state, event.type), { status: 'submitted' });
     case 'BureauReviewStarted':
-      return {
-        ...facts(submitted(state, event.type)),
+      return inStatus(submitted(state, event.type), {
         status: 'bureau_review',
         review: {
           startedAt: at,
@@ -131,23 +110,21 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
           provisional: event.data.provisional,
           overdue: false,
         },
-      };
+      });
     case 'BureauReviewApproved':
-      return { ...facts(submitted(state, event.type)), status: 'bureau_approved' };
+      return inStatus(submitted(state, event.type), { status: 'bureau_approved' });
     case 'BureauReviewRejected':
-      return {
-        ...facts(submitted(state, event.type)),
+      return inStatus(submitted(state, event.type), {
         status: 'rejected',
         rejectedBy: 'bureau',
         reasons: event.data.reasons,
-      };
+      });
     case 'RegistrationNumberIssued':
-      return {
-        ...facts(submitted(state, event.type)),
+      return inStatus(submitted(state, event.type), {
         status: 'registered',
         subjectNumber: event.data.subjectNumber,
         serviceNumber: event.data.serviceNumber,
-      };
+      });
     case 'RegistrationPublished': {
       const s = submitted(state, event.type);
       if (s.status !== 'registered') return s;
@@ -159,7 +136,7 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
       return { ...s, status: 'completed' };
     }
     case 'FilingWithdrawn':
-      return { ...facts(submitted(state, event.type)), status: 'withdrawn' };
+      return inStatus(submitted(state, event.type), { status: 'withdrawn' });
     default:
       return assertNever(event, 'filing event');
   }

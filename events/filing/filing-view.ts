@@ -1,3 +1,4 @@
+import { assertNever } from '../assert-never';
 import type { ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { StreamHead } from './envelope';
@@ -25,54 +26,67 @@ export interface FilingStatusView {
   revision: number;
 }
 
-export function filingStatusView(filingId: string, state: FilingState, head: StreamHead): FilingStatusView {
-  const base = {
-    filingId,
-    status: state.status,
-    stage: stageOf(state.status),
-    overdue: false,
-    revision: head.revision,
-  };
-  if (state.status === 'not_submitted') return base;
-  const view: FilingStatusView = {
-    ...base,
-    serviceType: state.serviceType,
-    province: state.province,
-    appName: state.appName,
-    platformId: state.platformId,
-  };
+/** The view's fields that follow the filing's status: where it stands, whatever it is about. */
+export type FilingStanding = Pick<
+  FilingStatusView,
+  | 'status'
+  | 'stage'
+  | 'dueBy'
+  | 'provisional'
+  | 'overdue'
+  | 'smsAttemptsLeft'
+  | 'reasons'
+  | 'registrationNumber'
+>;
+
+export function filingStandingOf(state: FilingState): FilingStanding {
+  const { status } = state;
+  const stage = stageOf(status);
   switch (state.status) {
     case 'platform_review':
-    case 'bureau_review':
-      return {
-        ...view,
-        dueBy: state.review.dueAt,
-        provisional: state.review.provisional,
-        overdue: state.review.overdue,
-      };
-    case 'sms_verification':
-      return {
-        ...view,
-        dueBy: state.expiresAt,
-        smsAttemptsLeft: Math.max(0, MAX_SMS_FAILED_ATTEMPTS - state.failedAttempts),
-      };
+    case 'bureau_review': {
+      const { dueAt, provisional, overdue } = state.review;
+      return { status, stage, overdue, dueBy: dueAt, provisional };
+    }
+    case 'sms_verification': {
+      const smsAttemptsLeft = Math.max(0, MAX_SMS_FAILED_ATTEMPTS - state.failedAttempts);
+      return { status, stage, overdue: false, dueBy: state.expiresAt, smsAttemptsLeft };
+    }
     case 'returned_for_correction':
     case 'rejected':
-      return { ...view, reasons: state.reasons };
+      return { status, stage, overdue: false, reasons: state.reasons };
     case 'registered':
     case 'published':
     case 'completed':
-      return { ...view, registrationNumber: state.serviceNumber };
+      return { status, stage, overdue: false, registrationNumber: state.serviceNumber };
+    case 'not_submitted':
     case 'submitted':
     case 'platform_approved':
     case 'returned_to_platform':
     case 'sms_verified':
     case 'bureau_approved':
     case 'withdrawn':
-      return view;
-    default: {
-      const unreachable: never = state;
-      return unreachable;
-    }
+      return { status, stage, overdue: false };
+    default:
+      return assertNever(state, 'filing state');
   }
+}
+
+export function filingStatusView(filingId: string, state: FilingState, head: StreamHead): FilingStatusView {
+  const { status, stage, overdue, ...details } = filingStandingOf(state);
+  const { revision } = head;
+  if (state.status === 'not_submitted') return { filingId, status, stage, overdue, revision };
+  const { serviceType, province, appName, platformId } = state;
+  return {
+    filingId,
+    status,
+    stage,
+    overdue,
+    revision,
+    serviceType,
+    province,
+    appName,
+    platformId,
+    ...details,
+  };
 }

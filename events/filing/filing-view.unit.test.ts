@@ -19,7 +19,7 @@ import { EMPTY_STREAM } from './envelope';
 import { evolve } from './evolve';
 import type { FilingEvent, FilingEventOf } from './filing-events';
 import { type FilingState, initialFilingState } from './filing-state';
-import { filingStatusView } from './filing-view';
+import { filingStandingOf, filingStatusView } from './filing-view';
 
 const FILING_ID = 'filing-0001';
 
@@ -133,6 +133,21 @@ describe.each(VALID_FORM_FIXTURES)('filingStatusView of a filing with form %s', 
       return secrets.filter((secret) => json.includes(secret)).map((secret) => `${state.status}: ${secret}`);
     });
     expect(leaks).toEqual([]);
+  });
+
+  it('says where the filing stands as filingStandingOf does: the view without what the filing is about', () => {
+    for (const { state, revision } of states) {
+      const view = filingStatusView(FILING_ID, state, { revision, lastHash: 'h' });
+      const { filingId, revision: _revision, serviceType, province, appName, platformId, ...standing } = view;
+      expect({
+        filingId,
+        facts: [serviceType, province, appName, platformId].filter(Boolean).length,
+      }).toEqual({
+        filingId: FILING_ID,
+        facts: state.status === 'not_submitted' ? 0 : 4,
+      });
+      expect(filingStandingOf(state)).toStrictEqual(standing);
+    }
   });
 
   it('still shows what the filing is and where it stands', () => {
