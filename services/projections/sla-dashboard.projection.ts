@@ -1,8 +1,10 @@
+import { initialFilingState, type SubmittedFilingState } from '../../events/filing/filing-state';
+import { filingStandingOf } from '../../events/filing/filing-view';
 import { stageOf } from '../../events/filing/transitions';
 import type { SlaFilingRow, SlaStageVisit, SlaUpdate } from '../../events/ports/read-models.port';
 import { type WorkingDayCalendar, workingDaysBetween } from '../../events/working-days';
-import { summaryChangeOf } from './filing-summary.projection';
-import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
+import { evolveFiling, filingStateOfRow } from './filing-fold';
+import { type ProjectableEvent, readFilingEvent } from './projectable-event';
 
 const DAY_MS = 86_400_000;
 
@@ -10,9 +12,28 @@ function calendarDaysBetween(fromIso: string, toIso: string): number {
   return Math.round(((Date.parse(toIso) - Date.parse(fromIso)) / DAY_MS) * 1000) / 1000;
 }
 
+/** The row of a filing in `state`: where its status view says it stands, since when, after how many visits. */
+function slaRowOf(state: SubmittedFilingState, stageEnteredAt: string, visits: number): SlaFilingRow {
+  const { filingId, platformId, province } = state;
+  const { status, stage, overdue, dueBy } = filingStandingOf(state);
+  const row: SlaFilingRow = {
+    filingId,
+    platformId,
+    province,
+    status,
+    stage,
+    stageEnteredAt,
+    overdue,
+    visits,
+  };
+  if (dueBy !== undefined) row.dueBy = dueBy;
+  return row;
+}
+
 /**
  * The SLA row after `recorded`, and the stage visit it finished, if any; undefined for an event that
- * is not a known filing event. Pure: working days come from the `calendar` it is given.
+ * is not a known filing event. Pure: the filing is folded with `evolve` from the state its row keeps,
+ * and working days come from the `calendar` it is given.
  */
 export function projectSla(
   current: SlaFilingRow | undefined,
@@ -21,36 +42,12 @@ export function projectSla(
 ): SlaUpdate | undefined {
   const read = readFilingEvent(recorded);
   if (!read) return undefined;
-  const { filingId, event, seq, occurredAt } = read;
-  if (event.type === 'FilingSubmitted') {
-    if (current) throw new ProjectionError(`filing ${filingId}: FilingSubmitted twice (seq ${seq})`);
-    const filing: SlaFilingRow = {
-      filingId,
-      platformId: event.data.platformId,
-      province: event.data.province,
-      status: 'submitted',
-      stage: stageOf('submitted'),
-      stageEnteredAt: occurredAt,
-      overdue: false,
-      visits: 0,
-    };
-    return { filing };
+  const { filingId, occurredAt } = read;
+  if (!current) return { filing: slaRowOf(evolveFiling(initialFilingState, read), occurredAt, 0) };
+  const state = evolveFiling(filingStateOfRow(current), read);
+  if (stageOf(state.status) === current.stage) {
+    return { filing: slaRowOf(state, current.stageEnteredAt, current.visits) };
   }
-  if (!current) throw new ProjectionError(`filing ${filingId}: ${event.type} before FilingSubmitted`);
-  const change = summaryChangeOf(current.status, event);
-  const status = change.status ?? current.status;
-  const stage = stageOf(status);
-  const filing: SlaFilingRow = {
-    ...current,
-    status,
-    stage,
-    overdue: change.overdue ?? current.overdue,
-  };
-  const dueBy = 'dueBy' in change ? change.dueBy : current.dueBy;
-  if (dueBy === undefined) delete filing.dueBy;
-  else filing.dueBy = dueBy;
-  if (stage === current.stage) return { filing };
-
   const finishedVisit: SlaStageVisit = {
     filingId,
     visit: current.visits,
@@ -62,8 +59,5 @@ export function projectSla(
     calendarDays: calendarDaysBetween(current.stageEnteredAt, occurredAt),
     wasOverdue: current.overdue,
   };
-  return {
-    filing: { ...filing, stageEnteredAt: occurredAt, visits: current.visits + 1 },
-    finishedVisit,
-  };
+  return { filing: slaRowOf(state, occurredAt, current.visits + 1), finishedVisit };
 }

@@ -1,0 +1,91 @@
+import { timed, historiesByStatus } from '../../test/support/decider-spec';
+import { minutesAfterEpoch, submittedEvent } from '../../test/support/projection-fixtures';
+import { foldFiling } from '../../events/filing/evolve';
+import type { FilingEvent } from '../../events/filing/filing-events';
+import { initialFilingState } from '../../events/filing/filing-state';
+import { filingStandingOf } from '../../events/filing/filing-view';
+import { evolveFiling, filingStateOfRow, type KeptFiling } from './filing-fold';
+import { ProjectionError } from './projectable-event';
+
+const FILING_ID = 'f-fold';
+const SUBMITTED = submittedEvent(FILING_ID);
+const AT = historiesByStatus(SUBMITTED);
+const HISTORIES: Record<string, FilingEvent[]> = {
+  ...AT,
+  'platform review overdue': [...AT.platform_review, { type: 'PlatformReviewOverdue', data: { dueAt: 'x' } }],
+  'bureau review overdue': [...AT.bureau_review, { type: 'BureauReviewOverdue', data: { dueAt: 'x' } }],
+  'one wrong SMS code': [
+    ...AT.sms_verification,
+    {
+      type: 'SmsVerificationFailed',
+      data: { challengeId: 'sms-challenge-1', failedAttempts: 1, attemptsLeft: 4 },
+    },
+  ],
+};
+const SUBMITTED_HISTORIES = Object.entries(HISTORIES).filter(([, events]) => events.length > 0);
+
+/** What a row keeps of the filing after `events`, as a projection writes it. */
+function keptAfter(events: readonly FilingEvent[], facts: 'all' | 'some'): KeptFiling {
+  const state = foldFiling(timed(events));
+  if (state.status === 'not_submitted') throw new Error('not submitted');
+  const { status, dueBy, overdue, registrationNumber } = filingStandingOf(state);
+  const { filingId, platformId, province, serviceType, appName, submittedAt } = state;
+  const kept = { filingId, platformId, province, status, dueBy, overdue, registrationNumber };
+  return facts === 'all' ? { ...kept, serviceType, appName, submittedAt } : kept;
+}
+
+describe('filingStateOfRow', () => {
+  it.each(SUBMITTED_HISTORIES)('gives back what the row keeps after the %s history', (_name, events) => {
+    const state = foldFiling(timed(events));
+    const { status, stage, dueBy, overdue, registrationNumber } = filingStandingOf(state);
+    const fromRow = filingStateOfRow(keptAfter(events, 'some'));
+    const standing = filingStandingOf(fromRow);
+    expect({
+      status: standing.status,
+      stage: standing.stage,
+      dueBy: standing.dueBy,
+      overdue: standing.overdue,
+      registrationNumber: standing.registrationNumber,
+    }).toEqual({ status, stage, dueBy, overdue, registrationNumber });
+    if (state.status === 'not_submitted') throw new Error('not submitted');
+    const { filingId, platformId, province, serviceType, appName, submittedAt } = state;
+    expect(filingStateOfRow(keptAfter(events, 'all'))).toMatchObject({
+      filingId,
+      platformId,
+      province,
+      serviceType,
+      appName,
+      submittedAt,
+    });
+  });
+
+  it('holds nothing of the form', () => {
+    const fromRow = filingStateOfRow(keptAfter(AT.completed, 'all'));
+    expect(fromRow.form).toEqual({});
+  });
+});
+
+describe('evolveFiling', () => {
+  const read = (event: FilingEvent, seq: number) => ({
+    filingId: FILING_ID,
+    event,
+    seq,
+    occurredAt: minutesAfterEpoch(seq),
+  });
+
+  it('folds an event with its time, as evolve does', () => {
+    const state = evolveFiling(initialFilingState, read(SUBMITTED, 0));
+    expect(state).toEqual(foldFiling([{ ...SUBMITTED, metadata: { occurredAt: minutesAfterEpoch(0) } }]));
+  });
+
+  it('stops the projector at an event that cannot follow, naming the filing, the event and the status', () => {
+    const approved: FilingEvent = { type: 'BureauReviewApproved', data: {} };
+    expect(() => evolveFiling(initialFilingState, read(approved, 3))).toThrow(
+      new ProjectionError(
+        `filing ${FILING_ID}: BureauReviewApproved (seq 3) cannot follow status not_submitted`,
+      ),
+    );
+    const submitted = foldFiling(timed(AT.submitted));
+    expect(() => evolveFiling(submitted, read(SUBMITTED, 1))).toThrow(ProjectionError);
+  });
+});
