@@ -62,6 +62,8 @@ export type FilingState =
   | (FilingFacts & { readonly status: 'withdrawn' });
 
 export type FilingStatus = FilingState['status'];
+export type SubmittedFilingState = Exclude<FilingState, { status: 'not_submitted' }>;
+export type FilingStateOf<S extends FilingStatus> = Extract<FilingState, { status: S }>;
 
 /**
  * A filing with `facts` in the status `next` gives (with that status's fields). The facts are spelled
@@ -83,8 +85,6 @@ export function inStatus<T extends { status: FilingStatus }>(facts: FilingFacts,
     ...next,
   };
 }
-export type SubmittedFilingState = Exclude<FilingState, { status: 'not_submitted' }>;
-export type FilingStateOf<S extends FilingStatus> = Extract<FilingState, { status: S }>;
 
 export const FILING_STAGES = [
   'submission',

@@ -91,7 +91,7 @@ export function evolveFiling(state: FilingState, read: FilingEventInStream): Sub
   const { event, occurredAt } = read;
   let next: FilingState;
   try {
-    // Field by field rather than `{ ...event, metadata }` (see `moved` in evolve.ts); TypeScript cannot
+    // Field by field rather than `{ ...event, metadata }` (see `inStatus`); TypeScript cannot
     // pair a union's type and data again, hence the cast.
     next = evolve(state, {
       type: event.type,
