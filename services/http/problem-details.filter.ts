@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
+import { allowedMethodsAt } from './allowed-methods';
+import { genericProblem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
 import { routeTemplateOf } from './route-template';
 import { WORKFLOW_ENGINE_RETRY_AFTER_SECONDS } from './temporal-problems';
 import { toProblem } from './to-problem';
@@ -15,13 +16,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const route = routeTemplateOf(request);
-    const problem = toProblem(exception, { routeMatched: route !== undefined });
+    let problem = toProblem(exception, { routeMatched: route !== undefined });
+    // A path some route has, asked with a method none of them answers: 405 naming the methods.
+    const allowed = route === undefined && problem.status === 404 ? allowedMethodsAt(request) : [];
+    if (allowed.length > 0) problem = genericProblem(405, `${request.method} is not a method of this resource`);
     this.log(problem, exception, `${request.method} ${route ?? '(no route)'}`);
 
     if (response.headersSent) {
       response.end();
       return;
     }
+    if (allowed.length > 0) response.setHeader('Allow', allowed.join(', '));
     if (problem.status === 401 && !response.hasHeader('WWW-Authenticate')) {
       response.setHeader('WWW-Authenticate', 'Bearer');
     }

@@ -139,6 +139,22 @@ describe('problem details over HTTP', () => {
     expect(JSON.stringify(answer.body)).not.toContain('110101199003077777');
   });
 
+  it.each(['DELETE', 'PUT', 'PATCH', 'OPTIONS'])(
+    'a method the path does not have (%s) → 405 naming the methods it has in Allow',
+    async (method) => {
+      const answer = await call('/test/filings/110101199003077777', { method });
+      expectProblem(answer, 405);
+      expect(answer.headers.get('allow')).toBe('GET, HEAD');
+      expect(JSON.stringify(answer.body)).not.toContain('110101199003077777');
+    },
+  );
+
+  it('405 lists every method of the path', async () => {
+    const answer = await call('/test/echo', { method: 'GET' });
+    expectProblem(answer, 405);
+    expect(answer.headers.get('allow')).toBe('POST');
+  });
+
   it('an undecodable path parameter → 400, not 500', async () => {
     const answer = await call('/test/filings/%E4%FF');
     expectProblem(answer, 400);
