@@ -19,7 +19,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     let problem = toProblem(exception, { routeMatched: route !== undefined });
     // A path some route has, asked with a method none of them answers: 405 naming the methods.
     const allowed = route === undefined && problem.status === 404 ? allowedMethodsAt(request) : [];
-    if (allowed.length > 0) problem = genericProblem(405, `${request.method} is not a method of this resource`);
+    if (allowed.length > 0)
+      problem = genericProblem(405, `${request.method} is not a method of this resource`);
     this.log(problem, exception, `${request.method} ${route ?? '(no route)'}`);
 
     if (response.headersSent) {
