@@ -1,7 +1,7 @@
 /** Mainland mobile numbers: 11 digits starting 13–19, optionally written with +86. */
-const MOBILE = /^(\+86)?1[3-9]\d{9}$/;
+export const MOBILE = /^(\+86)?1[3-9]\d{9}$/;
 /** Fixed-line numbers: area code 0xx or 0xxx, 7–8 digits, optional extension (010-12345678-123). */
-const LANDLINE = /^0\d{2,3}-?\d{7,8}(-\d{1,6})?$/;
+export const LANDLINE = /^0\d{2,3}-?\d{7,8}(-\d{1,6})?$/;
 
 export function isMobileNumber(value: string): boolean {
   return MOBILE.test(value);

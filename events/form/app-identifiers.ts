@@ -1,18 +1,21 @@
 /** Shapes of the identifiers that describe an app or mini program on the registration form. */
 
 /** Android applicationId / HarmonyOS bundleName: at least two dot-separated parts, each starting with a letter. */
-const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/;
+export const PACKAGE_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$/;
 /** iOS CFBundleIdentifier in reverse-DNS form: letters, digits and hyphens, at least two parts. */
-const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-const MD5_HEX = /^[0-9A-Fa-f]{32}$/;
-const SHA1_HEX = /^[0-9A-Fa-f]{40}$/;
-const HEX = /^[0-9A-Fa-f]+$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const MIN_PUBLIC_KEY_LENGTH = 64;
+export const BUNDLE_ID = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+export const MD5_HEX = /^[0-9A-Fa-f]{32}$/;
+export const SHA1_HEX = /^[0-9A-Fa-f]{40}$/;
+/**
+ * A signing public key as the filing tools print it: at least 64 hexadecimal digits, or Base64 of at
+ * least 64 characters (whole 4-character groups, the last padded with at most two `=`).
+ */
+export const PUBLIC_KEY =
+  /^(?:[0-9A-Fa-f]{64,}|(?:[A-Za-z0-9+/]{4}){15,}(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==))$/;
 /** WeChat `wx…`, Alipay and Baidu numeric or alphanumeric ids, Douyin `tt…`: one generic shape. */
-const MINI_PROGRAM_ID = /^[A-Za-z0-9_-]{4,64}$/;
+export const MINI_PROGRAM_ID = /^[A-Za-z0-9_-]{4,64}$/;
 /** The BCP 47 subset the form uses: language, optional script, optional region (zh-Hans-CN). */
-const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|\d{3}))?$/i;
+export const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?$/;
 
 export function isPackageName(value: string): boolean {
   return PACKAGE_NAME.test(value);
@@ -32,8 +35,7 @@ export function isSha1Fingerprint(value: string): boolean {
 
 /** The signing certificate's public key as the filing tools print it: hexadecimal or Base64. */
 export function isPublicKeyText(value: string): boolean {
-  if (value.length < MIN_PUBLIC_KEY_LENGTH) return false;
-  return HEX.test(value) || (BASE64.test(value) && value.length % 4 === 0);
+  return PUBLIC_KEY.test(value);
 }
 
 export function isMiniProgramId(value: string): boolean {

@@ -1,13 +1,15 @@
 import { assertNever } from '../assert-never';
-import { isProvinceCode } from '../provinces';
-import { subjectNumberFindings } from './checks/place-checks';
+import { isProvinceCode, PROVINCES } from '../provinces';
+import { subjectNumberCheck } from './checks/place-checks';
 import { SERVICE_TYPES, type ServiceType } from './registration-form';
-import { subjectNumberCheck } from './subject-number';
+import { subjectNumberCheck as checkSubjectNumber } from './subject-number';
 import { accessSchema } from './sections/access.schema';
 import { appSchema } from './sections/app.schema';
 import { operatorSchema } from './sections/operator.schema';
 import { principalSchema } from './sections/principal.schema';
 import { choice } from './schema/choice';
+import { fieldsByChoice } from './schema/fields-by-choice';
+import { given } from './schema/json-schema';
 import {
   field,
   isGiven,
@@ -16,6 +18,7 @@ import {
   ownValue,
   record,
   type RecordFacts,
+  type RecordRule,
 } from './schema/record';
 import type { Infer } from './schema/schema-node';
 import { text } from './schema/text';
@@ -23,7 +26,7 @@ import { text } from './schema/text';
 const formShape = {
   serviceType: field(choice(SERVICE_TYPES)),
   /** Set when the operator already holds a subject number; the subject sections may then be omitted. */
-  existingSubjectNumber: optionalField(text({ max: 32, check: subjectNumberFindings })),
+  existingSubjectNumber: optionalField(text({ max: 32, check: subjectNumberCheck })),
   operator: optionalField(operatorSchema),
   operatorPrincipal: optionalField(principalSchema),
   appPrincipal: field(principalSchema),
@@ -32,9 +35,16 @@ const formShape = {
 };
 
 type FormFacts = RecordFacts<typeof formShape>;
+type FormRule = RecordRule<typeof formShape>;
 
 /** A first filing describes its subject; a holder of a subject number may leave that out. */
-function subjectSectionsUnlessSubjectNumber({ raw, path, context }: FormFacts): void {
+const subjectSectionsUnlessSubjectNumber: FormRule = Object.assign(subjectSectionsCheck, {
+  jsonSchema: {
+    anyOf: [given('existingSubjectNumber'), { allOf: [given('operator'), given('operatorPrincipal')] }],
+  },
+});
+
+function subjectSectionsCheck({ raw, path, context }: FormFacts): void {
   if (isGiven(raw, 'existingSubjectNumber')) return;
   for (const section of ['operator', 'operatorPrincipal'] as const) {
     if (!isGiven(raw, section)) {
@@ -48,12 +58,26 @@ function subjectSectionsUnlessSubjectNumber({ raw, path, context }: FormFacts): 
 }
 
 /** A subject number belongs to the bureau of the operator's province; both name the same one. */
-function subjectNumberMatchesOperatorProvince({ raw, parsed, path, context }: FormFacts): void {
+const subjectNumberMatchesOperatorProvince: FormRule = Object.assign(subjectNumberProvinceCheck, {
+  jsonSchema: {
+    allOf: PROVINCES.map((province) => ({
+      if: {
+        properties: {
+          existingSubjectNumber: { type: 'string', pattern: `^(?:${province.abbreviations.join('|')})` },
+        },
+        required: ['existingSubjectNumber'],
+      },
+      then: { properties: { operator: { properties: { province: { const: province.code } } } } },
+    })),
+  },
+});
+
+function subjectNumberProvinceCheck({ raw, parsed, path, context }: FormFacts): void {
   const number = parsed.existingSubjectNumber;
   const operator = ownValue(raw, 'operator');
   const province = isJsonObject(operator) ? ownValue(operator, 'province') : undefined;
   if (number === undefined || typeof province !== 'string' || !isProvinceCode(province)) return;
-  const check = subjectNumberCheck(number);
+  const check = checkSubjectNumber(number);
   if (check.ok && check.province.code !== province) {
     context.issues.report(
       [...path, 'operator', 'province'],
@@ -85,26 +109,14 @@ const SERVICE_NAMES: Readonly<Record<ServiceType, string>> = {
 };
 
 /** Apps list their platforms; mini programs name their host app and ID. */
-function appFieldsMatchServiceType({ raw, parsed, path, context }: FormFacts): void {
-  const app = ownValue(raw, 'app');
-  if (parsed.serviceType === undefined || !isJsonObject(app)) return;
-  const { needed, notAllowed } = appFieldsFor(parsed.serviceType);
-  const service = SERVICE_NAMES[parsed.serviceType];
-  for (const key of needed) {
-    if (!isGiven(app, key)) {
-      context.issues.report([...path, 'app', key], 'required', `is required for ${service}`);
-    }
-  }
-  for (const key of notAllowed) {
-    if (isGiven(app, key)) {
-      context.issues.report(
-        [...path, 'app', key],
-        'forbidden_for_service_type',
-        `is not allowed for ${service}`,
-      );
-    }
-  }
-}
+const appFieldsMatchServiceType = fieldsByChoice<typeof formShape, ServiceType>({
+  choice: 'serviceType',
+  values: SERVICE_TYPES,
+  fieldsFor: appFieldsFor,
+  name: (serviceType) => SERVICE_NAMES[serviceType],
+  within: 'app',
+  forbiddenRule: 'forbidden_for_service_type',
+});
 
 /**
  * The whole registration form. Shape, lengths and per-field formats are declared here; the rules

@@ -1,4 +1,4 @@
-import { type Province, provinceByAbbreviation } from '../provinces';
+import { type Province, provinceByAbbreviation, PROVINCES } from '../provinces';
 
 /**
  * An ICP subject number as issued (粤ICP备2021012345号; older ones have 8 digits, 京ICP备05012345号;
@@ -10,6 +10,12 @@ export type SubjectNumberCheck =
   | { readonly ok: false; readonly problem: 'format' | 'province' };
 
 const SUBJECT_NUMBER = /^(\p{Script=Han})(?:ICP备\d{6,10}号|B2-\d{8})$/u;
+
+/** Every abbreviation a province's numbers may start with (川 and 蜀 both give Sichuan). */
+export const PROVINCE_ABBREVIATIONS: readonly string[] = PROVINCES.flatMap((p) => p.abbreviations);
+
+/** The numbers `subjectNumberCheck` accepts, as one expression (published in OpenAPI). */
+export const SUBJECT_NUMBER_PATTERN = `^(?:${PROVINCE_ABBREVIATIONS.join('|')})ICP备[0-9]{6,10}号$`;
 
 export function subjectNumberCheck(value: string): SubjectNumberCheck {
   const match = SUBJECT_NUMBER.exec(value);

@@ -10,7 +10,7 @@ export type CreditCodeCheck =
 
 export const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
-const LAYOUT = new RegExp(`^[${CREDIT_CODE_ALPHABET}]{18}$`);
+export const CREDIT_CODE_LAYOUT = new RegExp(`^[${CREDIT_CODE_ALPHABET}]{18}$`);
 
 /** The check character for the first 17 characters: 31 − (Σ mod 31), with 31 written as 0. */
 export function creditCodeCheckCharacter(first17: string): string {
@@ -21,7 +21,7 @@ export function creditCodeCheckCharacter(first17: string): string {
 }
 
 export function creditCodeCheck(code: string): CreditCodeCheck {
-  if (!LAYOUT.test(code)) return { ok: false, problem: 'format' };
+  if (!CREDIT_CODE_LAYOUT.test(code)) return { ok: false, problem: 'format' };
   const expected = creditCodeCheckCharacter(code.slice(0, 17));
   return expected === code.charAt(17) ? { ok: true } : { ok: false, problem: 'checksum', expected };
 }

@@ -22,7 +22,7 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARACTERS = '10X98765432';
 const LAYOUT = /^\d{17}[\dX]$/;
 const EARLIEST_BIRTH_YEAR = 1900;
-const PERMIT_AREA_CODES: ReadonlySet<string> = new Set(['810000', '820000', '830000']);
+export const PERMIT_AREA_CODES: readonly string[] = ['810000', '820000', '830000'];
 
 /** The check character for the first 17 digits (S mod 11 → 1 0 X 9 8 7 6 5 4 3 2). */
 export function gb11643CheckCharacter(first17Digits: string): string {
@@ -38,7 +38,7 @@ export function residentIdCheck(id: string, options: ResidentIdOptions = {}): Re
 
 /** A residence permit for Hong Kong, Macao or Taiwan residents (area code 810000, 820000 or 830000). */
 export function residencePermitCheck(id: string, options: ResidentIdOptions = {}): ResidentIdCheck {
-  return checkGb11643(id, (areaCode) => PERMIT_AREA_CODES.has(areaCode), options);
+  return checkGb11643(id, (areaCode) => PERMIT_AREA_CODES.includes(areaCode), options);
 }
 
 function checkGb11643(

@@ -4,13 +4,13 @@
  */
 
 /** Passport numbers: 5–17 upper-case letters and digits (Chinese passports: E/G + 8 characters). */
-const PASSPORT = /^[A-Z0-9]{5,17}$/;
+export const PASSPORT = /^[A-Z0-9]{5,17}$/;
 /** 港澳居民来往内地通行证: H (Hong Kong) or M (Macao) followed by 8 or 10 digits. */
-const HK_MACAO_PERMIT = /^[HM]\d{8}(\d{2})?$/;
+export const HK_MACAO_PERMIT = /^[HM]\d{8}(\d{2})?$/;
 /** 台湾居民来往大陆通行证: 8 digits (card form since 2015). */
-const TAIWAN_PERMIT = /^\d{8}$/;
+export const TAIWAN_PERMIT = /^\d{8}$/;
 /** 外国人永久居留身份证: 3 letters + 12 digits (2017) or 18 characters starting with 9 (2023). */
-const FOREIGN_PERMANENT_RESIDENCE = /^([A-Z]{3}\d{12}|9\d{16}[\dX])$/;
+export const FOREIGN_PERMANENT_RESIDENCE = /^([A-Z]{3}\d{12}|9\d{16}[\dX])$/;
 
 export function isPassportNumber(value: string): boolean {
   return PASSPORT.test(value);

@@ -12,7 +12,8 @@ interface RouterLayer {
  * method a path does not have is told apart from a path that does not exist.
  */
 export function allowedMethodsAt(request: Request): string[] {
-  const stack = (request.app as { router?: { stack?: readonly RouterLayer[] } } | undefined)?.router?.stack;
+  const app = request.app as unknown as { router?: { stack?: readonly RouterLayer[] } } | undefined;
+  const stack = app?.router?.stack;
   const methods = new Set<string>();
   for (const layer of stack ?? []) {
     if (layer.route && layer.match(request.path)) {

@@ -1,82 +1,93 @@
 import { assertNever } from '../../assert-never';
 import { addMonths, formatCalendarDate, parseCalendarDate } from '../../calendar-date';
-import { creditCodeCheck } from '../../identity/credit-code';
-import { type ResidentIdProblem, residencePermitCheck, residentIdCheck } from '../../identity/resident-id';
+import { CREDIT_CODE_LAYOUT, creditCodeCheck as checkCreditCode } from '../../identity/credit-code';
 import {
-  isForeignPermanentResidenceNumber,
-  isHongKongMacaoPermitNumber,
-  isPassportNumber,
-  isTaiwanPermitNumber,
+  PERMIT_AREA_CODES,
+  residencePermitCheck,
+  residentIdCheck,
+  type ResidentIdProblem,
+} from '../../identity/resident-id';
+import {
+  FOREIGN_PERMANENT_RESIDENCE,
+  HK_MACAO_PERMIT,
+  PASSPORT,
+  TAIWAN_PERMIT,
 } from '../../identity/travel-documents';
+import { PROVINCES } from '../../provinces';
 import { type IdType, LONG_TERM } from '../registration-form';
 import type { Finding } from '../schema/form-issues';
-import type { ParseContext } from '../schema/schema-node';
+import { patternOf } from '../schema/json-schema';
+import { patternCheck, type TextCheck } from '../schema/text-check';
 
 const NO_FINDINGS: readonly Finding[] = [];
 
-export function creditCodeFindings(value: string): readonly Finding[] {
-  const check = creditCodeCheck(value);
-  if (check.ok) return NO_FINDINGS;
-  switch (check.problem) {
-    case 'format':
-      return [
-        {
-          rule: 'credit_code_format',
-          message: 'must be 18 characters from 0-9 and the capital letters other than I, O, S, V and Z',
-        },
-      ];
-    case 'checksum':
-      return [
-        {
-          rule: 'credit_code_checksum',
-          message:
-            'the check character does not match the 17 characters before it; compare it with the business licence',
-        },
-      ];
-    default:
-      return assertNever(check, 'credit code check');
-  }
-}
-
-/** A resident identity card number (GB 11643), e.g. an individual operator's. */
-export function residentIdFindings(value: string, { submittedOn }: ParseContext): readonly Finding[] {
-  const check = residentIdCheck(value, { notBornAfter: submittedOn });
-  return check.ok ? NO_FINDINGS : check.problems.map((problem) => residentIdFinding(problem, 'resident_id'));
-}
-
-/** The number of the document a person in charge presents, checked as its type requires. */
-export function idNumberFindings(
-  idType: IdType,
-  value: string,
-  { submittedOn }: ParseContext,
-): readonly Finding[] {
-  switch (idType) {
-    case 'resident_id':
-    case 'hmt_residence_permit': {
-      const check = (idType === 'resident_id' ? residentIdCheck : residencePermitCheck)(value, {
-        notBornAfter: submittedOn,
-      });
-      return check.ok ? NO_FINDINGS : check.problems.map((problem) => residentIdFinding(problem, idType));
+/** Format errors only: a wrong check character is a warning (some early codes fail it). */
+export const creditCodeCheck: TextCheck = {
+  findings(value) {
+    const check = checkCreditCode(value);
+    if (check.ok) return NO_FINDINGS;
+    switch (check.problem) {
+      case 'format':
+        return [
+          {
+            rule: 'credit_code_format',
+            message: 'must be 18 characters from 0-9 and the capital letters other than I, O, S, V and Z',
+          },
+        ];
+      case 'checksum':
+        return [
+          {
+            rule: 'credit_code_checksum',
+            message:
+              'the check character does not match the 17 characters before it; compare it with the business licence',
+          },
+        ];
+      default:
+        return assertNever(check, 'credit code check');
     }
-    case 'hk_macao_permit':
-      return isHongKongMacaoPermitNumber(value)
-        ? NO_FINDINGS
-        : [formatFinding('must be a permit number: H or M followed by 8 or 10 digits')];
-    case 'taiwan_permit':
-      return isTaiwanPermitNumber(value)
-        ? NO_FINDINGS
-        : [formatFinding('must be a permit number of 8 digits')];
-    case 'passport':
-      return isPassportNumber(value)
-        ? NO_FINDINGS
-        : [formatFinding('must be a passport number of 5 to 17 capital letters and digits')];
-    case 'foreign_permanent_residence':
-      return isForeignPermanentResidenceNumber(value)
-        ? NO_FINDINGS
-        : [formatFinding('must be 3 capital letters and 12 digits, or 18 characters starting with 9')];
-    default:
-      return assertNever(idType, 'ID type');
-  }
+  },
+  jsonSchema: { pattern: patternOf(CREDIT_CODE_LAYOUT) },
+};
+
+const RESIDENT_ID_AREAS = PROVINCES.map((province) => province.code.slice(0, 2)).join('|');
+
+/** A resident identity card number (GB 11643): layout and province here, birth date and check digit by format. */
+export const residentIdNumberCheck: TextCheck = {
+  findings: (value, { submittedOn }) => gb11643Findings('resident_id', value, submittedOn),
+  jsonSchema: { pattern: `^(?:${RESIDENT_ID_AREAS})[0-9]{15}[0-9X]$`, format: 'gb11643-resident-id' },
+};
+
+const residencePermitNumberCheck: TextCheck = {
+  findings: (value, { submittedOn }) => gb11643Findings('hmt_residence_permit', value, submittedOn),
+  jsonSchema: {
+    pattern: `^(?:${PERMIT_AREA_CODES.join('|')})[0-9]{11}[0-9X]$`,
+    format: 'gb11643-residence-permit',
+  },
+};
+
+const formatCheck = (regex: RegExp, message: string): TextCheck =>
+  patternCheck(regex, 'id_number_format', message);
+
+/** How the number of each document a person in charge may present is checked. */
+export const ID_NUMBER_CHECKS: Readonly<Record<IdType, TextCheck>> = {
+  resident_id: residentIdNumberCheck,
+  hmt_residence_permit: residencePermitNumberCheck,
+  hk_macao_permit: formatCheck(HK_MACAO_PERMIT, 'must be a permit number: H or M followed by 8 or 10 digits'),
+  taiwan_permit: formatCheck(TAIWAN_PERMIT, 'must be a permit number of 8 digits'),
+  passport: formatCheck(PASSPORT, 'must be a passport number of 5 to 17 capital letters and digits'),
+  foreign_permanent_residence: formatCheck(
+    FOREIGN_PERMANENT_RESIDENCE,
+    'must be 3 capital letters and 12 digits, or 18 characters starting with 9',
+  ),
+};
+
+function gb11643Findings(
+  idType: 'resident_id' | 'hmt_residence_permit',
+  value: string,
+  notBornAfter: string,
+): readonly Finding[] {
+  const check = (idType === 'resident_id' ? residentIdCheck : residencePermitCheck)(value, { notBornAfter });
+  return check.ok ? NO_FINDINGS : check.problems.map((problem) => residentIdFinding(problem, idType));
 }
 
 function residentIdFinding(
@@ -109,12 +120,13 @@ function residentIdFinding(
   }
 }
 
-function formatFinding(message: string): Finding {
-  return { rule: 'id_number_format', message };
-}
-
 /** `idValidUntil`: "long-term", or a real date at least one month after the submission date. */
-export function idValidUntilFindings(value: string, { submittedOn }: ParseContext): readonly Finding[] {
+export const idValidUntilCheck: TextCheck = {
+  findings: idValidUntilFindings,
+  jsonSchema: { pattern: `^(?:${LONG_TERM}|[0-9]{4}-[0-9]{2}-[0-9]{2})$`, format: 'id-valid-until' },
+};
+
+function idValidUntilFindings(value: string, { submittedOn }: { submittedOn: string }): readonly Finding[] {
   if (value === LONG_TERM) return NO_FINDINGS;
   const validUntil = parseCalendarDate(value);
   if (!validUntil)

@@ -1,14 +1,19 @@
 import { assertNever } from '../../assert-never';
-import { type DomainNameProblem, domainNameProblem } from '../../network/domain-name';
+import { DOMAIN_NAME, type DomainNameProblem, domainNameProblem } from '../../network/domain-name';
 import { isPublicIpAddress, parseIpAddress } from '../../network/ip-address';
 import type { Finding } from '../schema/form-issues';
+import { patternOf } from '../schema/json-schema';
+import type { TextCheck } from '../schema/text-check';
 
 const NO_FINDINGS: readonly Finding[] = [];
 
-export function domainFindings(value: string): readonly Finding[] {
-  const problem = domainNameProblem(value);
-  return problem === undefined ? NO_FINDINGS : [{ rule: 'domain_format', message: domainMessage(problem) }];
-}
+export const domainCheck: TextCheck = {
+  findings(value) {
+    const problem = domainNameProblem(value);
+    return problem === undefined ? NO_FINDINGS : [{ rule: 'domain_format', message: domainMessage(problem) }];
+  },
+  jsonSchema: { pattern: patternOf(DOMAIN_NAME) },
+};
 
 function domainMessage(problem: DomainNameProblem): string {
   switch (problem) {
@@ -37,7 +42,10 @@ function domainMessage(problem: DomainNameProblem): string {
   }
 }
 
-export function ipAddressFindings(value: string): readonly Finding[] {
+/** Whether an address is public is a table of ranges no pattern states well: the format names it. */
+export const ipAddressCheck: TextCheck = { findings: ipAddressFindings, jsonSchema: { format: 'public-ip' } };
+
+function ipAddressFindings(value: string): readonly Finding[] {
   const address = parseIpAddress(value);
   if (!address) {
     return [

@@ -8,6 +8,7 @@ export function choice<const Values extends readonly [string, ...string[]]>(
   const allowed: ReadonlySet<string> = new Set(values);
   const listed = values.join(', ');
   return {
+    jsonSchema: { type: 'string', enum: [...values] },
     parse(input: unknown, path: FieldPath, { issues }: ParseContext): Values[number] | Invalid {
       if (typeof input !== 'string') {
         issues.report(path, 'type', `must be one of the strings ${listed}, not ${describeJsonType(input)}`);

@@ -4,8 +4,11 @@ import type { FieldPath } from './field-path';
 export interface ListOptions<T> {
   readonly min?: number;
   readonly max: number;
-  /** Items with the same key are duplicates; `at` points the issue at a field of the item. */
-  readonly unique?: { readonly key: (item: T) => string; readonly at?: FieldPath };
+  /**
+   * Items with the same key are duplicates; `at` points the issue at a field of the item. JSON Schema
+   * states only `uniqueItems`, so `describe` says what the key is.
+   */
+  readonly unique?: { readonly key: (item: T) => string; readonly at?: FieldPath; readonly describe: string };
 }
 
 /**
@@ -15,6 +18,13 @@ export interface ListOptions<T> {
 export function list<T>(item: SchemaNode<T>, options: ListOptions<T>): SchemaNode<readonly T[]> {
   const min = options.min ?? 0;
   return {
+    jsonSchema: {
+      type: 'array',
+      items: item.jsonSchema,
+      ...(min > 0 ? { minItems: min } : {}),
+      maxItems: options.max,
+      ...(options.unique ? { uniqueItems: true, description: options.unique.describe } : {}),
+    },
     parse(input: unknown, path: FieldPath, context: ParseContext): readonly T[] | Invalid {
       const { issues } = context;
       if (!Array.isArray(input)) {

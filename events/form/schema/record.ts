@@ -1,5 +1,6 @@
 import type { FormRule } from '../form-rules';
 import type { FieldPath } from './field-path';
+import { type JsonSchema, orNull } from './json-schema';
 import { describeJsonType, INVALID, type Invalid, type ParseContext, type SchemaNode } from './schema-node';
 
 export interface FieldSpec<T, Optional extends boolean> {
@@ -19,7 +20,7 @@ export function optionalField<T>(node: SchemaNode<T>): FieldSpec<T, true> {
   return { node, optional: true, missingRule: 'required' };
 }
 
-type Shape = Readonly<Record<string, FieldSpec<unknown, boolean>>>;
+export type Shape = Readonly<Record<string, FieldSpec<unknown, boolean>>>;
 type FieldValue<Spec> = Spec extends FieldSpec<infer T, boolean> ? T : never;
 type RequiredKeys<S extends Shape> = {
   [K in keyof S]: S[K] extends FieldSpec<unknown, false> ? K : never;
@@ -43,9 +44,30 @@ export interface RecordFacts<S extends Shape> {
 
 /**
  * Rules between the fields of one object. They run whenever the input is an object, even when some
- * fields are broken, so every problem is reported at once.
+ * fields are broken, so every problem is reported at once. `jsonSchema` states the rule where JSON
+ * Schema can (see `fieldsByChoice`).
  */
-export type RecordRule<S extends Shape> = (facts: RecordFacts<S>) => void;
+export type RecordRule<S extends Shape> = ((facts: RecordFacts<S>) => void) & {
+  readonly jsonSchema?: JsonSchema;
+};
+
+/** The JSON Schema of a record: its fields (an optional one may be null), nothing else, its rules. */
+function recordJsonSchema<S extends Shape>(shape: S, rules: readonly RecordRule<S>[]): JsonSchema {
+  const entries = Object.entries(shape);
+  const ruleSchemas = rules.flatMap((rule) => (rule.jsonSchema ? [rule.jsonSchema] : []));
+  return {
+    type: 'object',
+    properties: Object.fromEntries(
+      entries.map(([key, spec]) => [
+        key,
+        spec.optional ? orNull(spec.node.jsonSchema) : spec.node.jsonSchema,
+      ]),
+    ),
+    required: entries.filter(([, spec]) => !spec.optional).map(([key]) => key),
+    additionalProperties: false,
+    ...(ruleSchemas.length > 0 ? { allOf: ruleSchemas } : {}),
+  };
+}
 
 /** A JSON object with exactly the given fields: any other key is reported as `unknown_field`. */
 export function record<S extends Shape>(
@@ -53,6 +75,7 @@ export function record<S extends Shape>(
   rules: readonly RecordRule<S>[] = [],
 ): SchemaNode<RecordValue<S>> {
   return {
+    jsonSchema: recordJsonSchema(shape, rules),
     parse(input: unknown, path: FieldPath, context: ParseContext): RecordValue<S> | Invalid {
       const { issues } = context;
       if (!isJsonObject(input)) {

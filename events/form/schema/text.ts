@@ -1,13 +1,14 @@
 import type { FormRule } from '../form-rules';
-import type { Finding } from './form-issues';
+import { NON_BLANK_PATTERN } from './json-schema';
+import type { TextCheck } from './text-check';
 import { describeJsonType, INVALID, type Invalid, type ParseContext, type SchemaNode } from './schema-node';
 import type { FieldPath } from './field-path';
 
 export interface TextOptions {
   /** Longest accepted value, in characters (code points: 广东 is 2). */
   readonly max: number;
-  /** Rules the value must also satisfy; an empty list means it does. */
-  readonly check?: (value: string, context: ParseContext) => readonly Finding[];
+  /** A rule the value must also satisfy. */
+  readonly check?: TextCheck;
   /** Rule reported for an empty or blank value; `required` unless a field needs a sharper code. */
   readonly emptyRule?: FormRule;
 }
@@ -15,6 +16,14 @@ export interface TextOptions {
 /** A non-blank string of bounded length. */
 export function text(options: TextOptions): SchemaNode<string> {
   return {
+    // The check's pattern or enum, when it has one, replaces the non-blank pattern: neither accepts blanks.
+    jsonSchema: {
+      type: 'string',
+      minLength: 1,
+      maxLength: options.max,
+      pattern: NON_BLANK_PATTERN,
+      ...options.check?.jsonSchema,
+    },
     parse(input: unknown, path: FieldPath, context: ParseContext): string | Invalid {
       const { issues } = context;
       if (typeof input !== 'string') {
@@ -29,7 +38,7 @@ export function text(options: TextOptions): SchemaNode<string> {
         issues.report(path, 'too_long', `must be at most ${options.max} characters long`);
         return INVALID;
       }
-      const findings = options.check?.(input, context) ?? [];
+      const findings = options.check?.findings(input, context) ?? [];
       return issues.reportAll(path, findings) ? input : INVALID;
     },
   };

@@ -1,5 +1,5 @@
-import { domainFindings } from '../checks/network-checks';
-import { languageFindings, miniProgramIdFindings } from '../checks/app-checks';
+import { domainCheck } from '../checks/network-checks';
+import { languageCheck, miniProgramIdCheck } from '../checks/app-checks';
 import { list } from '../schema/list';
 import { field, optionalField, record } from '../schema/record';
 import { text } from '../schema/text';
@@ -11,7 +11,10 @@ const sdkSchema = record({
   provider: field(text({ max: 100 })),
 });
 
-const lowerCase = (value: string): string => value.toLowerCase();
+const ignoringCase = {
+  key: (value: string): string => value.toLowerCase(),
+  describe: 'no item twice, ignoring case',
+};
 
 /**
  * 服务信息: the app or mini program itself. `platforms` belongs to apps, `hostApp` and
@@ -20,17 +23,25 @@ const lowerCase = (value: string): string => value.toLowerCase();
 export const appSchema = record({
   name: field(text({ max: 64 })),
   serviceContent: field(text({ max: 500 })),
-  languages: field(
-    list(text({ max: 35, check: languageFindings }), { min: 1, max: 10, unique: { key: lowerCase } }),
-  ),
+  languages: field(list(text({ max: 35, check: languageCheck }), { min: 1, max: 10, unique: ignoringCase })),
   platforms: optionalField(
-    list(platformSchema, { min: 1, max: 3, unique: { key: (platform) => platform.os, at: ['os'] } }),
+    list(platformSchema, {
+      min: 1,
+      max: 3,
+      unique: { key: (platform) => platform.os, at: ['os'], describe: 'one platform per os' },
+    }),
   ),
   hostApp: optionalField(text({ max: 50 })),
-  miniProgramId: optionalField(text({ max: 64, check: miniProgramIdFindings })),
-  domains: field(list(text({ max: 253, check: domainFindings }), { max: 50, unique: { key: lowerCase } })),
+  miniProgramId: optionalField(text({ max: 64, check: miniProgramIdCheck })),
+  domains: field(list(text({ max: 253, check: domainCheck }), { max: 50, unique: ignoringCase })),
   sdks: field(
-    list(sdkSchema, { max: 100, unique: { key: (sdk) => `${sdk.provider}\u0000${sdk.name}`.toLowerCase() } }),
+    list(sdkSchema, {
+      max: 100,
+      unique: {
+        key: (sdk) => `${sdk.provider}\u0000${sdk.name}`.toLowerCase(),
+        describe: 'no provider and name twice, ignoring case',
+      },
+    }),
   ),
   preApprovals: field(preApprovalsSchema),
 });

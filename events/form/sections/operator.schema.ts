@@ -1,33 +1,35 @@
-import { OPERATOR_NATURES } from '../registration-form';
-import { creditCodeFindings, residentIdFindings } from '../checks/identity-checks';
-import { provinceCodeFindings } from '../checks/place-checks';
+import { OPERATOR_NATURES, type OperatorNature } from '../registration-form';
+import { creditCodeCheck, residentIdNumberCheck } from '../checks/identity-checks';
+import { provinceCodeCheck } from '../checks/place-checks';
 import { choice } from '../schema/choice';
-import { field, isGiven, optionalField, record, type RecordFacts } from '../schema/record';
+import { fieldsByChoice } from '../schema/fields-by-choice';
+import { field, optionalField, record } from '../schema/record';
 import { text } from '../schema/text';
 
 const operatorShape = {
   nature: field(choice(OPERATOR_NATURES)),
   name: field(text({ max: 100 })),
   /** Organisations: Unified Social Credit Code. */
-  creditCode: optionalField(text({ max: 32, check: creditCodeFindings })),
+  creditCode: optionalField(text({ max: 32, check: creditCodeCheck })),
   /** Individuals: resident identity card number. */
-  idNumber: optionalField(text({ max: 32, check: residentIdFindings })),
-  province: field(text({ max: 16, check: provinceCodeFindings })),
+  idNumber: optionalField(text({ max: 32, check: residentIdNumberCheck })),
+  province: field(text({ max: 16, check: provinceCodeCheck })),
   city: field(text({ max: 50 })),
   address: field(text({ max: 200 })),
 };
 
 /** An individual identifies with a resident ID, every other operator with a credit code. */
-function identifierMatchesNature({ raw, parsed, path, context }: RecordFacts<typeof operatorShape>): void {
-  if (parsed.nature === undefined) return;
-  const individual = parsed.nature === 'individual';
-  const [needed, notAllowed] = individual ? ['idNumber', 'creditCode'] : ['creditCode', 'idNumber'];
-  const who = individual ? 'an individual operator' : 'an operator that is not an individual';
-  if (!isGiven(raw, needed)) context.issues.report([...path, needed], 'required', `is required for ${who}`);
-  if (isGiven(raw, notAllowed)) {
-    context.issues.report([...path, notAllowed], 'forbidden_for_nature', `is not allowed for ${who}`);
-  }
-}
+const identifierMatchesNature = fieldsByChoice<typeof operatorShape, OperatorNature>({
+  choice: 'nature',
+  values: OPERATOR_NATURES,
+  fieldsFor: (nature) =>
+    nature === 'individual'
+      ? { needed: ['idNumber'], notAllowed: ['creditCode'] }
+      : { needed: ['creditCode'], notAllowed: ['idNumber'] },
+  name: (nature) =>
+    nature === 'individual' ? 'an individual operator' : 'an operator that is not an individual',
+  forbiddenRule: 'forbidden_for_nature',
+});
 
 /** 主办者: who operates the service. */
 export const operatorSchema = record(operatorShape, [identifierMatchesNature]);

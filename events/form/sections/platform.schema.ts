@@ -1,27 +1,22 @@
 import { assertNever } from '../../assert-never';
 import { type OperatingSystem, OPERATING_SYSTEMS } from '../registration-form';
-import {
-  bundleIdFindings,
-  md5Findings,
-  packageNameFindings,
-  publicKeyFindings,
-  sha1Findings,
-} from '../checks/app-checks';
+import { bundleIdCheck, md5Check, packageNameCheck, publicKeyCheck, sha1Check } from '../checks/app-checks';
 import { choice } from '../schema/choice';
-import { field, isGiven, optionalField, record, type RecordFacts } from '../schema/record';
+import { fieldsByChoice } from '../schema/fields-by-choice';
+import { field, optionalField, record } from '../schema/record';
 import { text } from '../schema/text';
 
 const platformShape = {
   os: field(choice(OPERATING_SYSTEMS)),
   /** Android and HarmonyOS. */
-  packageName: optionalField(text({ max: 255, check: packageNameFindings })),
+  packageName: optionalField(text({ max: 255, check: packageNameCheck })),
   /** iOS. */
-  bundleId: optionalField(text({ max: 155, check: bundleIdFindings })),
-  publicKey: field(text({ max: 4096, check: publicKeyFindings })),
+  bundleId: optionalField(text({ max: 155, check: bundleIdCheck })),
+  publicKey: field(text({ max: 4096, check: publicKeyCheck })),
   /** Android and HarmonyOS. */
-  signatureMd5: optionalField(text({ max: 64, check: md5Findings })),
+  signatureMd5: optionalField(text({ max: 64, check: md5Check })),
   /** iOS. */
-  signatureSha1: optionalField(text({ max: 64, check: sha1Findings })),
+  signatureSha1: optionalField(text({ max: 64, check: sha1Check })),
 };
 
 type PlatformField = keyof typeof platformShape;
@@ -48,19 +43,13 @@ const OS_NAMES: Readonly<Record<OperatingSystem, string>> = {
 };
 
 /** Android and HarmonyOS identify by package name and MD5, iOS by bundle ID and SHA-1. */
-function identifiersMatchOs({ raw, parsed, path, context }: RecordFacts<typeof platformShape>): void {
-  if (parsed.os === undefined) return;
-  const { needed, notAllowed } = fieldsFor(parsed.os);
-  const osName = OS_NAMES[parsed.os];
-  for (const key of needed) {
-    if (!isGiven(raw, key)) context.issues.report([...path, key], 'required', `is required for ${osName}`);
-  }
-  for (const key of notAllowed) {
-    if (isGiven(raw, key)) {
-      context.issues.report([...path, key], 'forbidden_for_os', `is not allowed for ${osName}`);
-    }
-  }
-}
+const identifiersMatchOs = fieldsByChoice<typeof platformShape, OperatingSystem>({
+  choice: 'os',
+  values: OPERATING_SYSTEMS,
+  fieldsFor,
+  name: (os) => OS_NAMES[os],
+  forbiddenRule: 'forbidden_for_os',
+});
 
 /** One operating system the app ships on, with its signing identity. */
 export const platformSchema = record(platformShape, [identifiersMatchOs]);

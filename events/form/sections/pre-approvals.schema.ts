@@ -42,6 +42,7 @@ function isNoneMarker(item: unknown): boolean {
 }
 
 const preApprovalOrMisplacedNone: SchemaNode<PreApproval | MisplacedNone> = {
+  jsonSchema: preApprovalSchema.jsonSchema,
   parse(input, path, context) {
     return isNoneMarker(input)
       ? { misplacedNoneAt: formatPath(path) }
@@ -52,7 +53,11 @@ const preApprovalOrMisplacedNone: SchemaNode<PreApproval | MisplacedNone> = {
 const preApprovalListSchema = list(preApprovalOrMisplacedNone, {
   min: 1,
   max: MAX_PRE_APPROVALS,
-  unique: { key: (item) => (isMisplacedNone(item) ? item.misplacedNoneAt : item.category), at: ['category'] },
+  unique: {
+    key: (item) => (isMisplacedNone(item) ? item.misplacedNoneAt : item.category),
+    at: ['category'],
+    describe: 'one item per category',
+  },
 });
 
 /**
@@ -60,6 +65,7 @@ const preApprovalListSchema = list(preApprovalOrMisplacedNone, {
  * the approval document. "none" cannot be combined with categories.
  */
 export const preApprovalsSchema: SchemaNode<PreApprovals> = {
+  jsonSchema: { anyOf: [{ const: NO_PRE_APPROVALS }, preApprovalListSchema.jsonSchema] },
   parse(input: unknown, path: FieldPath, context: ParseContext): PreApprovals | Invalid {
     const { issues } = context;
     if (input === NO_PRE_APPROVALS) return NO_PRE_APPROVALS;
