@@ -15,11 +15,11 @@ import { randomUUID } from 'node:crypto';
 import { SMS_ANSWER_SEALER, type SmsAnswerSealer } from '../tokens';
 import { smsVerificationUpdate } from '../../workflows/filing/filing.definitions';
 import { FilingsService } from '../filings/filings.service';
-import { parseSmsAnswer } from './applicant.requests';
+import { parseSmsAnswer, smsAnswerBody } from './applicant.requests';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { filingIdPipe, requireIdempotencyKey } from '../http/request-keys';
-import { ApiBody, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { problemSchema, requestSchemas } from '../filings/filings.openapi';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../http/openapi-operation';
 import { ProblemException, problemType } from '../http/problem-details';
 import { AttemptLimiter } from './attempt-limiter';
 
@@ -42,33 +42,33 @@ export class ApplicantController {
 
   @Post(':id/sms-verification')
   @HttpCode(200)
-  @ApiBody({ schema: requestSchemas.smsAnswer })
+  @ApiRoute({
+    filingId: true,
+    body: smsAnswerBody,
+    idempotencyKey: 'optional',
+    problems: {
+      404: 'no such filing',
+      409: 'the filing is not waiting for an SMS verification',
+      422: 'wrong code or ID characters; attemptsLeft says how many remain',
+      429: 'too many attempts for this filing or client',
+      503: 'the workflow engine is unavailable; send again with the same Idempotency-Key',
+    },
+  })
   @ApiResponse({
     status: 200,
     description: 'verified',
-    schema: { type: 'object', properties: { verified: { type: 'boolean' }, status: { type: 'string' } } },
-  })
-  @ApiResponse({
-    status: 422,
-    description: 'wrong code or ID characters; attemptsLeft says how many remain',
-    schema: problemSchema,
-  })
-  @ApiResponse({
-    status: 429,
-    description: 'too many attempts for this filing or client',
-    schema: problemSchema,
-  })
-  @ApiResponse({
-    status: 409,
-    description: 'the filing is not waiting for an SMS verification',
-    schema: problemSchema,
+    schema: {
+      type: 'object',
+      required: ['verified', 'status'],
+      properties: { verified: { type: 'boolean' }, status: { type: 'string' } },
+    },
   })
   async verify(
     @Param('id', filingIdPipe) id: string,
     @Ip() clientIp: string,
     @Body(new ParseBodyPipe(parseSmsAnswer)) answer: { code: string; idLast6: string },
     @Res({ passthrough: true }) response: Response,
-    @Headers('idempotency-key') key?: string,
+    @Headers('idempotency-key') key: string | undefined,
   ): Promise<{ verified: true; status: string }> {
     const wait = Math.max(this.perFiling.take(id), this.perClient.take(clientIp));
     if (wait > 0) {
@@ -111,7 +111,13 @@ export class ApplicantController {
   private actionId(filingId: string, key: string | undefined, answer: { code: string; idLast6: string }) {
     if (!key?.trim()) return randomUUID();
     const idempotencyKey = requireIdempotencyKey(key);
-    const digest = this.answers.keyedDigest(['sms-answer', filingId, idempotencyKey, answer.code, answer.idLast6]);
+    const digest = this.answers.keyedDigest([
+      'sms-answer',
+      filingId,
+      idempotencyKey,
+      answer.code,
+      answer.idLast6,
+    ]);
     return `sms-answer:${digest.slice(0, 40)}`;
   }
 }

@@ -1,4 +1,6 @@
-import { type FieldError, onlyFields, type Parsed } from '../http/request-fields';
+import { WHITESPACE_CHARACTERS, WHITESPACE_RUN } from '../../events/form/schema/json-schema';
+import { queryOf } from '../http/query-parameters';
+import { codePoints, type Parsed, required, type RequestField } from '../http/request-fields';
 
 export const MAX_SEARCH_LENGTH = 200;
 
@@ -7,25 +9,45 @@ export interface AuditSearchRequest {
   q: string;
 }
 
-/** `?q=` once, 1–200 characters after trimming, no control characters; nothing else. */
+const CONTROL = '\\x00-\\x1f\\x7f-\\x9f';
+const CONTROL_CHARACTER = new RegExp(`[${CONTROL}]`);
+/** One character of q once trimmed: at its ends it is neither whitespace nor control, inside not control. */
+const END = `[^${WHITESPACE_CHARACTERS}${CONTROL}]`;
+const INSIDE = `[^${CONTROL}]`;
+
+/** `q` trimmed: 1–200 characters, no control characters (blank counts as missing). */
+const searchText: RequestField<string> = {
+  schema: {
+    type: 'string',
+    pattern: `^${WHITESPACE_RUN}${END}(?:${INSIDE}{0,${MAX_SEARCH_LENGTH - 2}}${END})?${WHITESPACE_RUN}$`,
+    description: `a filing id, a registration number or part of one, or part of a name; ${MAX_SEARCH_LENGTH} characters at most once trimmed`,
+  },
+  required: false,
+  missingRule: 'required',
+  read(value, name, errors) {
+    const q = String(value).trim();
+    if (q === '')
+      errors.push({ path: name, rule: 'required', message: 'q is required: a filing id, number or name' });
+    else if (codePoints(q) > MAX_SEARCH_LENGTH) {
+      errors.push({
+        path: name,
+        rule: 'too_long',
+        message: `q must be at most ${MAX_SEARCH_LENGTH} characters`,
+      });
+    } else if (CONTROL_CHARACTER.test(q)) {
+      errors.push({
+        path: name,
+        rule: 'invalid_characters',
+        message: 'q must not contain control characters',
+      });
+    } else return q;
+    return undefined;
+  },
+};
+
+/** `?q=` once; nothing else. */
+export const auditSearchQuery = queryOf({ q: required(searchText) });
+
 export function parseAuditSearchQuery(input: unknown): Parsed<AuditSearchRequest> {
-  const query = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-  const errors: FieldError[] = [];
-  onlyFields(query, ['q'], errors, 'a parameter of this route');
-  const raw = query.q;
-  const q = typeof raw === 'string' ? raw.trim() : '';
-  if (raw === undefined || (typeof raw === 'string' && q === '')) {
-    errors.push({ path: 'q', rule: 'required', message: 'q is required: a filing id, number or name' });
-  } else if (typeof raw !== 'string') {
-    errors.push({ path: 'q', rule: 'type', message: 'q must be given once, as text' });
-  } else if (q.length > MAX_SEARCH_LENGTH) {
-    errors.push({
-      path: 'q',
-      rule: 'too_long',
-      message: `q must be at most ${MAX_SEARCH_LENGTH} characters`,
-    });
-  } else if (/\p{Cc}/u.test(q)) {
-    errors.push({ path: 'q', rule: 'invalid_characters', message: 'q must not contain control characters' });
-  }
-  return errors.length ? { ok: false, errors } : { ok: true, value: { q } };
+  return auditSearchQuery.parse(input) as Parsed<AuditSearchRequest>;
 }

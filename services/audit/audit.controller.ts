@@ -1,14 +1,15 @@
 import { Controller, Get, Header, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '../auth/auth.guard';
 import { Roles } from '../auth/roles.decorator';
-import { ApiAuthenticated, problemSchema } from '../filings/filings.openapi';
+import { ApiRoute } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
-import { auditReportSchema, timelineSvgSchema } from './audit.openapi';
+import { auditReportSchema, timelineSvgSchema } from './audit.responses';
 import {
+  auditReportQuery,
   parseAuditReportQuery,
   parseTimelineQuery,
-  TIMELINE_LANGUAGES,
+  timelineQuery,
   type TimelineRequest,
 } from './audit.requests';
 import type { AuditReport } from './audit-report';
@@ -16,17 +17,7 @@ import { AuditService } from './audit.service';
 import { filingIdPipe } from '../http/request-keys';
 
 const filingId = filingIdPipe;
-
-const notFound = ApiResponse({
-  status: 404,
-  description: 'the log holds no such filing',
-  schema: problemSchema,
-});
-const invalid = ApiResponse({
-  status: 400,
-  description: 'the id is not a UUID, or a query parameter is unknown or invalid',
-  schema: problemSchema,
-});
+const NOT_FOUND = 'the log holds no such filing';
 
 /** Thin: validate (pipes), authorise (guard), ask the audit service. Auditors only; read-only. */
 @ApiTags('audit')
@@ -37,15 +28,13 @@ export class AuditController {
 
   @Get(':id')
   @Roles('auditor')
-  @ApiAuthenticated()
+  @ApiRoute({ bearer: true, filingId: true, query: auditReportQuery, problems: { 404: NOT_FOUND } })
   @ApiResponse({
     status: 200,
     description:
       'the filing’s history replayed and verified; `temporal.checked` is false (with the reason) when Temporal did not answer within a few seconds',
     schema: auditReportSchema,
   })
-  @notFound
-  @invalid
   report(
     @Param('id', filingId) id: string,
     @Query(new ParseBodyPipe(parseAuditReportQuery)) _query: Record<string, never>,
@@ -58,20 +47,12 @@ export class AuditController {
   @Header('Content-Type', 'image/svg+xml; charset=utf-8')
   @Header('Content-Security-Policy', "default-src 'none'")
   @Header('X-Content-Type-Options', 'nosniff')
-  @ApiAuthenticated()
-  @ApiQuery({
-    name: 'lang',
-    required: false,
-    enum: [...TIMELINE_LANGUAGES],
-    description: 'labels; default en',
-  })
+  @ApiRoute({ bearer: true, filingId: true, query: timelineQuery, problems: { 404: NOT_FOUND } })
   @ApiResponse({
     status: 200,
     description: 'the audit as a timeline picture',
     content: { 'image/svg+xml': { schema: timelineSvgSchema } },
   })
-  @notFound
-  @invalid
   timeline(
     @Param('id', filingId) id: string,
     @Query(new ParseBodyPipe(parseTimelineQuery)) query: TimelineRequest,

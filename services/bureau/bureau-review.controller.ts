@@ -7,11 +7,11 @@ import { bureauReviewUpdate } from '../../workflows/filing/filing.definitions';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ApiDecision, requestSchemas } from '../filings/filings.openapi';
+import { ApiDecision } from '../filings/filing.responses';
 import { FilingsService } from '../filings/filings.service';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { filingIdPipe } from '../http/request-keys';
-import { parseBureauReview } from './bureau.requests';
+import { bureauReviewBody, parseBureauReview } from './bureau.requests';
 
 /** The bureau's decision on a filing of its province, sent to the filing's workflow. */
 @ApiTags('bureau')
@@ -21,7 +21,7 @@ export class BureauReviewController {
   constructor(private readonly filings: FilingsService) {}
 
   @Post(':id/bureau-review')
-  @ApiDecision(requestSchemas.bureauReview)
+  @ApiDecision(bureauReviewBody)
   @Roles('bureau')
   @HttpCode(200)
   bureauReview(

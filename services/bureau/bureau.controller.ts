@@ -6,8 +6,9 @@ import { READ_MODELS } from '../tokens';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ApiAuthenticated, filingStatusSchema, pageSchema, problemSchema } from '../filings/filings.openapi';
-import { type PageQuery, parsePageOnly } from '../http/query-parameters';
+import { filingStatusSchema, pageSchema } from '../filings/filing.responses';
+import { ApiRoute } from '../http/openapi-operation';
+import { type PageQuery, pageOnlyQuery, parsePageOnly } from '../http/query-parameters';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { readPage } from '../http/read-page';
 import { filingIdPipe } from '../http/request-keys';
@@ -66,7 +67,7 @@ export class BureauController {
   /** The bureau's province's filings awaiting its review: overdue first, then by due date. */
   @Get('queue')
   @Roles('bureau')
-  @ApiAuthenticated()
+  @ApiRoute({ bearer: true, query: pageOnlyQuery, problems: {} })
   @ApiResponse({
     status: 200,
     description: 'a page of the review queue',
@@ -82,15 +83,13 @@ export class BureauController {
   /** A filing of the bureau's province from the event log: masked form and timeline, for its review. */
   @Get('filings/:id')
   @Roles('bureau')
-  @ApiAuthenticated()
+  @ApiRoute({ bearer: true, filingId: true, problems: { 404: 'no such filing in the bureau’s province' } })
   @ApiResponse({
     status: 200,
     description:
       'the filing’s status, its form with personal data masked, and its timeline (from the event log)',
     schema: bureauFilingSchema,
   })
-  @ApiResponse({ status: 400, description: 'id is not a filing id (a UUID v4)', schema: problemSchema })
-  @ApiResponse({ status: 404, description: 'no such filing in the bureau’s province', schema: problemSchema })
   filing(@CurrentActor() actor: Actor, @Param('id', filingIdPipe) id: string): Promise<BureauFilingDetail> {
     return this.filings.detail(actor, id);
   }

@@ -1,18 +1,13 @@
 import type { BureauDecision } from '../../events/filing/filing-commands';
-import {
-  asObject,
-  decisionReasons,
-  type FieldError,
-  oneOf,
-  onlyFields,
-  type Parsed,
-  result,
-} from '../http/request-fields';
+import { reasonsField } from '../filings/filings.requests';
+import { jsonBody, nonBlankWhen } from '../http/request-bodies';
+import { choiceField, type Parsed, required } from '../http/request-fields';
+
+export const bureauReviewBody = jsonBody(
+  { decision: required(choiceField(['approve', 'reject'] as const)), reasons: reasonsField },
+  [nonBlankWhen('reasons', 'decision', ['reject'])],
+);
 
 export function parseBureauReview(body: unknown): Parsed<{ decision: BureauDecision; reasons?: string }> {
-  const errors: FieldError[] = [];
-  const object = asObject(body, errors);
-  onlyFields(object, ['decision', 'reasons'], errors);
-  const decision = oneOf(object, 'decision', ['approve', 'reject'] as const, errors);
-  return result({ decision, reasons: decisionReasons(object, decision === 'reject', errors) }, errors);
+  return bureauReviewBody.parse(body) as Parsed<{ decision: BureauDecision; reasons?: string }>;
 }

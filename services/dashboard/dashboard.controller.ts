@@ -5,12 +5,12 @@ import { READ_MODELS } from '../tokens';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ApiAuthenticated } from '../filings/filings.openapi';
+import { ApiRoute } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { ProblemException, problemType } from '../http/problem-details';
 import type { ReadModelQueries, SlaDashboard } from '../../events/ports/read-models.port';
-import { slaDashboardSchema } from './dashboard.openapi';
-import { type SlaDashboardRequest, parseSlaDashboardQuery } from './dashboard.requests';
+import { slaDashboardSchema } from './dashboard.responses';
+import { type SlaDashboardRequest, parseSlaDashboardQuery, slaDashboardQuery } from './dashboard.requests';
 
 @ApiTags('dashboard')
 @Controller('v1/dashboard')
@@ -21,7 +21,11 @@ export class DashboardController {
   /** Filings by stage and province, overdue counts, median days per stage. Bureaus see their province. */
   @Get('sla')
   @Roles('bureau', 'auditor')
-  @ApiAuthenticated()
+  @ApiRoute({
+    bearer: true,
+    query: slaDashboardQuery,
+    problems: { 403: 'the caller’s role may not call this route, or a bureau asked for another province' },
+  })
   @ApiResponse({ status: 200, description: 'the SLA picture', schema: slaDashboardSchema })
   sla(
     @CurrentActor() actor: Actor,

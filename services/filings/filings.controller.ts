@@ -19,29 +19,26 @@ import {
   resubmissionUpdate,
   withdrawalUpdate,
 } from '../../workflows/filing/filing.definitions';
-import { ApiBody, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { READ_MODELS } from '../tokens';
 import type { FilingSummaryRow, Page, ReadModelQueries } from '../../events/ports/read-models.port';
 import { FilingsService } from './filings.service';
-import { type FilingListQuery, parseFilingList } from './list.requests';
+import { type FilingListQuery, filingListQuery, parseFilingList } from './list.requests';
 import { readPage } from '../http/read-page';
 import {
+  correctionBody,
   parseCorrection,
   parsePlatformReview,
   parseReasonsOnly,
+  platformReviewBody,
+  reasonsOnlyBody,
 } from './filings.requests';
-import {
-  pageSchema,
-  ApiAuthenticated,
-  ApiDecision,
-  filingStatusSchema,
-  problemSchema,
-  registrationFormSchema,
-  requestSchemas,
-} from './filings.openapi';
+import { ApiDecision, filingStatusSchema, pageSchema } from './filing.responses';
+import { ApiRoute } from '../http/openapi-operation';
+import { registrationFormSchema } from '../../events/form/registration-form.schema';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { filingIdPipe } from '../http/request-keys';
 import { SubmissionPipe } from './submission.pipe';
@@ -59,7 +56,7 @@ export class FilingsController {
   /** From the filing-summary read model; platforms see their own filings, bureaus their province's. */
   @Get()
   @Roles('platform', 'bureau', 'auditor')
-  @ApiAuthenticated()
+  @ApiRoute({ bearer: true, query: filingListQuery, problems: {} })
   @ApiResponse({ status: 200, description: 'a page of filings', schema: pageSchema(filingStatusSchema) })
   async list(
     @CurrentActor() actor: Actor,
@@ -78,30 +75,28 @@ export class FilingsController {
   @Post()
   @Roles('platform')
   @HttpCode(202)
-  @ApiAuthenticated()
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'same key and body → the same filing' })
-  @ApiBody({ schema: registrationFormSchema })
+  @ApiRoute({
+    bearer: true,
+    body: registrationFormSchema.jsonSchema,
+    idempotencyKey: 'required',
+    problems: {
+      400: 'the form has errors (every one listed), or the Idempotency-Key is missing; nothing was started',
+      409: 'the Idempotency-Key was used for another form',
+      503: 'the workflow engine is unavailable; send again with the same Idempotency-Key',
+    },
+  })
   @ApiResponse({
     status: 202,
     description: 'filing started',
     schema: {
       type: 'object',
+      required: ['filingId', 'status', 'links'],
       properties: {
         filingId: { type: 'string', format: 'uuid' },
         status: { type: 'string' },
         links: { type: 'object', additionalProperties: { type: 'string' } },
       },
     },
-  })
-  @ApiResponse({
-    status: 400,
-    description: 'the form has errors; nothing was started',
-    schema: problemSchema,
-  })
-  @ApiResponse({
-    status: 409,
-    description: 'the Idempotency-Key was used for another form',
-    schema: problemSchema,
   })
   async submit(
     @CurrentActor() actor: Actor,
@@ -119,16 +114,22 @@ export class FilingsController {
 
   @Get(':id')
   @Roles('platform', 'bureau', 'auditor')
-  @ApiAuthenticated()
+  @ApiRoute({
+    bearer: true,
+    filingId: true,
+    problems: {
+      404: 'no such filing in the caller’s scope',
+      503: 'the workflow engine is unavailable; ask again later',
+    },
+  })
   @ApiResponse({ status: 200, description: 'the filing’s live state', schema: filingStatusSchema })
-  @ApiResponse({ status: 404, description: 'no such filing in the caller’s scope', schema: problemSchema })
   get(@CurrentActor() actor: Actor, @Param('id', filingIdPipe) id: string): Promise<FilingStatusView> {
     return this.filings.status(actor, id);
   }
 
   @Get(':id/events')
   @Roles('auditor')
-  @ApiAuthenticated()
+  @ApiRoute({ bearer: true, filingId: true, problems: { 404: 'the log holds no such filing' } })
   @ApiResponse({
     status: 200,
     description:
@@ -170,7 +171,7 @@ export class FilingsController {
   }
 
   @Post(':id/platform-review')
-  @ApiDecision(requestSchemas.platformReview)
+  @ApiDecision(platformReviewBody)
   @Roles('platform')
   @HttpCode(200)
   platformReview(
@@ -183,7 +184,7 @@ export class FilingsController {
   }
 
   @Post(':id/correction')
-  @ApiDecision(requestSchemas.correction)
+  @ApiDecision(correctionBody)
   @Roles('platform')
   @HttpCode(200)
   correction(
@@ -196,7 +197,7 @@ export class FilingsController {
   }
 
   @Post(':id/resubmission')
-  @ApiDecision(requestSchemas.reasonsOnly)
+  @ApiDecision(reasonsOnlyBody, false)
   @Roles('platform')
   @HttpCode(200)
   resubmission(
@@ -209,7 +210,7 @@ export class FilingsController {
   }
 
   @Post(':id/withdrawal')
-  @ApiDecision(requestSchemas.reasonsOnly)
+  @ApiDecision(reasonsOnlyBody, false)
   @Roles('platform')
   @HttpCode(200)
   withdrawal(

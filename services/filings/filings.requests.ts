@@ -1,36 +1,39 @@
 import type { PlatformDecision } from '../../events/filing/filing-commands';
+import { registrationFormSchema } from '../../events/form/registration-form.schema';
+import { jsonBody, nonBlankWhen } from '../http/request-bodies';
 import {
-  asObject,
-  decisionReasons,
-  type FieldError,
-  oneOf,
-  onlyFields,
+  checkedLaterField,
+  choiceField,
+  MAX_REASONS,
   type Parsed,
-  result,
+  required,
+  textField,
 } from '../http/request-fields';
 
+/** The explanation a decision may carry: required (non-blank) where the decision says so. */
+export const reasonsField = textField({ max: MAX_REASONS });
+
+export const platformReviewBody = jsonBody(
+  { decision: required(choiceField(['approve', 'reject', 'return'] as const)), reasons: reasonsField },
+  [nonBlankWhen('reasons', 'decision', ['reject', 'return'])],
+);
+
 export function parsePlatformReview(body: unknown): Parsed<{ decision: PlatformDecision; reasons?: string }> {
-  const errors: FieldError[] = [];
-  const object = asObject(body, errors);
-  onlyFields(object, ['decision', 'reasons'], errors);
-  const decision = oneOf(object, 'decision', ['approve', 'reject', 'return'] as const, errors);
-  return result(
-    { decision, reasons: decisionReasons(object, decision === 'reject' || decision === 'return', errors) },
-    errors,
-  );
+  return platformReviewBody.parse(body) as Parsed<{ decision: PlatformDecision; reasons?: string }>;
 }
+
+/** Resubmission and withdrawal: optional reasons; no body at all is no reasons. */
+export const reasonsOnlyBody = jsonBody({ reasons: reasonsField }, [], { absentIsEmpty: true });
 
 export function parseReasonsOnly(body: unknown): Parsed<{ reasons?: string }> {
-  const errors: FieldError[] = [];
-  const object = body === undefined ? {} : asObject(body, errors);
-  onlyFields(object, ['reasons'], errors);
-  return result({ reasons: decisionReasons(object, false, errors) }, errors);
+  return reasonsOnlyBody.parse(body);
 }
 
+/** The corrected form is validated in full by `SubmissionPipe.forCorrection`, against the same schema. */
+export const correctionBody = jsonBody({
+  form: required(checkedLaterField(registrationFormSchema.jsonSchema)),
+});
+
 export function parseCorrection(body: unknown): Parsed<{ form: unknown }> {
-  const errors: FieldError[] = [];
-  const object = asObject(body, errors);
-  onlyFields(object, ['form'], errors);
-  if (object.form === undefined) errors.push({ path: 'form', rule: 'required', message: 'form is required' });
-  return result({ form: object.form }, errors);
+  return correctionBody.parse(body) as Parsed<{ form: unknown }>;
 }

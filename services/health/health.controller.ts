@@ -1,6 +1,23 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type HealthReport, HealthService } from './health.service';
+
+const dependency = (extra: Record<string, object>) => ({
+  type: 'object',
+  required: ['ok'],
+  properties: { ok: { type: 'boolean' }, ...extra },
+});
+
+const healthReportSchema = {
+  type: 'object',
+  required: ['status', 'temporal', 'eventLog'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    temporal: dependency({ connected: { type: 'boolean' }, address: { type: 'string' } }),
+    eventLog: dependency({ url: { type: 'string' } }),
+  },
+};
 
 @Controller('health')
 export class HealthController {
@@ -8,6 +25,12 @@ export class HealthController {
 
   /** 200 when Temporal and the event log both answer, 503 otherwise; the body says which. */
   @Get()
+  @ApiResponse({ status: 200, description: 'Temporal and the event log answer', schema: healthReportSchema })
+  @ApiResponse({
+    status: 503,
+    description: 'one of them does not; the body says which',
+    schema: healthReportSchema,
+  })
   async get(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     const report = await this.health.check();
     response.status(report.status === 'ok' ? 200 : 503);

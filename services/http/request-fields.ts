@@ -1,4 +1,7 @@
-/** The pieces every request parser is made of: field errors, a parse result, and the common checks. */
+import type { JsonSchema } from '../../events/form/schema/json-schema';
+import { NON_BLANK_PATTERN } from '../../events/form/schema/json-schema';
+
+/** One reason a request was refused, placed at the field it is about. */
 export interface FieldError {
   path: string;
   rule: string;
@@ -6,76 +9,91 @@ export interface FieldError {
 }
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
+/**
+ * One field of a request body or query, declared once: `schema` is what OpenAPI publishes, `read`
+ * what the server checks, both from the same options.
+ */
+export interface RequestField<T> {
+  readonly schema: JsonSchema;
+  /** Reads a value that is given (present and not null); reports what is wrong to `errors`. */
+  read(value: unknown, name: string, errors: FieldError[]): T | undefined;
+  readonly required: boolean;
+  /** Reported when a required field is missing: `required` unless the field says otherwise. */
+  readonly missingRule: string;
+}
+
 /** The longest explanation a decision may carry. */
 export const MAX_REASONS = 2000;
 
-export function asObject(body: unknown, errors: FieldError[]): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    errors.push({ path: '$', rule: 'type', message: 'the body must be a JSON object' });
-    return {};
-  }
-  return body as Record<string, unknown>;
+/** A field that must be given. */
+export function required<T>(field: RequestField<T>, missingRule = 'required'): RequestField<T> {
+  return { ...field, required: true, missingRule };
 }
 
-/** Reports every key not in `allowed`: a system of record does not silently drop what it was sent. */
-export function onlyFields(
-  body: Record<string, unknown>,
-  allowed: readonly string[],
-  errors: FieldError[],
-  what = 'a field of this request',
-): void {
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key))
-      errors.push({ path: key, rule: 'unknown_field', message: `${key} is not ${what}` });
-  }
+/** One of a fixed set of strings. */
+export function choiceField<const V extends string>(
+  values: readonly V[],
+  rule = 'invalid_choice',
+): RequestField<V> {
+  return {
+    schema: { type: 'string', enum: [...values] },
+    required: false,
+    missingRule: 'required',
+    read(value, name, errors) {
+      if (typeof value === 'string' && (values as readonly string[]).includes(value)) return value as V;
+      errors.push({ path: name, rule, message: `${name} must be one of ${values.join(', ')}` });
+      return undefined;
+    },
+  };
 }
 
-export function oneOf<T extends string>(
-  body: Record<string, unknown>,
-  field: string,
-  values: readonly T[],
-  errors: FieldError[],
-): T {
-  const value = body[field];
-  if (value === undefined) errors.push({ path: field, rule: 'required', message: `${field} is required` });
-  else if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
-    errors.push({
-      path: field,
-      rule: 'invalid_choice',
-      message: `${field} must be one of ${values.join(', ')}`,
-    });
-  }
-  return value as T;
+export interface TextFieldOptions {
+  /** Longest value, in characters (code points), as JSON Schema counts them. */
+  readonly max: number;
+  readonly tooLongRule?: string;
+  /** A shape the value must have: the same expression is published as the field's pattern. */
+  readonly shape?: { readonly regex: RegExp; readonly rule: string; readonly message: string };
+  /** The value must not be blank. */
+  readonly nonBlank?: boolean;
 }
 
-export function decisionReasons(body: Record<string, unknown>, required: boolean, errors: FieldError[]): string | undefined {
-  const value = body.reasons;
-  if (value === undefined || value === null) {
-    if (required)
-      errors.push({ path: 'reasons', rule: 'required', message: 'reasons are required for this decision' });
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    errors.push({ path: 'reasons', rule: 'type', message: 'reasons must be a string' });
-    return undefined;
-  }
-  if (required && value.trim() === '') {
-    errors.push({
-      path: 'reasons',
-      rule: 'required',
-      message: 'reasons must not be blank for this decision',
-    });
-  }
-  if (value.length > MAX_REASONS) {
-    errors.push({
-      path: 'reasons',
-      rule: 'too_long',
-      message: `reasons must be at most ${MAX_REASONS} characters`,
-    });
-  }
-  return value;
+/** A string of bounded length, and of a shape when one is given. */
+export function textField(options: TextFieldOptions): RequestField<string> {
+  const { max, shape } = options;
+  return {
+    schema: {
+      type: 'string',
+      maxLength: max,
+      ...(options.nonBlank ? { pattern: NON_BLANK_PATTERN } : {}),
+      ...(shape ? { pattern: shape.regex.source } : {}),
+    },
+    required: false,
+    missingRule: 'required',
+    read(value, name, errors) {
+      if (typeof value !== 'string') {
+        errors.push({ path: name, rule: shape?.rule ?? 'type', message: `${name} must be text` });
+      } else if (shape && !shape.regex.test(value)) {
+        errors.push({ path: name, rule: shape.rule, message: shape.message });
+      } else if (options.nonBlank && value.trim() === '') {
+        errors.push({ path: name, rule: 'required', message: `${name} must not be blank` });
+      } else if (codePoints(value) > max) {
+        const rule = options.tooLongRule ?? 'too_long';
+        errors.push({ path: name, rule, message: `${name} must be at most ${max} characters` });
+      } else {
+        return value;
+      }
+      return undefined;
+    },
+  };
 }
 
-export function result<T>(value: T, errors: FieldError[]): Parsed<T> {
-  return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
+/** Any JSON value, checked later by a pipe of its own (the registration form), published as `schema`. */
+export function checkedLaterField(schema: JsonSchema): RequestField<unknown> {
+  return { schema, required: false, missingRule: 'required', read: (value) => value };
+}
+
+export function codePoints(value: string): number {
+  let count = 0;
+  for (const _ of value) count += 1;
+  return count;
 }

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { READ_MODELS } from '../tokens';
-import { parsePublicLookup } from './public.requests';
+import { parsePublicLookup, publicLookupQuery } from './public.requests';
+import { ApiRoute } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import type { PublicRegistryRow, ReadModelQueries } from '../../events/ports/read-models.port';
 
@@ -12,6 +13,7 @@ export class PublicController {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelQueries) {}
 
   @Get('registrations')
+  @ApiRoute({ query: publicLookupQuery, problems: {} })
   @ApiResponse({
     status: 200,
     description: 'matching public records (number exact; app and operator name by substring, at most 50)',

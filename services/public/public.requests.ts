@@ -1,19 +1,15 @@
-import { asRecord, onlyParameters, queryText } from '../http/query-parameters';
-import type { FieldError, Parsed } from '../http/request-fields';
+import { atLeastOneGiven, queryOf } from '../http/query-parameters';
+import { type Parsed, textField } from '../http/request-fields';
+
+const name = textField({ max: 512, tooLongRule: 'type' });
+
+/** The public lookup: a registration number (exact), or part of an app or operator name; one at least. */
+export const publicLookupQuery = queryOf({ number: name, appName: name, operatorName: name }, [
+  atLeastOneGiven(['number', 'appName', 'operatorName']),
+]);
 
 export function parsePublicLookup(
   input: unknown,
 ): Parsed<{ number?: string; appName?: string; operatorName?: string }> {
-  const query = asRecord(input);
-  const errors: FieldError[] = [];
-  onlyParameters(query, ['number', 'appName', 'operatorName'], errors);
-  const lookup = {
-    number: queryText(query, 'number', errors),
-    appName: queryText(query, 'appName', errors),
-    operatorName: queryText(query, 'operatorName', errors),
-  };
-  if (errors.length === 0 && !lookup.number && !lookup.appName && !lookup.operatorName) {
-    errors.push({ path: '$', rule: 'required', message: 'give number, appName or operatorName' });
-  }
-  return errors.length ? { ok: false, errors } : { ok: true, value: lookup };
+  return publicLookupQuery.parse(input);
 }

@@ -5,15 +5,14 @@ export type JsonSchema = { readonly [keyword: string]: unknown };
  * What `String.prototype.trim` removes, spelled out: `\s` means other sets in other regex engines
  * (the fuzzer's Python reads ASCII only), and a published pattern must mean what the server does.
  */
-const WHITESPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+export const WHITESPACE_CHARACTERS =
+  '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 
-/** One character `trim` keeps. */
-export const NOT_WHITESPACE = `[^${WHITESPACE}]`;
 /** Any run of what `trim` removes. */
-export const WHITESPACE_RUN = `[${WHITESPACE}]*`;
+export const WHITESPACE_RUN = `[${WHITESPACE_CHARACTERS}]*`;
 
 /** Text that is not blank: unanchored, so it only asks for one character `trim` keeps. */
-export const NON_BLANK_PATTERN = NOT_WHITESPACE;
+export const NON_BLANK_PATTERN = `[^${WHITESPACE_CHARACTERS}]`;
 
 /** A regular expression as a JSON Schema `pattern`; flags have no spelling there, so none are allowed. */
 export function patternOf(regex: RegExp): string {

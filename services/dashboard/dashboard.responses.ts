@@ -2,7 +2,8 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { FILING_STAGES } from '../../events/filing/filing-state';
 
 const stage: SchemaObject = { type: 'string', enum: FILING_STAGES.filter((name) => name !== 'submission') };
-const nullableNumber: SchemaObject = { type: 'number', nullable: true };
+// OpenAPI 3.1 spells nullable as a type list, which Nest's 3.0 typings do not know.
+const nullableNumber = { type: ['number', 'null'] } as unknown as SchemaObject;
 
 export const slaDashboardSchema: SchemaObject = {
   type: 'object',

@@ -1,0 +1,74 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { FILING_STAGES } from '../../events/filing/filing-state';
+import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
+import { SERVICE_TYPES } from '../../events/form/registration-form';
+import type { JsonSchema } from '../../events/form/schema/json-schema';
+import { ApiRoute } from '../http/openapi-operation';
+
+/** Shapes of the filings routes' answers (`FilingStatusView`, `FilingSummaryRow`), checked by the fuzzer. */
+
+const text = (description: string, extra: SchemaObject = {}): SchemaObject => ({
+  type: 'string',
+  description,
+  ...extra,
+});
+
+export const filingStatusSchema: SchemaObject = {
+  type: 'object',
+  required: ['filingId', 'status', 'stage', 'overdue', 'revision'],
+  properties: {
+    filingId: text('', { format: 'uuid' }),
+    status: text('', { enum: Object.keys(LEGAL_TRANSITIONS) }),
+    stage: text('', { enum: [...FILING_STAGES] }),
+    serviceType: text('', { enum: [...SERVICE_TYPES] }),
+    province: text('GB/T 2260 code of the reviewing bureau’s province', { example: '440000' }),
+    appName: text(''),
+    platformId: text(''),
+    registrationNumber: text('once issued', { example: '粤ICP备2026000123号-1A' }),
+    dueBy: text('due time of the current review or SMS window', { format: 'date-time' }),
+    provisional: {
+      type: 'boolean',
+      description: 'due time computed for a year whose holidays are not announced',
+    },
+    overdue: { type: 'boolean' },
+    smsAttemptsLeft: { type: 'integer' },
+    reasons: text('reasons of a return or rejection'),
+    revision: { type: 'integer', description: 'seq of the last event in the filing’s stream' },
+  },
+};
+
+export const pageSchema = (item: SchemaObject): SchemaObject => ({
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: { type: 'array', items: item },
+    nextCursor: {
+      type: 'string',
+      description: 'pass as `cursor` for the next page; absent on the last page',
+    },
+  },
+});
+
+/** A decision sent to the filing's workflow as an update; answers with the filing after it. */
+export function ApiDecision(
+  body: { readonly schema: JsonSchema; parse(input: unknown): unknown },
+  bodyRequired = true,
+) {
+  return applyDecorators(
+    ApiRoute({
+      bearer: true,
+      filingId: true,
+      body: body as Parameters<typeof ApiRoute>[0]['body'],
+      bodyRequired,
+      idempotencyKey: 'optional',
+      problems: {
+        404: 'no such filing in the caller’s scope',
+        409: 'the decision does not fit the filing’s current stage, or the key was used for another decision',
+        503: 'the workflow engine is unavailable; send again with the same Idempotency-Key',
+      },
+    }),
+    ApiResponse({ status: 200, description: 'the filing after the decision', schema: filingStatusSchema }),
+  );
+}
