@@ -100,9 +100,21 @@ def breaks_uniqueness(app):
     return False
 
 
+def given(form, key):
+    return form.get(key) is not None
+
+
 @schemathesis.hook
 def filter_body(context, body):
-    """Drops registration forms whose lists repeat an item by its key: such a form is not valid."""
+    """Drops registration forms that break a rule the spec states only in words.
+
+    Lists that repeat an item by its key, and a subject number with an operator (whose province must
+    be the one the number's abbreviation names): such forms are not valid, whatever they look like.
+    """
     form = body.get("form", body) if isinstance(body, dict) else None
-    app = form.get("app") if isinstance(form, dict) else None
+    if not isinstance(form, dict):
+        return True
+    if given(form, "existingSubjectNumber") and given(form, "operator"):
+        return False
+    app = form.get("app")
     return not (isinstance(app, dict) and breaks_uniqueness(app))
