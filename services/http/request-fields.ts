@@ -1,5 +1,4 @@
-import type { JsonSchema } from '../../events/form/schema/json-schema';
-import { NON_BLANK_PATTERN } from '../../events/form/schema/json-schema';
+import { type JsonSchema, patternOf } from '../../events/form/schema/json-schema';
 
 /** One reason a request was refused, placed at the field it is about. */
 export interface FieldError {
@@ -53,8 +52,6 @@ export interface TextFieldOptions {
   readonly tooLongRule?: string;
   /** A shape the value must have: the same expression is published as the field's pattern. */
   readonly shape?: { readonly regex: RegExp; readonly rule: string; readonly message: string };
-  /** The value must not be blank. */
-  readonly nonBlank?: boolean;
 }
 
 /** A string of bounded length, and of a shape when one is given. */
@@ -64,8 +61,7 @@ export function textField(options: TextFieldOptions): RequestField<string> {
     schema: {
       type: 'string',
       maxLength: max,
-      ...(options.nonBlank ? { pattern: NON_BLANK_PATTERN } : {}),
-      ...(shape ? { pattern: shape.regex.source } : {}),
+      ...(shape ? { pattern: patternOf(shape.regex) } : {}),
     },
     required: false,
     missingRule: 'required',
@@ -74,8 +70,6 @@ export function textField(options: TextFieldOptions): RequestField<string> {
         errors.push({ path: name, rule: shape?.rule ?? 'type', message: `${name} must be text` });
       } else if (shape && !shape.regex.test(value)) {
         errors.push({ path: name, rule: shape.rule, message: shape.message });
-      } else if (options.nonBlank && value.trim() === '') {
-        errors.push({ path: name, rule: 'required', message: `${name} must not be blank` });
       } else if (codePoints(value) > max) {
         const rule = options.tooLongRule ?? 'too_long';
         errors.push({ path: name, rule, message: `${name} must be at most ${max} characters` });
