@@ -9,13 +9,15 @@ export type SubjectNumberCheck =
   | { readonly ok: true; readonly province: Province }
   | { readonly ok: false; readonly problem: 'format' | 'province' };
 
-const SUBJECT_NUMBER = /^(\p{Script=Han})(?:ICP备\d{6,10}号|B2-\d{8})$/u;
+/** What follows the province's abbreviation, in either form; shared by the check and the published pattern. */
+const AFTER_ABBREVIATION = 'ICP备[0-9]{6,10}号|B2-[0-9]{8}';
+const SUBJECT_NUMBER = new RegExp(`^(\\p{Script=Han})(?:${AFTER_ABBREVIATION})$`, 'u');
 
 /** Every abbreviation a province's numbers may start with (川 and 蜀 both give Sichuan). */
 export const PROVINCE_ABBREVIATIONS: readonly string[] = PROVINCES.flatMap((p) => p.abbreviations);
 
 /** The numbers `subjectNumberCheck` accepts, as one expression (published in OpenAPI). */
-export const SUBJECT_NUMBER_PATTERN = `^(?:${PROVINCE_ABBREVIATIONS.join('|')})ICP备[0-9]{6,10}号$`;
+export const SUBJECT_NUMBER_PATTERN = `^(?:${PROVINCE_ABBREVIATIONS.join('|')})(?:${AFTER_ABBREVIATION})$`;
 
 export function subjectNumberCheck(value: string): SubjectNumberCheck {
   const match = SUBJECT_NUMBER.exec(value);
