@@ -40,8 +40,8 @@ export const FILING_ID =
   /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
 
 /** `:id` of a filing route: a UUID v4, or 400 naming the parameter. */
-export const filingIdPipe: PipeTransform<unknown, string> = {
-  transform(value) {
+export const filingIdPipe: PipeTransform<unknown, Promise<string>> = {
+  async transform(value) {
     if (typeof value === 'string' && FILING_ID.test(value)) return value;
     throw new ValidationProblem([
       { path: 'id', rule: 'uuid_v4', message: 'id must be a filing id (a UUID v4)' },
