@@ -1,4 +1,5 @@
-import { SERVICE_TYPES, type ServiceType } from '../form/registration-form';
+import { type OperatorNature, type RegulatedCategory } from '../form/registration-form';
+import { type RegisteredServiceType, SERVICE_SUFFIXES } from '../registration-number';
 import type { EventToAppend, Json, RecordedEvent } from '../ports/event-log.port';
 
 /** Events of the registry streams (see registry-streams.ts). Names are a contract: past tense, never renamed. */
@@ -17,28 +18,84 @@ export type SubjectSequenceEvent =
   /** A subject brought a number of this counter's form that it already held; the counter skips it. */
   | { type: 'ExistingSubjectNumberRecorded'; data: SubjectNumberClaim };
 
-export type SubjectNumberSource = 'allocated' | 'existing';
+export type SubjectNumberSource = 'allocated' | 'existing' | 'imported';
+
+/** The kind of certificate a subject is keyed by (its number is never stored, only the key's digest). */
+export type CertificateType = 'uscc' | 'resident_id';
 
 export type SubjectRegisteredData = {
   subjectKeyDigest: string;
   provinceCode: string;
   subjectNumber: string;
   source: SubjectNumberSource;
+  /** Absent only in events written before the registry kept them (schema version 1). */
+  operatorName?: string;
+  operatorNature?: OperatorNature;
+  certificateType?: CertificateType;
 };
 
+/** A service number issued to a filing: the subject's next n, whatever the service type. */
 export type ServiceNumberAllocatedData = {
   filingId: string;
-  serviceType: ServiceType;
+  serviceType: RegisteredServiceType;
   n: number;
   number: string;
+};
+
+/** A service the subject held before this system (an imported website): its n is taken. */
+export type ExistingServiceRecordedData = {
+  serviceType: RegisteredServiceType;
+  n: number;
+  number: string;
+  /** The import line that brought it (see `importLineId`). */
+  importLineId: string;
 };
 
 /** In `registry-subject-<province>-<digest>`: the subject's number, then one event per service number. */
 export type SubjectEvent =
   | { type: 'SubjectRegistered'; data: SubjectRegisteredData }
-  | { type: 'ServiceNumberAllocated'; data: ServiceNumberAllocatedData };
+  | { type: 'ServiceNumberAllocated'; data: ServiceNumberAllocatedData }
+  | { type: 'ExistingServiceRecorded'; data: ExistingServiceRecordedData };
 
-export type RegistryEvent = SubjectSequenceEvent | SubjectEvent;
+/** An Android or HarmonyOS package, with the MD5 of its signing certificate (32 lower-case hex). */
+export type PackageIdentifier = { os: 'android' | 'harmony'; packageName: string; signatureMd5: string };
+/** An iOS bundle, with the SHA-1 of its signing certificate (40 lower-case hex). */
+export type BundleIdentifier = { bundleId: string; signatureSha1: string };
+
+/** What third parties recognise a service by. Every list may be empty; absent parts do not apply. */
+export type ServiceIdentifiers = {
+  packages: PackageIdentifier[];
+  bundles: BundleIdentifier[];
+  miniProgram?: { miniProgramId: string; hostApp: string };
+  quickAppPackage?: string;
+  /** Bare domain names, lower case (punycode for non-ASCII names). */
+  domains: string[];
+};
+
+/** Public facts only: no certificate number, no person, no phone or e-mail. */
+export type ServiceRegisteredData = {
+  serviceNumber: string;
+  subjectNumber: string;
+  serviceType: RegisteredServiceType;
+  name: string;
+  identifiers: ServiceIdentifiers;
+  preApprovalCategories: RegulatedCategory[];
+  /** China date (YYYY-MM-DD) the registration was approved (for an import: as the file states it). */
+  approvedOn: string;
+  operatorName: string;
+  operatorNature: OperatorNature;
+  /** The filing that created the service; absent for an imported one. */
+  filingId?: string;
+  source: 'filing' | 'imported';
+};
+
+/** In `registry-service-<service number>`: the service's life. */
+export type ServiceEvent = { type: 'ServiceRegistered'; data: ServiceRegisteredData };
+
+/** In `registry-identifier-<digest>`: the filing that claimed an identifier at submission. */
+export type IdentifierEvent = { type: 'ServiceIdentifierClaimed'; data: { filingId: string } };
+
+export type RegistryEvent = SubjectSequenceEvent | SubjectEvent | ServiceEvent | IdentifierEvent;
 
 /** An event ready to append but for its id, which depends on the revision it is appended at. */
 export type UnplacedEvent = Omit<EventToAppend, 'id'>;
@@ -96,7 +153,7 @@ export function decodeSubjectEvent(recorded: RecordedEvent): SubjectEvent {
         type: recorded.type,
         data: {
           filingId: data.string('filingId'),
-          serviceType: data.oneOf('serviceType', SERVICE_TYPES),
+          serviceType: data.oneOf('serviceType', Object.keys(SERVICE_SUFFIXES) as RegisteredServiceType[]),
           n: data.positiveInteger('n'),
           number: data.string('number'),
         },

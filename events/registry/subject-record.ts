@@ -7,17 +7,20 @@ import {
   decodeSubjectEvent,
 } from './registry-events';
 
+/** A number in the subject's service sequence: issued to a filing, or recorded by an import. */
+export type SubjectServiceEntry = Omit<ServiceNumberAllocatedData, 'filingId'> & { readonly filingId?: string };
+
 /** One subject's stream folded: its subject number and the service numbers issued under it. */
 export interface SubjectRecord {
   /** Revision of the stream's last event; -1 when the stream does not exist. */
   readonly revision: number;
   readonly registration: SubjectRegisteredData | undefined;
-  readonly services: readonly ServiceNumberAllocatedData[];
+  readonly services: readonly SubjectServiceEntry[];
 }
 
 export function foldSubjectRecord(events: readonly RecordedEvent[]): SubjectRecord {
   let registration: SubjectRegisteredData | undefined;
-  const services: ServiceNumberAllocatedData[] = [];
+  const services: SubjectServiceEntry[] = [];
   let revision = -1;
   for (const recorded of events) {
     const event = decodeSubjectEvent(recorded);
@@ -31,6 +34,11 @@ export function foldSubjectRecord(events: readonly RecordedEvent[]): SubjectReco
           throw new CorruptRegistryStreamError(recorded, 'a service number before the subject number');
         services.push(event.data);
         break;
+      case 'ExistingServiceRecorded':
+        if (!registration)
+          throw new CorruptRegistryStreamError(recorded, 'a service number before the subject number');
+        services.push({ serviceType: event.data.serviceType, n: event.data.n, number: event.data.number });
+        break;
       default:
         assertNever(event, 'subject event');
     }
@@ -42,7 +50,7 @@ export function foldSubjectRecord(events: readonly RecordedEvent[]): SubjectReco
 export function serviceOfFiling(
   record: SubjectRecord,
   filingId: string,
-): ServiceNumberAllocatedData | undefined {
+): SubjectServiceEntry | undefined {
   return record.services.find((service) => service.filingId === filingId);
 }
 
