@@ -156,6 +156,12 @@ export class FilingRun {
     }
   }
 
+  /** The state once FilingSubmitted is recorded. */
+  async submitted(): Promise<FilingStatusView> {
+    await condition(() => this.current.status !== 'not_submitted');
+    return this.view();
+  }
+
   /** A caller's decision, with the update's id as its causation. */
   async apply(command: FilingCommand): Promise<FilingStatusView> {
     try {

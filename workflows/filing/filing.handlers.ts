@@ -11,6 +11,7 @@ import {
   resubmissionUpdate,
   smsVerificationUpdate,
   statusQuery,
+  submittedUpdate,
   withdrawalUpdate,
 } from './filing.definitions';
 import type { FilingRun } from './filing-run';
@@ -29,6 +30,7 @@ function onDecision<A extends { actor: Actor }>(
 /** The filing's query and updates: what callers read, and every decision they may send. */
 export function handleMessages(run: FilingRun): void {
   setHandler(statusQuery, () => run.view());
+  setHandler(submittedUpdate, () => run.submitted(), { validator: () => run.refuseWhileSettling() });
   onDecision(run, platformReviewUpdate, ({ actor, decision, reasons }) => ({
     type: 'ReviewAsPlatform',
     actor,
