@@ -32,8 +32,8 @@ const SUBMISSION_WAIT_MS = 10_000;
  * query to a workflow no worker polls waits as long as the frontend lets it. An unreachable Temporal
  * is reported within `reachMs`; a reachable one may take `answerMs` (a query of a closed filing
  * replays its whole history on a worker, which takes seconds on a loaded host). Writes keep the SDK's
- * retrying, which rides out a short blip unseen; a write answered 503 may be sent again safely with
- * the same Idempotency-Key (the update id), which records it once.
+ * retrying (a submission until its wait is over), which rides out a short blip unseen; a write
+ * answered 503 may be sent again safely with the same Idempotency-Key, which records it once.
  */
 export const LIVE_READ_BOUNDS: TemporalCallBounds = { reachMs: 3_000, answerMs: 10_000 };
 
@@ -56,8 +56,8 @@ export class FilingGateway {
 
   /**
    * Starts the filing's workflow, or finds it, and answers once FilingSubmitted is recorded: one
-   * update-with-start, whose update completes when the event is in the log. A filing whose run has
-   * closed is not started again; it answers with its state.
+   * update-with-start, whose update completes when the event is in the log, within
+   * SUBMISSION_WAIT_MS. A filing whose run has closed is not started again; it answers with its state.
    */
   submit(input: FilingWorkflowInput): Promise<FilingStatusView> {
     const deadline = Date.now() + SUBMISSION_WAIT_MS;
