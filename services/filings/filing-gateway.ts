@@ -84,9 +84,10 @@ export class FilingGateway {
   }
 
   /**
-   * Once the submission's wait is over: the state as it stands (not submitted yet; the same request
-   * sent again answers once it is), 503 while no worker has run the filing, or the call's own error
-   * when Temporal holds no run of it.
+   * When the submission's wait is over, or Temporal cannot take its update now (the workflow task is
+   * failing): the state as it stands (maybe not submitted yet; the same request sent again answers
+   * once it is), 503 while no worker has run the filing, or the call's own error when Temporal holds
+   * no run of it.
    */
   private async stateAfterWaiting(filingId: string, error: unknown): Promise<FilingStatusView> {
     try {
