@@ -42,7 +42,7 @@ const sealingSchemaVersion = (): number => (patched(SCHEMA_V2_PATCH) ? SCHEMA_V2
 const ALL_HANDLERS_FINISHED_PATCH = 'filing-all-handlers-finished';
 
 /** The domain's refusal, as a failure the caller receives (`type` = the domain error code). */
-export function toFailure(error: unknown): unknown {
+function toFailure(error: unknown): unknown {
   if (!(error instanceof FilingDomainError)) return error;
   return ApplicationFailure.create({
     type: error.code,
