@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { FilingGateway } from './filing-gateway';
 import { FilingsController } from './filings.controller';
 import { FilingsService } from './filings.service';
 
 /** A platform's filings: submission, reads and its decisions; other rooms reach the workflow through FilingsService. */
 @Module({
   controllers: [FilingsController],
-  providers: [FilingsService],
+  providers: [FilingGateway, FilingsService],
   exports: [FilingsService],
 })
 export class FilingsModule {}

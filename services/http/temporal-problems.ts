@@ -6,6 +6,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
+import { google, temporal } from '@temporalio/proto';
 import { TemporalDeadlineExceeded } from '../temporal/temporal-bounds';
 import {
   type FilingErrorDetails,
@@ -71,6 +72,7 @@ export function isTemporalUnavailable(error: unknown): boolean {
       cause instanceof TemporalDeadlineExceeded ||
       (isGrpcServiceError(cause) && TRANSIENT_GRPC_CODES.includes(cause.code)) ||
       isWorkflowNotReadyForQuery(cause) ||
+      isWorkflowNotReadyForUpdate(cause) ||
       // Thrown by Connection.connect / ensureConnected before any gRPC status exists.
       (cause instanceof ServiceError && cause.message.startsWith('Failed to connect')) ||
       (cause instanceof Error && cause.message === 'Failed to connect before the deadline'),
@@ -89,6 +91,32 @@ export function isWorkflowNotReadyForQuery(error: unknown): boolean {
     isGrpcServiceError(error.cause) &&
     error.cause.code === GRPC_FAILED_PRECONDITION
   );
+}
+
+const WORKFLOW_NOT_READY = 'temporal.api.errordetails.v1.WorkflowNotReadyFailure';
+const MULTI_OPERATION_FAILURE = 'temporal.api.errordetails.v1.MultiOperationExecutionFailure';
+
+/**
+ * An update (or update-with-start) refused while the filing's workflow task is failing or timing out,
+ * say after a worker died holding it twice: Temporal answers FAILED_PRECONDITION with a
+ * WorkflowNotReadyFailure ("Workflow Task in failed state"), for an update-with-start inside its
+ * MultiOperationExecutionFailure. The same update is taken once a worker completes the task.
+ */
+export function isWorkflowNotReadyForUpdate(error: unknown): boolean {
+  if (!isGrpcServiceError(error) || error.code !== GRPC_FAILED_PRECONDITION) return false;
+  const get = (error.metadata as { get?: (key: string) => unknown[] }).get;
+  const encoded =
+    typeof get === 'function' ? get.call(error.metadata, 'grpc-status-details-bin')[0] : undefined;
+  if (!(encoded instanceof Uint8Array)) return false;
+  const typeOf = (detail: google.protobuf.IAny) => detail.type_url?.replace(/^type\.googleapis\.com\//, '');
+  return (google.rpc.Status.decode(encoded).details ?? []).some((detail) => {
+    if (typeOf(detail) === WORKFLOW_NOT_READY) return true;
+    if (typeOf(detail) !== MULTI_OPERATION_FAILURE || !detail.value) return false;
+    const { statuses } = temporal.api.errordetails.v1.MultiOperationExecutionFailure.decode(detail.value);
+    return statuses.some((status) =>
+      (status.details ?? []).some((inner) => typeOf(inner) === WORKFLOW_NOT_READY),
+    );
+  });
 }
 
 function causeChain(error: unknown): unknown[] {

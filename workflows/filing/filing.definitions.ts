@@ -52,4 +52,10 @@ export const smsVerificationUpdate = defineUpdate<
   [Decision & { sealedAnswer: string }]
 >('smsVerification');
 
+/**
+ * Answers once FilingSubmitted is recorded, with the filing's state then. The API sends it with the
+ * workflow's start (update-with-start), so a submission is answered in one round trip.
+ */
+export const submittedUpdate = defineUpdate<FilingStatusView, []>('submitted');
+
 export const statusQuery = defineQuery<FilingStatusView>('status');

@@ -6,13 +6,14 @@ import { foldFiling } from '../../events/filing/evolve';
 import type { StoredFilingEnvelope } from '../../events/filing/filing-events';
 import { upcastFilingEnvelope, V1_REVIEW_WORKING_DAYS } from '../../events/filing/upcast';
 import { WORKFLOWS_PATH } from '../../main/worker/create-worker';
-import { HAPPY_PATH_HISTORY } from '../../test/fixtures/histories/histories';
+import { CONCURRENT_DECISIONS_HISTORY, HAPPY_PATH_HISTORY } from '../../test/fixtures/histories/histories';
 import type { AppendCaptureSinks } from '../../test/fixtures/workflows/append-capture.interceptors';
 
 type History = temporal.api.history.v1.IHistory;
 type AppendInput = { streamId: string; events: StoredFilingEnvelope[] };
 
-const readHistory = (): History => temporal.api.history.v1.History.decode(readFileSync(HAPPY_PATH_HISTORY));
+const readHistory = (path = HAPPY_PATH_HISTORY): History =>
+  temporal.api.history.v1.History.decode(readFileSync(path));
 
 /** The first argument of every activity of `type` the history scheduled (JSON payloads, decoded by hand). */
 function scheduledInputs<T>(history: History, type: string): T[] {
@@ -64,6 +65,43 @@ describe('recorded filing histories replay with today’s workflow code', () => 
     await Worker.runReplayHistory({ workflowBundle, sinks }, history, recorded[0]?.streamId);
 
     expect(recorded.length).toBeGreaterThanOrEqual(10);
+    expect(JSON.parse(JSON.stringify(replayed))).toEqual(recorded);
+  });
+
+  it('replays decisions that reached one review together, appending in the order recorded', async () => {
+    // Approve, reject, withdraw and return arrive in one workflow task. Approve is appended; under
+    // the append lock the reject is then refused, and the withdrawal's append is scheduled before
+    // the first two updates complete. A lock that hands over a microtask sooner or later schedules
+    // these in another order, which Temporal reports as nondeterminism.
+    const history = readHistory(CONCURRENT_DECISIONS_HISTORY);
+    const recorded = scheduledInputs<AppendInput>(history, 'appendFilingEvents');
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      workflowInterceptorModules: [
+        require.resolve('../../test/fixtures/workflows/append-capture.interceptors'),
+      ],
+      logger: new DefaultLogger('WARN'),
+    });
+    const replayed: unknown[] = [];
+    const sinks: InjectedSinks<AppendCaptureSinks> = {
+      appendCapture: {
+        scheduled: {
+          fn: (_info, input) => {
+            replayed.push(input);
+          },
+          callDuringReplay: true,
+        },
+      },
+    };
+
+    await Worker.runReplayHistory({ workflowBundle, sinks }, history, recorded[0]?.streamId);
+
+    expect(recorded.flatMap((input) => input.events.map((event) => event.type))).toEqual([
+      'FilingSubmitted',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'FilingWithdrawn',
+    ]);
     expect(JSON.parse(JSON.stringify(replayed))).toEqual(recorded);
   });
 

@@ -1,0 +1,29 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+
+// A worker that dies mid-activity is only noticed when the attempt's start-to-close timeout expires,
+// so these are kept near the longest a healthy attempt takes: an append waits at most 5 s for the
+// SQLite lock; the others are a calendar lookup, an SQLite row, a gateway call or an allocation that
+// backs off under contention for at most a few seconds. Retries back off to 10 s at most, so a filing
+// resumes soon after its worker is back. (Activity options are not part of replay.)
+const { appendFilingEvents } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+const { computeDeadline, sendSmsChallenge, checkSmsAnswer, allocateRegistrationNumber, notifyApplicant } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '20 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+  });
+
+/** The append of a filing's events to its stream. */
+export const appendActivity = { appendFilingEvents };
+
+/** What the process waits on between its transitions. */
+export const processActivities = {
+  computeDeadline,
+  sendSmsChallenge,
+  checkSmsAnswer,
+  allocateRegistrationNumber,
+  notifyApplicant,
+};

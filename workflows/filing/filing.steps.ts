@@ -1,0 +1,119 @@
+import { condition } from '@temporalio/workflow';
+import { SYSTEM_ACTOR } from '../../events/filing/actor';
+import type { FilingStateOf, FilingStatus } from '../../events/filing/filing-state';
+import { appPrincipalIdLast6, subjectKeyOf } from '../../events/filing/filing-subject';
+import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
+import {
+  BUREAU_REVIEW_WORKING_DAYS,
+  PLATFORM_REVIEW_WORKING_DAYS,
+  SMS_VERIFICATION_WINDOW_MS,
+} from '../../events/working-days/sla';
+import { type FilingRun, nowIso } from './filing-run';
+
+/**
+ * What the run does while a filing is in one status: an activity whose result it records, or a wait
+ * for a decision (or for a deadline, which it records as overdue or expired). Each step runs once per
+ * status it finds; the loop calls the next when the state has moved.
+ */
+type Step<S extends FilingStatus> = (run: FilingRun, s: FilingStateOf<S>) => Promise<void>;
+
+export async function startPlatformReview(run: FilingRun): Promise<void> {
+  // The allowance the deadline is computed with is the one the event records.
+  const workingDays = PLATFORM_REVIEW_WORKING_DAYS;
+  const due = await run.activities.computeDeadline({ from: nowIso(), workingDays });
+  return run.commitSystem({
+    type: 'StartPlatformReview',
+    actor: SYSTEM_ACTOR,
+    deadline: { dueAt: due.dueAt, provisional: due.provisional, workingDays },
+  });
+}
+
+/** A review waits for its decision; at its working-day deadline it is flagged overdue, once. */
+export async function awaitReview(
+  run: FilingRun,
+  s: FilingStateOf<'platform_review' | 'bureau_review'>,
+): Promise<void> {
+  if (s.review.overdue) return void (await condition(run.movedFrom(s)));
+  const waiting = run.movedBefore(s, s.review.dueAt);
+  if (waiting !== false && (await waiting)) return;
+  const type = s.status === 'platform_review' ? 'FlagPlatformReviewOverdue' : 'FlagBureauReviewOverdue';
+  return run.commitSystem({ type, actor: SYSTEM_ACTOR });
+}
+
+/** Returned to the platform (for correction, or after the SMS check failed): its move. */
+export async function awaitPlatform(
+  run: FilingRun,
+  s: FilingStateOf<'returned_for_correction' | 'returned_to_platform'>,
+): Promise<void> {
+  return void (await condition(run.movedFrom(s)));
+}
+
+export async function sendSmsChallenge(run: FilingRun, s: FilingStateOf<'platform_approved'>): Promise<void> {
+  const challengeId = `${run.filingId}:sms:${s.smsRound + 1}`;
+  const sent = await run.activities.sendSmsChallenge({
+    challengeId,
+    mobile: s.form.appPrincipal.mobile,
+    idLast6: appPrincipalIdLast6(s.form),
+    appName: s.appName,
+    ttlMs: SMS_VERIFICATION_WINDOW_MS,
+    at: nowIso(),
+  });
+  return run.commitSystem({
+    type: 'RecordSmsSent',
+    actor: SYSTEM_ACTOR,
+    challengeId,
+    expiresAt: sent.expiresAt,
+  });
+}
+
+/** The applicant answers (an update) within the window, or the challenge expires. */
+export async function awaitSmsAnswer(run: FilingRun, s: FilingStateOf<'sms_verification'>): Promise<void> {
+  const waiting = run.movedBefore(s, s.expiresAt);
+  if (waiting !== false && (await waiting)) return;
+  return run.commitSystem({ type: 'ExpireSmsChallenge', actor: SYSTEM_ACTOR, challengeId: s.challengeId });
+}
+
+export async function startBureauReview(run: FilingRun): Promise<void> {
+  const workingDays = BUREAU_REVIEW_WORKING_DAYS;
+  const due = await run.activities.computeDeadline({ from: nowIso(), workingDays });
+  return run.commitSystem({
+    type: 'StartBureauReview',
+    actor: SYSTEM_ACTOR,
+    deadline: { dueAt: due.dueAt, provisional: due.provisional, workingDays },
+  });
+}
+
+export async function issueRegistrationNumber(
+  run: FilingRun,
+  s: FilingStateOf<'bureau_approved'>,
+): Promise<void> {
+  const numbers = await run.activities.allocateRegistrationNumber({
+    filingId: run.filingId,
+    provinceCode: s.province,
+    subjectKey: subjectKeyOf(s.form),
+    serviceType: s.serviceType,
+    existingSubjectNumber: s.form.existingSubjectNumber,
+    year: Number(chinaDateOfEpochMs(Date.now()).slice(0, 4)),
+  });
+  return run.commitSystem({ type: 'IssueRegistrationNumber', actor: SYSTEM_ACTOR, ...numbers });
+}
+
+export async function publishRegistration(run: FilingRun): Promise<void> {
+  return run.commitSystem({ type: 'PublishRegistration', actor: SYSTEM_ACTOR });
+}
+
+export async function notifyApplicant(run: FilingRun, s: FilingStateOf<'published'>): Promise<void> {
+  const notified = await run.activities.notifyApplicant({
+    filingId: run.filingId,
+    mobile: s.form.appPrincipal.mobile,
+    email: s.form.appPrincipal.email,
+    appName: s.appName,
+    registrationNumber: s.serviceNumber,
+  });
+  return run.commitSystem({ type: 'NotifyApplicant', actor: SYSTEM_ACTOR, channels: notified.channels });
+}
+
+/** Not submitted yet, or closed: nothing to do (the loop does not run then). */
+export async function nothing(): Promise<void> {}
+
+export type Steps = { readonly [S in FilingStatus]: Step<S> };
