@@ -8,7 +8,9 @@ import {
 } from './registry-events';
 
 /** A number in the subject's service sequence: issued to a filing, or recorded by an import. */
-export type SubjectServiceEntry = Omit<ServiceNumberAllocatedData, 'filingId'> & { readonly filingId?: string };
+export type SubjectServiceEntry = Omit<ServiceNumberAllocatedData, 'filingId'> & {
+  readonly filingId?: string;
+};
 
 /** One subject's stream folded: its subject number and the service numbers issued under it. */
 export interface SubjectRecord {
@@ -47,10 +49,7 @@ export function foldSubjectRecord(events: readonly RecordedEvent[]): SubjectReco
   return { revision, registration, services };
 }
 
-export function serviceOfFiling(
-  record: SubjectRecord,
-  filingId: string,
-): SubjectServiceEntry | undefined {
+export function serviceOfFiling(record: SubjectRecord, filingId: string): SubjectServiceEntry | undefined {
   return record.services.find((service) => service.filingId === filingId);
 }
 
