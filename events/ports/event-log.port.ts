@@ -78,6 +78,13 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** One stream's part of a multi-stream append (see `EventLog.appendToStreams`). */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
 /** The event log every transition is appended to. SQLite (embedded) and EventStoreDB implement it. */
 export interface EventLog {
   /** A public description of the backend, free of credentials. */
@@ -97,6 +104,12 @@ export interface EventLog {
     events: readonly EventToAppend[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Optional: several appends in one transaction, in order (a stream may appear more than once), each
+   * checked as `appendToStream` checks it; all land or none. A backend with one commit per transaction
+   * (SQLite: one fsync) offers it for bulk loads; callers fall back to `appendToStream` one by one.
+   */
+  appendToStreams?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The stream's events from `fromRevision` (default 0) in order; [] if the stream does not exist. */
   readStream(
     streamId: string,

@@ -7,6 +7,7 @@ import { outboxCommand } from './commands/outbox.command';
 import { projectionsCommand } from './commands/projections.command';
 import { projectorCommand } from './commands/projector.command';
 import { provisionCommand } from './commands/provision.command';
+import { registryCommand } from './commands/registry.command';
 import { apiCommand, workerCommand } from './commands/serve.commands';
 import { startCommand } from './commands/start.command';
 import { tokenCommand } from './commands/token.command';
@@ -19,6 +20,7 @@ export const commands: readonly CliCommand[] = [
   projectorCommand,
   projectionsCommand,
   auditCommand,
+  registryCommand,
   doctorCommand,
   provisionCommand,
   validateCommand,

@@ -6,6 +6,8 @@ export interface ProgressSnapshot {
   /** Items (events) processed so far. */
   events: number;
   elapsedMs: number;
+  /** What the items are called; default `events`. */
+  unit?: string;
 }
 
 const BAR_WIDTH = 24;
@@ -30,8 +32,8 @@ export function renderProgress(snapshot: ProgressSnapshot): string {
   return [
     `${snapshot.label} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`,
     `${String(Math.floor(fraction * 100)).padStart(3)}%`,
-    `${snapshot.events.toLocaleString('en-US')} events`,
-    `${Math.round(rate).toLocaleString('en-US')} events/s`,
+    `${snapshot.events.toLocaleString('en-US')} ${snapshot.unit ?? 'events'}`,
+    `${Math.round(rate).toLocaleString('en-US')} ${snapshot.unit ?? 'events'}/s`,
     `ETA ${fraction >= 1 ? '0:00' : clock(eta)}`,
   ].join('  ');
 }
@@ -44,6 +46,8 @@ export interface ProgressBarOptions {
   /** Least time between two printed lines when not interactive; default 2 s. */
   lineIntervalMs?: number;
   now?: () => number;
+  /** What the items counted are called; default `events`. */
+  unit?: string;
 }
 
 /** A progress bar on stderr: redrawn in place on a terminal, a line every few seconds in a log. */
@@ -62,7 +66,7 @@ export class ProgressBar {
 
   update(progress: { position: number; head: number; events: number }): void {
     const at = this.now();
-    this.last = { label: this.label, ...progress, elapsedMs: at - this.startedAt };
+    this.last = { label: this.label, unit: this.options.unit, ...progress, elapsedMs: at - this.startedAt };
     if (this.options.interactive) {
       this.options.write(`\r${renderProgress(this.last)}\u001b[K`);
     } else if (at - this.lastLineAt >= (this.options.lineIntervalMs ?? 2_000)) {

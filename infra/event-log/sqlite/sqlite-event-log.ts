@@ -9,6 +9,7 @@ import {
   type ExpectedRevision,
   type ReadAllOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from '../../../events/ports/event-log.port';
@@ -41,6 +42,9 @@ export class SqliteEventLog implements EventLog {
   private readonly db: Database.Database;
   private readonly statements: EventStatements;
   private readonly appendTransaction: Database.Transaction<(request: AppendRequest) => AppendResult>;
+  private readonly appendManyTransaction: Database.Transaction<
+    (requests: readonly AppendRequest[]) => AppendResult[]
+  >;
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly lockTimeoutMs: number;
   private readonly pollIntervalMs: number;
@@ -61,6 +65,9 @@ export class SqliteEventLog implements EventLog {
       this.statements = prepareStatements(this.db);
       this.appendTransaction = this.db.transaction((request: AppendRequest) =>
         appendEvents(this.statements, request),
+      );
+      this.appendManyTransaction = this.db.transaction((requests: readonly AppendRequest[]) =>
+        requests.map((request) => appendEvents(this.statements, request)),
       );
     } catch (error) {
       this.db.close();
@@ -96,6 +103,26 @@ export class SqliteEventLog implements EventLog {
     const result = await this.withConnection(() => this.appendTransaction.immediate(request));
     if (!result.alreadyAppended && events.length > 0) notifyAppendCommitted(this.file);
     return result;
+  }
+
+  /** One transaction, one commit: a bulk load pays for one fsync per batch, not per stream. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const requests: AppendRequest[] = appends.map(({ streamId, events, expectedRevision }) => {
+      assertStreamId(streamId);
+      assertExpectedRevision(expectedRevision);
+      const ids = assertEventsToAppend(streamId, events);
+      return {
+        streamId,
+        expectedRevision,
+        events: events.map((event, index) => ({ ...event, id: ids[index] })),
+      };
+    });
+    const results = await this.withConnection(() => this.appendManyTransaction.immediate(requests));
+    const appended = results.some(
+      (result, index) => !result.alreadyAppended && (appends[index]?.events.length ?? 0) > 0,
+    );
+    if (appended) notifyAppendCommitted(this.file);
+    return results;
   }
 
   async readStream(

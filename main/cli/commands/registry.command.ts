@@ -1,0 +1,175 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { EventLog } from '../../../events/ports/event-log.port';
+import {
+  type ImportFormat,
+  type ImportRecord,
+  UnusableImportFile,
+  importRecords,
+} from '../../../events/registry/import-file';
+import { chinaDateOfEpochMs } from '../../../events/working-days/china-time';
+import { loadConfig } from '../../../infra/config/config';
+import { redactEventLogUrl } from '../../../infra/event-log/event-log-url';
+import { openEventLog } from '../../../infra/event-log/open-event-log';
+import {
+  type RegistryImportReport,
+  importRegistrySubjects,
+} from '../../../services/registry/registry-import';
+import type { CliCommand, CliIo } from '../command';
+import { ProgressBar } from '../progress-bar';
+
+const USAGE = 'icp registry import <file.jsonl|file.csv> [--dry-run] [--json] [--by <operator>]';
+
+/** Exit codes: every line imported or already present; some lines bad (the good ones landed); unusable. */
+export const REGISTRY_IMPORT_EXIT = { imported: 0, badLines: 1, unusable: 2 } as const;
+
+export interface RegistryCommandDeps {
+  openEventLog(): { eventLog: EventLog; description: string };
+  readTextFile(path: string): Promise<string>;
+  now(): number;
+  /** Where the progress bar is drawn, and whether that is a terminal (else a line now and then). */
+  progress: { write(text: string): void; interactive: boolean };
+}
+
+const defaultDeps: RegistryCommandDeps = {
+  openEventLog: () => {
+    const { url } = loadConfig().eventLog;
+    return { eventLog: openEventLog(url), description: redactEventLogUrl(url) };
+  },
+  readTextFile: (path) => readFile(path, 'utf8'),
+  now: () => Date.now(),
+  progress: {
+    write: (text) => process.stderr.write(text),
+    interactive: process.stderr.isTTY === true,
+  },
+};
+
+interface ImportArgs {
+  file: string;
+  format: ImportFormat;
+  dryRun: boolean;
+  json: boolean;
+  by: string;
+}
+
+class UsageError extends Error {}
+
+const FORMATS: Readonly<Record<string, ImportFormat>> = {
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.csv': 'csv',
+};
+
+function parseArgs(args: readonly string[]): ImportArgs | 'help' {
+  const [action, ...rest] = args;
+  if (action === '--help' || action === '-h' || action === 'help') return 'help';
+  if (action !== 'import')
+    throw new UsageError(action ? `unknown action ${action}` : 'name an action: import');
+  const files: string[] = [];
+  const parsed = { dryRun: false, json: false, by: 'cli' };
+  for (let i = 0; i < rest.length; i += 1) {
+    const arg = rest[i] ?? '';
+    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--dry-run') parsed.dryRun = true;
+    else if (arg === '--json') parsed.json = true;
+    else if (arg === '--by' || arg.startsWith('--by=')) {
+      const by = arg === '--by' ? rest[++i] : arg.slice('--by='.length);
+      if (by === undefined || by.trim() === '' || by.startsWith('--'))
+        throw new UsageError('--by needs a value');
+      parsed.by = by;
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else files.push(arg);
+  }
+  if (files.length !== 1)
+    throw new UsageError(files.length === 0 ? 'name the file to import' : 'give exactly one file');
+  const file = files[0] as string;
+  const format = FORMATS[extname(file).toLowerCase()];
+  if (!format) throw new UsageError(`cannot tell the format of ${file}: name it .jsonl or .csv`);
+  return { file, format, ...parsed };
+}
+
+function summaryLines(report: RegistryImportReport): string[] {
+  const count = (n: number) => n.toLocaleString('en-US');
+  return [
+    `${report.dryRun ? 'dry run (nothing written): ' : ''}${count(report.linesRead)} lines read, ${count(report.subjects)} subjects`,
+    `subjects imported: ${count(report.subjectsImported)}, already present: ${count(report.alreadyPresent)}, websites recorded: ${count(report.websitesRecorded)}`,
+    `bad lines: ${count(report.badLines)}`,
+    ...report.errors.map(
+      (error) => `line ${error.line}: ${error.field || '(line)'}: ${error.rule}: ${error.message}`,
+    ),
+  ];
+}
+
+async function runImport(args: ImportArgs, deps: RegistryCommandDeps, io: CliIo): Promise<number> {
+  let records: ImportRecord[];
+  try {
+    const text = await deps.readTextFile(args.file);
+    records = importRecords(args.format, text, chinaDateOfEpochMs(deps.now()));
+  } catch (error) {
+    const reason =
+      error instanceof UnusableImportFile
+        ? error.message
+        : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    io.err(`icp registry import: cannot read ${args.file}: ${reason}`);
+    return REGISTRY_IMPORT_EXIT.unusable;
+  }
+  let opened: { eventLog: EventLog; description: string };
+  try {
+    opened = deps.openEventLog();
+  } catch (error) {
+    io.err(`icp registry import: cannot open the event log: ${(error as Error).message}`);
+    return REGISTRY_IMPORT_EXIT.unusable;
+  }
+  const bar = new ProgressBar(`import ${records.length.toLocaleString('en-US')} subjects`, {
+    write: deps.progress.write,
+    interactive: deps.progress.interactive,
+    unit: 'subjects',
+    now: deps.now,
+  });
+  try {
+    const report = await importRegistrySubjects(opened.eventLog, records, {
+      dryRun: args.dryRun,
+      operatorId: args.by,
+      occurredAt: new Date(deps.now()).toISOString(),
+      onProgress: (done, total) => bar.update({ position: done, head: total, events: done }),
+    });
+    bar.finish();
+    if (args.json) io.out(JSON.stringify({ file: args.file, format: args.format, ...report }, null, 2));
+    else summaryLines(report).forEach((line) => io.out(line));
+    return report.badLines > 0 ? REGISTRY_IMPORT_EXIT.badLines : REGISTRY_IMPORT_EXIT.imported;
+  } finally {
+    await opened.eventLog.close();
+  }
+}
+
+/**
+ * `icp registry import <file>`: loads subjects registered before this system, and their websites,
+ * into the registry (docs/registry.md). Idempotent: what the registry holds is not written again.
+ * Bad lines are reported with line, field and rule and exit 1; the good ones land. An unreadable file,
+ * an unknown format or bad usage: one line on stderr, exit 2.
+ */
+export function createRegistryCommand(overrides: Partial<RegistryCommandDeps> = {}): CliCommand {
+  const deps: RegistryCommandDeps = { ...defaultDeps, ...overrides };
+  return {
+    name: 'registry',
+    usage: USAGE,
+    summary: 'import subjects and websites registered before this system (JSONL or CSV)',
+    async run(args: readonly string[], io: CliIo): Promise<number> {
+      let parsed: ImportArgs | 'help';
+      try {
+        parsed = parseArgs(args);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        io.err(`icp registry: ${error.message} (usage: ${USAGE})`);
+        return REGISTRY_IMPORT_EXIT.unusable;
+      }
+      if (parsed === 'help') {
+        io.out(`usage: ${USAGE}`);
+        return REGISTRY_IMPORT_EXIT.imported;
+      }
+      return runImport(parsed, deps, io);
+    },
+  };
+}
+
+export const registryCommand: CliCommand = createRegistryCommand();

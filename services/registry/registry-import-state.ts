@@ -1,0 +1,125 @@
+import type { EventLog, Json, RecordedEvent } from '../../events/ports/event-log.port';
+import {
+  EMPTY_REGISTRY_STREAM,
+  type RegistryStreamHead,
+  sealedMetadataOf,
+} from '../../events/registry/registry-envelope';
+import { decodeSubjectSequenceEvent } from '../../events/registry/registry-events';
+import {
+  SERVICE_STREAM_PREFIX,
+  SUBJECT_SEQUENCE_STREAM_PREFIX,
+  SUBJECT_STREAM_PREFIX,
+} from '../../events/registry/registry-streams';
+
+/**
+ * What an import compares a file with: who holds which subject number, sequence and service number,
+ * and where each registry stream ends. Read once from the log and kept up to date as the import
+ * plans its appends (so two lines of one file are compared with each other too).
+ */
+
+export interface SubjectState {
+  head: RegistryStreamHead;
+  subjectNumber?: string;
+  /** n → service number, for every number in the subject's sequence. */
+  readonly services: Map<number, string>;
+}
+
+export interface CounterState {
+  head: RegistryStreamHead;
+  /** sequence → subject key digest. */
+  readonly holders: Map<number, string>;
+}
+
+export interface ServiceState {
+  head: RegistryStreamHead;
+  subjectNumber?: string;
+}
+
+export class RegistryImportState {
+  readonly subjects = new Map<string, SubjectState>();
+  readonly counters = new Map<string, CounterState>();
+  readonly services = new Map<string, ServiceState>();
+  /** subject number → the subject stream that holds it, whatever its format. */
+  readonly subjectNumberHolders = new Map<string, string>();
+
+  subject(streamId: string): SubjectState {
+    return getOrAdd(this.subjects, streamId, () => ({ head: EMPTY_REGISTRY_STREAM, services: new Map() }));
+  }
+
+  counter(streamId: string): CounterState {
+    return getOrAdd(this.counters, streamId, () => ({ head: EMPTY_REGISTRY_STREAM, holders: new Map() }));
+  }
+
+  service(streamId: string): ServiceState {
+    return getOrAdd(this.services, streamId, () => ({ head: EMPTY_REGISTRY_STREAM }));
+  }
+
+  apply(recorded: RecordedEvent): void {
+    const { streamId } = recorded;
+    if (streamId.startsWith(SUBJECT_SEQUENCE_STREAM_PREFIX)) this.applyCounter(recorded);
+    else if (streamId.startsWith(SUBJECT_STREAM_PREFIX)) this.applySubject(recorded);
+    else if (streamId.startsWith(SERVICE_STREAM_PREFIX)) this.applyService(recorded);
+  }
+
+  private applyCounter(recorded: RecordedEvent): void {
+    const counter = this.counter(recorded.streamId);
+    const { data } = decodeSubjectSequenceEvent(recorded);
+    counter.holders.set(data.sequence, data.subjectKeyDigest);
+    counter.head = headAfter(counter.head, recorded);
+  }
+
+  private applySubject(recorded: RecordedEvent): void {
+    const subject = this.subject(recorded.streamId);
+    const data = dataOf(recorded);
+    if (recorded.type === 'SubjectRegistered' && typeof data.subjectNumber === 'string') {
+      subject.subjectNumber = data.subjectNumber;
+      this.subjectNumberHolders.set(data.subjectNumber, recorded.streamId);
+    } else if (typeof data.n === 'number' && typeof data.number === 'string') {
+      subject.services.set(data.n, data.number);
+    }
+    subject.head = headAfter(subject.head, recorded);
+  }
+
+  private applyService(recorded: RecordedEvent): void {
+    const service = this.service(recorded.streamId);
+    const data = dataOf(recorded);
+    if (recorded.type === 'ServiceRegistered' && typeof data.subjectNumber === 'string') {
+      service.subjectNumber = data.subjectNumber;
+    }
+    service.head = headAfter(service.head, recorded);
+  }
+}
+
+/** Registry events read per page: the whole registry is read once, not held as one array. */
+const PAGE_SIZE = 5_000;
+const REGISTRY_PREFIX = 'registry-';
+
+export async function loadRegistryImportState(eventLog: EventLog): Promise<RegistryImportState> {
+  const state = new RegistryImportState();
+  let fromPosition = 0;
+  for (;;) {
+    const page = await eventLog.readAll({ fromPosition, maxCount: PAGE_SIZE, streamPrefix: REGISTRY_PREFIX });
+    page.forEach((recorded) => state.apply(recorded));
+    const last = page[page.length - 1];
+    if (!last || page.length < PAGE_SIZE) return state;
+    fromPosition = last.position;
+  }
+}
+
+function headAfter(head: RegistryStreamHead, recorded: RecordedEvent): RegistryStreamHead {
+  return { revision: recorded.revision, lastHash: sealedMetadataOf(recorded)?.hash ?? head.lastHash };
+}
+
+/** Only the fields the import compares are read; the streams' own decoders check the rest. */
+function dataOf(recorded: RecordedEvent): { readonly [key: string]: Json } {
+  const { data } = recorded;
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  const existing = map.get(key);
+  if (existing !== undefined) return existing;
+  const created = create();
+  map.set(key, created);
+  return created;
+}
