@@ -1,5 +1,6 @@
 import {
   normalizeSubjectKey,
+  serviceStreamId,
   subjectKeyDigestOf,
   subjectSequenceStreamId,
   subjectStreamId,
@@ -17,6 +18,12 @@ describe('registry stream ids', () => {
   it('names a subject by the digest of its key, never the key', () => {
     expect(subjectStreamId('440000', digest)).toBe(`registry-subject-440000-${digest}`);
     expect(() => subjectStreamId('440000', '91440300MA5DC0XW8K')).toThrow(/64 lower-case hex/);
+  });
+
+  it('names a service by its number as issued', () => {
+    expect(serviceStreamId('粤B2-20090059-1626X')).toBe('registry-service-粤B2-20090059-1626X');
+    expect(() => serviceStreamId('粤B2-20090059')).toThrow(RangeError);
+    expect(() => serviceStreamId('蜀ICP备2021000001号-1')).toThrow(RangeError);
   });
 
   it('keeps the two stream kinds apart under prefix reads', () => {

@@ -31,7 +31,7 @@ export interface RegistryImportOptions {
   readonly operatorId: string;
   /** ISO 8601 instant recorded as the events' occurredAt. */
   readonly occurredAt: string;
-  /** Called after each batch: subjects done, out of all. */
+  /** Called after each batch: subjects done (good or bad), out of all. */
   onProgress?(done: number, total: number): void;
 }
 
@@ -87,10 +87,9 @@ export async function importRegistrySubjects(
     errors: [],
   };
   records.forEach((record) => total.errors.push(...record.errors));
-  const valid = records.filter((record) => record.subject !== undefined);
   let state = await loadRegistryImportState(eventLog);
-  for (let start = 0; start < valid.length; start += BATCH_SIZE) {
-    const batch = valid.slice(start, start + BATCH_SIZE);
+  for (let start = 0; start < records.length; start += BATCH_SIZE) {
+    const batch = records.slice(start, start + BATCH_SIZE).filter((record) => record.subject !== undefined);
     for (let attempt = 1; ; attempt += 1) {
       const { tally, appends } = planBatch(state, batch, options);
       try {
@@ -103,9 +102,9 @@ export async function importRegistrySubjects(
         state = await loadRegistryImportState(eventLog);
       }
     }
-    options.onProgress?.(start + batch.length, valid.length);
+    options.onProgress?.(Math.min(start + BATCH_SIZE, records.length), records.length);
   }
-  options.onProgress?.(valid.length, valid.length);
+  if (records.length === 0) options.onProgress?.(0, 0);
   const errors = [...total.errors].sort((a, b) => a.line - b.line);
   return {
     dryRun: options.dryRun,

@@ -2,7 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../../events/ports/event-log.port';
-import { verifyRegistryChain } from '../../../events/registry/registry-envelope';
+import { CSV_COLUMNS } from '../../../events/registry/import-file';
+import {
+  EMPTY_REGISTRY_STREAM,
+  sealRegistryEvent,
+  verifyRegistryChain,
+} from '../../../events/registry/registry-envelope';
+import {
+  subjectKeyDigestOf,
+  subjectSequenceStreamId,
+  subjectStreamId,
+} from '../../../events/registry/registry-streams';
 import { SqliteEventLog } from '../../../infra/event-log/sqlite/sqlite-event-log';
 import { runCommand } from '../../../test/cli/run-command';
 import {
@@ -12,7 +22,7 @@ import {
   uscc,
   website,
 } from '../../../test/support/registry-import-lines';
-import { createRegistryCommand } from './registry.command';
+import { createRegistryCommand, registryCommand } from './registry.command';
 
 interface ImportJson {
   dryRun: boolean;
@@ -215,4 +225,165 @@ describe('icp registry import', () => {
     expect(second.errors).toEqual(report.errors);
     expect((await registryEvents(log)).length).toBe(events.length);
   }, 600_000);
+
+  it('imports a CSV file from the configured event log: licence-style and legacy subjects, a bad row named by line and column', async () => {
+    const saved = process.env.EVENT_STORE_URL;
+    const log = join(dir, 'csv.sqlite');
+    process.env.EVENT_STORE_URL = `sqlite:${log}`;
+    const source = join(dir, 'subjects.csv');
+    const rows = [
+      CSV_COLUMNS.join(','),
+      csvRow(uscc(1), '粤B2-20090059', 1626, 'big.example.cn'),
+      csvRow(uscc(1), '粤B2-20090059', 1627, 'big2.example.cn;www.big2.example.cn'),
+      csvRow(uscc(2), '京ICP备05012345号', 1, 'old.example.cn'),
+      csvRow(uscc(3), '沪ICP备2020000001号', 1, 'bad example.cn'),
+    ];
+    writeFileSync(source, `${rows.join('\n')}\n`);
+    try {
+      const run = await runCommand(registryCommand, ['import', source]);
+      expect(run.code).toBe(1);
+      expect(run.out).toEqual([
+        '4 lines read, 3 subjects',
+        'subjects imported: 2, already present: 0, websites recorded: 3',
+        'bad lines: 1',
+        'line 5: domains: domain_format: each part must be 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen',
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.EVENT_STORE_URL;
+      else process.env.EVENT_STORE_URL = saved;
+    }
+    const events = await registryEvents(log);
+    expect(events.map((event) => event.streamId).filter((id) => id.startsWith('registry-service-'))).toEqual([
+      'registry-service-粤B2-20090059-1626',
+      'registry-service-粤B2-20090059-1627',
+      'registry-service-京ICP备05012345号-1',
+    ]);
+    // Neither number has a counter: only numbers of the form issued here are claimed in one.
+    expect(events.some((event) => event.streamId.startsWith('registry-subjects-'))).toBe(false);
+    expect(events.find((event) => event.type === 'ServiceRegistered')?.data).toMatchObject({
+      serviceType: 'website',
+      source: 'imported',
+      identifiers: { domains: ['big.example.cn'] },
+      approvedOn: '2021-06-01',
+    });
+  });
+
+  it('writes nothing on --dry-run, and reports what it would import', async () => {
+    const log = join(dir, 'dry.sqlite');
+    const source = join(dir, 'dry.jsonl');
+    writeFileSync(source, [0, 1, 2].map((index) => JSON.stringify(organisationLine(index))).join('\n'));
+    const run = await runCommand(commandOn(log), ['import', source, '--dry-run', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out.join('\n'))).toMatchObject({
+      dryRun: true,
+      subjectsImported: 3,
+      websitesRecorded: 4,
+      eventsAppended: 3 + 3 + 4 + 4,
+      badLines: 0,
+    });
+    expect(await registryEvents(log)).toEqual([]);
+  });
+
+  it('adds imported websites to a subject issued here, after its numbers, and refuses a number it holds', async () => {
+    const log = join(dir, 'issued.sqlite');
+    const subjectNumber = '粤ICP备2026000001号';
+    await seedIssuedSubject(log, uscc(5), subjectNumber);
+    const source = join(dir, 'issued.jsonl');
+    const line = {
+      ...organisationLine(5),
+      subjectNumber,
+      websites: [website(subjectNumber, 1, 'a.example.cn')],
+    };
+    const later = { ...line, websites: [website(subjectNumber, 2, 'b.example.cn')] };
+    writeFileSync(source, `${JSON.stringify(line)}\n${JSON.stringify(later)}\n`);
+    const run = await runCommand(commandOn(log), ['import', source, '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.out.join('\n'))).toMatchObject({
+      subjectsImported: 0,
+      alreadyPresent: 1,
+      websitesRecorded: 1,
+      errors: [{ line: 1, field: 'websites[0].serviceNumber', rule: 'service_number_taken' }],
+    });
+    const subjectEvents = (await registryEvents(log)).filter((event) =>
+      event.streamId.startsWith('registry-subject-'),
+    );
+    expect(subjectEvents.map((event) => [event.type, (event.data as { number?: string }).number])).toEqual([
+      ['SubjectRegistered', undefined],
+      ['ServiceNumberAllocated', `${subjectNumber}-1A`],
+      ['ExistingServiceRecorded', `${subjectNumber}-2`],
+    ]);
+  });
+
+  it.each([
+    [['import', 'missing.jsonl'], 'icp registry import: cannot read missing.jsonl: ENOENT'],
+    [
+      ['import', 'subjects.xlsx'],
+      'icp registry: cannot tell the format of subjects.xlsx: name it .jsonl or .csv',
+    ],
+    [['import'], 'icp registry: name the file to import'],
+    [['export', 'a.csv'], 'icp registry: unknown action export'],
+  ])('exits 2 with one readable line for %j', async (args, message) => {
+    const run = await runCommand(commandOn(join(dir, 'unused.sqlite')), args);
+    expect(run.code).toBe(2);
+    expect(run.err).toHaveLength(1);
+    expect(run.err[0]).toContain(message);
+  });
 });
+
+function csvRow(certificate: string, subjectNumber: string, n: number, domains: string): string {
+  const cells: Record<(typeof CSV_COLUMNS)[number], string> = {
+    certificateType: 'uscc',
+    certificateNumber: certificate,
+    operatorName: '"大型网络有限公司, 北京"',
+    operatorNature: 'enterprise',
+    subjectNumber,
+    serviceNumber: `${subjectNumber}-${n}`,
+    websiteName: `站点 ${n}`,
+    domains,
+    approvedOn: '2021-06-01',
+  };
+  return CSV_COLUMNS.map((column) => cells[column]).join(',');
+}
+
+/** A subject whose number and first app (`-1A`) were issued here, as the allocator records them. */
+async function seedIssuedSubject(file: string, certificate: string, subjectNumber: string): Promise<void> {
+  const log = new SqliteEventLog(file);
+  const subjectKeyDigest = subjectKeyDigestOf(`uscc:${certificate}`);
+  const context = {
+    occurredAt: '2026-12-01T00:00:00.000Z',
+    recordedBy: { role: 'system', id: 'allocator' },
+    causationId: 'filing-1',
+  } as const;
+  const counter = subjectSequenceStreamId('440000', 2026);
+  const claim = sealRegistryEvent(
+    counter,
+    EMPTY_REGISTRY_STREAM,
+    { type: 'SubjectNumberAllocated', data: { subjectKeyDigest, sequence: 1, number: subjectNumber } },
+    context,
+  );
+  const subject = subjectStreamId('440000', subjectKeyDigest);
+  const registered = sealRegistryEvent(
+    subject,
+    EMPTY_REGISTRY_STREAM,
+    {
+      type: 'SubjectRegistered',
+      data: { subjectKeyDigest, provinceCode: '440000', subjectNumber, source: 'allocated' },
+    },
+    context,
+  );
+  const app = sealRegistryEvent(
+    subject,
+    registered.head,
+    {
+      type: 'ServiceNumberAllocated',
+      data: { filingId: 'filing-1', serviceType: 'app', n: 1, number: `${subjectNumber}-1A` },
+    },
+    context,
+  );
+  try {
+    await log.appendToStream(counter, [claim.envelope], { expectedRevision: 'no_stream' });
+    await log.appendToStream(subject, [registered.envelope, app.envelope], { expectedRevision: 'no_stream' });
+  } finally {
+    await log.close();
+  }
+}
