@@ -30,13 +30,16 @@ export function subjectStreamId(provinceCode: string, subjectKeyDigest: string):
   return `${SUBJECT_STREAM_PREFIX}${provinceCode}-${subjectKeyDigest}`;
 }
 
-/** One service: what it is (name, identifiers, approval) and its life. Service numbers are public. */
+/**
+ * One service number: what the service is and its life. Named by the number as issued
+ * (`registry-service-川ICP备2026000001号-1A`, whichever abbreviation variant was given).
+ */
 export function serviceStreamId(serviceNumber: string): string {
   const parsed = parseRegistrationNumber(serviceNumber);
-  if (!parsed.ok || parsed.number.service?.serviceNumber !== serviceNumber) {
-    throw new RangeError(`not a service number as issued: ${JSON.stringify(serviceNumber)}`);
+  if (!parsed.ok || parsed.number.service === undefined) {
+    throw new RangeError(`not a service number: ${JSON.stringify(serviceNumber)}`);
   }
-  return `${SERVICE_STREAM_PREFIX}${serviceNumber}`;
+  return `${SERVICE_STREAM_PREFIX}${parsed.number.service.serviceNumber}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import {
   normalizeSubjectKey,
-  serviceStreamId,
   subjectKeyDigestOf,
+  serviceStreamId,
   subjectSequenceStreamId,
   subjectStreamId,
 } from './registry-streams';
@@ -20,10 +20,11 @@ describe('registry stream ids', () => {
     expect(() => subjectStreamId('440000', '91440300MA5DC0XW8K')).toThrow(/64 lower-case hex/);
   });
 
-  it('names a service by its number as issued', () => {
-    expect(serviceStreamId('粤B2-20090059-1626X')).toBe('registry-service-粤B2-20090059-1626X');
-    expect(() => serviceStreamId('粤B2-20090059')).toThrow(RangeError);
-    expect(() => serviceStreamId('蜀ICP备2021000001号-1')).toThrow(RangeError);
+  it('names a service by its service number as issued', () => {
+    expect(serviceStreamId('粤ICP备2026000001号-1A')).toBe('registry-service-粤ICP备2026000001号-1A');
+    expect(serviceStreamId('蜀ICP备2026000001号-2X')).toBe('registry-service-川ICP备2026000001号-2X');
+    expect(() => serviceStreamId('粤ICP备2026000001号')).toThrow(RangeError);
+    expect(() => serviceStreamId('registry-service-x')).toThrow(RangeError);
   });
 
   it('keeps the two stream kinds apart under prefix reads', () => {
