@@ -325,6 +325,25 @@ describe('icp registry import', () => {
     ]);
   });
 
+  it('exits 2 when the event log fails, saying a re-run completes the import', async () => {
+    const source = join(dir, 'one.jsonl');
+    writeFileSync(source, JSON.stringify(organisationLine(0)));
+    const file = join(dir, 'closed.sqlite');
+    const command = createRegistryCommand({
+      openEventLog: () => {
+        const eventLog = new SqliteEventLog(file);
+        void eventLog.close();
+        return { eventLog, description: `sqlite:${file}` };
+      },
+      progress: { write: () => undefined, interactive: false },
+    });
+    const run = await runCommand(command, ['import', source]);
+    expect(run.code).toBe(2);
+    expect(run.err).toEqual([
+      `icp registry import: the event log sqlite:${file} failed: event log sqlite:${file} is closed; run the import again to complete it`,
+    ]);
+  });
+
   it.each([
     [['import', 'missing.jsonl'], 'icp registry import: cannot read missing.jsonl: ENOENT'],
     [

@@ -20,7 +20,10 @@ import { ProgressBar } from '../progress-bar';
 
 const USAGE = 'icp registry import <file.jsonl|file.csv> [--dry-run] [--json] [--by <operator>]';
 
-/** Exit codes: every line imported or already present; some lines bad (the good ones landed); unusable. */
+/**
+ * Exit codes: every line imported or already present; some lines bad (the good ones landed); the file,
+ * the usage or the event log unusable.
+ */
 export const REGISTRY_IMPORT_EXIT = { imported: 0, badLines: 1, unusable: 2 } as const;
 
 export interface RegistryCommandDeps {
@@ -100,19 +103,28 @@ function summaryLines(report: RegistryImportReport): string[] {
   ];
 }
 
-async function runImport(args: ImportArgs, deps: RegistryCommandDeps, io: CliIo): Promise<number> {
-  let records: ImportRecord[];
+/** The file's subjects, or undefined when it cannot be read (reported on one line). */
+async function readRecords(
+  args: ImportArgs,
+  deps: RegistryCommandDeps,
+  io: CliIo,
+): Promise<ImportRecord[] | undefined> {
   try {
     const text = await deps.readTextFile(args.file);
-    records = importRecords(args.format, text, chinaDateOfEpochMs(deps.now()));
+    return importRecords(args.format, text, chinaDateOfEpochMs(deps.now()));
   } catch (error) {
     const reason =
       error instanceof UnusableImportFile
         ? error.message
         : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
     io.err(`icp registry import: cannot read ${args.file}: ${reason}`);
-    return REGISTRY_IMPORT_EXIT.unusable;
+    return undefined;
   }
+}
+
+async function runImport(args: ImportArgs, deps: RegistryCommandDeps, io: CliIo): Promise<number> {
+  const records = await readRecords(args, deps, io);
+  if (!records) return REGISTRY_IMPORT_EXIT.unusable;
   let opened: { eventLog: EventLog; description: string };
   try {
     opened = deps.openEventLog();
@@ -121,25 +133,31 @@ async function runImport(args: ImportArgs, deps: RegistryCommandDeps, io: CliIo)
     return REGISTRY_IMPORT_EXIT.unusable;
   }
   const bar = new ProgressBar(`import ${records.length.toLocaleString('en-US')} subjects`, {
-    write: deps.progress.write,
-    interactive: deps.progress.interactive,
+    ...deps.progress,
     unit: 'subjects',
     now: deps.now,
   });
+  let report: RegistryImportReport;
   try {
-    const report = await importRegistrySubjects(opened.eventLog, records, {
+    report = await importRegistrySubjects(opened.eventLog, records, {
       dryRun: args.dryRun,
       operatorId: args.by,
       occurredAt: new Date(deps.now()).toISOString(),
       onProgress: (done, total) => bar.update({ position: done, head: total, events: done }),
     });
-    bar.finish();
-    if (args.json) io.out(JSON.stringify({ file: args.file, format: args.format, ...report }, null, 2));
-    else summaryLines(report).forEach((line) => io.out(line));
-    return report.badLines > 0 ? REGISTRY_IMPORT_EXIT.badLines : REGISTRY_IMPORT_EXIT.imported;
+  } catch (error) {
+    // Batches written so far stay: a re-run compares with them and completes the import.
+    io.err(
+      `icp registry import: the event log ${opened.description} failed: ${(error as Error).message}; run the import again to complete it`,
+    );
+    return REGISTRY_IMPORT_EXIT.unusable;
   } finally {
     await opened.eventLog.close();
   }
+  bar.finish();
+  if (args.json) io.out(JSON.stringify({ file: args.file, format: args.format, ...report }, null, 2));
+  else summaryLines(report).forEach((line) => io.out(line));
+  return report.badLines > 0 ? REGISTRY_IMPORT_EXIT.badLines : REGISTRY_IMPORT_EXIT.imported;
 }
 
 /**
