@@ -79,13 +79,7 @@ export async function importRegistrySubjects(
   records: readonly ImportRecord[],
   options: RegistryImportOptions,
 ): Promise<RegistryImportReport> {
-  const total: Tally = {
-    subjectsImported: 0,
-    alreadyPresent: 0,
-    websitesRecorded: 0,
-    eventsAppended: 0,
-    errors: [],
-  };
+  const total = emptyTally();
   records.forEach((record) => total.errors.push(...record.errors));
   let state = await loadRegistryImportState(eventLog);
   for (let start = 0; start < records.length; start += BATCH_SIZE) {
@@ -124,13 +118,7 @@ function planBatch(
   batch: readonly ImportRecord[],
   options: RegistryImportOptions,
 ): { tally: Tally; appends: Map<string, PendingAppend> } {
-  const tally: Tally = {
-    subjectsImported: 0,
-    alreadyPresent: 0,
-    websitesRecorded: 0,
-    eventsAppended: 0,
-    errors: [],
-  };
+  const tally = emptyTally();
   const appends = new Map<string, PendingAppend>();
   for (const record of batch) {
     const subject = record.subject as ImportSubject;
@@ -340,6 +328,10 @@ async function writeBatch(eventLog: EventLog, appends: ReadonlyMap<string, Pendi
   for (const { streamId, events, expectedRevision } of ordered) {
     await eventLog.appendToStream(streamId, events, { expectedRevision });
   }
+}
+
+function emptyTally(): Tally {
+  return { subjectsImported: 0, alreadyPresent: 0, websitesRecorded: 0, eventsAppended: 0, errors: [] };
 }
 
 function addTally(total: Tally, batch: Tally): void {
