@@ -10,7 +10,11 @@ import { parseAuditReportQuery, parseTimelineQuery } from '../../services/audit/
 import { parseSlaDashboardQuery } from '../../services/dashboard/dashboard.requests';
 import { type FieldError, type Parsed } from '../../services/http/request-fields';
 import { parseBureauReview } from '../../services/bureau/bureau.requests';
-import { parseCorrection, parsePlatformReview, parseReasonsOnly } from '../../services/filings/filings.requests';
+import {
+  parseCorrection,
+  parsePlatformReview,
+  parseReasonsOnly,
+} from '../../services/filings/filings.requests';
 import { parseSmsAnswer } from '../../services/applicant/applicant.requests';
 import { parseFilingList } from '../../services/filings/list.requests';
 import { parsePageOnly } from '../../services/http/query-parameters';
