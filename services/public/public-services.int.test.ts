@@ -23,6 +23,7 @@ import {
   toAppend,
 } from '../../test/support/registry-fixtures';
 import { startProjector } from '../projections/projector';
+import { verifyProjection } from '../projections/rebuild';
 import { READ_MODELS } from '../tokens';
 import { PublicController } from './public.controller';
 
@@ -200,6 +201,12 @@ describe('GET /v1/public/services: the registry looked up by anyone, over a real
     expect(JSON.parse(text)).toEqual({
       items: [expect.objectContaining({ registrationNumber: `${SUBJECT}-1A`, appName: '示例记账' })],
     });
+  });
+
+  it('rebuilds the registry from the log into identical rows (`icp projections rebuild --verify`)', async () => {
+    const outcome = await verifyProjection({ eventLog: log, store, name: 'registry' });
+    expect(outcome).toMatchObject({ identical: true, projection: 'registry' });
+    expect(outcome.rows).toBeGreaterThan(0);
   });
 
   it('never answers an ID number, a mobile or an e-mail of the forms', async () => {
