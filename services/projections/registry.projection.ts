@@ -218,8 +218,11 @@ function decodeServiceRegistered(recorded: ProjectableEvent): DecodedServiceRegi
   };
   const filingId = data.optionalString('filingId');
   if (filingId !== undefined) decoded.filingId = filingId;
-  if (!Array.isArray(decoded.identifiers.packages) || !Array.isArray(decoded.identifiers.bundles)) {
-    throw new ProjectionError(`${recorded.streamId} ${recorded.type}: identifiers lack packages or bundles`);
+  const { packages, bundles, domains } = decoded.identifiers;
+  if (![packages, bundles, domains].every(Array.isArray)) {
+    throw new ProjectionError(
+      `${recorded.streamId} ${recorded.type}: identifiers lack packages, bundles or domains`,
+    );
   }
   return decoded;
 }

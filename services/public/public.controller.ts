@@ -82,7 +82,7 @@ export class PublicController {
   async services(
     @Query(new ParseBodyPipe(parsePublicServices)) query: PublicServicesQuery,
   ): Promise<{ subject?: PublicSubject; items: PublicService[]; nextCursor?: string }> {
-    const active = query.subjectNumber === undefined ? {} : { status: 'active' as const };
+    const active = query.subjectNumber ? { status: 'active' as const } : {};
     const page = await readPage(() => this.readModels.findRegistryServices({ ...query, ...active }));
     const subject =
       query.subjectNumber === undefined

@@ -37,15 +37,15 @@ const IDENTIFIER_FILTERS: ReadonlyArray<[keyof RegistryLookup, RegistryIdentifie
 
 const CURSOR_KIND = 'registry-services';
 
-/** The WHERE terms and parameters of a lookup; none when it names no criterion. */
+/** The WHERE terms and parameters of a lookup; none when it names no criterion (an empty one is none). */
 function lookupTerms(lookup: RegistryLookup): { where: string[]; params: Record<string, string | number> } {
   const where: string[] = [];
   const params: Record<string, string | number> = {};
-  if (lookup.serviceNumber !== undefined) {
+  if (lookup.serviceNumber) {
     where.push('service_number = @serviceNumber');
     params.serviceNumber = lookup.serviceNumber;
   }
-  if (lookup.subjectNumber !== undefined) {
+  if (lookup.subjectNumber) {
     where.push('subject_number = @subjectNumber');
     params.subjectNumber = lookup.subjectNumber;
   }
@@ -55,7 +55,7 @@ function lookupTerms(lookup: RegistryLookup): { where: string[]; params: Record<
   }
   for (const [field, kind] of IDENTIFIER_FILTERS) {
     const value = lookup[field];
-    if (typeof value !== 'string') continue;
+    if (typeof value !== 'string' || value === '') continue;
     where.push(
       `EXISTS (SELECT 1 FROM registry_service_identifiers AS i WHERE i.kind = '${kind}' AND i.value = @${field}
                AND i.service_number = registry_services.service_number)`,
