@@ -133,6 +133,7 @@ const ROUTES: readonly Route[] = [
 
 const PUBLIC_PATHS = [
   '/v1/public/registrations',
+  '/v1/public/services',
   '/v1/filings/{id}/sms-verification',
   '/health',
   '/metrics',
