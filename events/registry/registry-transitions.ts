@@ -258,7 +258,10 @@ function numberingBreaches(
       if (taken.has(n)) breach('duplicate_number', `service n ${n} is already taken`);
       const expected = state.subjectNumber && serviceNumberUnder(state.subjectNumber, n, serviceType);
       if (number !== expected) {
-        breach('number_mismatch', `number ${number} is not ${expected}, n ${n} of a ${serviceType}`);
+        breach(
+          'number_mismatch',
+          `number ${number} is not ${expected ?? 'under a registered subject'} (n ${n}, ${serviceType})`,
+        );
       }
       break;
     }
