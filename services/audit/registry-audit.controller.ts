@@ -10,6 +10,7 @@ import { registryAuditReportSchema } from './audit.responses';
 import type { RegistryAuditReport } from './audit-report';
 import {
   SERVICE_NUMBER_EXAMPLE,
+  SERVICE_NUMBER_PATTERN,
   SUBJECT_NUMBER_EXAMPLE,
   serviceNumberPipe,
   type SubjectNumberRequest,
@@ -51,7 +52,7 @@ export class RegistryAuditController {
     name: 'serviceNumber',
     description: 'the service number (URL-encoded): the subject number, `-`, n and the type’s suffix',
     example: SERVICE_NUMBER_EXAMPLE,
-    schema: { type: 'string' },
+    schema: { type: 'string', pattern: SERVICE_NUMBER_PATTERN },
   })
   @ApiResponse({ status: 200, description: `the service’s ${VERIFIED}`, schema: registryAuditReportSchema })
   service(
