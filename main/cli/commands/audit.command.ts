@@ -193,6 +193,7 @@ function replayArgs(
   json: boolean,
 ): AuditArgs {
   const [option, ...others] = registry;
+  if (selectors.length > 1) throw new UsageError('--province given more than once');
   const province = selectors.find((selector) => selector.kind === 'province')?.province;
   if (option) {
     if (others.length > 0 || positional.length > 0) {
