@@ -6,6 +6,7 @@ import { facts, h, notice, show, table } from './dom.js';
 import { formValue } from './form-view.js';
 import { chinaTime, label, t } from './i18n.js';
 import { provinceName, workingDaysLeft } from './reference.js';
+import { subjectNumberOf, subjectSection } from './registry-view.js';
 
 const PAGE = 50;
 
@@ -128,15 +129,31 @@ export async function filingView(main, { id }, ctx) {
     show(factsBox, filingFacts(latest));
     return latest;
   };
+  const registryBox = h('div', { 'aria-live': 'polite' }, t('common.loading'));
   show(
     main,
     h('h2', {}, `${t('detail.title')} · ${view.appName ?? id}`),
     factsBox,
+    registryBox,
     detailSections(detail),
     view.status === 'bureau_review' ? decisionForm(id, refresh) : notice('info', t('decision.notInReview')),
     backLink(),
   );
   focusHeading(main);
+  await showSubject(registryBox, view, detail, ctx);
+}
+
+/** The subject the filing is under, with its services: by its issued number, else the one it names. */
+async function showSubject(box, view, detail, ctx) {
+  const subjectNumber = view.registrationNumber
+    ? subjectNumberOf(view.registrationNumber)
+    : detail.form?.existingSubjectNumber;
+  try {
+    const section = await subjectSection(subjectNumber);
+    if (ctx.current()) show(box, section);
+  } catch (error) {
+    if (ctx.current()) show(box, errorNotice(error));
+  }
 }
 
 /** The masked form and the timeline, or why they could not be shown (the rest of the page still works). */

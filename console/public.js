@@ -1,68 +1,85 @@
-// The public registration lookup: no sign-in, public fields only.
+// The public registration lookup: no sign-in, public fields only, from the registry.
 
-import { api, query } from './api.js';
 import { errorNotice, focusHeading } from './common.js';
-import { h, notice, show, table } from './dom.js';
-import { chinaTime, label, t } from './i18n.js';
-import { provinceName } from './reference.js';
+import { h, notice, show } from './dom.js';
+import { t } from './i18n.js';
+import { isServiceNumber, lookUpServices, servicesTable, subjectFacts } from './registry-view.js';
 
-const FIELDS = ['number', 'appName', 'operatorName'];
+/** The identifier kinds a service can be looked up by, as the API names them. */
+const IDENTIFIERS = ['packageName', 'bundleId', 'miniProgramId', 'quickAppPackage', 'domain'];
+const PAGE = '50';
 
 export function publicView(main, _params, ctx) {
-  const inputs = Object.fromEntries(
-    FIELDS.map((name) => [
-      name,
-      h('input', { id: `public-${name}`, name, type: 'search', maxlength: 200, autocomplete: 'off' }),
-    ]),
+  const input = (name) =>
+    h('input', { id: `public-${name}`, name, type: 'search', maxlength: 200, autocomplete: 'off' });
+  const number = input('number');
+  const name = input('name');
+  const identifier = input('identifier');
+  const kind = h(
+    'select',
+    { id: 'public-kind', name: 'kind' },
+    IDENTIFIERS.map((key) => h('option', { value: key }, t(`public.kind.${key}`))),
   );
+  const field = (id, text, control) => h('div', { class: 'field' }, h('label', { for: id }, text), control);
   const results = h('div', { 'aria-live': 'polite' });
   const form = h(
     'form',
     { class: 'search', role: 'search' },
-    FIELDS.map((name) =>
-      h('div', { class: 'field' }, h('label', { for: `public-${name}` }, t(`public.${name}`)), inputs[name]),
-    ),
+    field('public-number', t('public.number'), number),
+    field('public-name', t('public.name'), name),
+    field('public-kind', t('public.kind'), kind),
+    field('public-identifier', t('public.identifier'), identifier),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('public.submit'))),
   );
-  form.addEventListener('submit', async (event) => {
+
+  /** Shows one page of an answer; a further page is added under it on request. */
+  const showAnswer = (keys, answer, into) => {
+    const rows = answer.items.length
+      ? servicesTable(
+          t('public.count', { n: answer.items.length }),
+          answer.items,
+          (subjectNumber) => void search({ subjectNumber }),
+        )
+      : notice('info', t('public.none'));
+    const more = answer.nextCursor
+      ? h(
+          'button',
+          { type: 'button', onclick: () => void page(keys, answer.nextCursor, into) },
+          t('public.more'),
+        )
+      : null;
+    into.append(h('div', {}, answer.subject ? subjectFacts(answer.subject) : null, rows, more));
+  };
+
+  const page = async (keys, cursor, into) => {
+    try {
+      const answer = await lookUpServices({ ...keys, limit: PAGE, cursor });
+      if (ctx.current()) showAnswer(keys, answer, into);
+    } catch (error) {
+      if (ctx.current()) into.append(errorNotice(error));
+    }
+  };
+
+  const search = async (keys) => {
+    show(results, t('common.loading'));
+    const into = h('div', {});
+    await page(keys, undefined, into);
+    if (ctx.current()) show(results, into);
+  };
+
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const values = Object.fromEntries(FIELDS.map((name) => [name, inputs[name].value.trim()]));
-    if (!FIELDS.some((name) => values[name])) {
+    const keys = {};
+    const numberText = number.value.trim();
+    if (numberText) keys[isServiceNumber(numberText) ? 'serviceNumber' : 'subjectNumber'] = numberText;
+    if (name.value.trim()) keys.name = name.value.trim();
+    if (identifier.value.trim()) keys[kind.value] = identifier.value.trim();
+    if (Object.keys(keys).length === 0) {
       show(results, notice('error', t('public.need')));
-      inputs.number.focus();
+      number.focus();
       return;
     }
-    show(results, t('common.loading'));
-    try {
-      const { items } = await api(`/v1/public/registrations${query(values)}`, { auth: false });
-      if (!ctx.current()) return;
-      if (items.length === 0) return show(results, notice('info', t('public.none')));
-      const headers = ['number', 'app', 'type', 'operator', 'province', 'published'].map((c) =>
-        t(`public.col.${c}`),
-      );
-      show(
-        results,
-        table(
-          t('public.count', { n: items.length }),
-          headers,
-          items.map((item) =>
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'row', class: 'registration-number' }, item.registrationNumber),
-              h('td', {}, item.appName),
-              h('td', {}, label('serviceType', item.serviceType)),
-              h('td', {}, item.operatorName),
-              h('td', {}, provinceName(item.province)),
-              h('td', {}, chinaTime(item.publishedAt)),
-            ),
-          ),
-          { class: 'public-results' },
-        ),
-      );
-    } catch (error) {
-      if (ctx.current()) show(results, errorNotice(error));
-    }
+    void search(keys);
   });
   show(main, h('h2', {}, t('public.title')), h('p', { class: 'intro' }, t('public.intro')), form, results);
   focusHeading(main);

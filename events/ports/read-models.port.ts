@@ -1,6 +1,8 @@
 import type { FilingStage, FilingStatus } from '../filing/filing-state';
-import type { ServiceType } from '../form/registration-form';
+import type { OperatorNature, RegulatedCategory, ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
+import type { RegisteredServiceType } from '../registration-number';
+import type { ServiceIdentifiers } from '../registry/registry-events';
 import type { RecordedEvent } from './event-log.port';
 
 /** Each projection keeps its own rows and checkpoint, so one can be rebuilt without the others. */
@@ -9,6 +11,7 @@ export const PROJECTION_NAMES = [
   'bureau_queue',
   'public_registry',
   'sla_dashboard',
+  'registry',
 ] as const;
 export type ProjectionName = (typeof PROJECTION_NAMES)[number];
 
@@ -77,6 +80,68 @@ export interface PublicRegistryRow {
   publishedAt: string;
 }
 
+/** Where a registry row comes from: its registry stream, or (numbers issued before the registry kept them) its filing. */
+export type RegistryRowSource = 'registry' | 'filing';
+
+export type RegistryServiceStatus = 'active' | 'cancelled' | 'access_withdrawn';
+
+/** A subject (operator) of the registry: public facts only, never its certificate. */
+export interface RegistrySubjectRow {
+  subjectNumber: string;
+  province: ProvinceCode;
+  /** Absent only for a subject registered before the registry kept it and holding no service yet. */
+  operatorName?: string;
+  operatorNature?: OperatorNature;
+  status: 'active';
+  source: RegistryRowSource;
+}
+
+/** A service of the registry: what `ServiceRegistered` made public (or its filing did, before the registry). */
+export interface RegistryServiceRow {
+  serviceNumber: string;
+  subjectNumber: string;
+  /** The n of the subject's service sequence (`-2A` → 2), for ordering a subject's services. */
+  sequence: number;
+  serviceType: RegisteredServiceType;
+  name: string;
+  operatorName: string;
+  operatorNature?: OperatorNature;
+  identifiers: ServiceIdentifiers;
+  preApprovalCategories: RegulatedCategory[];
+  /** China date (YYYY-MM-DD) of approval. */
+  approvedOn: string;
+  status: RegistryServiceStatus;
+  filingId?: string;
+  source: RegistryRowSource;
+}
+
+/**
+ * What the registry projection keeps of a filing for when its number is published: the public parts
+ * of its latest form, never the form itself.
+ */
+export interface RegistryFilingRow {
+  filingId: string;
+  province: ProvinceCode;
+  serviceType: RegisteredServiceType;
+  operatorNature?: OperatorNature;
+  identifiers: ServiceIdentifiers;
+  preApprovalCategories: RegulatedCategory[];
+}
+
+/** The rows an event of the registry projection reads (as they stand after the batch's earlier events). */
+export interface RegistryRowReader {
+  filing(filingId: string): RegistryFilingRow | undefined;
+  subject(subjectNumber: string): RegistrySubjectRow | undefined;
+  service(serviceNumber: string): RegistryServiceRow | undefined;
+}
+
+/** The rows an event changes; a service row replaces the service's identifiers too. */
+export interface RegistryUpdate {
+  filing?: RegistryFilingRow;
+  subject?: RegistrySubjectRow;
+  service?: RegistryServiceRow;
+}
+
 /** Where a filing stands for the SLA picture: its stage, since when, and whether it is overdue. */
 export interface SlaFilingRow {
   filingId: string;
@@ -122,6 +187,7 @@ export interface ReadModelProjections {
   publicRegistry(event: RecordedEvent): PublicRegistryRow | undefined;
   /** With the working-day calendar already bound. */
   sla(current: SlaFilingRow | undefined, event: RecordedEvent): SlaUpdate | undefined;
+  registry(rows: RegistryRowReader, event: RecordedEvent): RegistryUpdate | undefined;
 }
 
 // ---- Queries ------------------------------------------------------------------------------------
@@ -172,6 +238,26 @@ export interface PublicLookup {
   appName?: string;
   /** Substring of the operator name. */
   operatorName?: string;
+}
+
+/**
+ * Registry services matching every given criterion, ordered by subject number then sequence. Exact:
+ * serviceNumber, subjectNumber, packageName, bundleId, miniProgramId, quickAppPackage, domain (case-
+ * folded); `name`: part of the service or operator name, case-folded. No criterion → none.
+ */
+export interface RegistryLookup {
+  serviceNumber?: string;
+  subjectNumber?: string;
+  name?: string;
+  packageName?: string;
+  bundleId?: string;
+  miniProgramId?: string;
+  quickAppPackage?: string;
+  domain?: string;
+  /** Only services in this status. */
+  status?: RegistryServiceStatus;
+  cursor?: string;
+  limit: number;
 }
 
 export interface SlaDashboardQuery {
@@ -238,6 +324,13 @@ export interface ReadModelQueries {
    * substring), at most PUBLIC_SEARCH_LIMIT, ordered by registration number. No criterion → none.
    */
   findPublic(lookup: PublicLookup): Promise<PublicRegistryRow[]>;
+  /** The registry's subject holding `subjectNumber` (exact). */
+  registrySubject(subjectNumber: string): Promise<RegistrySubjectRow | undefined>;
+  /**
+   * Registry services matching the lookup (see RegistryLookup), keyset-paged.
+   * @throws RangeError for a limit outside 1..MAX_PAGE_SIZE; InvalidCursorError.
+   */
+  findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>>;
 }
 
 // ---- Writing and rebuilding ----------------------------------------------------------------------

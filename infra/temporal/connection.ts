@@ -41,7 +41,9 @@ const NO_RETRY_DEADLINE: RetryDeadline = () => undefined;
  * the last attempt's status; an attempt still in flight at the deadline ends with DEADLINE_EXCEEDED.
  * Calls without either bound (starts, updates) are retried exactly as the SDK does.
  */
-export function deadlineBoundedRetryInterceptor(retryDeadline: RetryDeadline = NO_RETRY_DEADLINE): GrpcInterceptor {
+export function deadlineBoundedRetryInterceptor(
+  retryDeadline: RetryDeadline = NO_RETRY_DEADLINE,
+): GrpcInterceptor {
   const sdk = defaultGrpcRetryOptions();
   return (options, nextCall) => {
     // Interceptors are made as the call starts, inside the caller's async context.

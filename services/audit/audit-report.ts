@@ -1,5 +1,7 @@
 import type { ActorRole } from '../../events/filing/actor';
 import type { FilingStage, FilingStatus } from '../../events/filing/filing-state';
+import type { RegistryRecorder } from '../../events/registry/registry-envelope';
+import type { RegistryStreamKind } from '../../events/registry/registry-transitions';
 
 /** Every rule a replay checks; a finding names one, with the seq it was found at. */
 export const AUDIT_RULES = [
@@ -25,6 +27,13 @@ export const AUDIT_RULES = [
   'sms_window',
   'sms_expired_early',
   'sms_attempts',
+  // Registry streams (events/registry/registry-envelope.ts, registry-transitions.ts).
+  'stream_id_mismatch',
+  'unsealed_after_sealed',
+  'recorder_role',
+  'duplicate_number',
+  'number_mismatch',
+  'stream_mismatch',
   // Against the workflow's own history in Temporal.
   'temporal_unrecorded_append',
   'temporal_status_mismatch',
@@ -101,4 +110,35 @@ export interface AuditReport {
   timeline: TimelineEntry[];
   stages: StageSpan[];
   temporal: TemporalCrossCheck;
+}
+
+export interface RegistryTimelineEntry {
+  seq: number;
+  type: string;
+  /** Absent for an unsealed (schema version 1) event, which recorded neither. */
+  occurredAt?: string;
+  recordedBy?: RegistryRecorder;
+  sealed: boolean;
+  /** Whether the event's own link in the hash chain holds. */
+  chainIntact: boolean;
+  /** false for an event the replay could not apply (unreadable, or out of place). */
+  applied: boolean;
+}
+
+/** A registry stream replayed: chain, legal transitions, recorder roles, data. */
+export interface RegistryAuditReport {
+  streamId: string;
+  kind: RegistryStreamKind;
+  verdict: 'verified' | 'findings';
+  events: number;
+  /**
+   * Seqs of unsealed (schema version 1) events opening the stream, written before registry events
+   * were sealed: their content cannot be checked against a hash, and they are not tampering.
+   */
+  unsealed: number[];
+  /** The subject's number (subject and service streams), once the replay has read it. */
+  subjectNumber?: string;
+  serviceNumber?: string;
+  findings: AuditFinding[];
+  timeline: RegistryTimelineEntry[];
 }

@@ -1,6 +1,7 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { FILING_STAGES } from '../../events/filing/filing-state';
 import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
+import { REGISTRY_STREAM_KINDS } from '../../events/registry/registry-transitions';
 import { AUDIT_RULES } from './audit-report';
 
 /** JSON schemas of the audit routes, shown at /docs and /openapi.json (types: `audit-report.ts`). */
@@ -100,4 +101,46 @@ export const timelineSvgSchema: SchemaObject = {
   type: 'string',
   description:
     'Standalone SVG 1.1: one bar per stay in a stage on a time axis (China Standard Time) with its due time, overdue stays in red, every event as a dot (findings red, their rules in the tooltip), a legend, the verdict in the title.',
+};
+
+const registryTimelineEntrySchema: SchemaObject = {
+  type: 'object',
+  required: ['seq', 'type', 'sealed', 'chainIntact', 'applied'],
+  properties: {
+    seq: { type: 'integer' },
+    type: { type: 'string', description: 'event type, e.g. ServiceNumberAllocated' },
+    occurredAt: instant('when the fact was recorded; absent for an unsealed event'),
+    recordedBy: {
+      type: 'object',
+      required: ['role', 'id'],
+      description:
+        'who recorded it: the system (issuance) or an admin (import); absent for an unsealed event',
+      properties: { role: { type: 'string', enum: ['system', 'admin'] }, id: { type: 'string' } },
+    },
+    sealed: { type: 'boolean', description: 'false for an event written before registry events were sealed' },
+    chainIntact: { type: 'boolean', description: 'whether the event’s own link in the hash chain holds' },
+    applied: { type: 'boolean', description: 'false for an event the replay could not apply' },
+  },
+};
+
+export const registryAuditReportSchema: SchemaObject = {
+  type: 'object',
+  description:
+    'A replay of a registry stream from the event log: hash chain and seq, legal transitions and numbering, recorder roles, event data.',
+  required: ['streamId', 'kind', 'verdict', 'events', 'unsealed', 'findings', 'timeline'],
+  properties: {
+    streamId: { type: 'string', description: 'the registry stream (subject streams are named by a digest)' },
+    kind: { type: 'string', enum: [...REGISTRY_STREAM_KINDS] },
+    verdict: { type: 'string', enum: ['verified', 'findings'] },
+    events: { type: 'integer', description: 'events read from the log' },
+    unsealed: {
+      type: 'array',
+      items: { type: 'integer' },
+      description: 'seqs of unsealed events opening the stream (written before sealing; not tampering)',
+    },
+    subjectNumber: { type: 'string' },
+    serviceNumber: { type: 'string' },
+    findings: { type: 'array', items: findingSchema },
+    timeline: { type: 'array', items: registryTimelineEntrySchema },
+  },
 };

@@ -7,10 +7,12 @@ import { CONSOLE_ASSETS, ConsoleController } from './console.controller';
 /** The web console for bureau operators, auditors and the public, served at /console. */
 @Module({
   controllers: [ConsoleController],
-  providers: [{
+  providers: [
+    {
       provide: CONSOLE_ASSETS,
       inject: [WORKING_DAY_DATASET],
       useFactory: (dataset: WorkingDayDataset) => loadConsoleAssets(dataset),
-    },],
+    },
+  ],
 })
 export class ConsoleModule {}

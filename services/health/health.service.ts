@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from '@temporalio/client';
 import type { EventLog } from '../../events/ports/event-log.port';
-import { EVENT_LOG, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, TEMPORAL_TARGET, type TemporalTarget } from '../tokens';
+import {
+  EVENT_LOG,
+  EVENT_LOG_LOCATION,
+  TEMPORAL_CONNECTION,
+  TEMPORAL_TARGET,
+  type TemporalTarget,
+} from '../tokens';
 
 const PING_TIMEOUT_MS = 3_000;
 

@@ -49,7 +49,10 @@ describe('OpenAPI', () => {
 
 @Global()
 @Module({
-  providers: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG].map((token) => ({ provide: token, useValue: {} })),
+  providers: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG].map((token) => ({
+    provide: token,
+    useValue: {},
+  })),
   exports: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG],
 })
 class UnusedInfraModule {}

@@ -1,6 +1,5 @@
 import type { EventLog, RecordedEvent, Subscription } from '../../events/ports/event-log.port';
 import { PROJECTION_NAMES, type ProjectionStore } from '../../events/ports/read-models.port';
-import { FILING_STREAM_PREFIX } from '../../events/filing/stream-ids';
 
 export interface ProjectorOptions {
   eventLog: EventLog;
@@ -56,7 +55,6 @@ class CaughtUpWaiters {
     const pending = this.waiters;
     const beyond = await this.eventLog.readAll({
       fromPosition: position,
-      streamPrefix: FILING_STREAM_PREFIX,
       maxCount: 1,
     });
     // Still behind: the next onCaughtUp checks again.
@@ -74,7 +72,7 @@ class CaughtUpWaiters {
 }
 
 /**
- * Feeds filing events from the log into the read models: subscribes from the lowest projection
+ * Feeds the log's filing and registry events (all it holds) into the read models: subscribes from the lowest projection
  * checkpoint, buffers up to `batchSize` events and applies each buffer to every projection in one
  * transaction per projection (each skips what its checkpoint already covers).
  */
@@ -115,7 +113,6 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
   const subscribeFrom = (fromPosition: number): Subscription =>
     eventLog.subscribeToAll({
       fromPosition,
-      streamPrefix: FILING_STREAM_PREFIX,
       maxCount: batchSize,
       onEvent: (event) => {
         buffer.push(event);

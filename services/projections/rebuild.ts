@@ -6,7 +6,6 @@ import type {
   ProjectionStore,
   ProjectionTarget,
 } from '../../events/ports/read-models.port';
-import { FILING_STREAM_PREFIX } from '../../events/filing/stream-ids';
 
 export interface RebuildProgress {
   projection: ProjectionName;
@@ -14,7 +13,7 @@ export interface RebuildProgress {
   position: number;
   /** The log's head when last looked at. */
   head: number;
-  /** Filing events read so far. */
+  /** Events read so far. */
   events: number;
 }
 
@@ -53,7 +52,6 @@ async function fill(
     const from = await target.checkpoint();
     const events = await options.eventLog.readAll({
       fromPosition: from,
-      streamPrefix: FILING_STREAM_PREFIX,
       maxCount: batchSize,
     });
     await target.applyBatch(events);
@@ -93,7 +91,7 @@ async function atCommonPosition<T>(
   for (let attempt = 1; attempt <= MAX_FINAL_ATTEMPTS; attempt += 1) {
     const from = Math.min(...(await Promise.all(targets.map((target) => target.checkpoint()))));
     const head = await options.eventLog.headPosition();
-    const tail = await options.eventLog.readAll({ fromPosition: from, streamPrefix: FILING_STREAM_PREFIX });
+    const tail = await options.eventLog.readAll({ fromPosition: from });
     const common = Math.max(head, tail[tail.length - 1]?.position ?? from);
     const outcome = await finish(tail, common);
     counted.events += tail.length;

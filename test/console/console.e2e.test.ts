@@ -207,6 +207,21 @@ describe('the web console in a real browser, on a started system', () => {
 
     const view = await waitForStatus(filings.approve, 'completed');
     expect(view.registrationNumber).toBe(shown);
+
+    // The detail shows the subject the number was issued under, with its services.
+    await waitFor('the service in the registry', async () => {
+      const found = await call('GET', `/v1/public/services?serviceNumber=${encodeURIComponent(shown)}`);
+      return (found.json.items as unknown[]).length > 0 ? true : undefined;
+    });
+    await page.reload();
+    const registry = page.locator('section.registry');
+    await registry.locator('table.public-results').waitFor();
+    expect(await registry.locator('.subject-number').textContent()).toBe(shown.replace(/-\d+A$/, ''));
+    expect(await registry.locator('th.registration-number').allTextContents()).toContain(shown);
+    const registryText = (await registry.textContent()) ?? '';
+    expect(registryText).toContain('深圳市示例账本科技有限公司');
+    expect(PERSONAL.filter((value) => registryText.includes(value))).toEqual([]);
+    await shot('a-detail-subject');
   });
 
   it('(b) a rejection without an explanation is refused and nothing is recorded; a late decision shows who was first', async () => {
@@ -340,6 +355,23 @@ describe('the web console in a real browser, on a started system', () => {
     expect(await result.allTextContents()).toEqual([number]);
     expect(await page.locator('table.public-results').textContent()).toContain(APPS.approve);
     await shot('d-public');
+
+    // By package name, then the subject (with its services) from the subject number in the answer.
+    await page.locator('#public-number').fill('');
+    await page.locator('#public-kind').selectOption('packageName');
+    await page.locator('#public-identifier').fill('com.example.ledger');
+    await page.locator('#public-identifier').press('Enter');
+    await page.locator('table.public-results').getByText(number, { exact: true }).waitFor();
+    await page.locator('table.public-results button.link').first().click();
+    const subject = page.locator('section.registry-subject .subject-number');
+    await subject.waitFor();
+    expect(await subject.textContent()).toBe(number.replace(/-\d+A$/, ''));
+    expect(await page.locator('table.public-results th.registration-number').allTextContents()).toContain(
+      number,
+    );
+    const answerText = (await page.locator('#main').textContent()) ?? '';
+    expect(PERSONAL.filter((value) => answerText.includes(value))).toEqual([]);
+    await shot('d-public-subject');
 
     expect(foreignRequests).toEqual([]);
     expect(pageErrors).toEqual([]);

@@ -1,6 +1,7 @@
 import type { ReadModelProjections, ReadModelStore } from '../../events/ports/read-models.port';
 import { describeProjectorContract } from './read-models/projector.contract';
 import { describeRebuildContract } from './read-models/rebuild.contract';
+import { describeRegistryContract } from './read-models/registry.contract';
 
 export interface ReadModelsFixture {
   /** A store on the fixture's storage, with a connection of its own (as another process would have). */
@@ -24,4 +25,5 @@ export function describeReadModelsContract(
 ): void {
   describeProjectorContract(backendName, open);
   describeRebuildContract(backendName, open);
+  describeRegistryContract(backendName, open);
 }

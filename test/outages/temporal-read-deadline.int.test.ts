@@ -31,7 +31,8 @@ describe('Temporal calls with a deadline against an unreachable frontend', () =>
     console.info(`Temporal unreachable at a closed loopback port: ${timings.join('; ')}`);
   });
 
-  const clientFor = () => lazyClient(loadConfig({ ICP_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address }), currentRetryDeadline);
+  const clientFor = () =>
+    lazyClient(loadConfig({ ICP_DATA_DIR: dataDir, TEMPORAL_ADDRESS: address }), currentRetryDeadline);
 
   it('ends an RPC bounded by withDeadline by its deadline, not after the next backoff', async () => {
     const { connection } = clientFor();

@@ -123,6 +123,19 @@ const ROUTES: readonly Route[] = [
     path: (f) => `/v1/bureau/filings/${f}`,
     expect: (a) => (a.role !== 'bureau' ? 403 : isOwnBureau(a) ? 200 : 404),
   },
+  // The registry's audits: auditors only (no subject or service holds these numbers: 404).
+  {
+    name: 'GET /v1/audit/subjects/{subjectNumber}',
+    method: 'GET',
+    path: () => `/v1/audit/subjects/${encodeURIComponent('粤ICP备2026999999号')}`,
+    expect: (a) => (a.role === 'auditor' ? 404 : 403),
+  },
+  {
+    name: 'GET /v1/audit/services/{serviceNumber}',
+    method: 'GET',
+    path: () => `/v1/audit/services/${encodeURIComponent('粤ICP备2026999999号-1A')}`,
+    expect: (a) => (a.role === 'auditor' ? 404 : 403),
+  },
   {
     name: 'GET /v1/dashboard/sla',
     method: 'GET',
@@ -133,6 +146,7 @@ const ROUTES: readonly Route[] = [
 
 const PUBLIC_PATHS = [
   '/v1/public/registrations',
+  '/v1/public/services',
   '/v1/filings/{id}/sms-verification',
   '/health',
   '/metrics',

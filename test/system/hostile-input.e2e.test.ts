@@ -10,11 +10,15 @@ import { parseAuditReportQuery, parseTimelineQuery } from '../../services/audit/
 import { parseSlaDashboardQuery } from '../../services/dashboard/dashboard.requests';
 import { type FieldError, type Parsed } from '../../services/http/request-fields';
 import { parseBureauReview } from '../../services/bureau/bureau.requests';
-import { parseCorrection, parsePlatformReview, parseReasonsOnly } from '../../services/filings/filings.requests';
+import {
+  parseCorrection,
+  parsePlatformReview,
+  parseReasonsOnly,
+} from '../../services/filings/filings.requests';
 import { parseSmsAnswer } from '../../services/applicant/applicant.requests';
 import { parseFilingList } from '../../services/filings/list.requests';
 import { parsePageOnly } from '../../services/http/query-parameters';
-import { parsePublicLookup } from '../../services/public/public.requests';
+import { parsePublicLookup, parsePublicServices } from '../../services/public/public.requests';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import {
   type ExpectedAnswer,
@@ -160,6 +164,20 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
       operatorName: ['示例', '_'],
     },
     accepted: () => [200],
+  },
+  {
+    route: 'GET /v1/public/services',
+    callers: [undefined],
+    validate: errorsOf(parsePublicServices),
+    parameters: {
+      serviceNumber: ['粤ICP备2026000001号-1A', '京ICP备'],
+      subjectNumber: ['粤ICP备2026000001号', '%'],
+      name: ['示例', '_'],
+      packageName: ['com.example.ledger', "'; DROP TABLE registry_services; --"],
+      domain: ['API.EXAMPLE.COM', ''],
+      ...PAGE,
+    },
+    accepted: (query) => (query.cursor === undefined ? [200] : [200, 400]),
   },
   {
     route: 'GET /v1/audit/filings/{id}',

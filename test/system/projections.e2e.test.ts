@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { PROJECTION_NAMES } from '../../events/ports/read-models.port';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { freePort } from '../../infra/process/net';
 import { appendFilingHistories, generateFilingHistories } from '../support/filing-histories';
 import { IcpProcess, isolatedEnv, runIcp } from './icp-process';
 
 const FILINGS = 1_000;
-const PROJECTIONS = ['filing_summary', 'bureau_queue', 'public_registry', 'sla_dashboard'];
+const PROJECTIONS = PROJECTION_NAMES;
 
 /** The lowest projection checkpoint, read as another process would (0 before the first commit). */
 function lowestCheckpoint(file: string): number {

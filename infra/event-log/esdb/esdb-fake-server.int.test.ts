@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describeEventLogContract } from '../../../test/contracts/event-log.contract';
-import { EventLogUnavailableError, type EventToAppend, type RecordedEvent } from '../../../events/ports/event-log.port';
+import {
+  EventLogUnavailableError,
+  type EventToAppend,
+  type RecordedEvent,
+} from '../../../events/ports/event-log.port';
 import { EsdbEventLog } from './esdb-event-log';
 import { FakeEsdbServer } from '../../../test/support/esdb/esdb-fake-server';
 

@@ -3,7 +3,11 @@ import type { AllStreamSubscription } from '@eventstore/db-client';
 import { Subscription as ClientSubscription } from '@eventstore/db-client/dist/streams/utils/Subscription';
 import { convertGrpcEvent } from '@eventstore/db-client/dist/utils/convertGrpcEvent';
 import type { ReadResp } from '@eventstore/db-client/generated/streams_pb';
-import { EventLogUnavailableError, type RecordedEvent, type SubscribeOptions } from '../../../events/ports/event-log.port';
+import {
+  EventLogUnavailableError,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../../../events/ports/event-log.port';
 import { isTransient, toEventLogError } from './esdb-errors';
 import { responses, type StoredEvent } from '../../../test/support/esdb/esdb-read-responses';
 import { EsdbSubscription, type SubscriptionSource } from './esdb-subscription';

@@ -20,6 +20,7 @@ import {
   toSlaStageVisitRecord,
 } from './read-model.records';
 import { type TableSet, tableOf } from './read-model.tables';
+import { registryApplier } from './registry-applier';
 
 /** Applies events to one projection's tables, a batch (one transaction) at a time (see BatchRows). */
 export interface Applier {
@@ -205,6 +206,8 @@ export function applierFor(db: Database.Database, set: TableSet, projections: Re
       return publicRegistryApplier(db, set, projections.publicRegistry);
     case 'sla_dashboard':
       return slaDashboardApplier(db, set, projections.sla);
+    case 'registry':
+      return registryApplier(db, set, projections.registry);
     default:
       return assertNever(set.projection, 'projection');
   }

@@ -15,12 +15,16 @@ import {
   type PublicRegistryRow,
   type ReadModelProjections,
   type ReadModelStore,
+  type RegistryLookup,
+  type RegistryServiceRow,
+  type RegistrySubjectRow,
   type SlaDashboard,
   type SlaDashboardQuery,
 } from '../../../events/ports/read-models.port';
 import { ProjectionWriter, asProjectionTarget } from './projection-writer';
 import { bureauQueue, findPublic, listFilings, searchFilings } from './read-model.queries';
 import { type FilingSummaryRecord, toFilingSummaryRow } from './read-model.records';
+import { findRegistryServices, registrySubject } from './registry.queries';
 import { configureReadModelConnection, migrateReadModelSchema } from './read-model.schema';
 import { liveTableSet } from './read-model.tables';
 import { ShadowTables } from './shadow-tables';
@@ -114,6 +118,14 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async findPublic(lookup: PublicLookup): Promise<PublicRegistryRow[]> {
     return findPublic(this.db, lookup);
+  }
+
+  async registrySubject(subjectNumber: string): Promise<RegistrySubjectRow | undefined> {
+    return registrySubject(this.db, subjectNumber);
+  }
+
+  async findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>> {
+    return findRegistryServices(this.db, lookup);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,8 @@ import type {
   AuditFinding,
   AuditReport,
   RecordedActor,
+  RegistryAuditReport,
+  RegistryTimelineEntry,
   TimelineEntry,
 } from '../../../services/audit/audit-report';
 
@@ -42,6 +44,7 @@ export function findingLine(finding: AuditFinding): string {
 const COLUMNS = ['seq', 'time (+08:00)', 'stage', 'event', 'actor', 'wd', 'chain'] as const;
 /** Right-aligned columns: the numbers. */
 const RIGHT = new Set<number>([0, 5]);
+const REGISTRY_COLUMNS = ['seq', 'time (+08:00)', 'event', 'recorded by', 'chain'] as const;
 
 /**
  * One row per event, in the stage the event happened in (the stage before it; a submission opens
@@ -64,8 +67,8 @@ function timelineRows(timeline: readonly TimelineEntry[]): string[][] {
   });
 }
 
-function table(rows: readonly string[][]): string[] {
-  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+function table(rows: readonly string[][], columns: readonly string[] = COLUMNS): string[] {
+  const widths = columns.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   return rows.map((row) =>
     row
       .map((cell, column) => {
@@ -117,4 +120,40 @@ export function verifySummaryLine(summary: {
 
 export function verifyFindingLine(finding: { filingId: string } & AuditFinding): string {
   return `${finding.filingId}  ${findingLine(finding)}`;
+}
+
+function registryTimelineRows(timeline: readonly RegistryTimelineEntry[]): string[][] {
+  return timeline.map((entry) => [
+    String(entry.seq),
+    entry.occurredAt === undefined ? '-' : chinaMinute(entry.occurredAt),
+    entry.type,
+    entry.recordedBy ? `${entry.recordedBy.role}:${entry.recordedBy.id}` : '-',
+    `${entry.sealed ? (entry.chainIntact ? 'ok' : 'BROKEN') : 'unsealed'}${entry.applied ? '' : ' (not applied)'}`,
+  ]);
+}
+
+export function registryVerdictLine(report: RegistryAuditReport): string {
+  if (report.verdict === 'findings') {
+    return `findings: ${report.findings.length} (${rulesOf(report.findings)})`;
+  }
+  const unsealed = report.unsealed.length;
+  return `verified: ${report.events} events${unsealed === 0 ? '' : `; ${unsealed} unsealed, written before registry events were sealed (seq ${report.unsealed.join(', ')})`}`;
+}
+
+/**
+ * A registry replay: a heading, one row per event (`chain`: its link in the hash chain, or `unsealed`
+ * for an event written before sealing), each finding, the verdict.
+ */
+export function registryReplayLines(report: RegistryAuditReport): string[] {
+  const numbers = [
+    report.subjectNumber === undefined ? undefined : `subject ${report.subjectNumber}`,
+    report.serviceNumber === undefined ? undefined : `service ${report.serviceNumber}`,
+  ].filter((part) => part !== undefined);
+  const lines = [
+    `${report.kind} stream ${report.streamId}: ${report.events} events${numbers.length > 0 ? `, ${numbers.join(', ')}` : ''}; times in China Standard Time (UTC+08:00)`,
+    ...table([[...REGISTRY_COLUMNS], ...registryTimelineRows(report.timeline)], REGISTRY_COLUMNS),
+  ];
+  if (report.findings.length > 0) lines.push('', ...report.findings.map(findingLine));
+  lines.push(registryVerdictLine(report));
+  return lines;
 }

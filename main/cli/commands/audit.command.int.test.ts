@@ -14,7 +14,11 @@ import {
 import { SqliteEventLog } from '../../../infra/event-log/sqlite/sqlite-event-log';
 import { auditCommand, createAuditCommand } from './audit.command';
 
-const USAGE = 'icp audit replay <filingId> | verify --all|--province P|--since YYYY-MM-DD [--json]';
+const USAGE =
+  'icp audit replay <filingId> | replay --subject N [--province P] | replay --service N | replay --stream ID | verify --all|--province P|--since YYYY-MM-DD [--json]';
+/** What verify --all says of the registry when the log holds no registry stream. */
+const NO_REGISTRY =
+  'verified 0 of 0 registry streams (subject counters 0, subjects 0, services 0, identifier claims 0); 0 with findings';
 // Temporal is not asked here (one test below asks the configured one, which is down).
 const run = (args: readonly string[]) =>
   runCommand(createAuditCommand({ crossCheckTemporal: undefined }), args);
@@ -73,7 +77,24 @@ describe('icp audit', () => {
   it.each([
     [[], 'name an action: replay or verify'],
     [['check'], 'unknown action check'],
-    [['replay'], 'name the filing to replay'],
+    [['replay'], 'name the filing (or --subject, --service, --stream) to replay'],
+    [
+      ['replay', '--subject', '粤ICP备2026000001号-1A'],
+      '--subject needs a subject number such as 粤ICP备2026000001号',
+    ],
+    [
+      ['replay', '--service', '粤ICP备2026000001号'],
+      '--service needs a service number such as 粤ICP备2026000001号-2A',
+    ],
+    [['replay', '--stream', 'filing-a'], 'filing-a is not a registry stream id'],
+    [
+      ['replay', '--service=粤ICP备2026000001号-1A', '--province', '440000'],
+      '--province goes with --subject',
+    ],
+    [
+      ['replay', 'a', '--stream', 'registry-service-x'],
+      'name one of a filing, --subject, --service or --stream',
+    ],
     [['replay', 'a', 'b'], 'unexpected argument b'],
     [['replay', 'a', '--all'], 'unknown option --all'],
     [['verify'], 'choose exactly one of --all, --province P, --since YYYY-MM-DD'],
@@ -222,7 +243,7 @@ describe('icp audit', () => {
     const result = await run(['verify', '--all']);
     const elapsedMs = performance.now() - started;
     console.info(`verify --all over 1,000 filings: ${Math.round(elapsedMs)} ms`);
-    expect(result.out).toEqual(['verified 1,000 of 1,000 filings; 0 with findings']);
+    expect(result.out).toEqual(['verified 1,000 of 1,000 filings; 0 with findings', NO_REGISTRY]);
     expect(result.code).toBe(0);
     // Not a terminal: the bar prints its final line (and one every 2 s before it) on stderr.
     expect(result.err[result.err.length - 1]).toMatch(
@@ -270,6 +291,7 @@ describe('icp audit', () => {
     expect(text.code).toBe(1);
     expect(text.out).toEqual([
       'verified 999 of 1,000 filings; 1 with findings',
+      NO_REGISTRY,
       `${victim.filingId}  seq 0  hash_mismatch  hash does not match the event’s content`,
     ]);
 
@@ -287,6 +309,13 @@ describe('icp audit', () => {
           message: 'hash does not match the event’s content',
         },
       ],
+      registry: {
+        streams: 0,
+        verified: 0,
+        withFindings: 0,
+        byKind: { subject_sequence: 0, subject: 0, service: 0, identifier_claim: 0 },
+        findings: [],
+      },
     });
 
     // Selections that leave it out still verify.

@@ -18,8 +18,23 @@ import { crossCheckWithTemporal } from '../../../services/audit/temporal-cross-c
 import type { CliCommand, CliIo } from '../command';
 import { ProgressBar } from '../progress-bar';
 import { replayLines, verifyFindingLine, verifySummaryLine } from './audit-format';
+import {
+  registryFindingLine,
+  registrySummaryLine,
+  type RegistryTarget,
+  replayRegistry,
+  verifyRegistry,
+} from './audit-registry';
+import { registryStreamKindOf } from '../../../events/registry/registry-transitions';
+import {
+  SERVICE_NUMBER_EXAMPLE,
+  SUBJECT_NUMBER_EXAMPLE,
+  serviceNumberOf,
+  subjectNumberOf,
+} from '../../../services/audit/registry-audit.requests';
 
-const USAGE = 'icp audit replay <filingId> | verify --all|--province P|--since YYYY-MM-DD [--json]';
+const USAGE =
+  'icp audit replay <filingId> | replay --subject N [--province P] | replay --service N | replay --stream ID | verify --all|--province P|--since YYYY-MM-DD [--json]';
 
 /** Exit codes: every history verified; at least one finding; the command could not audit. */
 export const AUDIT_EXIT = { verified: 0, findings: 1, unusable: 2 } as const;
@@ -82,6 +97,7 @@ type Selector = { kind: 'all' } | { kind: 'province'; province: string } | { kin
 
 type AuditArgs =
   | { action: 'replay'; filingId: string; json: boolean }
+  | { action: 'replay-registry'; target: RegistryTarget; json: boolean }
   | { action: 'verify'; selector: Selector; json: boolean };
 
 class UsageError extends Error {}
@@ -105,12 +121,17 @@ function parseArgs(args: readonly string[]): AuditArgs | 'help' {
   let json = false;
   const positional: string[] = [];
   const selectors: Selector[] = [];
+  const registry: Array<{ name: RegistryOption; value: string }> = [];
   for (let i = 0; i < rest.length; i += 1) {
     const arg = rest[i] ?? '';
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--json') json = true;
     else if (action === 'verify' && arg === '--all') selectors.push({ kind: 'all' });
-    else if (action === 'verify' && (arg === '--province' || arg.startsWith('--province='))) {
+    else if (action === 'replay' && registryOption(arg)) {
+      const name = registryOption(arg) as RegistryOption;
+      registry.push({ name, value: optionValue(rest, i, name) });
+      if (arg === name) i += 1;
+    } else if (arg === '--province' || arg.startsWith('--province=')) {
       const province = optionValue(rest, i, '--province');
       if (arg === '--province') i += 1;
       if (!isProvinceCode(province)) {
@@ -125,17 +146,66 @@ function parseArgs(args: readonly string[]): AuditArgs | 'help' {
     } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  if (action === 'replay') {
-    if (positional.length === 0) throw new UsageError('name the filing to replay');
-    if (positional.length > 1) throw new UsageError(`unexpected argument ${positional[1]}`);
-    return { action, filingId: positional[0] as string, json };
-  }
+  if (action === 'replay') return replayArgs(positional, registry, selectors, json);
   if (positional.length > 0) throw new UsageError(`unexpected argument ${positional[0]}`);
   const [selector, ...others] = selectors;
   if (!selector || others.length > 0) {
     throw new UsageError('choose exactly one of --all, --province P, --since YYYY-MM-DD');
   }
   return { action, selector, json };
+}
+
+const REGISTRY_OPTIONS = ['--subject', '--service', '--stream'] as const;
+type RegistryOption = (typeof REGISTRY_OPTIONS)[number];
+
+function registryOption(arg: string): RegistryOption | undefined {
+  return REGISTRY_OPTIONS.find((name) => arg === name || arg.startsWith(`${name}=`));
+}
+
+function registryTarget(option: { name: RegistryOption; value: string }, province?: string): RegistryTarget {
+  const { name, value } = option;
+  if (name !== '--subject' && province !== undefined) throw new UsageError('--province goes with --subject');
+  switch (name) {
+    case '--subject': {
+      const subject = subjectNumberOf(value);
+      if (!subject)
+        throw new UsageError(`--subject needs a subject number such as ${SUBJECT_NUMBER_EXAMPLE}`);
+      return { kind: 'subject', ...subject, provinceCode: province ?? subject.provinceCode };
+    }
+    case '--service': {
+      const serviceNumber = serviceNumberOf(value);
+      if (!serviceNumber)
+        throw new UsageError(`--service needs a service number such as ${SERVICE_NUMBER_EXAMPLE}`);
+      return { kind: 'service', serviceNumber };
+    }
+    case '--stream':
+      if (registryStreamKindOf(value) === undefined)
+        throw new UsageError(`${value} is not a registry stream id`);
+      return { kind: 'stream', streamId: value };
+  }
+}
+
+/** A filing by its id, or one registry stream by --subject, --service or --stream. */
+function replayArgs(
+  positional: readonly string[],
+  registry: ReadonlyArray<{ name: RegistryOption; value: string }>,
+  selectors: readonly Selector[],
+  json: boolean,
+): AuditArgs {
+  const [option, ...others] = registry;
+  if (selectors.length > 1) throw new UsageError('--province given more than once');
+  const province = selectors.find((selector) => selector.kind === 'province')?.province;
+  if (option) {
+    if (others.length > 0 || positional.length > 0) {
+      throw new UsageError('name one of a filing, --subject, --service or --stream');
+    }
+    return { action: 'replay-registry', target: registryTarget(option, province), json };
+  }
+  if (province !== undefined) throw new UsageError('--province goes with --subject');
+  if (positional.length === 0)
+    throw new UsageError('name the filing (or --subject, --service, --stream) to replay');
+  if (positional.length > 1) throw new UsageError(`unexpected argument ${positional[1]}`);
+  return { action: 'replay', filingId: positional[0] as string, json };
 }
 
 /** The log could not be opened or read: reported on one line, exit 2. */
@@ -172,6 +242,29 @@ async function replay(
   return report.verdict === 'verified' ? AUDIT_EXIT.verified : AUDIT_EXIT.findings;
 }
 
+async function replayRegistryStream(
+  eventLog: EventLog,
+  description: string,
+  args: { target: RegistryTarget; json: boolean },
+  io: CliIo,
+): Promise<number> {
+  const report = await reading(description, () => replayRegistry(eventLog, args.target, args.json, io));
+  if ('missing' in report) {
+    io.err(`icp audit: ${report.missing} ${description}`);
+    return AUDIT_EXIT.unusable;
+  }
+  return report.verdict === 'verified' ? AUDIT_EXIT.verified : AUDIT_EXIT.findings;
+}
+
+/** A progress bar on stderr: redrawn in place on a terminal, a line every few seconds in a log. */
+function progressBar(label: string, io: CliIo): ProgressBar {
+  const interactive = process.stderr.isTTY === true;
+  return new ProgressBar(label, {
+    write: interactive ? (text) => process.stderr.write(text) : (text) => io.err(text.replace(/\n$/, '')),
+    interactive,
+  });
+}
+
 /** Streams read at once: SQLite answers one at a time anyway, EventStoreDB overlaps the round trips. */
 const READ_CONCURRENCY = 8;
 
@@ -197,12 +290,7 @@ async function verify(
         : {};
   const filings = await reading(description, () => listFilingsToAudit(eventLog, selection));
   const calendar = deps.calendar();
-  const interactive = process.stderr.isTTY === true;
-  const bar = new ProgressBar(`audit ${filings.length.toLocaleString('en-US')} filings`, {
-    // On a terminal the bar redraws in place; in a log it is a line every few seconds.
-    write: interactive ? (text) => process.stderr.write(text) : (text) => io.err(text.replace(/\n$/, '')),
-    interactive,
-  });
+  const bar = progressBar(`audit ${filings.length.toLocaleString('en-US')} filings`, io);
   // Only what the summary needs, in list order: timelines are dropped as soon as each filing is audited.
   const outcomes: Array<{ filingId: string; verdict: AuditReport['verdict']; findings: AuditFinding[] }> = [];
   let done = 0;
@@ -225,6 +313,16 @@ async function verify(
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, filings.length) }, worker));
   bar.finish();
 
+  // Registry streams have no province or submission date of their own: only --all covers them.
+  const registry =
+    args.selector.kind === 'all'
+      ? await verifyRegistry(
+          eventLog,
+          (read) => reading(description, read),
+          (total) => progressBar(`audit ${total.toLocaleString('en-US')} registry streams`, io),
+        )
+      : undefined;
+
   const summary: VerifySummary = { filings: filings.length, verified: 0, withFindings: 0, findings: [] };
   for (const report of outcomes) {
     if (report.verdict === 'verified') summary.verified += 1;
@@ -238,26 +336,32 @@ async function verify(
       rule,
       message,
     }));
-    io.out(JSON.stringify({ ...summary, findings }, null, 2));
+    io.out(JSON.stringify({ ...summary, findings, ...(registry ? { registry } : {}) }, null, 2));
   } else {
     io.out(verifySummaryLine(summary));
+    if (registry) io.out(registrySummaryLine(registry));
     summary.findings.forEach((finding) => io.out(verifyFindingLine(finding)));
+    registry?.findings.forEach((finding) => io.out(registryFindingLine(finding)));
   }
-  return summary.withFindings === 0 ? AUDIT_EXIT.verified : AUDIT_EXIT.findings;
+  const clean = summary.withFindings === 0 && (registry?.withFindings ?? 0) === 0;
+  return clean ? AUDIT_EXIT.verified : AUDIT_EXIT.findings;
 }
 
 /**
  * `icp audit replay <filingId>`: replays one filing's history from the event log, verifies its hash
  * chain, transitions, actors and times, and prints its timeline, findings and verdict (exit 0 verified,
- * 1 findings, 2 when the filing or the log cannot be read). `icp audit verify --all|--province P|--since
- * D` does the same for many filings with a progress bar and prints a summary. Read-only.
+ * 1 findings, 2 when the filing or the log cannot be read); `replay --subject N|--service N|--stream ID`
+ * does the same for a registry stream. `icp audit verify --all|--province P|--since
+ * D` does the same for many filings (and, with --all, every registry stream) with a progress bar and
+ * prints a summary. Read-only.
  */
 export function createAuditCommand(overrides: Partial<AuditCommandDeps> = {}): CliCommand {
   const deps: AuditCommandDeps = { ...defaultDeps, ...overrides };
   return {
     name: 'audit',
     usage: USAGE,
-    summary: "replay and verify filings' histories (hash chain, transitions, actors, deadlines)",
+    summary:
+      "replay and verify filings' and registry streams' histories (hash chain, transitions, actors, deadlines)",
     async run(args: readonly string[], io: CliIo): Promise<number> {
       let parsed: AuditArgs | 'help';
       try {
@@ -280,9 +384,14 @@ export function createAuditCommand(overrides: Partial<AuditCommandDeps> = {}): C
       }
       const { eventLog, description } = opened;
       try {
-        return parsed.action === 'replay'
-          ? await replay(eventLog, description, parsed, deps, io)
-          : await verify(eventLog, description, parsed, deps, io);
+        switch (parsed.action) {
+          case 'replay':
+            return await replay(eventLog, description, parsed, deps, io);
+          case 'replay-registry':
+            return await replayRegistryStream(eventLog, description, parsed, io);
+          case 'verify':
+            return await verify(eventLog, description, parsed, deps, io);
+        }
       } catch (error) {
         if (!(error instanceof UnreadableLog)) throw error;
         io.err(`icp audit: ${error.message}`);

@@ -33,7 +33,7 @@ describe('icp projections', () => {
     [[], 'name an action: rebuild or status'],
     [
       ['rebuild', '--name', 'everything'],
-      '--name must be one of filing_summary, bureau_queue, public_registry, sla_dashboard',
+      '--name must be one of filing_summary, bureau_queue, public_registry, sla_dashboard, registry',
     ],
     [['rebuild', '--fast'], 'unknown option --fast'],
     [['status', '--verify'], 'unknown option --verify'],
@@ -61,6 +61,7 @@ describe('icp projections', () => {
       'bureau_queue',
       'public_registry',
       'sla_dashboard',
+      'registry',
     ]);
     expect(rows.every((row) => row.checkpoint === 0 && row.head > 0)).toBe(true);
   });

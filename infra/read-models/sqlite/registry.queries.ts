@@ -1,0 +1,104 @@
+import type Database from 'better-sqlite3';
+import {
+  MAX_PAGE_SIZE,
+  type Page,
+  type RegistryLookup,
+  type RegistryServiceRow,
+  type RegistrySubjectRow,
+} from '../../../events/ports/read-models.port';
+import { decodeCursor, encodeCursor } from '../page-cursor';
+import {
+  type RegistryIdentifierKind,
+  type RegistryServiceRecord,
+  type RegistrySubjectRecord,
+  toRegistryServiceRow,
+  toRegistrySubjectRow,
+} from './registry.records';
+
+/** The registry's queries over the live tables (see ReadModelQueries for what each answers). */
+
+export function registrySubject(
+  db: Database.Database,
+  subjectNumber: string,
+): RegistrySubjectRow | undefined {
+  const record = db
+    .prepare<[string], RegistrySubjectRecord>('SELECT * FROM registry_subjects WHERE subject_number = ?')
+    .get(subjectNumber);
+  return record && toRegistrySubjectRow(record);
+}
+
+const IDENTIFIER_FILTERS: ReadonlyArray<[keyof RegistryLookup, RegistryIdentifierKind]> = [
+  ['packageName', 'package'],
+  ['bundleId', 'bundle'],
+  ['miniProgramId', 'mini_program'],
+  ['quickAppPackage', 'quick_app'],
+  ['domain', 'domain'],
+];
+
+const CURSOR_KIND = 'registry-services';
+
+/** The WHERE terms and parameters of a lookup; none when it names no criterion (an empty one is none). */
+function lookupTerms(lookup: RegistryLookup): { where: string[]; params: Record<string, string | number> } {
+  const where: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (lookup.serviceNumber) {
+    where.push('service_number = @serviceNumber');
+    params.serviceNumber = lookup.serviceNumber;
+  }
+  if (lookup.subjectNumber) {
+    where.push('subject_number = @subjectNumber');
+    params.subjectNumber = lookup.subjectNumber;
+  }
+  if (lookup.name) {
+    where.push('(instr(lower(name), @name) > 0 OR instr(lower(operator_name), @name) > 0)');
+    params.name = lookup.name.toLowerCase();
+  }
+  for (const [field, kind] of IDENTIFIER_FILTERS) {
+    const value = lookup[field];
+    if (typeof value !== 'string' || value === '') continue;
+    where.push(
+      `EXISTS (SELECT 1 FROM registry_service_identifiers AS i WHERE i.kind = '${kind}' AND i.value = @${field}
+               AND i.service_number = registry_services.service_number)`,
+    );
+    params[field] = kind === 'domain' ? value.toLowerCase() : value;
+  }
+  return { where, params };
+}
+
+/** Keyset order (subject number, sequence, service number): a subject's services in the order issued. */
+export function findRegistryServices(
+  db: Database.Database,
+  lookup: RegistryLookup,
+): Page<RegistryServiceRow> {
+  if (!Number.isInteger(lookup.limit) || lookup.limit < 1 || lookup.limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${lookup.limit}`);
+  }
+  const { where, params } = lookupTerms(lookup);
+  if (where.length === 0) return { items: [] };
+  if (lookup.status !== undefined) {
+    where.push('status = @status');
+    params.status = lookup.status;
+  }
+  if (lookup.cursor !== undefined) {
+    const [subject, sequence, service] = decodeCursor(lookup.cursor, CURSOR_KIND, [
+      'string',
+      'number',
+      'string',
+    ]);
+    where.push('(subject_number, sequence, service_number) > (@afterSubject, @afterSequence, @afterService)');
+    Object.assign(params, { afterSubject: subject, afterSequence: sequence, afterService: service });
+  }
+  const records = db
+    .prepare<[Record<string, string | number>], RegistryServiceRecord>(
+      `SELECT * FROM registry_services WHERE ${where.join(' AND ')}
+       ORDER BY subject_number, sequence, service_number LIMIT @limit`,
+    )
+    .all({ ...params, limit: lookup.limit + 1 });
+  const items = records.slice(0, lookup.limit);
+  const page: Page<RegistryServiceRow> = { items: items.map(toRegistryServiceRow) };
+  const last = items.at(-1);
+  if (records.length > lookup.limit && last !== undefined) {
+    page.nextCursor = encodeCursor(CURSOR_KIND, [last.subject_number, last.sequence, last.service_number]);
+  }
+  return page;
+}

@@ -1,0 +1,154 @@
+import type {
+  RegistryFilingRow,
+  RegistryServiceRow,
+  RegistrySubjectRow,
+} from '../../../events/ports/read-models.port';
+
+/** Registry rows as SQLite stores them (snake_case, JSON text for lists, NULL for absent) and back. */
+
+export interface RegistrySubjectRecord {
+  subject_number: string;
+  province: string;
+  operator_name: string | null;
+  operator_nature: string | null;
+  status: string;
+  source: string;
+}
+
+export interface RegistryServiceRecord {
+  service_number: string;
+  subject_number: string;
+  sequence: number;
+  service_type: string;
+  name: string;
+  operator_name: string;
+  operator_nature: string | null;
+  identifiers: string;
+  pre_approval_categories: string;
+  approved_on: string;
+  status: string;
+  filing_id: string | null;
+  source: string;
+}
+
+export interface RegistryFilingRecord {
+  filing_id: string;
+  province: string;
+  service_type: string;
+  operator_nature: string | null;
+  identifiers: string;
+  pre_approval_categories: string;
+}
+
+/** What a service is looked up by: one row per identifier value. */
+export interface RegistryIdentifierRecord {
+  kind: RegistryIdentifierKind;
+  value: string;
+  service_number: string;
+}
+
+export type RegistryIdentifierKind = 'package' | 'bundle' | 'mini_program' | 'quick_app' | 'domain';
+
+export function toRegistrySubjectRecord(row: RegistrySubjectRow): RegistrySubjectRecord {
+  return {
+    subject_number: row.subjectNumber,
+    province: row.province,
+    operator_name: row.operatorName ?? null,
+    operator_nature: row.operatorNature ?? null,
+    status: row.status,
+    source: row.source,
+  };
+}
+
+/** The record was written by toRegistrySubjectRecord, so its text columns hold the union members. */
+export function toRegistrySubjectRow(record: RegistrySubjectRecord): RegistrySubjectRow {
+  const row = {
+    subjectNumber: record.subject_number,
+    province: record.province,
+    status: record.status,
+    source: record.source,
+  } as RegistrySubjectRow;
+  if (record.operator_name !== null) row.operatorName = record.operator_name;
+  if (record.operator_nature !== null)
+    row.operatorNature = record.operator_nature as RegistrySubjectRow['operatorNature'];
+  return row;
+}
+
+export function toRegistryServiceRecord(row: RegistryServiceRow): RegistryServiceRecord {
+  return {
+    service_number: row.serviceNumber,
+    subject_number: row.subjectNumber,
+    sequence: row.sequence,
+    service_type: row.serviceType,
+    name: row.name,
+    operator_name: row.operatorName,
+    operator_nature: row.operatorNature ?? null,
+    identifiers: JSON.stringify(row.identifiers),
+    pre_approval_categories: JSON.stringify(row.preApprovalCategories),
+    approved_on: row.approvedOn,
+    status: row.status,
+    filing_id: row.filingId ?? null,
+    source: row.source,
+  };
+}
+
+export function toRegistryServiceRow(record: RegistryServiceRecord): RegistryServiceRow {
+  const row = {
+    serviceNumber: record.service_number,
+    subjectNumber: record.subject_number,
+    sequence: record.sequence,
+    serviceType: record.service_type,
+    name: record.name,
+    operatorName: record.operator_name,
+    identifiers: JSON.parse(record.identifiers),
+    preApprovalCategories: JSON.parse(record.pre_approval_categories),
+    approvedOn: record.approved_on,
+    status: record.status,
+    source: record.source,
+  } as RegistryServiceRow;
+  if (record.operator_nature !== null)
+    row.operatorNature = record.operator_nature as RegistryServiceRow['operatorNature'];
+  if (record.filing_id !== null) row.filingId = record.filing_id;
+  return row;
+}
+
+export function toRegistryFilingRecord(row: RegistryFilingRow): RegistryFilingRecord {
+  return {
+    filing_id: row.filingId,
+    province: row.province,
+    service_type: row.serviceType,
+    operator_nature: row.operatorNature ?? null,
+    identifiers: JSON.stringify(row.identifiers),
+    pre_approval_categories: JSON.stringify(row.preApprovalCategories),
+  };
+}
+
+export function toRegistryFilingRow(record: RegistryFilingRecord): RegistryFilingRow {
+  const row = {
+    filingId: record.filing_id,
+    province: record.province,
+    serviceType: record.service_type,
+    identifiers: JSON.parse(record.identifiers),
+    preApprovalCategories: JSON.parse(record.pre_approval_categories),
+  } as RegistryFilingRow;
+  if (record.operator_nature !== null)
+    row.operatorNature = record.operator_nature as RegistryFilingRow['operatorNature'];
+  return row;
+}
+
+/** The identifier rows of a service: package names, bundle ids, mini-program id, quick-app package, domains. */
+export function identifierRecordsOf(row: RegistryServiceRow): RegistryIdentifierRecord[] {
+  const { identifiers } = row;
+  const values: Array<[RegistryIdentifierKind, string]> = [
+    ...identifiers.packages.map((item): [RegistryIdentifierKind, string] => ['package', item.packageName]),
+    ...identifiers.bundles.map((item): [RegistryIdentifierKind, string] => ['bundle', item.bundleId]),
+    ...identifiers.domains.map((domain): [RegistryIdentifierKind, string] => [
+      'domain',
+      domain.toLowerCase(),
+    ]),
+  ];
+  if (identifiers.miniProgram) values.push(['mini_program', identifiers.miniProgram.miniProgramId]);
+  if (identifiers.quickAppPackage !== undefined) values.push(['quick_app', identifiers.quickAppPackage]);
+  const unique = new Map(values.map(([kind, value]) => [`${kind}\u0000${value}`, { kind, value }]));
+  return [...unique.values()].map(({ kind, value }) => ({ kind, value, service_number: row.serviceNumber }));
+}

@@ -1,0 +1,214 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SYSTEM_ACTOR } from '../../../events/filing/actor';
+import { EMPTY_STREAM, sealFilingEvents } from '../../../events/filing/envelope';
+import type { FilingEvent } from '../../../events/filing/filing-events';
+import { filingStreamId } from '../../../events/filing/stream-ids';
+import type { Json } from '../../../events/ports/event-log.port';
+import type { ReadModelStore } from '../../../events/ports/read-models.port';
+import type { ServiceRegisteredData } from '../../../events/registry/registry-events';
+import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
+import { SqliteEventLog } from '../../../infra/event-log/sqlite/sqlite-event-log';
+import { startProjector } from '../../../services/projections/projector';
+import { readModelProjections } from '../../../services/projections/read-model-projections';
+import { verifyProjection } from '../../../services/projections/rebuild';
+import { historiesByStatus, SERVICE_NUMBER, SUBJECT_NUMBER } from '../../support/decider-spec';
+import { submittedEvent } from '../../support/projection-fixtures';
+import {
+  registryRecorded,
+  serviceRegistered,
+  serviceStreamIdOf,
+  subjectRegistered,
+  subjectStreamIdOf,
+  toAppend,
+} from '../../support/registry-fixtures';
+import type { ReadModelsFixture } from '../read-models.contract';
+
+const SUBJECT = '粤ICP备2026000001号';
+
+/** The services of SUBJECT: an app, a mini program and, from the registry's view, `count` more apps. */
+function servicesOfSubject(count: number): ServiceRegisteredData[] {
+  const miniProgram = serviceRegistered({
+    serviceNumber: `${SUBJECT}-2X`,
+    serviceType: 'mini_program',
+    name: '示例地图小程序',
+    identifiers: {
+      packages: [],
+      bundles: [],
+      miniProgram: { miniProgramId: 'wx0123456789abcdef', hostApp: '微信' },
+      domains: ['MP.Example.com'.toLowerCase()],
+    },
+    filingId: 'f-mp',
+  });
+  const apps = Array.from({ length: count }, (_, index) =>
+    serviceRegistered({
+      serviceNumber: `${SUBJECT}-${index + 3}A`,
+      name: `示例工具${index + 3}`,
+      identifiers: { packages: [], bundles: [], domains: [] },
+      filingId: `f-tool-${index + 3}`,
+    }),
+  );
+  return [serviceRegistered(), miniProgram, ...apps];
+}
+
+/** The registry's queries over rows the projector builds from registry streams and completed filings. */
+export function describeRegistryContract(
+  backendName: string,
+  openFixture: () => Promise<ReadModelsFixture>,
+): void {
+  describe(`ReadModelStore contract: ${backendName}: the registry read model`, () => {
+    let dir: string;
+    let fixture: ReadModelsFixture;
+    let log: SqliteEventLog;
+    let store: ReadModelStore;
+
+    async function appendRegistry(streamId: string, recorded: ReturnType<typeof registryRecorded>) {
+      await log.appendToStream(streamId, [toAppend(recorded, crypto.randomUUID())], {
+        expectedRevision: 'no_stream',
+      });
+    }
+
+    async function appendFiling(filingId: string, events: readonly FilingEvent[]): Promise<void> {
+      const sealed = sealFilingEvents(EMPTY_STREAM, events, {
+        filingId,
+        occurredAt: '2026-12-01T02:00:00.000Z',
+        actor: SYSTEM_ACTOR,
+        correlationId: filingId,
+        causationId: `test-${filingId}`,
+      });
+      await log.appendToStream(
+        filingStreamId(filingId),
+        sealed.envelopes.map((envelope) => ({
+          id: envelope.id,
+          type: envelope.type,
+          data: envelope.data as unknown as Json,
+          metadata: envelope.metadata as unknown as Json,
+        })),
+        { expectedRevision: 'no_stream' },
+      );
+    }
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'icp-registry-contract-'));
+      fixture = await openFixture();
+      log = new SqliteEventLog(join(dir, 'data', 'events.sqlite'), { pollIntervalMs: 20 });
+      store = await fixture.open(readModelProjections(loadChineseCalendar()));
+      // A filing completed before the registry kept services, then the same number registered.
+      await appendFiling('f-old', historiesByStatus(submittedEvent('f-old')).completed);
+      await appendRegistry(
+        subjectStreamIdOf('440000'),
+        registryRecorded(subjectStreamIdOf('440000'), 'SubjectRegistered', subjectRegistered()),
+      );
+      for (const data of servicesOfSubject(10)) {
+        const streamId = serviceStreamIdOf(data.serviceNumber);
+        await appendRegistry(streamId, registryRecorded(streamId, 'ServiceRegistered', data));
+      }
+      const projector = startProjector({ eventLog: log, store, batchSize: 5 });
+      await projector.caughtUp();
+      await projector.stop();
+    });
+
+    afterAll(async () => {
+      await store.close();
+      await log.close();
+      await fixture.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const numbersOf = async (lookup: Parameters<ReadModelStore['findRegistryServices']>[0]) =>
+      (await store.findRegistryServices(lookup)).items.map((row) => row.serviceNumber);
+
+    it('finds a service by each of its keys', async () => {
+      expect(await numbersOf({ serviceNumber: `${SUBJECT}-1A`, limit: 10 })).toEqual([`${SUBJECT}-1A`]);
+      expect(await numbersOf({ packageName: 'com.example.maps', limit: 10 })).toEqual([`${SUBJECT}-1A`]);
+      expect(await numbersOf({ bundleId: 'com.example.maps.ios', limit: 10 })).toEqual([`${SUBJECT}-1A`]);
+      expect(await numbersOf({ domain: 'Maps.Example.COM', limit: 10 })).toEqual([`${SUBJECT}-1A`]);
+      expect(await numbersOf({ miniProgramId: 'wx0123456789abcdef', limit: 10 })).toEqual([`${SUBJECT}-2X`]);
+      expect(await numbersOf({ name: '小程序', limit: 10 })).toEqual([`${SUBJECT}-2X`]);
+      expect(await numbersOf({ packageName: 'com.example.ledger', limit: 10 })).toEqual([SERVICE_NUMBER]);
+      expect(await numbersOf({ name: '示例账本', limit: 10 })).toEqual([SERVICE_NUMBER]);
+      expect(await numbersOf({ packageName: 'com.example', limit: 10 })).toEqual([]);
+      expect(await numbersOf({ limit: 10 })).toEqual([]);
+      expect(await store.findRegistryServices({ serviceNumber: `${SUBJECT}-2X`, limit: 1 })).toEqual({
+        items: [
+          expect.objectContaining({
+            subjectNumber: SUBJECT,
+            serviceType: 'mini_program',
+            operatorName: '广州示例地图有限公司',
+            operatorNature: 'enterprise',
+            preApprovalCategories: ['news'],
+            approvedOn: '2026-12-01',
+            status: 'active',
+          }),
+        ],
+      });
+    });
+
+    it('answers a subject, and pages its services in the order issued', async () => {
+      expect(await store.registrySubject(SUBJECT)).toEqual({
+        subjectNumber: SUBJECT,
+        province: '440000',
+        operatorName: '广州示例地图有限公司',
+        operatorNature: 'enterprise',
+        status: 'active',
+        source: 'registry',
+      });
+      expect(await store.registrySubject(SUBJECT_NUMBER)).toMatchObject({ source: 'filing' });
+      expect(await store.registrySubject('粤ICP备2026999999号')).toBeUndefined();
+
+      const listed: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.findRegistryServices({
+          subjectNumber: SUBJECT,
+          status: 'active',
+          limit: 5,
+          cursor,
+        });
+        listed.push(...page.items.map((row) => row.serviceNumber));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(listed).toEqual([
+        `${SUBJECT}-1A`,
+        `${SUBJECT}-2X`,
+        ...Array.from({ length: 10 }, (_, index) => `${SUBJECT}-${index + 3}A`),
+      ]);
+      await expect(
+        store.findRegistryServices({ subjectNumber: SUBJECT, limit: 5, cursor: 'nope' }),
+      ).rejects.toThrow('cursor');
+      await expect(store.findRegistryServices({ subjectNumber: SUBJECT, limit: 0 })).rejects.toThrow(
+        RangeError,
+      );
+    });
+
+    it('keeps one row for a number its filing issued and the registry then registered: the registry’s', async () => {
+      const streamId = serviceStreamIdOf(SERVICE_NUMBER);
+      const registered = serviceRegistered({
+        serviceNumber: SERVICE_NUMBER,
+        subjectNumber: SUBJECT_NUMBER,
+        name: '示例记账（登记）',
+        filingId: 'f-old',
+      });
+      await appendRegistry(streamId, registryRecorded(streamId, 'ServiceRegistered', registered));
+      const projector = startProjector({ eventLog: log, store });
+      await projector.caughtUp();
+      await projector.stop();
+      const { items } = await store.findRegistryServices({ subjectNumber: SUBJECT_NUMBER, limit: 10 });
+      expect(items.map((row) => [row.serviceNumber, row.name, row.source])).toEqual([
+        [SERVICE_NUMBER, '示例记账（登记）', 'registry'],
+      ]);
+      expect(await numbersOf({ packageName: 'com.example.ledger', limit: 10 })).toEqual([]);
+      expect(await numbersOf({ packageName: 'com.example.maps', limit: 10 })).toEqual([
+        `${SUBJECT}-1A`,
+        SERVICE_NUMBER,
+      ]);
+    });
+
+    it('rebuilds identical rows from position 0', async () => {
+      const outcome = await verifyProjection({ eventLog: log, store, name: 'registry', batchSize: 4 });
+      expect(outcome.identical).toBe(true);
+      expect(outcome.rows).toBeGreaterThan(12);
+    });
+  });
+}
