@@ -55,18 +55,15 @@ describe('decideIdentifierClaim: given the last claim, when a filing claims, the
     expect(decideIdentifierClaim(command, own)).toEqual({ outcome: 'already_held' });
   });
 
-  it.each([
+  it.each<[string, FilingState]>([
     ['submitted', inStatus(facts, { status: 'submitted' })],
     ['returned_for_correction', inStatus(facts, { status: 'returned_for_correction', reasons: '补充截图' })],
     ['bureau_approved', inStatus(facts, { status: 'bureau_approved' })],
-  ] as const)(
-    'refuses while the holder is open (%s), naming the filing and its platform',
-    (_status, holder) => {
-      expect(decideIdentifierClaim(command, givenClaimBy(holder))).toEqual(
-        taken({ status: 'open_filing', filingId: 'filing-a', platformId: 'wechat' }),
-      );
-    },
-  );
+  ])('refuses while the holder is open (%s), naming the filing and its platform', (_status, holder) => {
+    expect(decideIdentifierClaim(command, givenClaimBy(holder))).toEqual(
+      taken({ status: 'open_filing', filingId: 'filing-a', platformId: 'wechat' }),
+    );
+  });
 
   it.each(['registered', 'published', 'completed'] as const)(
     'refuses once the holder holds a number (%s), naming the service number',
@@ -87,10 +84,10 @@ describe('decideIdentifierClaim: given the last claim, when a filing claims, the
     },
   );
 
-  it.each([
+  it.each<[string, FilingState]>([
     ['rejected', inStatus(facts, { status: 'rejected', rejectedBy: 'bureau', reasons: '材料不实' })],
     ['withdrawn', inStatus(facts, { status: 'withdrawn' })],
-  ] as const)('claims an identifier the holder released (%s)', (_status, holder) => {
+  ])('claims an identifier the holder released (%s)', (_status, holder) => {
     expect(decideIdentifierClaim(command, givenClaimBy(holder))).toEqual(claimed);
   });
 
