@@ -10,12 +10,17 @@ import { parseAuditReportQuery, parseTimelineQuery } from '../../services/audit/
 import { parseSlaDashboardQuery } from '../../services/dashboard/dashboard.requests';
 import { type FieldError, type Parsed } from '../../services/http/request-fields';
 import { parseBureauReview } from '../../services/bureau/bureau.requests';
-import { parseCorrection, parsePlatformReview, parseReasonsOnly } from '../../services/filings/filings.requests';
+import {
+  parseCorrection,
+  parsePlatformReview,
+  parseReasonsOnly,
+} from '../../services/filings/filings.requests';
 import { parseSmsAnswer } from '../../services/applicant/applicant.requests';
 import { parseFilingList } from '../../services/filings/list.requests';
 import { parsePageOnly } from '../../services/http/query-parameters';
 import { parsePublicLookup } from '../../services/public/public.requests';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
+import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import {
   type ExpectedAnswer,
   expectedAnswer,
@@ -400,7 +405,8 @@ describe('hostile input against a started system (`icp start`)', () => {
     tokens.auditor = await signToken(system.jwtSecret, { sub: 'audit-1', role: 'auditor' });
 
     const submit = async (key: string) => {
-      const created = await postJson('/v1/filings', validForm, 'wechat', { 'idempotency-key': key });
+      const form = withDistinctIdentifiers(validForm, key);
+      const created = await postJson('/v1/filings', form, 'wechat', { 'idempotency-key': key });
       expect(created.status).toBe(202);
       return String(created.json.filingId);
     };
