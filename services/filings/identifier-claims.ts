@@ -62,13 +62,15 @@ export class IdentifierClaims {
   /** Claims the form's identifiers for the filing, or refuses with 409 naming each one held elsewhere. */
   async claim(actor: Actor, filingId: string, form: RegistrationForm, now: Date): Promise<void> {
     const at = now.toISOString();
-    // One order for every submission, so two with the same identifiers contend on the same first one.
-    const identifiers = identifiersToClaim(form).sort((a, b) => a.streamId.localeCompare(b.streamId));
     const standings = await Promise.all(
-      identifiers.map((identifier) => this.standing(identifier, filingId, at)),
+      identifiersToClaim(form).map((identifier) => this.standing(identifier, filingId, at)),
     );
     this.refuseTaken(actor, standings);
-    for (const first of standings) {
+    // One order for every submission, so two with the same identifiers contend on the same first one.
+    const inStreamOrder = [...standings].sort((a, b) =>
+      a.identifier.streamId.localeCompare(b.identifier.streamId),
+    );
+    for (const first of inStreamOrder) {
       this.refuseTaken(actor, [await this.claimOne(first, filingId, at)]);
     }
   }
