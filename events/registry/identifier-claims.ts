@@ -30,40 +30,38 @@ export interface IdentifierToClaim {
   readonly streamId: string;
   /** The form field, as form errors name it: `app.platforms.0.packageName`. */
   readonly path: string;
-  /** The value as the form gives it (it is the caller's own input). */
-  readonly value: string;
 }
 
 /** The identifiers of a form, each stream once (an Android and a HarmonyOS build may share a package). */
 export function identifiersToClaim(form: RegistrationForm): IdentifierToClaim[] {
   const claims = new Map<string, IdentifierToClaim>();
-  const add = (key: ServiceIdentifierKey, path: (string | number)[], value: string) => {
+  const add = (key: ServiceIdentifierKey, path: (string | number)[]) => {
     const streamId = identifierStreamId(key);
-    if (!claims.has(streamId)) claims.set(streamId, { key, streamId, path: formatPath(path), value });
+    if (!claims.has(streamId)) claims.set(streamId, { key, streamId, path: formatPath(path) });
   };
   switch (form.serviceType) {
     case 'app':
       form.app.platforms.forEach((platform, index) => {
         if (platform.os === 'ios') {
-          add(
-            { kind: 'bundle', bundleId: platform.bundleId },
-            ['app', 'platforms', index, 'bundleId'],
-            platform.bundleId,
-          );
+          add({ kind: 'bundle', bundleId: platform.bundleId }, ['app', 'platforms', index, 'bundleId']);
         } else {
-          const path = ['app', 'platforms', index, 'packageName'];
-          add({ kind: 'package', packageName: platform.packageName }, path, platform.packageName);
+          add({ kind: 'package', packageName: platform.packageName }, [
+            'app',
+            'platforms',
+            index,
+            'packageName',
+          ]);
         }
       });
       break;
     case 'mini_program': {
       const { hostApp, miniProgramId } = form.app;
-      add({ kind: 'mini_program', hostApp, miniProgramId }, ['app', 'miniProgramId'], miniProgramId);
+      add({ kind: 'mini_program', hostApp, miniProgramId }, ['app', 'miniProgramId']);
       break;
     }
     case 'quick_app': {
       const { quickAppPackage } = form.app;
-      add({ kind: 'quick_app', quickAppPackage }, ['app', 'quickAppPackage'], quickAppPackage);
+      add({ kind: 'quick_app', quickAppPackage }, ['app', 'quickAppPackage']);
       break;
     }
     default:

@@ -144,7 +144,6 @@ describe('identifiersToClaim', () => {
           miniProgramId: 'wx3f8a6c2d9e1b4a70',
         }),
         path: 'app.miniProgramId',
-        value: 'wx3f8a6c2d9e1b4a70',
       },
     ]);
     expect(

@@ -27,7 +27,7 @@ export function identifierConflicts(
   claimantPlatformId: string | undefined,
 ): IdentifierConflict[] {
   return taken.map(({ identifier, holder }) => {
-    const { path, value } = identifier;
+    const { path } = identifier;
     const ownPlatform =
       holder.status !== 'in_flight' &&
       claimantPlatformId !== undefined &&
@@ -36,15 +36,15 @@ export function identifierConflicts(
       return {
         path,
         rule: 'identifier_taken',
-        message: `${value} is already used by a registered service or an open filing`,
+        message: 'is already used by a registered service or an open filing',
       };
     }
     if (holder.status === 'registered') {
       const { serviceNumber } = holder;
-      const message = `${value} is already registered as service ${serviceNumber}`;
+      const message = `is already registered as service ${serviceNumber}`;
       return { path, rule: 'identifier_registered', message, serviceNumber };
     }
-    const message = `${value} is already in your open filing ${holder.filingId}`;
+    const message = `is already in your open filing ${holder.filingId}`;
     return { path, rule: 'identifier_in_open_filing', message, filingId: holder.filingId };
   });
 }
