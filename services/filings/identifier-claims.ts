@@ -98,16 +98,8 @@ export class IdentifierClaims {
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
       const { decision, head, identifier } = standing;
       if (decision.outcome !== 'claim') return standing;
-      if (
-        await this.appendClaim(
-          identifier.streamId,
-          head,
-          sealedClaim(identifier.streamId, head, decision.event, now),
-          filingId,
-        )
-      ) {
-        return standing;
-      }
+      const envelope = sealedClaim(identifier.streamId, head, decision.event, now);
+      if (await this.appendClaim(identifier.streamId, head, envelope, filingId)) return standing;
       standing = await this.standing(identifier, filingId, now);
     }
     throw new ProblemException({
