@@ -1,10 +1,15 @@
+import { sha256Hex } from '../../events/ids';
+
 /**
  * A form fixture made a service of its own: its package names, bundle ids, mini-program id and
  * quick-app package get `tag` appended, since an identifier already in another filing is refused at
  * submission (409). Everything else stays as the fixture has it. Returns a copy.
  */
 export function withDistinctIdentifiers<T>(form: T, tag: string): T {
-  const part = `t${tag.replace(/[^A-Za-z0-9]/g, '')}`;
+  // A package-name part: ASCII tags are kept readable, others (a Chinese app name) are hashed.
+  const part = /^[A-Za-z0-9_-]+$/.test(tag)
+    ? `t${tag.replace(/-/g, '_')}`
+    : `h${sha256Hex(tag).slice(0, 12)}`;
   const copy = structuredClone(form) as { app?: Record<string, unknown> };
   const app = copy.app;
   if (!app) return copy as T;
