@@ -78,7 +78,7 @@ export const FORM_RULES = {
   ip_format: { severity: 'error', summary: 'not a single IPv4 or IPv6 address' },
   ip_not_public: { severity: 'error', summary: 'a private, reserved or documentation IP address' },
   // the app
-  package_name_format: { severity: 'error', summary: 'not an Android or HarmonyOS package name' },
+  package_name_format: { severity: 'error', summary: 'not an Android, HarmonyOS or quick-app package name' },
   bundle_id_format: { severity: 'error', summary: 'not an iOS bundle ID' },
   md5_format: { severity: 'error', summary: 'an MD5 fingerprint that is not 32 hexadecimal digits' },
   sha1_format: { severity: 'error', summary: 'a SHA-1 fingerprint that is not 40 hexadecimal digits' },

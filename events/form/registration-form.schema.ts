@@ -84,7 +84,7 @@ function subjectNumberProvinceCheck({ raw, parsed, path, context }: FormFacts): 
   }
 }
 
-type AppField = 'platforms' | 'hostApp' | 'miniProgramId';
+type AppField = 'platforms' | 'hostApp' | 'miniProgramId' | 'quickAppPackage';
 
 function appFieldsFor(serviceType: ServiceType): {
   needed: readonly AppField[];
@@ -92,9 +92,11 @@ function appFieldsFor(serviceType: ServiceType): {
 } {
   switch (serviceType) {
     case 'app':
-      return { needed: ['platforms'], notAllowed: ['hostApp', 'miniProgramId'] };
+      return { needed: ['platforms'], notAllowed: ['hostApp', 'miniProgramId', 'quickAppPackage'] };
     case 'mini_program':
-      return { needed: ['hostApp', 'miniProgramId'], notAllowed: ['platforms'] };
+      return { needed: ['hostApp', 'miniProgramId'], notAllowed: ['platforms', 'quickAppPackage'] };
+    case 'quick_app':
+      return { needed: ['quickAppPackage'], notAllowed: ['platforms', 'hostApp', 'miniProgramId'] };
     default:
       return assertNever(serviceType, 'service type');
   }
@@ -103,9 +105,10 @@ function appFieldsFor(serviceType: ServiceType): {
 const SERVICE_NAMES: Readonly<Record<ServiceType, string>> = {
   app: 'an app',
   mini_program: 'a mini program',
+  quick_app: 'a quick app',
 };
 
-/** Apps list their platforms; mini programs name their host app and ID. */
+/** Apps list their platforms; mini programs name their host app and ID; quick apps their package. */
 const appFieldsMatchServiceType = fieldsByChoice<typeof formShape, ServiceType>({
   choice: 'serviceType',
   values: SERVICE_TYPES,

@@ -1,11 +1,11 @@
 import type { ProvinceCode } from '../provinces';
 
 /**
- * The Internet Information Service Registration Form (互联网信息服务备案表) for an app or a mini
- * program, as a platform submits it. A value of this type has passed `validateRegistrationForm`.
+ * The Internet Information Service Registration Form (互联网信息服务备案表) for an app, a mini
+ * program or a quick app (快应用), as a platform submits it. A value of this type has passed `validateRegistrationForm`.
  */
 
-export const SERVICE_TYPES = ['app', 'mini_program'] as const;
+export const SERVICE_TYPES = ['app', 'mini_program', 'quick_app'] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 
 /** 主办单位性质. */
@@ -155,6 +155,11 @@ export interface MiniProgramDetails extends ServiceDetailsBase {
   readonly miniProgramId: string;
 }
 
+export interface QuickAppDetails extends ServiceDetailsBase {
+  /** The quick app's package name (manifest `package`), shaped like an Android one: com.example.quick. */
+  readonly quickAppPackage: string;
+}
+
 export interface Access {
   readonly ispName: string;
   readonly accessMethod: AccessMethod;
@@ -188,11 +193,16 @@ export interface MiniProgramService {
   readonly app: MiniProgramDetails;
 }
 
+export interface QuickAppService {
+  readonly serviceType: 'quick_app';
+  readonly app: QuickAppDetails;
+}
+
 interface ServiceParts {
   readonly appPrincipal: Principal;
   readonly access: Access;
 }
 
 export type RegistrationForm = (NewSubject | ExistingSubject) &
-  (AppService | MiniProgramService) &
+  (AppService | MiniProgramService | QuickAppService) &
   ServiceParts;

@@ -198,7 +198,7 @@ describe('fields that depend on other fields', () => {
 
   it('requires nothing of the app fields when the service type itself is wrong', () => {
     const form = loadValidForm('valid-mini-program');
-    setAt(form, 'serviceType', 'quick_app');
+    setAt(form, 'serviceType', 'website');
     expect(pathsAndRules(errorsOf(form))).toEqual([{ path: 'serviceType', rule: 'invalid_choice' }]);
   });
 

@@ -61,3 +61,49 @@ function assertProvinceCode(provinceCode: string): void {
   if (!isProvinceCode(provinceCode))
     throw new RangeError(`unknown province code ${JSON.stringify(provinceCode)}`);
 }
+
+export const IDENTIFIER_STREAM_PREFIX = 'registry-identifier-';
+
+/** What third parties recognise a service by, one kind per namespace of names. */
+export type ServiceIdentifierKey =
+  /** An Android or HarmonyOS package name: one namespace, since app stores treat them as one. */
+  | { readonly kind: 'package'; readonly packageName: string }
+  | { readonly kind: 'bundle'; readonly bundleId: string }
+  /** A mini-program id is unique within its host app only. */
+  | { readonly kind: 'mini_program'; readonly hostApp: string; readonly miniProgramId: string }
+  | { readonly kind: 'quick_app'; readonly quickAppPackage: string };
+
+export type ServiceIdentifierKind = ServiceIdentifierKey['kind'];
+
+/** Full-width characters folded (NFKC), whitespace removed, lower case. */
+function normalizeIdentifierPart(part: string): string {
+  return part.normalize('NFKC').replace(/\s+/gu, '').toLowerCase();
+}
+
+function identifierParts(key: ServiceIdentifierKey): string[] {
+  switch (key.kind) {
+    case 'package':
+      return [key.packageName];
+    case 'bundle':
+      return [key.bundleId];
+    case 'mini_program':
+      return [key.hostApp, key.miniProgramId];
+    case 'quick_app':
+      return [key.quickAppPackage];
+  }
+}
+
+/**
+ * The form identifiers are compared in: each part normalized (stores do not let `com.Example.app` and
+ * `com.example.app` coexist); a mini program's is `<host app>:<id>`.
+ */
+export function normalizedIdentifierValue(key: ServiceIdentifierKey): string {
+  const parts = identifierParts(key).map(normalizeIdentifierPart);
+  if (parts.some((part) => part === '')) throw new RangeError(`${key.kind} identifier has an empty part`);
+  return parts.join(':');
+}
+
+/** The claim stream of one identifier: `registry-identifier-<sha256 hex of '<kind>:<normalized value>'>`. */
+export function identifierStreamId(key: ServiceIdentifierKey): string {
+  return `${IDENTIFIER_STREAM_PREFIX}${sha256Hex(`${key.kind}:${normalizedIdentifierValue(key)}`)}`;
+}

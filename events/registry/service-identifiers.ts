@@ -33,6 +33,8 @@ export function serviceIdentifiersOf(form: RegistrationForm): ServiceIdentifiers
         miniProgram: { miniProgramId: form.app.miniProgramId, hostApp: form.app.hostApp },
         domains,
       };
+    case 'quick_app':
+      return { packages: [], bundles: [], quickAppPackage: form.app.quickAppPackage, domains };
   }
 }
 

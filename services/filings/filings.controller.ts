@@ -81,7 +81,7 @@ export class FilingsController {
     idempotencyKey: 'required',
     problems: {
       400: 'the form has errors (every one listed), or the Idempotency-Key is missing; nothing was started',
-      409: 'the Idempotency-Key was used for another form',
+      409: 'the Idempotency-Key was used for another form, or an identifier of the service (package name, bundle id, mini-program id, quick-app package) is held by another filing: errors[] names each field; the holding filing or service number is named to its own platform only',
       503: 'the workflow engine is unavailable; send again with the same Idempotency-Key',
     },
   })

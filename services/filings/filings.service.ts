@@ -13,6 +13,7 @@ import { FilingNotFound, ProblemException, problemType } from '../http/problem-d
 import { decisionActionId } from '../http/request-keys';
 import { FilingGateway } from './filing-gateway';
 import { inScope } from './filing-scope';
+import { IdentifierClaims } from './identifier-claims';
 
 /** Starts filings and reads their live state; every decision goes through the workflow's updates. */
 @Injectable()
@@ -21,11 +22,13 @@ export class FilingsService {
     private readonly gateway: FilingGateway,
     @Inject(IDEMPOTENCY_KEYS) private readonly keys: IdempotencyKeys,
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
+    private readonly identifierClaims: IdentifierClaims,
   ) {}
 
   /**
    * Same key and body → the same filing (started again if a crash left it unstarted); same key, other body → refused.
    * Answers once FilingSubmitted is in the log, so the caller can read its own write at once.
+   * A service identifier (package name, bundle id, …) held by another filing is refused with 409 first.
    */
   async submit(actor: Actor, idempotencyKey: string, form: unknown): Promise<FilingStatusView> {
     const claim = this.keys.claim({
@@ -43,6 +46,7 @@ export class FilingsService {
         detail: 'this Idempotency-Key was already used for a different form',
       });
     }
+    await this.identifierClaims.claimAtSubmission(actor, claim.filingId, form, claim.outcome === 'replayed');
     return this.gateway.submit({
       filingId: claim.filingId,
       form,

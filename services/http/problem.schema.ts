@@ -28,5 +28,19 @@ export const problemSchema: JsonSchema = {
     stage: text('the filing’s current stage (409)'),
     filingStatus: text('the filing’s current status (409)'),
     attemptsLeft: { type: 'integer', description: 'SMS attempts left (422)' },
+    conflicts: {
+      type: 'array',
+      description:
+        'a service identifier held by another filing of the caller’s own platform (409): the service number or filing id holding each field',
+      items: {
+        type: 'object',
+        required: ['path'],
+        properties: {
+          path: text('the field, as in errors'),
+          serviceNumber: text('issued'),
+          filingId: text('open'),
+        },
+      },
+    },
   },
 };

@@ -5,6 +5,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { editEvent, revisionOf } from '../support/audit/tamper';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
+import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import { isolatedEnv, repoRoot, runIcp } from '../system/icp-process';
 import { signToken, type StartedSystem, startSystem } from '../system/started-system';
 
@@ -70,7 +71,9 @@ describe('the web console in a real browser, on a started system', () => {
 
   /** Submission → platform approval → the 12381 code from the dev outbox → bureau review, over HTTP. */
   async function intoBureauReview(role: Role): Promise<string> {
-    const form = loadValidForm('valid-app') as { app: Record<string, unknown> };
+    const form = withDistinctIdentifiers(loadValidForm('valid-app'), role) as {
+      app: Record<string, unknown>;
+    };
     form.app = { ...form.app, name: APPS[role] };
     const created = await call('POST', '/v1/filings', 'platform', form, `console-${role}`);
     expect(created.status).toBe(202);

@@ -2,6 +2,7 @@ import type { ProvinceCode } from '../../events/provinces';
 import { formatSubjectNumber } from '../../events/registration-number';
 import { uuidv5 } from '../../events/ids';
 import { generateSubmission, type JsonForm } from '../support/generated-forms';
+import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import { SeededRandom } from '../support/seeded-random';
 
 /**
@@ -28,7 +29,8 @@ export function faultSubmission(index: number, seed: number): FaultSubmission {
     existingSubjectNumber: (province: ProvinceCode) =>
       formatSubjectNumber({ provinceCode: province, year: 2021, sequence: 100_000 + index }),
   });
-  const form = submission.form;
+  // A service of its own: a package name already in another filing is refused at submission.
+  const form = withDistinctIdentifiers(submission.form, `f${seed}x${index}`);
   const principal = form.appPrincipal as JsonForm;
   // 1 + [3-9] + 9 digits: a well-formed mainland mobile, distinct per filing of a run.
   const mobile = `137${String(seed % 1_000).padStart(3, '0')}${String(index).padStart(5, '0')}`;

@@ -1,6 +1,7 @@
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
 import type { TokenClaims } from '../../events/auth/token-claims';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
+import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import { runIcp } from '../system/icp-process';
 import type { RecordedEvent } from '../../events/ports/event-log.port';
 
@@ -122,7 +123,8 @@ export async function issueTokens(
 
 /** The valid app form under an app name of its own, so its 12381 SMS can be told from the others'. */
 export function appForm(appName: string): Record<string, unknown> {
-  const form = loadValidForm('valid-app');
+  // A service of its own: a package name already in another filing is refused at submission.
+  const form = withDistinctIdentifiers(loadValidForm('valid-app'), appName);
   (form.app as { name: string }).name = appName;
   return form;
 }

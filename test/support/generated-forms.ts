@@ -108,6 +108,7 @@ export function generateSubmission(request: SubmissionRequest): GeneratedSubmiss
   let platformId: string;
   switch (fixture) {
     case 'valid-app':
+    case 'valid-quick-app':
       platformId = random.pick(APP_PLATFORMS);
       form.operator = enterpriseOperator(profile, request, appName);
       break;

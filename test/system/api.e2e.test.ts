@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../infra/process/net';
 import { loadValidForm, validFormPath } from '../fixtures/forms/form-fixtures';
+import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import { IcpProcess, isolatedEnv, runIcp } from './icp-process';
 
 const PERSONAL = ['440305198503120036', '110105199207150043', '150043', '13900139000', 'lisi@example.com'];
@@ -253,6 +254,74 @@ describe('HTTP API over a started system (`icp start`)', () => {
     expect(lang).toMatchObject({ status: 400, type: expect.stringContaining('application/problem+json') });
     const unknown = await call('GET', '/v1/audit/filings/9b2f7c1e-4d3a-4b5c-8e6f-0a1b2c3d4e5f', 'auditor');
     expect(unknown).toMatchObject({ status: 404, json: { detail: 'filing not found' } });
+  });
+
+  it('refuses at submission a package name that is registered, or in an open filing, naming the holder only to its platform', async () => {
+    type Conflict = { errors: Array<{ path: string; rule: string }>; conflicts?: unknown };
+    const before = await filingsStarted();
+    const paths = ['app.platforms.0.packageName', 'app.platforms.1.bundleId', 'app.platforms.2.packageName'];
+    // The completed filing's own form: all three identifiers are registered under its number.
+    const registeredForm = loadValidForm('valid-app');
+    const own = await call('POST', '/v1/filings', 'wechat', registeredForm, {
+      'idempotency-key': 'dup-registered',
+    });
+    expect(own.status).toBe(409);
+    expect(own.type).toContain('application/problem+json');
+    expect(own.json).toMatchObject({
+      errors: paths.map((path) => ({ path, rule: 'identifier_registered' })),
+      conflicts: paths.map((path) => ({ path, serviceNumber: registered.number })),
+    });
+    const other = await call('POST', '/v1/filings', 'alipay', registeredForm, {
+      'idempotency-key': 'dup-registered',
+    });
+    expect(other.status).toBe(409);
+    expect((other.json as Conflict).errors).toEqual(
+      paths.map((path) => ({ path, rule: 'identifier_taken', message: expect.any(String) })),
+    );
+    expect(other.json).not.toHaveProperty('conflicts');
+    expect(other.text).not.toContain(registered.number);
+    expect(other.text).not.toContain(registered.id);
+
+    // In flight: the first filing of a new service is open; a second one of the same service is refused.
+    const newService = withDistinctIdentifiers(registeredForm, 'inflight');
+    const first = await call('POST', '/v1/filings', 'wechat', newService, {
+      'idempotency-key': 'dup-open-1',
+    });
+    expect(first.status).toBe(202);
+    const openId = String(first.json.filingId);
+    const again = await call('POST', '/v1/filings', 'wechat', newService, {
+      'idempotency-key': 'dup-open-2',
+    });
+    expect(again).toMatchObject({
+      status: 409,
+      json: {
+        errors: paths.map((path) => ({ path, rule: 'identifier_in_open_filing' })),
+        conflicts: paths.map((path) => ({ path, filingId: openId })),
+      },
+    });
+    const elsewhere = await call('POST', '/v1/filings', 'alipay', newService, {
+      'idempotency-key': 'dup-open-3',
+    });
+    expect(elsewhere.status).toBe(409);
+    expect((elsewhere.json as Conflict).errors.map((e) => e.rule)).toEqual(
+      paths.map(() => 'identifier_taken'),
+    );
+    expect(elsewhere.text).not.toContain(openId);
+    // The same submission sent again is still the same filing, not a duplicate of itself.
+    const replay = await call('POST', '/v1/filings', 'wechat', newService, {
+      'idempotency-key': 'dup-open-1',
+    });
+    expect(replay).toMatchObject({ status: 202, json: { filingId: openId } });
+    expect(await filingsStarted()).toBe(before + 1);
+
+    // Withdrawn, the filing holds nothing: the service may be filed again.
+    expect((await call('POST', `/v1/filings/${openId}/withdrawal`, 'wechat', {})).status).toBe(200);
+    await waitForStatus(openId, 'withdrawn');
+    const refiled = await call('POST', '/v1/filings', 'alipay', newService, {
+      'idempotency-key': 'dup-open-4',
+    });
+    expect(refiled.status).toBe(202);
+    expect(await filingsStarted()).toBe(before + 2);
   });
 
   it('answers every route for every caller as the contract’s role and scope table says', async () => {

@@ -20,6 +20,7 @@ import { parseFilingList } from '../../services/filings/list.requests';
 import { parsePageOnly } from '../../services/http/query-parameters';
 import { parsePublicLookup, parsePublicServices } from '../../services/public/public.requests';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
+import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import {
   type ExpectedAnswer,
   expectedAnswer,
@@ -418,7 +419,8 @@ describe('hostile input against a started system (`icp start`)', () => {
     tokens.auditor = await signToken(system.jwtSecret, { sub: 'audit-1', role: 'auditor' });
 
     const submit = async (key: string) => {
-      const created = await postJson('/v1/filings', validForm, 'wechat', { 'idempotency-key': key });
+      const form = withDistinctIdentifiers(validForm, key);
+      const created = await postJson('/v1/filings', form, 'wechat', { 'idempotency-key': key });
       expect(created.status).toBe(202);
       return String(created.json.filingId);
     };

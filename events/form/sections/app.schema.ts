@@ -1,5 +1,5 @@
 import { domainCheck } from '../checks/network-checks';
-import { languageCheck, miniProgramIdCheck } from '../checks/app-checks';
+import { languageCheck, miniProgramIdCheck, packageNameCheck } from '../checks/app-checks';
 import { list } from '../schema/list';
 import { field, optionalField, record } from '../schema/record';
 import { text } from '../schema/text';
@@ -17,8 +17,8 @@ const ignoringCase = {
 };
 
 /**
- * 服务信息: the app or mini program itself. `platforms` belongs to apps, `hostApp` and
- * `miniProgramId` to mini programs; the form-level rules enforce which.
+ * 服务信息: the app, mini program or quick app itself. `platforms` belongs to apps, `hostApp` and
+ * `miniProgramId` to mini programs, `quickAppPackage` to quick apps; the form-level rules enforce which.
  */
 export const appSchema = record({
   name: field(text({ max: 64 })),
@@ -33,6 +33,7 @@ export const appSchema = record({
   ),
   hostApp: optionalField(text({ max: 50 })),
   miniProgramId: optionalField(text({ max: 64, check: miniProgramIdCheck })),
+  quickAppPackage: optionalField(text({ max: 255, check: packageNameCheck })),
   domains: field(list(text({ max: 253, check: domainCheck }), { max: 50, unique: ignoringCase })),
   sdks: field(
     list(sdkSchema, {

@@ -27,6 +27,20 @@ export const demoCommand: CliCommand = {
   },
 };
 
+/**
+ * The demo form with this run's app name and identifiers: a package name or bundle id already in a
+ * filing is refused at submission, so each run files a service of its own.
+ */
+function demoFormOfRun(now: number) {
+  const run = `demo${now.toString(36)}`;
+  const platforms = demoForm.app.platforms.map((platform) =>
+    platform.os === 'ios'
+      ? { ...platform, bundleId: `${platform.bundleId}.${run}` }
+      : { ...platform, packageName: `${platform.packageName}.${run}` },
+  );
+  return { ...demoForm, app: { ...demoForm.app, name: `${demoForm.app.name}${now % 100_000}`, platforms } };
+}
+
 async function runDemo(config: IcpConfig, io: CliIo): Promise<string> {
   const base = `http://${config.http.host}:${config.http.port}`;
   const tokens = createTokenVerifier({ dataDir: config.dataDir });
@@ -43,7 +57,7 @@ async function runDemo(config: IcpConfig, io: CliIo): Promise<string> {
   const api = (method: string, path: string, token?: string, body?: unknown, key?: string) =>
     call(base, method, path, token, body, key);
 
-  const form = { ...demoForm, app: { ...demoForm.app, name: `${demoForm.app.name}${Date.now() % 100_000}` } };
+  const form = demoFormOfRun(Date.now());
   const created = await api('POST', '/v1/filings', platform, form, `demo-${Date.now()}`);
   const id = String(created.filingId);
   io.out(`1. platform submitted filing ${id} for app 「${form.app.name}」`);

@@ -1,0 +1,221 @@
+import { assertNever } from '../assert-never';
+import { evolve } from '../filing/evolve';
+import { FILING_EVENT_TYPES, type FilingEventType } from '../filing/filing-events';
+import { type FilingState, initialFilingState } from '../filing/filing-state';
+import { upcastFilingEvent } from '../filing/upcast';
+import type { RegistrationForm } from '../form/registration-form';
+import { formatPath } from '../form/schema/field-path';
+import type { EventToAppend, Json, RecordedEvent } from '../ports/event-log.port';
+import { CorruptRegistryStreamError, type IdentifierEvent } from './registry-events';
+import {
+  type RegistryRecorder,
+  type RegistryStreamHead,
+  sealedMetadataOf,
+  sealRegistryEvent,
+} from './registry-envelope';
+import { identifierStreamId, type ServiceIdentifierKey } from './registry-streams';
+
+/**
+ * No duplicate services: at submission a filing claims each identifier of its service (package name,
+ * bundle id, mini-program id with its host app, quick-app package) in that identifier's claim stream.
+ * The stream's last claim says who holds it; the holder's filing stream says whether it still does.
+ */
+
+/** A claim whose filing has recorded nothing after this long was made by a submission that never started. */
+export const STALE_CLAIM_MS = 10 * 60 * 1000;
+
+/** One identifier a filing claims, and where the form gives it. */
+export interface IdentifierToClaim {
+  readonly key: ServiceIdentifierKey;
+  readonly streamId: string;
+  /** The form field, as form errors name it: `app.platforms.0.packageName`. */
+  readonly path: string;
+}
+
+/** The identifiers of a form, each stream once (an Android and a HarmonyOS build may share a package). */
+export function identifiersToClaim(form: RegistrationForm): IdentifierToClaim[] {
+  const claims = new Map<string, IdentifierToClaim>();
+  const add = (key: ServiceIdentifierKey, path: (string | number)[]) => {
+    const streamId = identifierStreamId(key);
+    if (!claims.has(streamId)) claims.set(streamId, { key, streamId, path: formatPath(path) });
+  };
+  switch (form.serviceType) {
+    case 'app':
+      form.app.platforms.forEach((platform, index) => {
+        if (platform.os === 'ios') {
+          add({ kind: 'bundle', bundleId: platform.bundleId }, ['app', 'platforms', index, 'bundleId']);
+        } else {
+          add({ kind: 'package', packageName: platform.packageName }, [
+            'app',
+            'platforms',
+            index,
+            'packageName',
+          ]);
+        }
+      });
+      break;
+    case 'mini_program': {
+      const { hostApp, miniProgramId } = form.app;
+      add({ kind: 'mini_program', hostApp, miniProgramId }, ['app', 'miniProgramId']);
+      break;
+    }
+    case 'quick_app': {
+      const { quickAppPackage } = form.app;
+      add({ kind: 'quick_app', quickAppPackage }, ['app', 'quickAppPackage']);
+      break;
+    }
+    default:
+      assertNever(form, 'service type');
+  }
+  return [...claims.values()];
+}
+
+/** The last claim of an identifier's stream. */
+export interface IdentifierClaimRecord {
+  readonly filingId: string;
+  /** When the claim was made (its sealed metadata's occurredAt). */
+  readonly claimedAt: string;
+}
+
+export function decodeIdentifierEvent(recorded: RecordedEvent): IdentifierEvent & { claimedAt: string } {
+  const data = recorded.data as { readonly [key: string]: Json } | null;
+  const filingId = typeof data === 'object' && data !== null ? data['filingId'] : undefined;
+  const sealed = sealedMetadataOf(recorded);
+  if (recorded.type !== 'ServiceIdentifierClaimed') {
+    throw new CorruptRegistryStreamError(recorded, 'not an event of an identifier stream');
+  }
+  if (typeof filingId !== 'string' || filingId === '') {
+    throw new CorruptRegistryStreamError(recorded, 'data.filingId is not a non-empty string');
+  }
+  if (!sealed) throw new CorruptRegistryStreamError(recorded, 'a claim is not sealed');
+  return { type: recorded.type, data: { filingId }, claimedAt: sealed.occurredAt };
+}
+
+/** Who holds the identifier: the stream's last claim (earlier claims were released or went stale). */
+export function lastClaimOf(recorded: readonly RecordedEvent[]): IdentifierClaimRecord | undefined {
+  const last = recorded[recorded.length - 1];
+  if (!last) return undefined;
+  const event = decodeIdentifierEvent(last);
+  return { filingId: event.data.filingId, claimedAt: event.claimedAt };
+}
+
+const KNOWN_FILING_EVENTS: ReadonlySet<string> = new Set<FilingEventType>(FILING_EVENT_TYPES);
+
+/** A filing's stream as stored, upcast and folded with the filing's own `evolve`. */
+export function foldStoredFiling(recorded: readonly RecordedEvent[]): FilingState {
+  let state = initialFilingState;
+  for (const event of recorded) {
+    if (!KNOWN_FILING_EVENTS.has(event.type)) continue;
+    const metadata = event.metadata as { readonly [key: string]: Json } | null;
+    const occurredAt =
+      typeof metadata?.['occurredAt'] === 'string' ? metadata['occurredAt'] : event.recordedAt;
+    state = evolve(state, { ...upcastFilingEvent(event), metadata: { occurredAt } });
+  }
+  return state;
+}
+
+/** Who holds an identifier another filing wants, as far as the claimant may be told. */
+export type IdentifierHolder =
+  /** Claimed moments ago by a submission whose filing is not recorded yet: its platform is not known. */
+  | { readonly status: 'in_flight'; readonly filingId: string }
+  | { readonly status: 'open_filing'; readonly filingId: string; readonly platformId: string }
+  | {
+      readonly status: 'registered';
+      readonly filingId: string;
+      readonly platformId: string;
+      readonly serviceNumber: string;
+    };
+
+export interface ClaimIdentifier {
+  readonly filingId: string;
+  /** ISO 8601; the time is an input, never read from a clock here. */
+  readonly now: string;
+}
+
+/** The identifier stream's last claim, and the state of the filing that made it (folded from its stream). */
+export interface IdentifierClaimState {
+  readonly lastClaim?: IdentifierClaimRecord & { readonly holderFiling: FilingState };
+}
+
+export type IdentifierClaimDecision =
+  | { readonly outcome: 'claim'; readonly event: IdentifierEvent }
+  /** This filing holds it already (a retried submission): nothing to append. */
+  | { readonly outcome: 'already_held' }
+  | { readonly outcome: 'taken'; readonly holder: IdentifierHolder };
+
+/**
+ * Claims an identifier for a filing unless another filing holds it: one that is open (or whose
+ * submission is in flight), or that was issued a number. A rejected or withdrawn filing, or a claim
+ * left stale by a submission that never started, holds nothing.
+ */
+export function decideIdentifierClaim(
+  command: ClaimIdentifier,
+  state: IdentifierClaimState,
+): IdentifierClaimDecision {
+  const claim: IdentifierClaimDecision = {
+    outcome: 'claim',
+    event: { type: 'ServiceIdentifierClaimed', data: { filingId: command.filingId } },
+  };
+  const last = state.lastClaim;
+  if (!last) return claim;
+  if (last.filingId === command.filingId) return { outcome: 'already_held' };
+  const holder = holderOf(last, command.now);
+  return holder ? { outcome: 'taken', holder } : claim;
+}
+
+/** The claim's holder while it still holds the identifier; undefined once the identifier is free. */
+function holderOf(
+  last: IdentifierClaimRecord & { readonly holderFiling: FilingState },
+  now: string,
+): IdentifierHolder | undefined {
+  const filing = last.holderFiling;
+  const filingId = last.filingId;
+  switch (filing.status) {
+    case 'not_submitted': {
+      const age = Date.parse(now) - Date.parse(last.claimedAt);
+      return age > STALE_CLAIM_MS ? undefined : { status: 'in_flight', filingId };
+    }
+    case 'rejected':
+    case 'withdrawn':
+      return undefined;
+    case 'registered':
+    case 'published':
+    case 'completed':
+      return {
+        status: 'registered',
+        filingId,
+        platformId: filing.platformId,
+        serviceNumber: filing.serviceNumber,
+      };
+    case 'submitted':
+    case 'platform_review':
+    case 'returned_for_correction':
+    case 'platform_approved':
+    case 'sms_verification':
+    case 'returned_to_platform':
+    case 'sms_verified':
+    case 'bureau_review':
+    case 'bureau_approved':
+      return { status: 'open_filing', filingId, platformId: filing.platformId };
+    default:
+      return assertNever(filing, 'filing status');
+  }
+}
+
+/** Claims are recorded by the submission itself, on the platform's behalf. */
+export const IDENTIFIER_CLAIM_RECORDER: RegistryRecorder = { role: 'system', id: 'filing-submission' };
+
+/** The claim as appended after `head`: sealed, caused by the filing, its id deterministic. */
+export function sealedClaim(
+  streamId: string,
+  head: RegistryStreamHead,
+  event: IdentifierEvent,
+  now: string,
+): EventToAppend {
+  const context = {
+    occurredAt: now,
+    recordedBy: IDENTIFIER_CLAIM_RECORDER,
+    causationId: event.data.filingId,
+  };
+  return sealRegistryEvent(streamId, head, event, context).envelope;
+}
