@@ -1,5 +1,6 @@
 import { sha256Hex } from '../ids';
 import { isProvinceCode } from '../provinces';
+import { parseRegistrationNumber } from '../registration-number';
 
 /**
  * The streams that make registration numbers unique. Stream ids carry a digest of the subject key,
@@ -8,6 +9,7 @@ import { isProvinceCode } from '../provinces';
 
 export const SUBJECT_SEQUENCE_STREAM_PREFIX = 'registry-subjects-';
 export const SUBJECT_STREAM_PREFIX = 'registry-subject-';
+export const SERVICE_STREAM_PREFIX = 'registry-service-';
 
 const SUBJECT_KEY_DIGEST = /^[0-9a-f]{64}$/;
 
@@ -26,6 +28,18 @@ export function subjectStreamId(provinceCode: string, subjectKeyDigest: string):
     throw new RangeError('subjectKeyDigest must be 64 lower-case hex characters (see subjectKeyDigestOf)');
   }
   return `${SUBJECT_STREAM_PREFIX}${provinceCode}-${subjectKeyDigest}`;
+}
+
+/**
+ * One service number: what the service is and its life. Named by the number as issued
+ * (`registry-service-川ICP备2026000001号-1A`, whichever abbreviation variant was given).
+ */
+export function serviceStreamId(serviceNumber: string): string {
+  const parsed = parseRegistrationNumber(serviceNumber);
+  if (!parsed.ok || parsed.number.service === undefined) {
+    throw new RangeError(`not a service number: ${JSON.stringify(serviceNumber)}`);
+  }
+  return `${SERVICE_STREAM_PREFIX}${parsed.number.service.serviceNumber}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   normalizeSubjectKey,
   subjectKeyDigestOf,
+  serviceStreamId,
   subjectSequenceStreamId,
   subjectStreamId,
 } from './registry-streams';
@@ -17,6 +18,13 @@ describe('registry stream ids', () => {
   it('names a subject by the digest of its key, never the key', () => {
     expect(subjectStreamId('440000', digest)).toBe(`registry-subject-440000-${digest}`);
     expect(() => subjectStreamId('440000', '91440300MA5DC0XW8K')).toThrow(/64 lower-case hex/);
+  });
+
+  it('names a service by its service number as issued', () => {
+    expect(serviceStreamId('粤ICP备2026000001号-1A')).toBe('registry-service-粤ICP备2026000001号-1A');
+    expect(serviceStreamId('蜀ICP备2026000001号-2X')).toBe('registry-service-川ICP备2026000001号-2X');
+    expect(() => serviceStreamId('粤ICP备2026000001号')).toThrow(RangeError);
+    expect(() => serviceStreamId('registry-service-x')).toThrow(RangeError);
   });
 
   it('keeps the two stream kinds apart under prefix reads', () => {
