@@ -10,7 +10,13 @@ export type KeyClaim =
  */
 export interface IdempotencyKeys {
   /** Per platform: which filing a submission created. */
-  claim(request: { platformId: string; key: string; bodyDigest: string; filingId: string; now: Date }): KeyClaim;
+  claim(request: {
+    platformId: string;
+    key: string;
+    bodyDigest: string;
+    filingId: string;
+    now: Date;
+  }): KeyClaim;
   /** Per filing: a decision's key; the same decision again is fine, another one is a conflict. */
   claimDecision(request: { filingId: string; key: string; bodyDigest: string; now: Date }): 'ok' | 'conflict';
 }

@@ -8,18 +8,14 @@ import { RegistrationNumberRefusedError } from '../../activities/registration-nu
 import type { RegistrationNumberRequest } from '../../activities/registration-numbers/allocation-request';
 import { createRegistrationNumberAllocator } from '../../activities/registration-numbers/allocator';
 import { RegistryContentionError } from '../../activities/registration-numbers/contention-retry';
-import {
-  EMPTY_REGISTRY_STREAM,
-  sealRegistryEvent,
-  verifyRegistryChain,
-} from '../../events/registry/registry-envelope';
+import { verifyRegistryChain } from '../../events/registry/registry-envelope';
 import {
   serviceStreamId,
   subjectKeyDigestOf,
   subjectSequenceStreamId,
   subjectStreamId,
 } from '../../events/registry/registry-streams';
-import type { SubjectRegisteredData } from '../../events/registry/registry-events';
+import { registerImportedSubject } from '../support/registry-subjects';
 
 const GUANGDONG = '440000';
 const SUBJECT_A = 'uscc:91440300MA5DC0XW8K';
@@ -51,23 +47,6 @@ function request(
     operator: OPERATOR,
     ...overrides,
   };
-}
-
-/** A subject the registry holds from before this system (as an import writes it). */
-async function registerImportedSubject(
-  eventLog: EventLog,
-  registration: Omit<SubjectRegisteredData, 'subjectKeyDigest' | 'source'> & { subjectKey: string },
-): Promise<void> {
-  const { subjectKey, ...rest } = registration;
-  const data = { ...rest, subjectKeyDigest: subjectKeyDigestOf(subjectKey), source: 'imported' as const };
-  const streamId = subjectStreamId(registration.provinceCode, data.subjectKeyDigest);
-  const { envelope } = sealRegistryEvent(
-    streamId,
-    EMPTY_REGISTRY_STREAM,
-    { type: 'SubjectRegistered', data },
-    { occurredAt: ISSUED_AT, recordedBy: { role: 'admin', id: 'import' }, causationId: 'line-1' },
-  );
-  await eventLog.appendToStream(streamId, [envelope], { expectedRevision: 'no_stream' });
 }
 
 beforeEach(() => {
