@@ -5,9 +5,12 @@ import {
   type RegulatedCategory,
 } from '../form/registration-form';
 import { type RegisteredServiceType, SERVICE_SUFFIXES } from '../registration-number';
-import type { Json, RecordedEvent } from '../ports/event-log.port';
+import type { EventToAppend, Json, RecordedEvent } from '../ports/event-log.port';
 
 /** Events of the registry streams (see registry-streams.ts). Names are a contract: past tense, never renamed. */
+
+/** The metadata version of registry events written before sealing (see registry-envelope.ts). */
+export const REGISTRY_SCHEMA_VERSION = 1;
 
 export type SubjectNumberClaim = {
   subjectKeyDigest: string;
@@ -99,6 +102,22 @@ export type ServiceEvent = { type: 'ServiceRegistered'; data: ServiceRegisteredD
 export type IdentifierEvent = { type: 'ServiceIdentifierClaimed'; data: { filingId: string } };
 
 export type RegistryEvent = SubjectSequenceEvent | SubjectEvent | ServiceEvent | IdentifierEvent;
+
+/** An event ready to append but for its id, which depends on the revision it is appended at. */
+export type UnplacedEvent = Omit<EventToAppend, 'id'>;
+
+/**
+ * An event in the unsealed version-1 form registry streams began with (metadata `{schemaVersion: 1,
+ * causedByFilingId}`). Nothing writes it any more (see `sealRegistryEvent`); auditors' fixtures do, to
+ * check how such events are reported.
+ */
+export function unplaced(event: RegistryEvent, causedByFilingId: string): UnplacedEvent {
+  return {
+    type: event.type,
+    data: event.data,
+    metadata: { schemaVersion: REGISTRY_SCHEMA_VERSION, causedByFilingId },
+  };
+}
 
 export class CorruptRegistryStreamError extends Error {
   override readonly name = 'CorruptRegistryStreamError';
