@@ -4,8 +4,13 @@ import {
   type RegistrySealContext,
   type RegistryStreamHead,
   registryStreamHead,
+  sealRegistryEvent,
 } from '../../events/registry/registry-envelope';
-import type { ServiceRegisteredData, SubjectRegisteredData } from '../../events/registry/registry-events';
+import type {
+  RegistryEvent,
+  ServiceRegisteredData,
+  SubjectRegisteredData,
+} from '../../events/registry/registry-events';
 import {
   serviceStreamId,
   subjectSequenceStreamId,
@@ -100,17 +105,27 @@ export function createRegistrationNumberAllocator(
       const registration = await claimSubjectNumber(request, context);
       if (!registration.settled) return CONTENDED;
       const events = decideSubject({ type: 'RegisterSubject', registration: registration.value }, state);
-      for (const event of events)
-        if (!(await appendSealed(eventLog, streamId, head, event, context))) return CONTENDED;
-      return attempt(request);
+      return (await appendDecided(streamId, head, events, context)) ? attempt(request) : CONTENDED;
     }
     assertHeldSubjectNumber(request, state);
     const allocation = allocateServiceNumber(request, state);
-    for (const event of allocation) {
-      if (!(await appendSealed(eventLog, streamId, head, event, context))) return CONTENDED;
+    if (allocation.length === 0) return registerService(request, state, context);
+    return (await appendDecided(streamId, head, allocation, context)) ? attempt(request) : CONTENDED;
+  }
+
+  /** A decision's events, in order after `head`; false as soon as another writer got in first. */
+  async function appendDecided(
+    streamId: string,
+    head: RegistryStreamHead,
+    events: readonly RegistryEvent[],
+    context: RegistrySealContext,
+  ): Promise<boolean> {
+    let at = head;
+    for (const event of events) {
+      if (!(await appendSealed(eventLog, streamId, at, event, context))) return false;
+      at = sealRegistryEvent(streamId, at, event, context).head;
     }
-    if (allocation.length > 0) return attempt(request);
-    return registerService(request, state, context);
+    return true;
   }
 
   /** The number the subject will hold: the one its counter already gave it, or the next free one. */
@@ -182,10 +197,8 @@ export function createRegistrationNumberAllocator(
     };
     const streamId = serviceStreamId(issued.number);
     const events = await eventLog.readStream(streamId);
-    for (const event of decideService({ type: 'RegisterService', service }, foldService(events))) {
-      if (!(await appendSealed(eventLog, streamId, registryStreamHead(events), event, context)))
-        return CONTENDED;
-    }
+    const decided = decideService({ type: 'RegisterService', service }, foldService(events));
+    if (!(await appendDecided(streamId, registryStreamHead(events), decided, context))) return CONTENDED;
     return settled({
       subjectNumber: subject.registration.subjectNumber,
       serviceNumber: issued.number,
