@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
 import { filingStreamId } from '../events/filing/stream-ids';
 import { loadConfig } from '../infra/config/config';
+import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { filingDataConverter } from '../infra/temporal/payload-keys';
 import { createTokenVerifier } from '../infra/auth/token-verifier';
 import { freePort } from '../infra/process/net';
@@ -13,7 +14,7 @@ import { SMS_CODE_PEPPER_SECRET } from '../infra/verification/sms-code-store';
 import { SMS_ANSWER_SECRET } from '../main/worker/activity-deps';
 import { parseBenchArgs, size } from './lib/args';
 import { type ServerChild, startServerChild } from './lib/child';
-import { benchSubmission } from './lib/filing-drive';
+import { benchSubmission, registerBenchSubjects } from './lib/filing-drive';
 import { CpuMeter } from './lib/proc-cpu';
 import { profileDir } from './lib/profiling';
 import { emitResult, log, runBench } from './lib/report';
@@ -152,6 +153,8 @@ runBench(NAME, async () => {
     const tokens = createTokenVerifier({ dataDir, env });
     const auditor = await tokens.issue({ sub: 'bench-auditor', role: 'auditor' });
 
+    const eventLog = new SqliteEventLog(join(dataDir, 'events.sqlite'));
+    await registerBenchSubjects(eventLog, { from: 0, to: FILINGS }).finally(() => eventLog.close());
     progress(`submitting ${FILINGS} filings over HTTP`);
     const ids: string[] = [];
     for (let index = 0; index < FILINGS; index += 1) {

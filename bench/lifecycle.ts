@@ -20,6 +20,7 @@ import {
   DriveTimings,
   FilingWorkflowTarget,
   type FilingTarget,
+  registerBenchSubjects,
   STAGES,
 } from './lib/filing-drive';
 import { CpuMeter } from './lib/proc-cpu';
@@ -97,6 +98,7 @@ runBench(NAME, async () => {
     );
     for (const worker of workers) running.push(worker.run());
 
+    await registerBenchSubjects(eventLog, { from: 0, to: filings });
     const ours: FilingTarget = new FilingWorkflowTarget(
       new Client({ connection, dataConverter: filingDataConverter(config) }),
       oursQueue,

@@ -24,6 +24,8 @@ function maskPersonName(value) {
 export function maskerFor(key, parentKey) {
   if (LAST_FOUR.has(key)) return lastFour;
   if (key === 'email') return maskEmail;
+  // The certificate a subject is registered under may be a resident ID: never shown whole here.
+  if (key === 'number' && parentKey === 'operatorCertificate') return lastFour;
   if (key === 'name' && /Principal$/.test(parentKey ?? '')) return maskPersonName;
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import type { IssuanceRefusal } from '../../events/filing/filing-events';
 import type { EmailSender, SmsSender } from '../ports/notification.port';
 import { ICP_SMS_SENDER } from '../ports/notification.port';
 import {
@@ -6,6 +7,11 @@ import {
   RegistrationNumberRefusedError,
   type RegistrationNumberRequest,
 } from '../registration-numbers';
+
+/** The numbers issued, or why the registry refused them (the filing goes back to its platform). */
+export type IssuanceOutcome =
+  | { subjectNumber: string; serviceNumber: string; operatorName: string }
+  | { refused: { refusal: IssuanceRefusal; reasons: string } };
 
 export interface IssuanceActivityDeps {
   allocator: RegistrationNumberAllocator;
@@ -15,18 +21,17 @@ export interface IssuanceActivityDeps {
 
 export function createIssuanceActivities(deps: IssuanceActivityDeps) {
   return {
-    async allocateRegistrationNumber(
-      input: RegistrationNumberRequest,
-    ): Promise<{ subjectNumber: string; serviceNumber: string }> {
+    async allocateRegistrationNumber(input: RegistrationNumberRequest): Promise<IssuanceOutcome> {
       try {
-        const { subjectNumber, serviceNumber } = await deps.allocator.allocate(input);
-        return { subjectNumber, serviceNumber };
+        const { subjectNumber, serviceNumber, operatorName } = await deps.allocator.allocate(input);
+        return { subjectNumber, serviceNumber, operatorName };
       } catch (error) {
-        // A refusal does not change on retry (e.g. a subject number held by another subject).
-        if (error instanceof RegistrationNumberRefusedError) {
-          throw ApplicationFailure.nonRetryable(error.message, 'registration_number_refused');
-        }
-        throw error;
+        if (!(error instanceof RegistrationNumberRefusedError)) throw error;
+        // What the filing says of its subject no longer holds (a race with another filing): its answer.
+        const refusal = error.issuanceRefusal();
+        if (refusal) return { refused: { refusal, reasons: error.message } };
+        // The other refusals do not change on retry either, but are faults of the request or registry.
+        throw ApplicationFailure.nonRetryable(error.message, 'registration_number_refused');
       }
     },
 

@@ -1,10 +1,29 @@
-import {
-  MAX_SUBJECT_SEQUENCE,
-  formatServiceNumber,
-  formatSubjectNumber,
-  parseRegistrationNumber,
-} from '../../events/registration-number';
 import type { EventLog } from '../../events/ports/event-log.port';
+import { MAX_SUBJECT_SEQUENCE, formatSubjectNumber } from '../../events/registration-number';
+import {
+  type RegistrySealContext,
+  type RegistryStreamHead,
+  registryStreamHead,
+  sealRegistryEvent,
+} from '../../events/registry/registry-envelope';
+import type {
+  RegistryEvent,
+  ServiceRegisteredData,
+  SubjectRegisteredData,
+} from '../../events/registry/registry-events';
+import {
+  serviceStreamId,
+  subjectSequenceStreamId,
+  subjectStreamId,
+} from '../../events/registry/registry-streams';
+import { RegistryDomainError } from '../../events/registry/registry-errors';
+import { decideService, foldService } from '../../events/registry/service';
+import {
+  type SubjectState,
+  decideSubject,
+  foldSubject,
+  serviceOfFiling,
+} from '../../events/registry/subject';
 import { RegistrationNumberRefusedError } from './allocation-errors';
 import {
   type RegistrationNumberRequest,
@@ -19,22 +38,22 @@ import {
   retryWhileContended,
   settled,
 } from './contention-retry';
-import { appendAfter } from './optimistic-append';
-import { type SubjectRegisteredData, unplaced } from '../../events/registry/registry-events';
-import { subjectSequenceStreamId, subjectStreamId } from '../../events/registry/registry-streams';
-import { type SubjectRecord, foldSubjectRecord, nextServiceN, serviceOfFiling } from '../../events/registry/subject-record';
+import { appendSealed } from './optimistic-append';
 import { SubjectSequenceLedger } from './subject-sequence-ledger';
 
 export interface AllocatedRegistrationNumber {
   subjectNumber: string;
   serviceNumber: string;
   n: number;
+  /** The operator's name as the registry publishes it. */
+  operatorName: string;
 }
 
 export interface RegistrationNumberAllocator {
   /**
-   * The filing's subject and service numbers. Idempotent per filingId; unique across processes
-   * sharing the log (optimistic concurrency on the registry streams).
+   * The filing's subject and service numbers, with the service registered under its number.
+   * Idempotent per filingId; unique across processes sharing the log (optimistic concurrency on the
+   * registry streams).
    *
    * @throws RegistrationNumberRefusedError when the request cannot be met (do not retry unchanged)
    * @throws RegistryContentionError when every attempt lost a race (retry later)
@@ -46,6 +65,11 @@ export interface RegistrationNumberAllocatorDeps {
   eventLog: EventLog;
   retry?: Partial<ContentionRetryOptions>;
 }
+
+type RegisteredSubject = Extract<SubjectState, { status: 'registered' }>;
+
+/** The allocator records what the filing's issuance caused. */
+const ALLOCATOR = { role: 'system', id: 'registration-number-allocator' } as const;
 
 export function createRegistrationNumberAllocator(
   deps: RegistrationNumberAllocatorDeps,
@@ -65,76 +89,73 @@ export function createRegistrationNumberAllocator(
     return ledger;
   }
 
+  async function readSubject(streamId: string): Promise<{ state: SubjectState; head: RegistryStreamHead }> {
+    const events = await eventLog.readStream(streamId);
+    return { state: foldSubject(events), head: registryStreamHead(events) };
+  }
+
+  /** One pass: each step reads before it writes, so a pass after a lost race resumes where it stopped. */
   async function attempt(
     request: ValidRegistrationNumberRequest,
   ): Promise<Attempt<AllocatedRegistrationNumber>> {
+    const context = sealContext(request);
     const streamId = subjectStreamId(request.provinceCode, request.subjectKeyDigest);
-    const record = foldSubjectRecord(await eventLog.readStream(streamId));
-    const issued = serviceOfFiling(record, request.filingId);
-    if (issued && record.registration) {
-      if (issued.serviceType !== request.serviceType) {
-        throw new RegistrationNumberRefusedError(
-          'service_type_mismatch',
-          `filing ${request.filingId} already holds ${issued.number}, a ${issued.serviceType} number`,
-        );
-      }
-      return settled({
-        subjectNumber: record.registration.subjectNumber,
-        serviceNumber: issued.number,
-        n: issued.n,
-      });
+    const { state, head } = await readSubject(streamId);
+    if (state.status === 'unregistered') {
+      const registration = await claimSubjectNumber(request, context);
+      if (!registration.settled) return CONTENDED;
+      const events = decideSubject({ type: 'RegisterSubject', registration: registration.value }, state);
+      return (await appendDecided(streamId, head, events, context)) ? attempt(request) : CONTENDED;
     }
-
-    let registration = record.registration;
-    let lastRevision = record.revision;
-    if (!registration) {
-      const claimed = await claimSubjectNumber(request);
-      if (!claimed.settled) return CONTENDED;
-      const event = unplaced({ type: 'SubjectRegistered', data: claimed.value }, request.filingId);
-      if (!(await appendAfter(eventLog, streamId, -1, event))) return CONTENDED;
-      registration = claimed.value;
-      lastRevision = 0;
-    }
-    assertSameSubjectNumber(request, registration);
-    return allocateService(
-      request,
-      streamId,
-      { ...record, revision: lastRevision },
-      registration.subjectNumber,
-    );
+    assertHeldSubjectNumber(request, state);
+    const allocation = allocateServiceNumber(request, state);
+    if (allocation.length === 0) return registerService(request, state, context);
+    return (await appendDecided(streamId, head, allocation, context)) ? attempt(request) : CONTENDED;
   }
 
-  async function allocateService(
-    request: ValidRegistrationNumberRequest,
+  /** A decision's events, in order after `head`; false as soon as another writer got in first. */
+  async function appendDecided(
     streamId: string,
-    record: SubjectRecord,
-    subjectNumber: string,
-  ): Promise<Attempt<AllocatedRegistrationNumber>> {
-    const n = nextServiceN(record);
-    const serviceNumber = formatServiceNumber(subjectNumber, n, request.serviceType);
-    const data = { filingId: request.filingId, serviceType: request.serviceType, n, number: serviceNumber };
-    const event = unplaced({ type: 'ServiceNumberAllocated', data }, request.filingId);
-    if (!(await appendAfter(eventLog, streamId, record.revision, event))) return CONTENDED;
-    return settled({ subjectNumber, serviceNumber, n });
+    head: RegistryStreamHead,
+    events: readonly RegistryEvent[],
+    context: RegistrySealContext,
+  ): Promise<boolean> {
+    let at = head;
+    for (const event of events) {
+      if (!(await appendSealed(eventLog, streamId, at, event, context))) return false;
+      at = sealRegistryEvent(streamId, at, event, context).head;
+    }
+    return true;
   }
 
-  /** The number the subject will hold: the one it brought, the one its counter already gave it, or the next free one. */
+  /** The number the subject will hold: the one its counter already gave it, or the next free one. */
   async function claimSubjectNumber(
     request: ValidRegistrationNumberRequest,
+    context: RegistrySealContext,
   ): Promise<Attempt<SubjectRegisteredData>> {
+    if (request.existingSubjectNumber !== undefined) {
+      throw new RegistrationNumberRefusedError(
+        'subject_not_registered',
+        `${request.existingSubjectNumber} is not in the registry under the certificate the filing carries`,
+      );
+    }
+    const operator = request.operator;
+    if (operator === undefined) {
+      throw new RegistrationNumberRefusedError(
+        'operator_unknown',
+        'a new subject needs the operator section',
+      );
+    }
     const registration = (subjectNumber: string, source: SubjectRegisteredData['source']) =>
-      settled({
+      settled<SubjectRegisteredData>({
         subjectKeyDigest: request.subjectKeyDigest,
         provinceCode: request.provinceCode,
         subjectNumber,
         source,
+        operatorName: operator.name,
+        operatorNature: operator.nature,
+        certificateType: request.certificateType,
       });
-
-    if (request.existingSubjectNumber !== undefined) {
-      const recorded = await recordExistingInLedger(request, request.existingSubjectNumber);
-      return recorded ? registration(request.existingSubjectNumber, 'existing') : CONTENDED;
-    }
-
     const ledger = await caughtUpLedger(request.provinceCode, request.year);
     // A concurrent allocation for the same subject may have claimed a sequence without registering yet.
     const held = ledger.numberHeldBy(request.subjectKeyDigest);
@@ -148,36 +169,42 @@ export function createRegistrationNumberAllocator(
     }
     const number = formatSubjectNumber({ provinceCode: request.provinceCode, year: request.year, sequence });
     const data = { subjectKeyDigest: request.subjectKeyDigest, sequence, number };
-    const event = unplaced({ type: 'SubjectNumberAllocated', data }, request.filingId);
-    return (await appendAfter(eventLog, ledger.streamId, ledger.revision, event))
+    const event = { type: 'SubjectNumberAllocated', data } as const;
+    return (await appendSealed(eventLog, ledger.streamId, ledger.head, event, context))
       ? registration(number, 'allocated')
       : CONTENDED;
   }
 
-  /**
-   * An existing number of the form this allocator issues is entered in its counter, so the counter
-   * never gives it to another subject; one already held by another subject is refused. Older
-   * (two-digit-year) and licence-style numbers cannot collide with what is issued now.
-   */
-  async function recordExistingInLedger(
+  /** The service's public facts under its number: written once, the same on every retry. */
+  async function registerService(
     request: ValidRegistrationNumberRequest,
-    subjectNumber: string,
-  ): Promise<boolean> {
-    const parsed = parseRegistrationNumber(subjectNumber);
-    if (!parsed.ok || parsed.number.format !== 'icp') return true;
-    const { year, sequence } = parsed.number;
-    const ledger = await caughtUpLedger(request.provinceCode, year);
-    const holder = ledger.holderOf(sequence);
-    if (holder === request.subjectKeyDigest) return true;
-    if (holder !== undefined) {
-      throw new RegistrationNumberRefusedError(
-        'subject_number_taken',
-        `${subjectNumber} is held by another subject; existingSubjectNumber must be the subject's own number`,
-      );
-    }
-    const data = { subjectKeyDigest: request.subjectKeyDigest, sequence, number: subjectNumber };
-    const event = unplaced({ type: 'ExistingSubjectNumberRecorded', data }, request.filingId);
-    return appendAfter(eventLog, ledger.streamId, ledger.revision, event);
+    subject: RegisteredSubject,
+    context: RegistrySealContext,
+  ): Promise<Attempt<AllocatedRegistrationNumber>> {
+    const issued = serviceOfFiling(subject, request.filingId);
+    if (!issued) throw new Error(`filing ${request.filingId} holds no service number after allocation`);
+    const operator = operatorOf(request, subject);
+    const service: ServiceRegisteredData = {
+      serviceNumber: issued.number,
+      subjectNumber: subject.registration.subjectNumber,
+      serviceType: issued.serviceType,
+      ...request.service,
+      approvedOn: request.approvedOn,
+      operatorName: operator.name,
+      operatorNature: operator.nature,
+      filingId: request.filingId,
+      source: 'filing',
+    };
+    const streamId = serviceStreamId(issued.number);
+    const events = await eventLog.readStream(streamId);
+    const decided = decideService({ type: 'RegisterService', service }, foldService(events));
+    if (!(await appendDecided(streamId, registryStreamHead(events), decided, context))) return CONTENDED;
+    return settled({
+      subjectNumber: subject.registration.subjectNumber,
+      serviceNumber: issued.number,
+      n: issued.n,
+      operatorName: operator.name,
+    });
   }
 
   return {
@@ -192,15 +219,51 @@ export function createRegistrationNumberAllocator(
   };
 }
 
-function assertSameSubjectNumber(
-  request: ValidRegistrationNumberRequest,
-  registration: SubjectRegisteredData,
-): void {
+/** The filing's service number, unless it holds one (of another type: refused, as the request is wrong). */
+function allocateServiceNumber(request: ValidRegistrationNumberRequest, subject: RegisteredSubject) {
+  const command = {
+    type: 'AllocateServiceNumber',
+    filingId: request.filingId,
+    serviceType: request.serviceType,
+  } as const;
+  try {
+    return decideSubject(command, subject);
+  } catch (error) {
+    if (error instanceof RegistryDomainError && error.code === 'service_type_mismatch') {
+      throw new RegistrationNumberRefusedError('service_type_mismatch', error.message);
+    }
+    throw error;
+  }
+}
+
+function sealContext(request: ValidRegistrationNumberRequest): RegistrySealContext {
+  return { occurredAt: request.at, recordedBy: ALLOCATOR, causationId: request.filingId };
+}
+
+/** A filing naming a subject number is issued under it only if the certificate holds that very number. */
+function assertHeldSubjectNumber(request: ValidRegistrationNumberRequest, subject: RegisteredSubject): void {
   const { existingSubjectNumber } = request;
-  if (existingSubjectNumber !== undefined && existingSubjectNumber !== registration.subjectNumber) {
+  const held = subject.registration.subjectNumber;
+  if (existingSubjectNumber !== undefined && existingSubjectNumber !== held) {
     throw new RegistrationNumberRefusedError(
       'subject_number_mismatch',
-      `the subject already holds ${registration.subjectNumber}, not ${existingSubjectNumber}`,
+      `the certificate the filing carries holds ${held}, not ${existingSubjectNumber}`,
     );
   }
+}
+
+/** The form's operator section, else the registry subject's (absent only in version-1 registrations). */
+function operatorOf(
+  request: ValidRegistrationNumberRequest,
+  subject: RegisteredSubject,
+): { name: string; nature: NonNullable<SubjectRegisteredData['operatorNature']> } {
+  if (request.operator) return request.operator;
+  const { operatorName, operatorNature } = subject.registration;
+  if (operatorName !== undefined && operatorNature !== undefined) {
+    return { name: operatorName, nature: operatorNature };
+  }
+  throw new RegistrationNumberRefusedError(
+    'operator_unknown',
+    `the registry does not name the operator of ${subject.registration.subjectNumber}; give the operator section`,
+  );
 }

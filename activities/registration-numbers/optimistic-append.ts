@@ -1,33 +1,29 @@
 import { canonicalJson } from '../../events/canonical-json';
-import { uuidv5 } from '../../events/ids';
 import { type EventLog, WrongExpectedRevisionError } from '../../events/ports/event-log.port';
-import type { UnplacedEvent } from '../../events/registry/registry-events';
-
-/** Deterministic: a retried append of the same event at the same place is recognised by the log. */
-export function registryEventId(streamId: string, revision: number): string {
-  return uuidv5(`${streamId}:${revision}`);
-}
+import {
+  type RegistrySealContext,
+  type RegistryStreamHead,
+  sealRegistryEvent,
+} from '../../events/registry/registry-envelope';
+import type { RegistryEvent } from '../../events/registry/registry-events';
 
 /**
- * Appends `event` right after `lastRevision` (-1: as the stream's first event). Resolves true when
- * the event is there, false when another writer took that revision first.
+ * Appends `event`, sealed, right after `head` (revision -1: as the stream's first event). Resolves
+ * true when the event is there, false when another writer took that revision first.
  */
-export async function appendAfter(
+export async function appendSealed(
   eventLog: EventLog,
   streamId: string,
-  lastRevision: number,
-  event: UnplacedEvent,
+  head: RegistryStreamHead,
+  event: RegistryEvent,
+  context: RegistrySealContext,
 ): Promise<boolean> {
-  const revision = lastRevision + 1;
+  const { envelope } = sealRegistryEvent(streamId, head, event, context);
   try {
-    const result = await eventLog.appendToStream(
-      streamId,
-      [{ id: registryEventId(streamId, revision), ...event }],
-      {
-        expectedRevision: lastRevision === -1 ? 'no_stream' : lastRevision,
-      },
-    );
-    return !result.alreadyAppended || (await isAt(eventLog, streamId, revision, event));
+    const result = await eventLog.appendToStream(streamId, [envelope], {
+      expectedRevision: head.revision === -1 ? 'no_stream' : head.revision,
+    });
+    return !result.alreadyAppended || (await isAt(eventLog, streamId, head.revision + 1, event));
   } catch (error) {
     if (error instanceof WrongExpectedRevisionError) return false;
     throw error;
@@ -42,7 +38,7 @@ async function isAt(
   eventLog: EventLog,
   streamId: string,
   revision: number,
-  event: UnplacedEvent,
+  event: RegistryEvent,
 ): Promise<boolean> {
   const [stored] = await eventLog.readStream(streamId, { fromRevision: revision, maxCount: 1 });
   return (

@@ -1,6 +1,11 @@
 import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { assertNever } from '../../events/assert-never';
 import {
+  EMPTY_REGISTRY_STREAM,
+  type RegistryStreamHead,
+  sealedMetadataOf,
+} from '../../events/registry/registry-envelope';
+import {
   CorruptRegistryStreamError,
   type SubjectNumberClaim,
   type SubjectNumberSource,
@@ -18,8 +23,8 @@ export interface HeldSubjectNumber {
  * subject of the province and year.
  */
 export class SubjectSequenceLedger {
-  /** Revision of the last event applied; -1 before the first. */
-  private lastRevision = -1;
+  /** Where the stream ends as far as applied: the next append goes after it. */
+  private end: RegistryStreamHead = EMPTY_REGISTRY_STREAM;
   private readonly numberByDigest = new Map<string, HeldSubjectNumber>();
   private readonly holderBySequence = new Map<number, string>();
   private lowestFree = 1;
@@ -28,15 +33,20 @@ export class SubjectSequenceLedger {
 
   /** The expectedRevision for the next append. */
   get revision(): number {
-    return this.lastRevision;
+    return this.end.revision;
+  }
+
+  /** Where the next event is appended and chained. */
+  get head(): RegistryStreamHead {
+    return this.end;
   }
 
   /** Applies events in order; ones already applied (by a concurrent catch-up) are skipped. */
   apply(events: readonly RecordedEvent[]): void {
     for (const recorded of events) {
-      if (recorded.revision <= this.lastRevision) continue;
-      if (recorded.revision !== this.lastRevision + 1) {
-        throw new CorruptRegistryStreamError(recorded, `expected revision ${this.lastRevision + 1} next`);
+      if (recorded.revision <= this.end.revision) continue;
+      if (recorded.revision !== this.end.revision + 1) {
+        throw new CorruptRegistryStreamError(recorded, `expected revision ${this.end.revision + 1} next`);
       }
       const event = decodeSubjectSequenceEvent(recorded);
       switch (event.type) {
@@ -49,7 +59,8 @@ export class SubjectSequenceLedger {
         default:
           assertNever(event, 'subject sequence event');
       }
-      this.lastRevision = recorded.revision;
+      const sealed = sealedMetadataOf(recorded);
+      this.end = { revision: recorded.revision, lastHash: sealed ? sealed.hash : this.end.lastHash };
     }
   }
 

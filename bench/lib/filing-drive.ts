@@ -3,6 +3,8 @@ import { defineQuery } from '@temporalio/workflow';
 import type { Actor } from '../../events/filing/actor';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { uuidv5 } from '../../events/ids';
+import { subjectNumberCheck } from '../../events/form/subject-number';
+import type { EventLog } from '../../events/ports/event-log.port';
 import { formatSubjectNumber } from '../../events/registration-number';
 import { readOutbox } from '../../infra/notify/outbox';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
@@ -15,6 +17,7 @@ import {
 import { filingWorkflow } from '../../workflows/filing/filing.workflow';
 import { APPLICANT, platformSubmitter } from '../../test/support/filing-histories';
 import { generateSubmission, type GeneratedSubmission } from '../../test/support/generated-forms';
+import { registerImportedSubject } from '../../test/support/registry-subjects';
 import { SeededRandom } from '../../test/support/seeded-random';
 import {
   bareBureauReviewUpdate,
@@ -195,6 +198,35 @@ export function benchSubmission(seed: number, index: number, filingId: string): 
   const principal = submission.form.appPrincipal as Record<string, unknown>;
   submission.form.appPrincipal = { ...principal, mobile: `158${String(index).padStart(8, '0')}` };
   return submission;
+}
+
+/**
+ * The subjects the bench forms of `range` name by number, registered as an import would have: the
+ * submission and the issuance refuse a subject number the registry does not hold.
+ */
+export async function registerBenchSubjects(
+  eventLog: EventLog,
+  range: { from: number; to: number },
+  seed = 1,
+): Promise<void> {
+  for (let index = range.from; index < range.to; index += 1) {
+    const { form } = benchSubmission(seed, index, `bench-subject-${index}`);
+    const { existingSubjectNumber, operatorCertificate } = form as {
+      existingSubjectNumber?: string;
+      operatorCertificate?: { number: string };
+    };
+    if (existingSubjectNumber === undefined || operatorCertificate === undefined) continue;
+    const check = subjectNumberCheck(existingSubjectNumber);
+    if (!check.ok) throw new Error(`bench form ${index} names ${existingSubjectNumber}`);
+    await registerImportedSubject(eventLog, {
+      subjectKey: `uscc:${operatorCertificate.number}`,
+      provinceCode: check.province.code,
+      subjectNumber: existingSubjectNumber,
+      operatorName: `基准测试主体${index}有限公司`,
+      operatorNature: 'enterprise',
+      certificateType: 'uscc',
+    });
+  }
 }
 
 /** The filing workflow with the real worker: the form is validated, appended, the SMS code sent to the outbox. */

@@ -59,6 +59,11 @@ export const FILING_COMMAND_RULES = {
     action: 'issue a number',
     records: ['RegistrationNumberIssued'],
   },
+  RefuseRegistrationNumber: {
+    roles: ['system'],
+    action: 'refuse a number',
+    records: ['RegistrationNumberRefused'],
+  },
   PublishRegistration: {
     roles: ['system'],
     action: 'publish a registration',

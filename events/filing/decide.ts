@@ -10,6 +10,7 @@ import {
   decideIssueRegistrationNumber,
   decideNotifyApplicant,
   decidePublishRegistration,
+  decideRefuseRegistrationNumber,
 } from './decide/issuance';
 import {
   decideFlagPlatformReviewOverdue,
@@ -64,6 +65,8 @@ export function decide(command: FilingCommand, state: FilingState): FilingEvent[
       return decideReviewAsBureau(command, state);
     case 'IssueRegistrationNumber':
       return decideIssueRegistrationNumber(command, state);
+    case 'RefuseRegistrationNumber':
+      return decideRefuseRegistrationNumber(command, state);
     case 'PublishRegistration':
       return decidePublishRegistration(command, state);
     case 'NotifyApplicant':

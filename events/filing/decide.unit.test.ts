@@ -728,6 +728,69 @@ describe('issuance, publication and notification', () => {
       .then({ type: 'ApplicantNotified', data: { channels: ['sms', 'email'] } });
   });
 
+  it('publishes the operator name the registry holds, not a subject number', () => {
+    const submittedBySubjectNumber: FilingEvent = {
+      type: 'FilingSubmitted',
+      data: { ...SUBMITTED.data, form: validatedForm('valid-existing-subject') },
+    };
+    given(submittedBySubjectNumber, ...AT.bureau_approved.slice(1))
+      .when({ ...issue, operatorName: '上海示例教育科技有限公司' })
+      .then({
+        type: 'RegistrationNumberIssued',
+        data: {
+          subjectNumber: SUBJECT_NUMBER,
+          serviceNumber: SERVICE_NUMBER,
+          operatorName: '上海示例教育科技有限公司',
+        },
+      });
+    given(submittedBySubjectNumber, ...AT.bureau_approved.slice(1), {
+      type: 'RegistrationNumberIssued',
+      data: {
+        subjectNumber: SUBJECT_NUMBER,
+        serviceNumber: SERVICE_NUMBER,
+        operatorName: '上海示例教育科技有限公司',
+      },
+    })
+      .when(publish)
+      .then({
+        type: 'RegistrationPublished',
+        data: {
+          registrationNumber: SERVICE_NUMBER,
+          appName: '示例记账',
+          serviceType: 'app',
+          operatorName: '上海示例教育科技有限公司',
+          province: '440000',
+        },
+      });
+  });
+
+  it('returns the filing to its platform when the registry refuses the number', () => {
+    const refuse: FilingCommand = {
+      type: 'RefuseRegistrationNumber',
+      actor: SYSTEM,
+      refusal: 'subject_not_registered',
+      reasons: '粤ICP备2026000001号 is not in the registry under the certificate the filing carries',
+    };
+    given(...AT.bureau_approved)
+      .when(refuse)
+      .then({
+        type: 'RegistrationNumberRefused',
+        data: {
+          refusal: 'subject_not_registered',
+          reasons: '粤ICP备2026000001号 is not in the registry under the certificate the filing carries',
+        },
+      });
+    expect(
+      stateAfter(...AT.bureau_approved, {
+        type: 'RegistrationNumberRefused',
+        data: { refusal: 'subject_not_registered', reasons: 'not in the registry' },
+      }),
+    ).toMatchObject({ status: 'returned_for_correction', reasons: 'not in the registry' });
+    given(...AT.registered)
+      .when(refuse)
+      .thenThrows('wrong_stage');
+  });
+
   it('publishes the corrected app name', () => {
     const renamed = validatedForm('valid-app', (form) => {
       section(form, 'app').name = '示例记账本';
@@ -897,6 +960,16 @@ const COMMAND_ROLES: Record<
       actor,
       subjectNumber: SUBJECT_NUMBER,
       serviceNumber: SERVICE_NUMBER,
+    }),
+  },
+  RefuseRegistrationNumber: {
+    role: 'system',
+    status: 'bureau_approved',
+    command: (actor) => ({
+      type: 'RefuseRegistrationNumber',
+      actor,
+      refusal: 'subject_number_mismatch',
+      reasons: '证件所持主体备案号与所填不符',
     }),
   },
   PublishRegistration: {

@@ -80,6 +80,7 @@ function commands(actor: Actor): FilingCommand[] {
       reasons: '理由',
     })),
     { type: 'IssueRegistrationNumber', actor, subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
+    { type: 'RefuseRegistrationNumber', actor, refusal: 'subject_not_registered', reasons: '理由' },
     { type: 'PublishRegistration', actor },
     { type: 'NotifyApplicant', actor, channels: ['sms'] },
     { type: 'WithdrawFiling', actor },

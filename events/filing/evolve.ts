@@ -124,6 +124,12 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
         status: 'registered',
         subjectNumber: event.data.subjectNumber,
         serviceNumber: event.data.serviceNumber,
+        ...(event.data.operatorName === undefined ? {} : { operatorName: event.data.operatorName }),
+      });
+    case 'RegistrationNumberRefused':
+      return inStatus(submitted(state, event.type), {
+        status: 'returned_for_correction',
+        reasons: event.data.reasons,
       });
     case 'RegistrationPublished': {
       const s = submitted(state, event.type);

@@ -365,6 +365,10 @@ function sampleEvent(type: FilingEventType): FilingEvent {
       type: 'RegistrationNumberIssued',
       data: { subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
     },
+    RegistrationNumberRefused: {
+      type: 'RegistrationNumberRefused',
+      data: { refusal: 'subject_not_registered', reasons: '主体备案号不在备案库中' },
+    },
     RegistrationPublished: {
       type: 'RegistrationPublished',
       data: {
@@ -401,6 +405,7 @@ const NEXT_STATUS: Record<FilingEventType, FilingStatus | 'same'> = {
   BureauReviewApproved: 'bureau_approved',
   BureauReviewRejected: 'rejected',
   RegistrationNumberIssued: 'registered',
+  RegistrationNumberRefused: 'returned_for_correction',
   RegistrationPublished: 'published',
   ApplicantNotified: 'completed',
   FilingWithdrawn: 'withdrawn',

@@ -1,5 +1,5 @@
 import type { Actor } from './actor';
-import type { ReviewDeadline } from './filing-events';
+import type { IssuanceRefusal, ReviewDeadline } from './filing-events';
 
 export type PlatformDecision = 'approve' | 'reject' | 'return';
 export type BureauDecision = 'approve' | 'reject';
@@ -20,7 +20,14 @@ export type FilingCommand =
   | { type: 'StartBureauReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagBureauReviewOverdue'; actor: Actor }
   | { type: 'ReviewAsBureau'; actor: Actor; decision: BureauDecision; reasons?: string }
-  | { type: 'IssueRegistrationNumber'; actor: Actor; subjectNumber: string; serviceNumber: string }
+  | {
+      type: 'IssueRegistrationNumber';
+      actor: Actor;
+      subjectNumber: string;
+      serviceNumber: string;
+      operatorName?: string;
+    }
+  | { type: 'RefuseRegistrationNumber'; actor: Actor; refusal: IssuanceRefusal; reasons: string }
   | { type: 'PublishRegistration'; actor: Actor }
   | { type: 'NotifyApplicant'; actor: Actor; channels: Array<'sms' | 'email'> }
   | { type: 'WithdrawFiling'; actor: Actor; reasons?: string };

@@ -17,6 +17,18 @@ export interface ReviewDeadline extends Deadline {
 export type ReturnToPlatformReason = 'sms_attempts_exhausted' | 'sms_expired';
 
 /**
+ * Why no number could be issued to an approved filing: what it says of its subject no longer holds
+ * in the registry (e.g. another filing registered the certificate meanwhile). The platform corrects it.
+ */
+export type IssuanceRefusal =
+  /** existingSubjectNumber is not in the registry under the certificate the filing carries. */
+  | 'subject_not_registered'
+  /** The certificate holds another subject number than the one the filing names. */
+  | 'subject_number_mismatch'
+  /** Neither the form nor the registry names the operator (a subject registered before names were kept). */
+  | 'operator_unknown';
+
+/**
  * Every domain event, as `{type, data}`, in the shape of FILING_SCHEMA_VERSION. Names are the contract:
  * past tense, never renamed. Stored events of older versions reach the domain through `upcastFilingEvent`.
  */
@@ -51,7 +63,12 @@ export type FilingEvent =
   | { type: 'BureauReviewOverdue'; data: { dueAt: string } }
   | { type: 'BureauReviewApproved'; data: { reasons?: string } }
   | { type: 'BureauReviewRejected'; data: { reasons: string } }
-  | { type: 'RegistrationNumberIssued'; data: { subjectNumber: string; serviceNumber: string } }
+  | {
+      type: 'RegistrationNumberIssued';
+      /** `operatorName`: as the registry publishes it; absent in events recorded before it was kept. */
+      data: { subjectNumber: string; serviceNumber: string; operatorName?: string };
+    }
+  | { type: 'RegistrationNumberRefused'; data: { refusal: IssuanceRefusal; reasons: string } }
   | {
       type: 'RegistrationPublished';
       data: {
@@ -87,6 +104,7 @@ export const FILING_EVENT_TYPES: readonly FilingEventType[] = [
   'BureauReviewApproved',
   'BureauReviewRejected',
   'RegistrationNumberIssued',
+  'RegistrationNumberRefused',
   'RegistrationPublished',
   'ApplicantNotified',
   'FilingWithdrawn',

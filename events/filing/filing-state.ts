@@ -43,6 +43,8 @@ export type FilingState =
       readonly status: 'registered';
       readonly subjectNumber: string;
       readonly serviceNumber: string;
+      /** As the registry publishes it; absent when the issuance event predates it. */
+      readonly operatorName?: string;
     })
   | (FilingFacts & {
       readonly status: 'published';

@@ -1,14 +1,29 @@
-import type { RegistrationForm } from '../form/registration-form';
+import type { OperatorCertificate, RegistrationForm } from '../form/registration-form';
 
 /**
- * The key numbers are allocated under: the existing subject number, else the operator's USCC or
- * (for an individual) resident ID. Never shown; the allocator stores only its digest.
+ * The certificate the operator is registered under: the operator section's credit code or (for an
+ * individual) resident ID, else the certificate a form naming only its subject number carries.
+ *
+ * @throws Error for a form with neither (only a form that never passed validation lacks both).
+ */
+export function operatorCertificateOf(form: RegistrationForm): OperatorCertificate {
+  const { operator } = form;
+  if (operator !== undefined) {
+    return operator.nature === 'individual'
+      ? { type: 'resident_id', number: operator.idNumber }
+      : { type: 'uscc', number: operator.creditCode };
+  }
+  if (form.operatorCertificate !== undefined) return form.operatorCertificate;
+  throw new Error('operatorCertificateOf: the form names no operator certificate; validate it first');
+}
+
+/**
+ * The key a subject is registered under: the operator's certificate, `uscc:<USCC>` for an
+ * organisation or `id:<resident ID>` for an individual. Never shown; the registry stores its digest.
  */
 export function subjectKeyOf(form: RegistrationForm): string {
-  if (form.existingSubjectNumber !== undefined) return `subject:${form.existingSubjectNumber}`;
-  return form.operator.nature === 'individual'
-    ? `id:${form.operator.idNumber}`
-    : `uscc:${form.operator.creditCode}`;
+  const certificate = operatorCertificateOf(form);
+  return certificate.type === 'uscc' ? `uscc:${certificate.number}` : `id:${certificate.number}`;
 }
 
 /** The last six characters of the app principal's ID number: the second factor of the 12381 check. */

@@ -69,6 +69,14 @@ export const FORM_RULES = {
     severity: 'error',
     summary: 'not an ICP subject number such as 粤ICP备2024000123号',
   },
+  operator_certificate_mismatch: {
+    severity: 'error',
+    summary: "the operator certificate is not the operator's credit code or resident ID",
+  },
+  forbidden_without_subject_number: {
+    severity: 'error',
+    summary: 'a field that only a form naming existingSubjectNumber may carry',
+  },
   subject_number_province_mismatch: {
     severity: 'error',
     summary: "the subject number was issued in another province than the operator's",

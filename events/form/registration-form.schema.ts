@@ -5,11 +5,12 @@ import { SERVICE_TYPES, type ServiceType } from './registration-form';
 import { subjectNumberCheck as checkSubjectNumber } from './subject-number';
 import { accessSchema } from './sections/access.schema';
 import { appSchema } from './sections/app.schema';
+import { operatorCertificateSchema } from './sections/operator-certificate.schema';
 import { operatorSchema } from './sections/operator.schema';
 import { principalSchema } from './sections/principal.schema';
 import { choice } from './schema/choice';
 import { fieldsByChoice } from './schema/fields-by-choice';
-import { given } from './schema/json-schema';
+import { given, notGiven } from './schema/json-schema';
 import {
   field,
   isGiven,
@@ -27,6 +28,8 @@ const formShape = {
   serviceType: field(choice(SERVICE_TYPES)),
   /** Set when the operator already holds a subject number; the subject sections may then be omitted. */
   existingSubjectNumber: optionalField(text({ max: 32, check: subjectNumberCheck })),
+  /** With existingSubjectNumber: the certificate the subject is registered under (required without operator). */
+  operatorCertificate: optionalField(operatorCertificateSchema),
   operator: optionalField(operatorSchema),
   operatorPrincipal: optionalField(principalSchema),
   appPrincipal: field(principalSchema),
@@ -37,15 +40,39 @@ const formShape = {
 type FormFacts = RecordFacts<typeof formShape>;
 type FormRule = RecordRule<typeof formShape>;
 
-/** A first filing describes its subject; a holder of a subject number may leave that out. */
+/**
+ * A first filing describes its subject. A holder of a subject number may leave that out, but then
+ * names the certificate (USCC or resident ID) its subject is registered under.
+ */
 const subjectSectionsUnlessSubjectNumber: FormRule = Object.assign(subjectSectionsCheck, {
   jsonSchema: {
-    anyOf: [given('existingSubjectNumber'), { allOf: [given('operator'), given('operatorPrincipal')] }],
+    anyOf: [
+      {
+        allOf: [given('existingSubjectNumber'), { anyOf: [given('operator'), given('operatorCertificate')] }],
+      },
+      {
+        allOf: [
+          notGiven('existingSubjectNumber'),
+          given('operator'),
+          given('operatorPrincipal'),
+          notGiven('operatorCertificate'),
+        ],
+      },
+    ],
   },
 });
 
 function subjectSectionsCheck({ raw, path, context }: FormFacts): void {
-  if (isGiven(raw, 'existingSubjectNumber')) return;
+  if (isGiven(raw, 'existingSubjectNumber')) {
+    if (!isGiven(raw, 'operator') && !isGiven(raw, 'operatorCertificate')) {
+      context.issues.report(
+        [...path, 'operatorCertificate'],
+        'required',
+        'is required when existingSubjectNumber is given without the operator section',
+      );
+    }
+    return;
+  }
   for (const section of ['operator', 'operatorPrincipal'] as const) {
     if (!isGiven(raw, section)) {
       context.issues.report(
@@ -54,6 +81,40 @@ function subjectSectionsCheck({ raw, path, context }: FormFacts): void {
         'is required unless existingSubjectNumber is given',
       );
     }
+  }
+  if (isGiven(raw, 'operatorCertificate')) {
+    context.issues.report(
+      [...path, 'operatorCertificate'],
+      'forbidden_without_subject_number',
+      'is given only with existingSubjectNumber; a new subject is named by its operator section',
+    );
+  }
+}
+
+/** The certificate a form names and the operator section it also gives are one and the same. */
+const certificateMatchesOperator: FormRule = Object.assign(certificateOperatorCheck, {
+  jsonSchema: {
+    description:
+      "when operator and operatorCertificate are both given, operatorCertificate is the operator's creditCode (type uscc) or idNumber (type resident_id, nature individual)",
+  },
+});
+
+function certificateOperatorCheck({ parsed, path, context }: FormFacts): void {
+  const { operator, operatorCertificate: certificate } = parsed;
+  if (operator === undefined || certificate === undefined) return;
+  const operatorType = operator.nature === 'individual' ? 'resident_id' : 'uscc';
+  const operatorNumber = operator.nature === 'individual' ? operator.idNumber : operator.creditCode;
+  if (
+    certificate.type !== operatorType ||
+    certificate.number.toUpperCase() !== operatorNumber?.toUpperCase()
+  ) {
+    context.issues.report(
+      [...path, 'operatorCertificate'],
+      'operator_certificate_mismatch',
+      operatorType === 'uscc'
+        ? "must be the operator's credit code (type uscc)"
+        : "must be the operator's resident ID number (type resident_id)",
+    );
   }
 }
 
@@ -124,6 +185,7 @@ const appFieldsMatchServiceType = fieldsByChoice<typeof formShape, ServiceType>(
  */
 export const registrationFormSchema = record(formShape, [
   subjectSectionsUnlessSubjectNumber,
+  certificateMatchesOperator,
   subjectNumberMatchesOperatorProvince,
   appFieldsMatchServiceType,
 ]);

@@ -168,20 +168,36 @@ export interface Access {
   readonly ipAddresses: readonly string[];
 }
 
+/** The kinds of certificate a subject is registered under (see `subjectKeyOf`). */
+export const OPERATOR_CERTIFICATE_TYPES = ['uscc', 'resident_id'] as const;
+export type OperatorCertificateType = (typeof OPERATOR_CERTIFICATE_TYPES)[number];
+
+/** An organisation's Unified Social Credit Code, or an individual's resident ID number. */
+export interface OperatorCertificate {
+  readonly type: OperatorCertificateType;
+  readonly number: string;
+}
+
 /** An operator filing for the first time gives its subject sections. */
 export interface NewSubject {
   readonly existingSubjectNumber?: undefined;
+  readonly operatorCertificate?: undefined;
   readonly operator: Operator;
   readonly operatorPrincipal: Principal;
 }
 
-/** An operator that already holds a subject number (e.g. from website filing) may omit them. */
-export interface ExistingSubject {
+/**
+ * An operator that already holds a subject number (e.g. from website filing) may omit its subject
+ * sections; it then names the certificate the subject is registered under.
+ */
+export type ExistingSubject = {
   /** e.g. 粤ICP备2021012345号. */
   readonly existingSubjectNumber: string;
-  readonly operator?: Operator;
   readonly operatorPrincipal?: Principal;
-}
+} & (
+  | { readonly operator: Operator; readonly operatorCertificate?: OperatorCertificate }
+  | { readonly operator?: undefined; readonly operatorCertificate: OperatorCertificate }
+);
 
 export interface AppService {
   readonly serviceType: 'app';

@@ -188,12 +188,42 @@ describe('ID document validity, counted from the submission date', () => {
 });
 
 describe('fields that depend on other fields', () => {
-  it('lets an operator with a subject number omit both subject sections', () => {
+  it('lets an operator with a subject number omit both subject sections if it names its certificate', () => {
     const form = loadValidForm('valid-app');
     deleteAt(form, 'operator');
     deleteAt(form, 'operatorPrincipal');
     setAt(form, 'existingSubjectNumber', '粤ICP备2021012345号');
+    expect(pathsAndRules(errorsOf(form))).toEqual([{ path: 'operatorCertificate', rule: 'required' }]);
+    setAt(form, 'operatorCertificate', { type: 'uscc', number: '91440300MA5G2K8L3X' });
     expect(validate(form).ok).toBe(true);
+  });
+
+  it('accepts a certificate beside the operator section when both name the same operator', () => {
+    const organisation = { ...loadValidForm('valid-app'), existingSubjectNumber: '粤ICP备2021012345号' };
+    setAt(organisation, 'operatorCertificate', { type: 'uscc', number: '91440300MA5G2K8L3X' });
+    expect(validate(organisation).ok).toBe(true);
+    const individual = {
+      ...loadValidForm('valid-mini-program'),
+      existingSubjectNumber: '川ICP备2021012345号',
+    };
+    setAt(individual, 'operatorCertificate', { type: 'resident_id', number: '510107199004180020' });
+    expect(validate(individual).ok).toBe(true);
+    setAt(individual, 'operatorCertificate', { type: 'resident_id', number: '440305198503120036' });
+    expect(pathsAndRules(errorsOf(individual))).toEqual([
+      { path: 'operatorCertificate', rule: 'operator_certificate_mismatch' },
+    ]);
+  });
+
+  it('checks a resident-ID certificate as a resident ID', () => {
+    const form = loadValidForm('valid-existing-subject');
+    setAt(form, 'operatorCertificate', { type: 'resident_id', number: '310104199001011235' });
+    expect(pathsAndRules(errorsOf(form))).toEqual([
+      { path: 'operatorCertificate.number', rule: 'resident_id_checksum' },
+    ]);
+    setAt(form, 'operatorCertificate', { type: 'passport', number: 'E12345678' });
+    expect(pathsAndRules(errorsOf(form))).toEqual([
+      { path: 'operatorCertificate.type', rule: 'invalid_choice' },
+    ]);
   });
 
   it('requires nothing of the app fields when the service type itself is wrong', () => {

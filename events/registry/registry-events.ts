@@ -1,9 +1,15 @@
-import { type OperatorNature, type RegulatedCategory } from '../form/registration-form';
+import {
+  OPERATOR_NATURES,
+  type OperatorNature,
+  REGULATED_CATEGORIES,
+  type RegulatedCategory,
+} from '../form/registration-form';
 import { type RegisteredServiceType, SERVICE_SUFFIXES } from '../registration-number';
 import type { EventToAppend, Json, RecordedEvent } from '../ports/event-log.port';
 
 /** Events of the registry streams (see registry-streams.ts). Names are a contract: past tense, never renamed. */
 
+/** The metadata version of registry events written before sealing (see registry-envelope.ts). */
 export const REGISTRY_SCHEMA_VERSION = 1;
 
 export type SubjectNumberClaim = {
@@ -100,7 +106,11 @@ export type RegistryEvent = SubjectSequenceEvent | SubjectEvent | ServiceEvent |
 /** An event ready to append but for its id, which depends on the revision it is appended at. */
 export type UnplacedEvent = Omit<EventToAppend, 'id'>;
 
-/** The filing that caused the event is kept for auditors; it is not part of what the event states. */
+/**
+ * An event in the unsealed version-1 form registry streams began with (metadata `{schemaVersion: 1,
+ * causedByFilingId}`). Nothing writes it any more (see `sealRegistryEvent`); auditors' fixtures do, to
+ * check how such events are reported.
+ */
 export function unplaced(event: RegistryEvent, causedByFilingId: string): UnplacedEvent {
   return {
     type: event.type,
@@ -135,27 +145,33 @@ export function decodeSubjectSequenceEvent(recorded: RecordedEvent): SubjectSequ
   }
 }
 
+const REGISTERED_SERVICE_TYPES = Object.keys(SERVICE_SUFFIXES) as RegisteredServiceType[];
+const SUBJECT_NUMBER_SOURCES: readonly SubjectNumberSource[] = ['allocated', 'existing', 'imported'];
+const CERTIFICATE_TYPES: readonly CertificateType[] = ['uscc', 'resident_id'];
+
 export function decodeSubjectEvent(recorded: RecordedEvent): SubjectEvent {
   const data = new DataReader(recorded);
   switch (recorded.type) {
     case 'SubjectRegistered':
-      return {
-        type: recorded.type,
-        data: {
-          subjectKeyDigest: data.string('subjectKeyDigest'),
-          provinceCode: data.string('provinceCode'),
-          subjectNumber: data.string('subjectNumber'),
-          source: data.oneOf('source', ['allocated', 'existing'] as const),
-        },
-      };
+      return { type: recorded.type, data: subjectRegisteredData(data) };
     case 'ServiceNumberAllocated':
       return {
         type: recorded.type,
         data: {
           filingId: data.string('filingId'),
-          serviceType: data.oneOf('serviceType', Object.keys(SERVICE_SUFFIXES) as RegisteredServiceType[]),
+          serviceType: data.oneOf('serviceType', REGISTERED_SERVICE_TYPES),
           n: data.positiveInteger('n'),
           number: data.string('number'),
+        },
+      };
+    case 'ExistingServiceRecorded':
+      return {
+        type: recorded.type,
+        data: {
+          serviceType: data.oneOf('serviceType', REGISTERED_SERVICE_TYPES),
+          n: data.positiveInteger('n'),
+          number: data.string('number'),
+          importLineId: data.string('importLineId'),
         },
       };
     default:
@@ -163,20 +179,114 @@ export function decodeSubjectEvent(recorded: RecordedEvent): SubjectEvent {
   }
 }
 
+/** Version-1 events lack the operator's name, nature and certificate type: they stay absent. */
+function subjectRegisteredData(data: DataReader): SubjectRegisteredData {
+  const registered: SubjectRegisteredData = {
+    subjectKeyDigest: data.string('subjectKeyDigest'),
+    provinceCode: data.string('provinceCode'),
+    subjectNumber: data.string('subjectNumber'),
+    source: data.oneOf('source', SUBJECT_NUMBER_SOURCES),
+  };
+  if (data.has('operatorName')) registered.operatorName = data.string('operatorName');
+  if (data.has('operatorNature')) registered.operatorNature = data.oneOf('operatorNature', OPERATOR_NATURES);
+  if (data.has('certificateType'))
+    registered.certificateType = data.oneOf('certificateType', CERTIFICATE_TYPES);
+  return registered;
+}
+
+export function decodeServiceEvent(recorded: RecordedEvent): ServiceEvent {
+  if (recorded.type !== 'ServiceRegistered') {
+    throw new CorruptRegistryStreamError(recorded, 'not an event of a service stream');
+  }
+  const data = new DataReader(recorded);
+  const registered: ServiceRegisteredData = {
+    serviceNumber: data.string('serviceNumber'),
+    subjectNumber: data.string('subjectNumber'),
+    serviceType: data.oneOf('serviceType', REGISTERED_SERVICE_TYPES),
+    name: data.string('name'),
+    identifiers: serviceIdentifiers(data.object('identifiers')),
+    preApprovalCategories: data.list('preApprovalCategories', (value, at) =>
+      at.choice(value, REGULATED_CATEGORIES),
+    ),
+    approvedOn: data.date('approvedOn'),
+    operatorName: data.string('operatorName'),
+    operatorNature: data.oneOf('operatorNature', OPERATOR_NATURES),
+    source: data.oneOf('source', ['filing', 'imported'] as const),
+  };
+  if (data.has('filingId')) registered.filingId = data.string('filingId');
+  return { type: 'ServiceRegistered', data: registered };
+}
+
+function serviceIdentifiers(data: DataReader): ServiceIdentifiers {
+  const identifiers: ServiceIdentifiers = {
+    packages: data.list('packages', (value, at) => {
+      const item = at.nested(value);
+      return {
+        os: item.oneOf('os', ['android', 'harmony'] as const),
+        packageName: item.string('packageName'),
+        signatureMd5: item.string('signatureMd5'),
+      };
+    }),
+    bundles: data.list('bundles', (value, at) => {
+      const item = at.nested(value);
+      return { bundleId: item.string('bundleId'), signatureSha1: item.string('signatureSha1') };
+    }),
+    domains: data.list('domains', (value, at) => at.text(value)),
+  };
+  if (data.has('miniProgram')) {
+    const miniProgram = data.object('miniProgram');
+    identifiers.miniProgram = {
+      miniProgramId: miniProgram.string('miniProgramId'),
+      hostApp: miniProgram.string('hostApp'),
+    };
+  }
+  if (data.has('quickAppPackage')) identifiers.quickAppPackage = data.string('quickAppPackage');
+  return identifiers;
+}
+
+export function decodeIdentifierEvent(recorded: RecordedEvent): IdentifierEvent {
+  if (recorded.type !== 'ServiceIdentifierClaimed') {
+    throw new CorruptRegistryStreamError(recorded, 'not an event of an identifier-claim stream');
+  }
+  return {
+    type: 'ServiceIdentifierClaimed',
+    data: { filingId: new DataReader(recorded).string('filingId') },
+  };
+}
+
+const CHINA_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Reads the fields of one JSON object of an event's data; any mismatch is a corrupt stream. */
 class DataReader {
   private readonly data: { readonly [key: string]: Json };
 
-  constructor(private readonly recorded: RecordedEvent) {
-    const data = recorded.data;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw new CorruptRegistryStreamError(recorded, 'data is not an object');
+  constructor(
+    private readonly recorded: RecordedEvent,
+    value: Json = recorded.data,
+    private readonly at = 'data',
+  ) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new CorruptRegistryStreamError(recorded, `${at} is not an object`);
     }
-    this.data = data;
+    this.data = value;
+  }
+
+  has(key: string): boolean {
+    return Object.hasOwn(this.data, key) && this.data[key] !== undefined && this.data[key] !== null;
   }
 
   string(key: string): string {
-    const value = this.data[key];
+    return this.text(this.data[key], key);
+  }
+
+  text(value: Json | undefined, key = 'item'): string {
     if (typeof value !== 'string' || value === '') this.fail(key, 'a non-empty string');
+    return value;
+  }
+
+  date(key: string): string {
+    const value = this.string(key);
+    if (!CHINA_DATE.test(value)) this.fail(key, 'a YYYY-MM-DD date');
     return value;
   }
 
@@ -188,13 +298,30 @@ class DataReader {
   }
 
   oneOf<const T extends string>(key: string, allowed: readonly T[]): T {
-    const value = this.data[key];
+    return this.choice(this.data[key], allowed, key);
+  }
+
+  choice<const T extends string>(value: Json | undefined, allowed: readonly T[], key = 'item'): T {
     const match = allowed.find((candidate) => candidate === value);
     if (match === undefined) this.fail(key, `one of ${allowed.join(', ')}`);
     return match;
   }
 
+  object(key: string): DataReader {
+    return new DataReader(this.recorded, this.data[key] ?? null, `${this.at}.${key}`);
+  }
+
+  nested(value: Json): DataReader {
+    return new DataReader(this.recorded, value, `${this.at} item`);
+  }
+
+  list<T>(key: string, item: (value: Json, reader: DataReader) => T): T[] {
+    const value = this.data[key];
+    if (!Array.isArray(value)) this.fail(key, 'a list');
+    return value.map((element) => item(element, this));
+  }
+
   private fail(key: string, expected: string): never {
-    throw new CorruptRegistryStreamError(this.recorded, `data.${key} is not ${expected}`);
+    throw new CorruptRegistryStreamError(this.recorded, `${this.at}.${key} is not ${expected}`);
   }
 }

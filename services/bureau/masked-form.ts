@@ -42,6 +42,8 @@ function maskerFor(key: string, parentKey: string | undefined, individual: boole
   if (LAST_FOUR_KEYS.has(key)) return maskToLastFour;
   if (key === 'email') return maskEmail;
   if (key === 'name' && parentKey !== undefined && /Principal$/.test(parentKey)) return maskPersonName;
+  // An individual's certificate is a resident ID: masked as every ID number is.
+  if (parentKey === 'operatorCertificate' && individual && key === 'number') return maskToLastFour;
   if (parentKey === 'operator' && individual) {
     if (key === 'name') return maskPersonName;
     if (key === 'address') return maskAll;
@@ -56,7 +58,9 @@ function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
 function maskValue(value: unknown, key: string | undefined, parentKey: string | undefined): MaskedValue {
   if (Array.isArray(value)) return value.map((item) => maskValue(item, undefined, key ?? parentKey));
   if (isObject(value)) {
-    const individual = key === 'operator' && value.nature === 'individual';
+    const individual =
+      (key === 'operator' && value.nature === 'individual') ||
+      (key === 'operatorCertificate' && value.type === 'resident_id');
     const masked: Record<string, MaskedValue> = {};
     for (const [name, inner] of Object.entries(value)) {
       const masker = maskerFor(name, key, individual);

@@ -103,6 +103,17 @@ describe('maskRegistrationForm', () => {
     expect(masked.existingSubjectNumber).toBe(form.existingSubjectNumber);
   });
 
+  it('keeps an organisation’s certificate in clear and masks an individual’s resident ID', () => {
+    const organisation = fixture('valid-existing-subject');
+    expect(maskRegistrationForm(organisation).operatorCertificate).toEqual(organisation.operatorCertificate);
+    const individual = fixture('valid-existing-subject');
+    Object.assign(individual, { operatorCertificate: { type: 'resident_id', number: '510107199004180020' } });
+    expect(maskRegistrationForm(individual).operatorCertificate).toEqual({
+      type: 'resident_id',
+      number: '**************0020',
+    });
+  });
+
   it('masks short and odd values whole rather than leave them readable', () => {
     expect(maskToLastFour('1234')).toBe('****');
     expect(maskToLastFour('12345')).toBe('*2345');

@@ -81,7 +81,7 @@ export class FilingsController {
     idempotencyKey: 'required',
     problems: {
       400: 'the form has errors (every one listed), or the Idempotency-Key is missing; nothing was started',
-      409: 'the Idempotency-Key was used for another form, or an identifier of the service (package name, bundle id, mini-program id, quick-app package) is held by another filing: errors[] names each field; the holding filing or service number is named to its own platform only',
+      409: 'the Idempotency-Key was used for another form; existingSubjectNumber is not in the registry under the operator certificate the form carries; or an identifier of the service (package name, bundle id, mini-program id, quick-app package) is held by another filing (the holding filing or service number is named to its own platform only). errors[] names each field; nothing was started',
       503: 'the workflow engine is unavailable; send again with the same Idempotency-Key',
     },
   })
@@ -187,12 +187,13 @@ export class FilingsController {
   @ApiDecision(correctionBody)
   @Roles('platform')
   @HttpCode(200)
-  correction(
+  async correction(
     @CurrentActor() actor: Actor,
     @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseCorrection), SubmissionPipe.forCorrection) body: { form: unknown },
   ): Promise<FilingStatusView> {
+    await this.filings.assertSubjectRegistered(body.form);
     return this.filings.decideOnce(actor, id, correctionUpdate, [{ actor, form: body.form }], key);
   }
 

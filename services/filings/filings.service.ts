@@ -4,6 +4,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { canonicalJson } from '../../events/canonical-json';
 import type { Actor } from '../../events/filing/actor';
 import type { FilingStatusView } from '../../events/filing/filing-view';
+import type { RegistrationForm } from '../../events/form/registration-form';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { sha256Hex } from '../../events/ids';
 import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
@@ -14,6 +15,7 @@ import { decisionActionId } from '../http/request-keys';
 import { FilingGateway } from './filing-gateway';
 import { inScope } from './filing-scope';
 import { IdentifierClaims } from './identifier-claims';
+import { assertSubjectRegistered } from './subject-registration';
 
 /** Starts filings and reads their live state; every decision goes through the workflow's updates. */
 @Injectable()
@@ -28,9 +30,11 @@ export class FilingsService {
   /**
    * Same key and body → the same filing (started again if a crash left it unstarted); same key, other body → refused.
    * Answers once FilingSubmitted is in the log, so the caller can read its own write at once.
-   * A service identifier (package name, bundle id, …) held by another filing is refused with 409 first.
+   * A subject number the registry does not hold under the form's certificate, or a service identifier
+   * (package name, bundle id, …) held by another filing, is refused with 409 before the workflow starts.
    */
   async submit(actor: Actor, idempotencyKey: string, form: unknown): Promise<FilingStatusView> {
+    await this.assertSubjectRegistered(form);
     const claim = this.keys.claim({
       platformId: actor.platformId ?? '',
       key: idempotencyKey,
@@ -54,6 +58,14 @@ export class FilingsService {
       actionId: idempotencyKey,
       correlationId: claim.filingId,
     });
+  }
+
+  /**
+   * A form (validated by SubmissionPipe) naming a subject number the registry does not hold under its
+   * certificate is refused with 409, before anything is written.
+   */
+  async assertSubjectRegistered(validatedForm: unknown): Promise<void> {
+    await assertSubjectRegistered(this.eventLog, validatedForm as RegistrationForm);
   }
 
   /** The live state, or 404 when the filing does not exist or lies outside the caller's scope. */

@@ -37,6 +37,7 @@ function queueChangeOf(row: BureauQueueRow, read: FilingEventInStream): QueueCha
     case 'FilingReturnedToPlatform':
     case 'FilingResubmitted':
     case 'RegistrationNumberIssued':
+    case 'RegistrationNumberRefused':
     case 'RegistrationPublished':
     case 'ApplicantNotified':
       return {};

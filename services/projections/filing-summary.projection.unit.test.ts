@@ -63,6 +63,13 @@ const overdueVariants: Record<string, FilingEvent[]> = {
     },
   ],
   'resubmitted after sms expiry': [...AT.returned_to_platform, { type: 'FilingResubmitted', data: {} }],
+  'number refused by the registry': [
+    ...AT.bureau_approved,
+    {
+      type: 'RegistrationNumberRefused',
+      data: { refusal: 'subject_not_registered', reasons: '粤ICP备2026000123号 is not in the registry' },
+    },
+  ],
 };
 
 describe('projectFilingSummary', () => {

@@ -8,16 +8,22 @@ import { RegistrationNumberRefusedError } from '../../activities/registration-nu
 import type { RegistrationNumberRequest } from '../../activities/registration-numbers/allocation-request';
 import { createRegistrationNumberAllocator } from '../../activities/registration-numbers/allocator';
 import { RegistryContentionError } from '../../activities/registration-numbers/contention-retry';
+import { verifyRegistryChain } from '../../events/registry/registry-envelope';
 import {
+  serviceStreamId,
   subjectKeyDigestOf,
   subjectSequenceStreamId,
   subjectStreamId,
 } from '../../events/registry/registry-streams';
+import { registerImportedSubject } from '../support/registry-subjects';
 
 const GUANGDONG = '440000';
-const SUBJECT_A = '91440300MA5DC0XW8K'; // a USCC
-const SUBJECT_B = '440305199001011234';
-const SUBJECT_C = '11010519491231002X';
+const SUBJECT_A = 'uscc:91440300MA5DC0XW8K';
+const SUBJECT_B = 'id:440305199001011234';
+const SUBJECT_C = 'id:11010519491231002X';
+const OPERATOR = { name: '深圳市示例科技有限公司', nature: 'enterprise' } as const;
+const ISSUED_AT = '2026-12-07T03:00:00.000Z';
+const NO_IDENTIFIERS = { packages: [], bundles: [], domains: [] };
 
 let directory: string;
 const logs: EventLog[] = [];
@@ -31,7 +37,16 @@ function openLog(file = join(directory, 'events.sqlite')): EventLog {
 function request(
   overrides: Partial<RegistrationNumberRequest> & { filingId: string },
 ): RegistrationNumberRequest {
-  return { provinceCode: GUANGDONG, subjectKey: SUBJECT_A, serviceType: 'app', year: 2026, ...overrides };
+  return {
+    provinceCode: GUANGDONG,
+    subjectKey: SUBJECT_A,
+    serviceType: 'app',
+    year: 2026,
+    at: ISSUED_AT,
+    service: { name: `应用 ${overrides.filingId}`, identifiers: NO_IDENTIFIERS, preApprovalCategories: [] },
+    operator: OPERATOR,
+    ...overrides,
+  };
 }
 
 beforeEach(() => {
@@ -44,19 +59,53 @@ afterEach(async () => {
 });
 
 describe('registration number allocator on a SQLite event log', () => {
-  it('gives 50 concurrent filings of one subject n = 1..50 under one subject number', async () => {
-    const allocator = createRegistrationNumberAllocator({ eventLog: openLog() });
+  it('gives 50 parallel filings of one subject -1…-50, apps and mini programs, no gap, no duplicate', async () => {
+    const eventLog = openLog();
+    const allocator = createRegistrationNumberAllocator({ eventLog });
 
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, index) => allocator.allocate(request({ filingId: `F-${index}` }))),
+      Array.from({ length: 50 }, (_, index) =>
+        allocator.allocate(
+          request({ filingId: `F-${index}`, serviceType: index % 2 === 0 ? 'app' : 'mini_program' }),
+        ),
+      ),
     );
 
     expect(new Set(results.map((result) => result.subjectNumber))).toEqual(new Set(['粤ICP备2026000001号']));
     expect(results.map((result) => result.n).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 50 }, (_, i) => i + 1),
     );
-    expect(new Set(results.map((result) => result.serviceNumber)).size).toBe(50);
-    for (const result of results) expect(result.serviceNumber).toBe(`粤ICP备2026000001号-${result.n}A`);
+    results.forEach((result, index) => {
+      const suffix = index % 2 === 0 ? 'A' : 'X';
+      expect(result.serviceNumber).toBe(`粤ICP备2026000001号-${result.n}${suffix}`);
+      expect(result.operatorName).toBe(OPERATOR.name);
+    });
+    const subjectStream = subjectStreamId(GUANGDONG, subjectKeyDigestOf(SUBJECT_A));
+    expect(verifyRegistryChain(subjectStream, await eventLog.readStream(subjectStream))).toEqual([]);
+  });
+
+  it('gives 50 parallel new subjects 50 distinct subject numbers, 1…50', async () => {
+    const eventLog = openLog();
+    const allocator = createRegistrationNumberAllocator({ eventLog });
+    const subjects = Array.from(
+      { length: 50 },
+      (_, index) => `uscc:9144030000000${String(index).padStart(4, '0')}X`,
+    );
+
+    const results = await Promise.all(
+      subjects.map((subjectKey, index) =>
+        allocator.allocate(request({ filingId: `F-${index}`, subjectKey })),
+      ),
+    );
+
+    const sequences = results.map((result) => {
+      const parsed = parseRegistrationNumber(result.subjectNumber);
+      return parsed.ok ? parsed.number.sequence : -1;
+    });
+    expect(sequences.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    for (const result of results) expect(result.serviceNumber).toBe(`${result.subjectNumber}-1A`);
+    const counter = subjectSequenceStreamId(GUANGDONG, 2026);
+    expect(verifyRegistryChain(counter, await eventLog.readStream(counter))).toEqual([]);
   });
 
   it('gives the next subject the next sequence of the province and year', async () => {
@@ -73,32 +122,100 @@ describe('registration number allocator on a SQLite event log', () => {
       subjectNumber: '粤ICP备2026000001号',
       serviceNumber: '粤ICP备2026000001号-1A',
       n: 1,
+      operatorName: OPERATOR.name,
     });
-    expect(second).toEqual({
-      subjectNumber: '粤ICP备2026000002号',
-      serviceNumber: '粤ICP备2026000002号-1A',
-      n: 1,
-    });
+    expect(second.serviceNumber).toBe('粤ICP备2026000002号-1A');
     expect(otherProvince.subjectNumber).toBe('川ICP备2026000001号');
     expect(nextYear.subjectNumber).toBe('粤ICP备2027000001号');
   });
 
-  it('reuses the subject number a subject already holds, whatever the year of the new filing', async () => {
+  it('issues a new filing of a certificate that already holds a number under that number', async () => {
     const allocator = createRegistrationNumberAllocator({ eventLog: openLog() });
 
     await allocator.allocate(request({ filingId: 'F-1' }));
     const later = await allocator.allocate(
-      request({ filingId: 'F-2', year: 2027, subjectKey: ` ${SUBJECT_A.toLowerCase()} ` }),
+      request({ filingId: 'F-2', year: 2027, subjectKey: ` ${SUBJECT_A.toLowerCase()} `.trim() }),
     );
 
-    expect(later).toEqual({
+    expect(later).toMatchObject({
       subjectNumber: '粤ICP备2026000001号',
       serviceNumber: '粤ICP备2026000001号-2A',
-      n: 2,
     });
   });
 
-  it('returns the same numbers when a filing asks again, and allocates nothing more', async () => {
+  it('writes sealed events: the subject, its service number, then the service under that number', async () => {
+    const eventLog = openLog();
+    const allocator = createRegistrationNumberAllocator({ eventLog });
+    const identifiers = {
+      packages: [{ os: 'android' as const, packageName: 'com.example.ledger', signatureMd5: 'a'.repeat(32) }],
+      bundles: [],
+      domains: ['api.example.com'],
+    };
+
+    await allocator.allocate(
+      request({
+        filingId: 'F-1',
+        service: { name: '示例记账', identifiers, preApprovalCategories: ['news'] },
+      }),
+    );
+
+    const subjectStream = subjectStreamId(GUANGDONG, subjectKeyDigestOf(SUBJECT_A));
+    const subjectEvents = await eventLog.readStream(subjectStream);
+    expect(subjectEvents.map((event) => [event.type, event.data])).toEqual([
+      [
+        'SubjectRegistered',
+        {
+          subjectKeyDigest: subjectKeyDigestOf(SUBJECT_A),
+          provinceCode: GUANGDONG,
+          subjectNumber: '粤ICP备2026000001号',
+          source: 'allocated',
+          operatorName: OPERATOR.name,
+          operatorNature: 'enterprise',
+          certificateType: 'uscc',
+        },
+      ],
+      [
+        'ServiceNumberAllocated',
+        { filingId: 'F-1', serviceType: 'app', n: 1, number: '粤ICP备2026000001号-1A' },
+      ],
+    ]);
+    const serviceStream = serviceStreamId('粤ICP备2026000001号-1A');
+    const serviceEvents = await eventLog.readStream(serviceStream);
+    expect(serviceEvents.map((event) => [event.type, event.data])).toEqual([
+      [
+        'ServiceRegistered',
+        {
+          serviceNumber: '粤ICP备2026000001号-1A',
+          subjectNumber: '粤ICP备2026000001号',
+          serviceType: 'app',
+          name: '示例记账',
+          identifiers,
+          preApprovalCategories: ['news'],
+          approvedOn: '2026-12-07',
+          operatorName: OPERATOR.name,
+          operatorNature: 'enterprise',
+          filingId: 'F-1',
+          source: 'filing',
+        },
+      ],
+    ]);
+    for (const [streamId, events] of [
+      [subjectStream, subjectEvents],
+      [serviceStream, serviceEvents],
+    ] as const) {
+      expect(verifyRegistryChain(streamId, events)).toEqual([]);
+      for (const event of events) {
+        expect(event.metadata).toMatchObject({
+          schemaVersion: 2,
+          occurredAt: ISSUED_AT,
+          recordedBy: { role: 'system' },
+          causationId: 'F-1',
+        });
+      }
+    }
+  });
+
+  it('returns the same numbers when a filing asks again, and writes nothing more', async () => {
     const eventLog = openLog();
     const allocator = createRegistrationNumberAllocator({ eventLog });
 
@@ -121,45 +238,51 @@ describe('registration number allocator on a SQLite event log', () => {
       'ServiceNumberAllocated',
     ]);
     expect(await eventLog.readStream(subjectSequenceStreamId(GUANGDONG, 2026))).toHaveLength(1);
+    expect(await eventLog.readStream(serviceStreamId('粤ICP备2026000001号-2A'))).toHaveLength(1);
   });
 
-  it('keeps an existing subject number, in its issued form, and counts services under it', async () => {
-    const allocator = createRegistrationNumberAllocator({ eventLog: openLog() });
-    const sichuan = { provinceCode: '510000' as const, existingSubjectNumber: '蜀ICP备2021000123号' };
+  it('issues under a subject the registry holds, in its issued form, with the registry’s operator', async () => {
+    const eventLog = openLog();
+    await registerImportedSubject(eventLog, {
+      subjectKey: SUBJECT_B,
+      provinceCode: '510000',
+      subjectNumber: '川ICP备2021000123号',
+      operatorName: '张三',
+      operatorNature: 'individual',
+      certificateType: 'resident_id',
+    });
+    const allocator = createRegistrationNumberAllocator({ eventLog });
+    const sichuan = { provinceCode: '510000' as const, subjectKey: SUBJECT_B, operator: undefined };
 
-    const app = await allocator.allocate(request({ filingId: 'F-1', ...sichuan }));
-    const next = await allocator.allocate(request({ filingId: 'F-2', provinceCode: '510000' }));
+    const app = await allocator.allocate(
+      request({ filingId: 'F-1', ...sichuan, existingSubjectNumber: '蜀ICP备2021000123号' }),
+    );
+    const next = await allocator.allocate(
+      request({ filingId: 'F-2', ...sichuan, serviceType: 'mini_program' }),
+    );
 
     expect(app).toEqual({
       subjectNumber: '川ICP备2021000123号',
       serviceNumber: '川ICP备2021000123号-1A',
       n: 1,
+      operatorName: '张三',
     });
-    expect(next.serviceNumber).toBe('川ICP备2021000123号-2A');
+    expect(next.serviceNumber).toBe('川ICP备2021000123号-2X');
+    const [service] = await eventLog.readStream(serviceStreamId('川ICP备2021000123号-1A'));
+    expect(service?.data).toMatchObject({ operatorName: '张三', operatorNature: 'individual' });
   });
 
-  it('never issues an existing number of the current form to another subject', async () => {
-    const allocator = createRegistrationNumberAllocator({ eventLog: openLog() });
-
-    await allocator.allocate(request({ filingId: 'F-1' })); // …0001
-    const existing = await allocator.allocate(
-      request({ filingId: 'F-2', subjectKey: SUBJECT_B, existingSubjectNumber: '粤ICP备2026000002号' }),
-    );
-    const fresh = await allocator.allocate(request({ filingId: 'F-3', subjectKey: SUBJECT_C }));
-
-    expect(existing.subjectNumber).toBe('粤ICP备2026000002号');
-    expect(fresh.subjectNumber).toBe('粤ICP备2026000003号');
-  });
-
-  it('refuses an existing number held by another subject or other than the one the subject holds', async () => {
-    const allocator = createRegistrationNumberAllocator({ eventLog: openLog() });
+  it('refuses a subject number the certificate does not hold, and writes nothing', async () => {
+    const eventLog = openLog();
+    const allocator = createRegistrationNumberAllocator({ eventLog });
     await allocator.allocate(request({ filingId: 'F-1' })); // SUBJECT_A holds …0001
+    const before = (await eventLog.readAll()).length;
 
     await expect(
       allocator.allocate(
         request({ filingId: 'F-2', subjectKey: SUBJECT_B, existingSubjectNumber: '粤ICP备2026000001号' }),
       ),
-    ).rejects.toMatchObject({ refusal: 'subject_number_taken' });
+    ).rejects.toMatchObject({ refusal: 'subject_not_registered' });
     await expect(
       allocator.allocate(request({ filingId: 'F-3', existingSubjectNumber: '粤ICP备2020000007号' })),
     ).rejects.toMatchObject({ refusal: 'subject_number_mismatch' });
@@ -168,30 +291,32 @@ describe('registration number allocator on a SQLite event log', () => {
     ).rejects.toMatchObject({ refusal: 'invalid_request', message: expect.stringMatching(/北京市/) });
     await expect(
       allocator.allocate(request({ filingId: 'F-1', serviceType: 'mini_program' })),
+    ).rejects.toMatchObject({ refusal: 'service_type_mismatch' });
+    await expect(
+      allocator.allocate(request({ filingId: 'F-5', subjectKey: 'subject:粤ICP备2026000001号' })),
     ).rejects.toBeInstanceOf(RegistrationNumberRefusedError);
+    expect(await eventLog.readAll()).toHaveLength(before);
   });
 
-  it('numbers all of a subject’s services in one sequence, each with its type’s suffix', async () => {
-    const allocator = createRegistrationNumberAllocator({ eventLog: openLog() });
+  it('refuses when neither the form nor the registry names the operator', async () => {
+    const eventLog = openLog();
+    await registerImportedSubject(eventLog, {
+      subjectKey: SUBJECT_C,
+      provinceCode: GUANGDONG,
+      subjectNumber: '粤ICP备05012345号',
+    });
+    const allocator = createRegistrationNumberAllocator({ eventLog });
 
-    const numbers = [];
-    for (const [filingId, serviceType] of [
-      ['F-1', 'app'],
-      ['F-2', 'mini_program'],
-      ['F-3', 'app'],
-      ['F-4', 'mini_program'],
-      ['F-5', 'mini_program'],
-    ] as const) {
-      numbers.push((await allocator.allocate(request({ filingId, serviceType }))).serviceNumber);
-    }
-
-    expect(numbers).toEqual([
-      '粤ICP备2026000001号-1A',
-      '粤ICP备2026000001号-2X',
-      '粤ICP备2026000001号-3A',
-      '粤ICP备2026000001号-4X',
-      '粤ICP备2026000001号-5X',
-    ]);
+    await expect(
+      allocator.allocate(
+        request({
+          filingId: 'F-1',
+          subjectKey: SUBJECT_C,
+          operator: undefined,
+          existingSubjectNumber: '粤ICP备05012345号',
+        }),
+      ),
+    ).rejects.toMatchObject({ refusal: 'operator_unknown' });
   });
 
   it('stays unique with two allocators on two connections to one file', async () => {
@@ -199,7 +324,7 @@ describe('registration number allocator on a SQLite event log', () => {
     const allocators = [openLog(file), openLog(file)].map((eventLog) =>
       createRegistrationNumberAllocator({ eventLog }),
     );
-    const subjects = [SUBJECT_A, SUBJECT_B, SUBJECT_C, '91110000100000000A', '440305198512120018'];
+    const subjects = [SUBJECT_A, SUBJECT_B, SUBJECT_C, 'uscc:91110000100000000A', 'id:440305198512120018'];
 
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, index) => {
@@ -251,7 +376,7 @@ describe('registration number allocator on a SQLite event log', () => {
     const subjectEvents = await eventLog.readStream(
       subjectStreamId(GUANGDONG, subjectKeyDigestOf(SUBJECT_A)),
     );
-    expect(subjectEvents.filter((event) => event.type === 'ServiceNumberAllocated')).toHaveLength(
+    expect(subjectEvents.filter((event) => event.type === 'ServiceNumberAllocated').length).toBe(
       issued.length,
     );
   });
@@ -262,7 +387,7 @@ describe('registration number allocator on a SQLite event log', () => {
     await allocator.allocate(request({ filingId: 'F-1', subjectKey: SUBJECT_C }));
 
     const stored = JSON.stringify(await eventLog.readAll());
-    expect(stored).not.toContain(SUBJECT_C);
+    expect(stored).not.toContain(SUBJECT_C.slice('id:'.length));
     expect(stored).toContain(subjectKeyDigestOf(SUBJECT_C));
   });
 });

@@ -1,4 +1,7 @@
+import { subjectNumberCheck } from '../../events/form/subject-number';
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
+import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
+import { registerImportedSubject } from '../support/registry-subjects';
 import { GENERATED_PROVINCES, PLATFORM_IDS } from '../support/generated-forms';
 import { type CheckReport, checkAfterFaults } from './fault-checks';
 import { FaultSystem } from './fault-system';
@@ -76,6 +79,7 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
     const chaosDone = options.chaos(chaos).catch((error: unknown) => {
       chaosFailed = error as Error;
     });
+    await registerExistingSubjects(system.eventLogFile, driver);
     await driver.run();
     driving = false;
     wake();
@@ -175,4 +179,30 @@ function summary(
     ...report.done.map((line) => `  ${line}`),
     ...(report.problems.length > 0 ? ['problems:', ...report.problems.map((line) => `  ${line}`)] : []),
   ].join('\n');
+}
+
+/** The subjects the driven forms name by number are in the registry, as an import would have put them. */
+async function registerExistingSubjects(eventLogFile: string, driver: FilingDriver): Promise<void> {
+  const eventLog = new SqliteEventLog(eventLogFile);
+  try {
+    for (const { submission } of driver.filings) {
+      const { existingSubjectNumber, operatorCertificate } = submission.form as {
+        existingSubjectNumber?: string;
+        operatorCertificate?: { number: string };
+      };
+      if (existingSubjectNumber === undefined || operatorCertificate === undefined) continue;
+      const check = subjectNumberCheck(existingSubjectNumber);
+      if (!check.ok) throw new Error(`fault form ${submission.index} names ${existingSubjectNumber}`);
+      await registerImportedSubject(eventLog, {
+        subjectKey: `uscc:${operatorCertificate.number}`,
+        provinceCode: check.province.code,
+        subjectNumber: existingSubjectNumber,
+        operatorName: `故障演练主体${submission.index}有限公司`,
+        operatorNature: 'enterprise',
+        certificateType: 'uscc',
+      });
+    }
+  } finally {
+    await eventLog.close();
+  }
 }

@@ -123,6 +123,10 @@ export function generateSubmission(request: SubmissionRequest): GeneratedSubmiss
     case 'valid-existing-subject':
       platformId = random.pick(APP_PLATFORMS);
       form.existingSubjectNumber = request.existingSubjectNumber(profile.code);
+      form.operatorCertificate = {
+        type: 'uscc',
+        number: uniqueCreditCode(profile.areaCode, request.index, request.seed),
+      };
       break;
   }
   return {

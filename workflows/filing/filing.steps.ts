@@ -2,6 +2,7 @@ import { condition } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../events/filing/actor';
 import type { FilingStateOf, FilingStatus } from '../../events/filing/filing-state';
 import { appPrincipalIdLast6, subjectKeyOf } from '../../events/filing/filing-subject';
+import { preApprovalCategoriesOf, serviceIdentifiersOf } from '../../events/registry/service-identifiers';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import {
   BUREAU_REVIEW_WORKING_DAYS,
@@ -87,15 +88,27 @@ export async function issueRegistrationNumber(
   run: FilingRun,
   s: FilingStateOf<'bureau_approved'>,
 ): Promise<void> {
-  const numbers = await run.activities.allocateRegistrationNumber({
+  const { form } = s;
+  const outcome = await run.activities.allocateRegistrationNumber({
     filingId: run.filingId,
     provinceCode: s.province,
-    subjectKey: subjectKeyOf(s.form),
+    subjectKey: subjectKeyOf(form),
     serviceType: s.serviceType,
-    existingSubjectNumber: s.form.existingSubjectNumber,
+    existingSubjectNumber: form.existingSubjectNumber,
     year: Number(chinaDateOfEpochMs(Date.now()).slice(0, 4)),
+    at: nowIso(),
+    service: {
+      name: form.app.name,
+      identifiers: serviceIdentifiersOf(form),
+      preApprovalCategories: preApprovalCategoriesOf(form),
+    },
+    operator: form.operator && { name: form.operator.name, nature: form.operator.nature },
   });
-  return run.commitSystem({ type: 'IssueRegistrationNumber', actor: SYSTEM_ACTOR, ...numbers });
+  // Histories recorded before refusals were answered hold no `refused` outcome: they replay as before.
+  if ('refused' in outcome) {
+    return run.commitSystem({ type: 'RefuseRegistrationNumber', actor: SYSTEM_ACTOR, ...outcome.refused });
+  }
+  return run.commitSystem({ type: 'IssueRegistrationNumber', actor: SYSTEM_ACTOR, ...outcome });
 }
 
 export async function publishRegistration(run: FilingRun): Promise<void> {

@@ -8,6 +8,7 @@ import { filingStatusView } from '../../events/filing/filing-view';
 import type { RecordedEvent } from '../../events/ports/event-log.port';
 import { WORKFLOWS_PATH } from '../../main/worker/create-worker';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
+import { EXISTING_SUBJECT_OF_FIXTURE, registerImportedSubject } from '../../test/support/registry-subjects';
 import { APPLICANT, bureauOf, FilingHarness, PLATFORM } from '../../test/temporal/filing-harness';
 import {
   bureauReviewUpdate,
@@ -153,14 +154,41 @@ describe('filingWorkflow on the time-skipping test server', () => {
     expect(n(second.outcome.registrationNumber)).toBe(n(first.outcome.registrationNumber) + 1);
   });
 
-  it('keeps the subject number an operator already holds', async () => {
-    const { outcome } = await runToRegistration(
+  it('keeps the subject number an operator already holds, publishing the registry’s operator name', async () => {
+    await registerImportedSubject(harness.eventLog, EXISTING_SUBJECT_OF_FIXTURE);
+    const { handle, outcome } = await runToRegistration(
       loadValidForm('valid-existing-subject'),
       bureauOf('310000'),
       '13500135000',
       '090052',
     );
     expect(outcome.registrationNumber).toBe('沪ICP备2021012345号-1A');
+    const events = await harness.events(handle.workflowId.replace(/^filing-/, ''));
+    expect(events.find((e) => e.type === 'RegistrationPublished')?.data).toMatchObject({
+      registrationNumber: '沪ICP备2021012345号-1A',
+      operatorName: EXISTING_SUBJECT_OF_FIXTURE.operatorName,
+    });
+  });
+
+  it('returns the filing to its platform when the registry does not back its subject number at issuance', async () => {
+    // A form that passed the submission check can still lose its subject to a race; here none was
+    // ever registered under this certificate in Zhejiang.
+    const form = { ...loadValidForm('valid-existing-subject'), existingSubjectNumber: '浙ICP备2021012345号' };
+    const handle = await harness.startFiling(form);
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    expect((await verifySms(handle, '13500135000', '090052')).verified).toBe(true);
+    await approveBureau(handle, bureauOf('330000'));
+    await harness.waitForStatus(handle, 'returned_for_correction');
+
+    const filingId = handle.workflowId.replace(/^filing-/, '');
+    const refused = (await harness.events(filingId)).at(-1);
+    expect(refused).toMatchObject({
+      type: 'RegistrationNumberRefused',
+      data: { refusal: 'subject_not_registered', reasons: expect.stringContaining('浙ICP备2021012345号') },
+    });
+    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
+    expect((await harness.outcome(handle)).status).toBe('withdrawn');
   });
 
   it('ends a filing the platform rejects', async () => {

@@ -3,8 +3,20 @@ import { requireStatus } from './guards';
 
 export const decideIssueRegistrationNumber: Decider<'IssueRegistrationNumber'> = (command, state) => {
   requireStatus(state, ['bureau_approved'], 'issuing a registration number');
-  const { subjectNumber, serviceNumber } = command;
-  return [{ type: 'RegistrationNumberIssued', data: { subjectNumber, serviceNumber } }];
+  const { subjectNumber, serviceNumber, operatorName } = command;
+  const data =
+    operatorName === undefined
+      ? { subjectNumber, serviceNumber }
+      : { subjectNumber, serviceNumber, operatorName };
+  return [{ type: 'RegistrationNumberIssued', data }];
+};
+
+/** The registry refused the number: the filing goes back to its platform with the reason. */
+export const decideRefuseRegistrationNumber: Decider<'RefuseRegistrationNumber'> = (command, state) => {
+  requireStatus(state, ['bureau_approved'], 'refusing a registration number');
+  return [
+    { type: 'RegistrationNumberRefused', data: { refusal: command.refusal, reasons: command.reasons } },
+  ];
 };
 
 export const decidePublishRegistration: Decider<'PublishRegistration'> = (_command, state) => {
@@ -16,7 +28,7 @@ export const decidePublishRegistration: Decider<'PublishRegistration'> = (_comma
         registrationNumber: registered.serviceNumber,
         appName: registered.appName,
         serviceType: registered.serviceType,
-        operatorName: registered.form.operator?.name ?? registered.subjectNumber,
+        operatorName: registered.operatorName ?? registered.form.operator?.name ?? registered.subjectNumber,
         province: registered.province,
       },
     },
