@@ -8,7 +8,7 @@ import { sha256Hex } from '../../events/ids';
 export function withDistinctIdentifiers<T>(form: T, tag: string): T {
   // A package-name part: ASCII tags are kept readable, others (a Chinese app name) are hashed.
   const part = /^[A-Za-z0-9_-]+$/.test(tag)
-    ? `t${tag.replace(/-/g, '_')}`
+    ? `t${tag.replace(/[-_]/g, '')}`
     : `h${sha256Hex(tag).slice(0, 12)}`;
   const copy = structuredClone(form) as { app?: Record<string, unknown> };
   const app = copy.app;

@@ -5,14 +5,21 @@ import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { isolatedEnv, runIcp } from './icp-process';
+import { writeFileSync } from 'node:fs';
+import { withDistinctIdentifiers } from '../support/distinct-identifiers';
+import { type ImportSubjectLine, uscc, website } from '../support/registry-import-lines';
 import { type StartedSystem, startSystem } from './started-system';
 
 const OPERATOR_A = { name: '深圳市示例账本科技有限公司', creditCode: '91440300MA5G2K8L3X' };
 const OPERATOR_B_CREDIT_CODE = '91310104MA1FR6TQ4G';
 
-/** The mini-program fixture filed under a subject number alone: no operator sections, its certificate. */
-function miniProgramUnder(subjectNumber: string, creditCode: string): Record<string, unknown> {
-  const form = loadValidForm('valid-mini-program');
+/** A fixture filed under a subject number alone: no operator sections, its certificate. */
+function miniProgramUnder(
+  subjectNumber: string,
+  creditCode: string,
+  fixture: 'valid-mini-program' | 'valid-app' = 'valid-mini-program',
+): Record<string, unknown> {
+  const form = loadValidForm(fixture);
   delete form.operator;
   delete form.operatorPrincipal;
   return {
@@ -60,7 +67,7 @@ describe('the registry behind issuance, over a started system (`icp start`)', ()
 
   async function fileToIssuance(form: Record<string, unknown>, key: string, mobile: string, idLast6: string) {
     const created = await call('POST', '/v1/filings', 'wechat', form, key);
-    expect(created.status).toBe(202);
+    expect({ status: created.status, errors: created.json.errors }).toEqual({ status: 202, errors: undefined });
     const id = String(created.json.filingId);
     await waitForStatus(id, 'platform_review');
     expect(
@@ -154,5 +161,51 @@ describe('the registry behind issuance, over a started system (`icp start`)', ()
     } finally {
       await log.close();
     }
+  });
+
+  it('continues an imported subject’s sequence after its website, and files under a licence-style number', async () => {
+    const imported = (index: number, subjectNumber: string): ImportSubjectLine => ({
+      certificateType: 'uscc',
+      certificateNumber: uscc(index),
+      operatorName: `已备案网站公司 ${index}`,
+      operatorNature: 'enterprise',
+      subjectNumber,
+      websites: [website(subjectNumber, 1, `imported-${index}.example.cn`)],
+    });
+    const icpSubject = imported(7001, '粤ICP备2021070001号');
+    const licenceSubject = imported(7002, '粤B2-20090059');
+    const file = join(system.dataDir, 'registrants.jsonl');
+    writeFileSync(file, [icpSubject, licenceSubject].map((line) => JSON.stringify(line)).join('\n') + '\n');
+    const run = await runIcp(['registry', 'import', file], env());
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+
+    const app = withDistinctIdentifiers(
+      miniProgramUnder(icpSubject.subjectNumber, icpSubject.certificateNumber, 'valid-app'),
+      'imported-app',
+    );
+    const firstApp = await fileToIssuance(app, 'imported-app', '+8613900139000', '150043');
+    expect(firstApp.registrationNumber).toBe(`${icpSubject.subjectNumber}-2A`);
+
+    const mini = withDistinctIdentifiers(
+      miniProgramUnder(licenceSubject.subjectNumber, licenceSubject.certificateNumber),
+      'licence-mini',
+    );
+    const licenceMini = await fileToIssuance(mini, 'licence-mini', '13600136000', '180020');
+    expect(licenceMini.registrationNumber).toBe('粤B2-20090059-2X');
+
+    // The public lookup answers from the read model, which follows the log.
+    const path = `/v1/public/services?subjectNumber=${encodeURIComponent(licenceSubject.subjectNumber)}`;
+    const deadline = Date.now() + 15_000;
+    let found: Array<{ serviceNumber: string; operatorName: string }> = [];
+    while (found.length < 2 && Date.now() < deadline) {
+      const lookup = await call('GET', path);
+      expect(lookup.status).toBe(200);
+      found = lookup.json.items as typeof found;
+      if (found.length < 2) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(found.map((item) => [item.serviceNumber, item.operatorName])).toEqual([
+      ['粤B2-20090059-1', licenceSubject.operatorName],
+      ['粤B2-20090059-2X', licenceSubject.operatorName],
+    ]);
   });
 });
