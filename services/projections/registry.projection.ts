@@ -16,7 +16,7 @@ import type {
   RegistryUpdate,
 } from '../../events/ports/read-models.port';
 import type { ServiceIdentifiers } from '../../events/registry/registry-events';
-import { SUBJECT_STREAM_PREFIX } from '../../events/registry/registry-streams';
+import { SERVICE_STREAM_PREFIX, SUBJECT_STREAM_PREFIX } from '../../events/registry/registry-streams';
 import { preApprovalCategoriesOf, serviceIdentifiersOf } from '../../events/registry/service-identifiers';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
@@ -39,8 +39,6 @@ export function projectRegistry(
   }
   return fromFiling(rows, recorded);
 }
-
-const SERVICE_STREAM_PREFIX = 'registry-service-';
 
 function serviceRegistered(rows: RegistryRowReader, recorded: ProjectableEvent): RegistryUpdate {
   const data = decodeServiceRegistered(recorded);

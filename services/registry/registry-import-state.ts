@@ -6,6 +6,7 @@ import {
 } from '../../events/registry/registry-envelope';
 import { decodeSubjectSequenceEvent } from '../../events/registry/registry-events';
 import {
+  REGISTRY_STREAM_PREFIX,
   SERVICE_STREAM_PREFIX,
   SUBJECT_SEQUENCE_STREAM_PREFIX,
   SUBJECT_STREAM_PREFIX,
@@ -92,13 +93,16 @@ export class RegistryImportState {
 
 /** Registry events read per page: the whole registry is read once, not held as one array. */
 const PAGE_SIZE = 5_000;
-const REGISTRY_PREFIX = 'registry-';
 
 export async function loadRegistryImportState(eventLog: EventLog): Promise<RegistryImportState> {
   const state = new RegistryImportState();
   let fromPosition = 0;
   for (;;) {
-    const page = await eventLog.readAll({ fromPosition, maxCount: PAGE_SIZE, streamPrefix: REGISTRY_PREFIX });
+    const page = await eventLog.readAll({
+      fromPosition,
+      maxCount: PAGE_SIZE,
+      streamPrefix: REGISTRY_STREAM_PREFIX,
+    });
     page.forEach((recorded) => state.apply(recorded));
     const last = page[page.length - 1];
     if (!last || page.length < PAGE_SIZE) return state;
