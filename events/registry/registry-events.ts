@@ -119,16 +119,24 @@ export function unplaced(event: RegistryEvent, causedByFilingId: string): Unplac
   };
 }
 
+/** What the decoders read: a recorded event, or one handed on without its revision (a projection's). */
+export type DecodableEvent = Pick<RecordedEvent, 'streamId' | 'type' | 'data'> & {
+  readonly revision?: number;
+};
+
 export class CorruptRegistryStreamError extends Error {
   override readonly name = 'CorruptRegistryStreamError';
-  constructor(recorded: Pick<RecordedEvent, 'streamId' | 'revision' | 'type'>, problem: string) {
-    super(
-      `registry stream ${recorded.streamId} at revision ${recorded.revision} (${recorded.type}): ${problem}`,
-    );
+  constructor(
+    recorded: DecodableEvent,
+    /** What does not fit, without the stream and revision (`data.n is not a positive integer`). */
+    readonly problem: string,
+  ) {
+    const at = recorded.revision === undefined ? '' : ` at revision ${recorded.revision}`;
+    super(`registry stream ${recorded.streamId}${at} (${recorded.type}): ${problem}`);
   }
 }
 
-export function decodeSubjectSequenceEvent(recorded: RecordedEvent): SubjectSequenceEvent {
+export function decodeSubjectSequenceEvent(recorded: DecodableEvent): SubjectSequenceEvent {
   switch (recorded.type) {
     case 'SubjectNumberAllocated':
     case 'ExistingSubjectNumberRecorded': {
@@ -149,7 +157,7 @@ const REGISTERED_SERVICE_TYPES = Object.keys(SERVICE_SUFFIXES) as RegisteredServ
 const SUBJECT_NUMBER_SOURCES: readonly SubjectNumberSource[] = ['allocated', 'existing', 'imported'];
 const CERTIFICATE_TYPES: readonly CertificateType[] = ['uscc', 'resident_id'];
 
-export function decodeSubjectEvent(recorded: RecordedEvent): SubjectEvent {
+export function decodeSubjectEvent(recorded: DecodableEvent): SubjectEvent {
   const data = new DataReader(recorded);
   switch (recorded.type) {
     case 'SubjectRegistered':
@@ -194,7 +202,7 @@ function subjectRegisteredData(data: DataReader): SubjectRegisteredData {
   return registered;
 }
 
-export function decodeServiceEvent(recorded: RecordedEvent): ServiceEvent {
+export function decodeServiceEvent(recorded: DecodableEvent): ServiceEvent {
   if (recorded.type !== 'ServiceRegistered') {
     throw new CorruptRegistryStreamError(recorded, 'not an event of a service stream');
   }
@@ -217,34 +225,36 @@ export function decodeServiceEvent(recorded: RecordedEvent): ServiceEvent {
   return { type: 'ServiceRegistered', data: registered };
 }
 
+/** Keys in the order the writer (service-identifiers.ts) gives them, as read models store them. */
 function serviceIdentifiers(data: DataReader): ServiceIdentifiers {
-  const identifiers: ServiceIdentifiers = {
-    packages: data.list('packages', (value, at) => {
-      const item = at.nested(value);
-      return {
-        os: item.oneOf('os', ['android', 'harmony'] as const),
-        packageName: item.string('packageName'),
-        signatureMd5: item.string('signatureMd5'),
-      };
+  const packages = data.list('packages', (value, at) => {
+    const item = at.nested(value);
+    return {
+      os: item.oneOf('os', ['android', 'harmony'] as const),
+      packageName: item.string('packageName'),
+      signatureMd5: item.string('signatureMd5'),
+    };
+  });
+  const bundles = data.list('bundles', (value, at) => {
+    const item = at.nested(value);
+    return { bundleId: item.string('bundleId'), signatureSha1: item.string('signatureSha1') };
+  });
+  const miniProgram = data.has('miniProgram') ? data.object('miniProgram') : undefined;
+  return {
+    packages,
+    bundles,
+    ...(miniProgram && {
+      miniProgram: {
+        miniProgramId: miniProgram.string('miniProgramId'),
+        hostApp: miniProgram.string('hostApp'),
+      },
     }),
-    bundles: data.list('bundles', (value, at) => {
-      const item = at.nested(value);
-      return { bundleId: item.string('bundleId'), signatureSha1: item.string('signatureSha1') };
-    }),
+    ...(data.has('quickAppPackage') && { quickAppPackage: data.string('quickAppPackage') }),
     domains: data.list('domains', (value, at) => at.text(value)),
   };
-  if (data.has('miniProgram')) {
-    const miniProgram = data.object('miniProgram');
-    identifiers.miniProgram = {
-      miniProgramId: miniProgram.string('miniProgramId'),
-      hostApp: miniProgram.string('hostApp'),
-    };
-  }
-  if (data.has('quickAppPackage')) identifiers.quickAppPackage = data.string('quickAppPackage');
-  return identifiers;
 }
 
-export function decodeIdentifierEvent(recorded: RecordedEvent): IdentifierEvent {
+export function decodeIdentifierEvent(recorded: DecodableEvent): IdentifierEvent {
   if (recorded.type !== 'ServiceIdentifierClaimed') {
     throw new CorruptRegistryStreamError(recorded, 'not an event of an identifier-claim stream');
   }
@@ -261,7 +271,7 @@ class DataReader {
   private readonly data: { readonly [key: string]: Json };
 
   constructor(
-    private readonly recorded: RecordedEvent,
+    private readonly recorded: DecodableEvent,
     value: Json = recorded.data,
     private readonly at = 'data',
   ) {

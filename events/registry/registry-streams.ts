@@ -7,9 +7,12 @@ import { parseRegistrationNumber } from '../registration-number';
  * never the USCC or resident ID itself: stream ids are listed, logged and shown to auditors.
  */
 
+/** What every registry stream id starts with, and each kind's own prefix. */
+export const REGISTRY_STREAM_PREFIX = 'registry-';
 export const SUBJECT_SEQUENCE_STREAM_PREFIX = 'registry-subjects-';
 export const SUBJECT_STREAM_PREFIX = 'registry-subject-';
 export const SERVICE_STREAM_PREFIX = 'registry-service-';
+export const IDENTIFIER_STREAM_PREFIX = 'registry-identifier-';
 
 const SUBJECT_KEY_DIGEST = /^[0-9a-f]{64}$/;
 
@@ -61,8 +64,6 @@ function assertProvinceCode(provinceCode: string): void {
   if (!isProvinceCode(provinceCode))
     throw new RangeError(`unknown province code ${JSON.stringify(provinceCode)}`);
 }
-
-export const IDENTIFIER_STREAM_PREFIX = 'registry-identifier-';
 
 /** What third parties recognise a service by, one kind per namespace of names. */
 export type ServiceIdentifierKey =

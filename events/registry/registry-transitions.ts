@@ -10,7 +10,14 @@ import type {
   SubjectNumberSource,
   SubjectSequenceEvent,
 } from './registry-events';
-import { SUBJECT_SEQUENCE_STREAM_PREFIX, SUBJECT_STREAM_PREFIX } from './registry-streams';
+import {
+  IDENTIFIER_STREAM_PREFIX,
+  SERVICE_STREAM_PREFIX,
+  serviceStreamId,
+  SUBJECT_SEQUENCE_STREAM_PREFIX,
+  SUBJECT_STREAM_PREFIX,
+  subjectStreamId,
+} from './registry-streams';
 
 /**
  * What may be recorded in each kind of registry stream, in which order and by whom: the table the
@@ -26,11 +33,6 @@ export const REGISTRY_STREAM_KINDS: readonly RegistryStreamKind[] = [
   'service',
   'identifier_claim',
 ];
-
-/** The stream id prefixes of the registry, as registry-streams.ts builds the ids. */
-export const SERVICE_STREAM_PREFIX = 'registry-service-';
-export const IDENTIFIER_STREAM_PREFIX = 'registry-identifier-';
-export const REGISTRY_STREAM_PREFIX = 'registry-';
 
 const KIND_PREFIXES: ReadonlyArray<readonly [string, RegistryStreamKind]> = [
   [SUBJECT_SEQUENCE_STREAM_PREFIX, 'subject_sequence'],
@@ -247,7 +249,7 @@ function numberingBreaches(
     }
     case 'SubjectRegistered': {
       const { provinceCode, subjectKeyDigest } = event.data;
-      if (state.streamId !== `${SUBJECT_STREAM_PREFIX}${provinceCode}-${subjectKeyDigest}`) {
+      if (!namesStream(state.streamId, () => subjectStreamId(provinceCode, subjectKeyDigest))) {
         breach('stream_mismatch', 'the subject’s province and key digest do not name this stream');
       }
       break;
@@ -267,7 +269,7 @@ function numberingBreaches(
     }
     case 'ServiceRegistered': {
       const { serviceNumber, subjectNumber, serviceType } = event.data;
-      if (state.streamId !== `${SERVICE_STREAM_PREFIX}${serviceNumber}`) {
+      if (!namesStream(state.streamId, () => serviceStreamId(serviceNumber))) {
         breach('stream_mismatch', `service number ${serviceNumber} does not name this stream`);
       }
       const n = Number(serviceNumber.slice(subjectNumber.length + 1).replace(/[A-Z]$/, ''));
@@ -286,4 +288,14 @@ function numberingBreaches(
       assertNever(event);
   }
   return breaches;
+}
+
+/** Whether the stream id built from an event's fields is this stream's; fields no id is built from do not. */
+function namesStream(streamId: string, buildStreamId: () => string): boolean {
+  try {
+    return buildStreamId() === streamId;
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
 }

@@ -1,11 +1,10 @@
 import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
-import { SUBJECT_STREAM_PREFIX } from '../../events/registry/registry-streams';
 import {
   REGISTRY_STREAM_PREFIX,
-  type RegistryStreamKind,
-  registryStreamKindOf,
-  SERVICE_STREAM_PREFIX,
-} from '../../events/registry/registry-transitions';
+  serviceStreamId,
+  SUBJECT_STREAM_PREFIX,
+} from '../../events/registry/registry-streams';
+import { type RegistryStreamKind, registryStreamKindOf } from '../../events/registry/registry-transitions';
 import { LIST_BATCH_SIZE } from './audit-loader';
 import type { RegistryAuditReport } from './audit-report';
 import { auditRegistryStream } from './registry-audit';
@@ -45,11 +44,6 @@ export async function findSubjectStreams(
     }
   });
   return streams;
-}
-
-/** `registry-service-<service number>`. */
-export function serviceStreamIdOf(serviceNumber: string): string {
-  return `${SERVICE_STREAM_PREFIX}${serviceNumber}`;
 }
 
 export interface RegistryStreamToAudit {
@@ -117,5 +111,12 @@ export async function auditService(
   eventLog: EventLog,
   serviceNumber: string,
 ): Promise<RegistryAuditReport | undefined> {
-  return auditRegistryStreamById(eventLog, serviceStreamIdOf(serviceNumber));
+  let streamId: string;
+  try {
+    streamId = serviceStreamId(serviceNumber);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+  return auditRegistryStreamById(eventLog, streamId);
 }

@@ -1,10 +1,3 @@
-import type { Json } from '../../events/ports/event-log.port';
-import {
-  OPERATOR_NATURES,
-  type OperatorNature,
-  REGULATED_CATEGORIES,
-  type RegulatedCategory,
-} from '../../events/form/registration-form';
 import type { FilingEventOf } from '../../events/filing/filing-events';
 import { isProvinceCode, type ProvinceCode } from '../../events/provinces';
 import { parseRegistrationNumber } from '../../events/registration-number';
@@ -15,8 +8,14 @@ import type {
   RegistrySubjectRow,
   RegistryUpdate,
 } from '../../events/ports/read-models.port';
-import type { ServiceIdentifiers } from '../../events/registry/registry-events';
-import { SUBJECT_STREAM_PREFIX } from '../../events/registry/registry-streams';
+import {
+  CorruptRegistryStreamError,
+  decodeServiceEvent,
+  decodeSubjectEvent,
+  type ServiceRegisteredData,
+  type SubjectRegisteredData,
+} from '../../events/registry/registry-events';
+import { SERVICE_STREAM_PREFIX, SUBJECT_STREAM_PREFIX } from '../../events/registry/registry-streams';
 import { preApprovalCategoriesOf, serviceIdentifiersOf } from '../../events/registry/service-identifiers';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
@@ -39,8 +38,6 @@ export function projectRegistry(
   }
   return fromFiling(rows, recorded);
 }
-
-const SERVICE_STREAM_PREFIX = 'registry-service-';
 
 function serviceRegistered(rows: RegistryRowReader, recorded: ProjectableEvent): RegistryUpdate {
   const data = decodeServiceRegistered(recorded);
@@ -186,119 +183,29 @@ function provinceOf(subjectNumber: string, recorded: ProjectableEvent): Province
   return parsed.number.provinceCode;
 }
 
-// ---- Decoding the registry events this projection reads (trusting the writer, checking the shape) ----
-
-type DecodedServiceRegistered = {
-  serviceNumber: string;
-  subjectNumber: string;
-  serviceType: RegistryServiceRow['serviceType'];
-  name: string;
-  identifiers: ServiceIdentifiers;
-  preApprovalCategories: RegulatedCategory[];
-  approvedOn: string;
-  operatorName: string;
-  operatorNature: OperatorNature;
-  filingId?: string;
-};
-
-const SERVICE_TYPES = ['website', 'app', 'mini_program', 'quick_app'] as const;
-
-function decodeServiceRegistered(recorded: ProjectableEvent): DecodedServiceRegistered {
-  const data = new DataShape(recorded);
-  const decoded: DecodedServiceRegistered = {
-    serviceNumber: data.string('serviceNumber'),
-    subjectNumber: data.string('subjectNumber'),
-    serviceType: data.oneOf('serviceType', SERVICE_TYPES),
-    name: data.string('name'),
-    identifiers: data.object('identifiers') as unknown as ServiceIdentifiers,
-    preApprovalCategories: data.listOf('preApprovalCategories', REGULATED_CATEGORIES),
-    approvedOn: data.string('approvedOn'),
-    operatorName: data.string('operatorName'),
-    operatorNature: data.oneOf('operatorNature', OPERATOR_NATURES),
-  };
-  const filingId = data.optionalString('filingId');
-  if (filingId !== undefined) decoded.filingId = filingId;
-  const { packages, bundles, domains } = decoded.identifiers;
-  if (![packages, bundles, domains].every(Array.isArray)) {
-    throw new ProjectionError(
-      `${recorded.streamId} ${recorded.type}: identifiers lack packages, bundles or domains`,
-    );
+/** The shared decoders' reading; a stream they cannot read stops the projector. */
+function decoded<T>(recorded: ProjectableEvent, decode: (recorded: ProjectableEvent) => T): T {
+  try {
+    return decode(recorded);
+  } catch (error) {
+    if (error instanceof CorruptRegistryStreamError) throw new ProjectionError(error.message);
+    throw error;
   }
-  return decoded;
 }
 
-function decodeSubjectRegistered(recorded: ProjectableEvent): {
-  subjectNumber: string;
-  province: ProvinceCode;
-  operatorName?: string;
-  operatorNature?: OperatorNature;
-} {
-  const data = new DataShape(recorded);
-  const province = data.string('provinceCode');
+function decodeServiceRegistered(recorded: ProjectableEvent): ServiceRegisteredData {
+  return decoded(recorded, decodeServiceEvent).data;
+}
+
+function decodeSubjectRegistered(
+  recorded: ProjectableEvent,
+): SubjectRegisteredData & { province: ProvinceCode } {
+  const { type, data } = decoded(recorded, decodeSubjectEvent);
+  if (type !== 'SubjectRegistered')
+    throw new ProjectionError(`${recorded.streamId}: ${type} is not SubjectRegistered`);
+  const province = data.provinceCode;
   if (!isProvinceCode(province)) {
     throw new ProjectionError(`${recorded.streamId} ${recorded.type}: unknown provinceCode ${province}`);
   }
-  const decoded = { subjectNumber: data.string('subjectNumber'), province };
-  const operatorName = data.optionalString('operatorName');
-  const operatorNature = data.has('operatorNature')
-    ? data.oneOf('operatorNature', OPERATOR_NATURES)
-    : undefined;
-  return {
-    ...decoded,
-    ...(operatorName !== undefined && { operatorName }),
-    ...(operatorNature !== undefined && { operatorNature }),
-  };
-}
-
-class DataShape {
-  private readonly data: { readonly [key: string]: Json };
-
-  constructor(private readonly recorded: ProjectableEvent) {
-    const data = recorded.data;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) this.fail('data', 'an object');
-    this.data = data;
-  }
-
-  has(key: string): boolean {
-    return this.data[key] !== undefined;
-  }
-
-  string(key: string): string {
-    const value = this.data[key];
-    if (typeof value !== 'string' || value === '') this.fail(key, 'a non-empty string');
-    return value;
-  }
-
-  optionalString(key: string): string | undefined {
-    return this.has(key) ? this.string(key) : undefined;
-  }
-
-  object(key: string): { readonly [key: string]: Json } {
-    const value = this.data[key];
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(key, 'an object');
-    return value;
-  }
-
-  oneOf<const T extends string>(key: string, allowed: readonly T[]): T {
-    const value = this.data[key];
-    const match = allowed.find((candidate) => candidate === value);
-    if (match === undefined) this.fail(key, `one of ${allowed.join(', ')}`);
-    return match;
-  }
-
-  listOf<const T extends string>(key: string, allowed: readonly T[]): T[] {
-    const value = this.data[key];
-    if (!Array.isArray(value)) this.fail(key, 'a list');
-    return value.map((item) => {
-      const match = allowed.find((candidate) => candidate === item);
-      if (match === undefined) this.fail(key, `a list of ${allowed.join(', ')}`);
-      return match;
-    });
-  }
-
-  private fail(key: string, expected: string): never {
-    throw new ProjectionError(
-      `${this.recorded.streamId} ${this.recorded.type}: data.${key} is not ${expected}`,
-    );
-  }
+  return { ...data, province };
 }

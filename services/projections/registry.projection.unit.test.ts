@@ -11,10 +11,10 @@ import {
   submittedEvent,
   validatedForm,
 } from '../../test/support/projection-fixtures';
+import { serviceStreamId } from '../../events/registry/registry-streams';
 import {
   registryRecorded,
   serviceRegistered,
-  serviceStreamIdOf,
   subjectRegistered,
   subjectStreamIdOf,
 } from '../../test/support/registry-fixtures';
@@ -42,7 +42,7 @@ function registryAfter(events: readonly ProjectableEvent[]) {
 
 const COMPLETED = recordedHistory('f-0001', historiesByStatus(submittedEvent('f-0001')).completed);
 const REGISTERED = registryRecorded(
-  serviceStreamIdOf(SERVICE_NUMBER),
+  serviceStreamId(SERVICE_NUMBER),
   'ServiceRegistered',
   serviceRegistered({
     serviceNumber: SERVICE_NUMBER,
@@ -148,7 +148,7 @@ describe('projectRegistry', () => {
 
   it('records an imported website with its domains and no filing', () => {
     const website = registryRecorded(
-      serviceStreamIdOf('京B2-20090059-1'),
+      serviceStreamId('京B2-20090059-1'),
       'ServiceRegistered',
       serviceRegistered({
         serviceNumber: '京B2-20090059-1',

@@ -14,10 +14,10 @@ import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { historiesByStatus } from '../../test/support/decider-spec';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import { personalDataOf, submittedEvent, validatedForm } from '../../test/support/projection-fixtures';
+import { serviceStreamId } from '../../events/registry/registry-streams';
 import {
   registryRecorded,
   serviceRegistered,
-  serviceStreamIdOf,
   subjectRegistered,
   subjectStreamIdOf,
   toAppend,
@@ -107,7 +107,7 @@ describe('GET /v1/public/services: the registry looked up by anyone, over a real
       name: '示例快应用',
       identifiers: { packages: [], bundles: [], quickAppPackage: 'com.example.quick', domains: [] },
     });
-    const quickStream = serviceStreamIdOf(quickApp.serviceNumber);
+    const quickStream = serviceStreamId(quickApp.serviceNumber);
     await log.appendToStream(
       quickStream,
       [toAppend(registryRecorded(quickStream, 'ServiceRegistered', quickApp), crypto.randomUUID())],

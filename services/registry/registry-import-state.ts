@@ -1,11 +1,16 @@
-import type { EventLog, Json, RecordedEvent } from '../../events/ports/event-log.port';
+import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
 import {
   EMPTY_REGISTRY_STREAM,
   type RegistryStreamHead,
   sealedMetadataOf,
 } from '../../events/registry/registry-envelope';
-import { decodeSubjectSequenceEvent } from '../../events/registry/registry-events';
 import {
+  decodeServiceEvent,
+  decodeSubjectEvent,
+  decodeSubjectSequenceEvent,
+} from '../../events/registry/registry-events';
+import {
+  REGISTRY_STREAM_PREFIX,
   SERVICE_STREAM_PREFIX,
   SUBJECT_SEQUENCE_STREAM_PREFIX,
   SUBJECT_STREAM_PREFIX,
@@ -70,35 +75,35 @@ export class RegistryImportState {
 
   private applySubject(recorded: RecordedEvent): void {
     const subject = this.subject(recorded.streamId);
-    const data = dataOf(recorded);
-    if (recorded.type === 'SubjectRegistered' && typeof data.subjectNumber === 'string') {
-      subject.subjectNumber = data.subjectNumber;
-      this.subjectNumberHolders.set(data.subjectNumber, recorded.streamId);
-    } else if (typeof data.n === 'number' && typeof data.number === 'string') {
-      subject.services.set(data.n, data.number);
+    const event = decodeSubjectEvent(recorded);
+    if (event.type === 'SubjectRegistered') {
+      subject.subjectNumber = event.data.subjectNumber;
+      this.subjectNumberHolders.set(event.data.subjectNumber, recorded.streamId);
+    } else {
+      subject.services.set(event.data.n, event.data.number);
     }
     subject.head = headAfter(subject.head, recorded);
   }
 
   private applyService(recorded: RecordedEvent): void {
     const service = this.service(recorded.streamId);
-    const data = dataOf(recorded);
-    if (recorded.type === 'ServiceRegistered' && typeof data.subjectNumber === 'string') {
-      service.subjectNumber = data.subjectNumber;
-    }
+    service.subjectNumber = decodeServiceEvent(recorded).data.subjectNumber;
     service.head = headAfter(service.head, recorded);
   }
 }
 
 /** Registry events read per page: the whole registry is read once, not held as one array. */
 const PAGE_SIZE = 5_000;
-const REGISTRY_PREFIX = 'registry-';
 
 export async function loadRegistryImportState(eventLog: EventLog): Promise<RegistryImportState> {
   const state = new RegistryImportState();
   let fromPosition = 0;
   for (;;) {
-    const page = await eventLog.readAll({ fromPosition, maxCount: PAGE_SIZE, streamPrefix: REGISTRY_PREFIX });
+    const page = await eventLog.readAll({
+      fromPosition,
+      maxCount: PAGE_SIZE,
+      streamPrefix: REGISTRY_STREAM_PREFIX,
+    });
     page.forEach((recorded) => state.apply(recorded));
     const last = page[page.length - 1];
     if (!last || page.length < PAGE_SIZE) return state;
@@ -108,12 +113,6 @@ export async function loadRegistryImportState(eventLog: EventLog): Promise<Regis
 
 function headAfter(head: RegistryStreamHead, recorded: RecordedEvent): RegistryStreamHead {
   return { revision: recorded.revision, lastHash: sealedMetadataOf(recorded)?.hash ?? head.lastHash };
-}
-
-/** Only the fields the import compares are read; the streams' own decoders check the rest. */
-function dataOf(recorded: RecordedEvent): { readonly [key: string]: Json } {
-  const { data } = recorded;
-  return typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {};
 }
 
 function getOrAdd<K, V>(map: Map<K, V>, key: K, create: () => V): V {

@@ -1,5 +1,6 @@
 import type { EventToAppend, Json } from '../../events/ports/event-log.port';
 import type { ServiceRegisteredData, SubjectRegisteredData } from '../../events/registry/registry-events';
+import { subjectStreamId } from '../../events/registry/registry-streams';
 import type { ProjectableEvent } from '../../services/projections/projectable-event';
 
 /** Registry events as the allocator or an import writes them, for projection and lookup tests. */
@@ -40,12 +41,9 @@ export function subjectRegistered(overrides: Partial<SubjectRegisteredData> = {}
   };
 }
 
-export function serviceStreamIdOf(serviceNumber: string): string {
-  return `registry-service-${serviceNumber}`;
-}
-
+/** The stream of the fixtures' subject (`SUBJECT_KEY_DIGEST`) in a province. */
 export function subjectStreamIdOf(provinceCode: string): string {
-  return `registry-subject-${provinceCode}-${SUBJECT_KEY_DIGEST}`;
+  return subjectStreamId(provinceCode, SUBJECT_KEY_DIGEST);
 }
 
 /** The event as a projection is handed it (metadata as an unsealed registry event carries it). */

@@ -8,6 +8,7 @@ import type { FilingEvent } from '../../../events/filing/filing-events';
 import { filingStreamId } from '../../../events/filing/stream-ids';
 import type { Json } from '../../../events/ports/event-log.port';
 import type { ReadModelStore } from '../../../events/ports/read-models.port';
+import { subjectSequenceStreamId } from '../../../events/registry/registry-streams';
 import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
 import { SqliteEventLog } from '../../../infra/event-log/sqlite/sqlite-event-log';
 import { type RunningProjector, startProjector } from '../../../services/projections/projector';
@@ -121,7 +122,7 @@ export function describeProjectorContract(
       await fileUpTo('f-d', 'platform_review', { platformId: 'alipay', province: '110000' });
       await fileUpTo('f-e', 'bureau_review', { province: '110000' });
       await log.appendToStream(
-        'registry-subjects-440000-2026',
+        subjectSequenceStreamId('440000', 2026),
         [{ id: '6f1e3c1a-1b7c-4d62-9a57-8a4f1f1e2d33', type: 'X', data: {}, metadata: {} }],
         {
           expectedRevision: 'no_stream',

@@ -15,10 +15,10 @@ import { readModelProjections } from '../../../services/projections/read-model-p
 import { verifyProjection } from '../../../services/projections/rebuild';
 import { historiesByStatus, SERVICE_NUMBER, SUBJECT_NUMBER } from '../../support/decider-spec';
 import { submittedEvent } from '../../support/projection-fixtures';
+import { serviceStreamId } from '../../../events/registry/registry-streams';
 import {
   registryRecorded,
   serviceRegistered,
-  serviceStreamIdOf,
   subjectRegistered,
   subjectStreamIdOf,
   toAppend,
@@ -101,7 +101,7 @@ export function describeRegistryContract(
         registryRecorded(subjectStreamIdOf('440000'), 'SubjectRegistered', subjectRegistered()),
       );
       for (const data of servicesOfSubject(10)) {
-        const streamId = serviceStreamIdOf(data.serviceNumber);
+        const streamId = serviceStreamId(data.serviceNumber);
         await appendRegistry(streamId, registryRecorded(streamId, 'ServiceRegistered', data));
       }
       const projector = startProjector({ eventLog: log, store, batchSize: 5 });
@@ -183,7 +183,7 @@ export function describeRegistryContract(
     });
 
     it('keeps one row for a number its filing issued and the registry then registered: the registry’s', async () => {
-      const streamId = serviceStreamIdOf(SERVICE_NUMBER);
+      const streamId = serviceStreamId(SERVICE_NUMBER);
       const registered = serviceRegistered({
         serviceNumber: SERVICE_NUMBER,
         subjectNumber: SUBJECT_NUMBER,

@@ -1,7 +1,8 @@
 import type { EventLog } from '../../../events/ports/event-log.port';
-import { sha256Hex } from '../../../events/ids';
 import type { RegistryEvent, ServiceRegisteredData } from '../../../events/registry/registry-events';
 import {
+  identifierStreamId,
+  serviceStreamId,
   subjectKeyDigestOf,
   subjectSequenceStreamId,
   subjectStreamId,
@@ -28,10 +29,10 @@ export const REGISTRY_STREAMS = {
   subjectA: subjectStreamId(PROVINCE, DIGEST_A),
   subjectB: subjectStreamId(PROVINCE, DIGEST_B),
   subjectC: subjectStreamId(PROVINCE, DIGEST_C),
-  serviceA1: `registry-service-${SUBJECT_A}-1A`,
-  serviceA2: `registry-service-${SUBJECT_A}-2X`,
-  serviceB1: `registry-service-${SUBJECT_B}-1`,
-  claim: `registry-identifier-${sha256Hex('package:com.example.app')}`,
+  serviceA1: serviceStreamId(`${SUBJECT_A}-1A`),
+  serviceA2: serviceStreamId(`${SUBJECT_A}-2X`),
+  serviceB1: serviceStreamId(`${SUBJECT_B}-1`),
+  claim: identifierStreamId({ kind: 'package', packageName: 'com.example.app' }),
 } as const;
 
 const FILING_A1 = '0b6f3c1e-4d3a-4b5c-8e6f-0a1b2c3d4e51';
