@@ -362,7 +362,11 @@ describe('the web console in a real browser, on a started system', () => {
     // By package name, then the subject (with its services) from the subject number in the answer.
     await page.locator('#public-number').fill('');
     await page.locator('#public-kind').selectOption('packageName');
-    await page.locator('#public-identifier').fill('com.example.ledger');
+    const filed = withDistinctIdentifiers(loadValidForm('valid-app'), 'approve') as {
+      app: { platforms: Array<{ packageName?: string }> };
+    };
+    const packageName = filed.app.platforms.find((platform) => platform.packageName)?.packageName ?? '';
+    await page.locator('#public-identifier').fill(packageName);
     await page.locator('#public-identifier').press('Enter');
     await page.locator('table.public-results').getByText(number, { exact: true }).waitFor();
     await page.locator('table.public-results button.link').first().click();
