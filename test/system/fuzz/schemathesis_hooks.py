@@ -71,6 +71,10 @@ schemathesis.openapi.format("filings-cursor", cursor("filings", st.tuples(text, 
 schemathesis.openapi.format(
     "bureau-queue-cursor", cursor("bureau-queue", st.tuples(st.integers(0, 1), text, text))
 )
+schemathesis.openapi.format(
+    "registry-services-cursor",
+    cursor("registry-services", st.tuples(text, st.integers(0, 999_999), text)),
+)
 
 
 def repeats(items, key):
