@@ -19,7 +19,14 @@ import {
 import type { AuditReport } from './audit-report';
 import { readFilingHistory } from './audit-loader';
 import { auditFilingHistory } from './filing-audit';
-import { deleteEvent, editEvent, readRows, resealFrom, revisionOf, swapEvents } from '../../test/support/audit/tamper';
+import {
+  deleteEvent,
+  editEvent,
+  readRows,
+  resealFrom,
+  revisionOf,
+  swapEvents,
+} from '../../test/support/audit/tamper';
 
 // The log alone: Temporal has no history of these generated filings.
 const auditCommand = createAuditCommand({ crossCheckTemporal: undefined });

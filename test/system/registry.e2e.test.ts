@@ -67,7 +67,10 @@ describe('the registry behind issuance, over a started system (`icp start`)', ()
 
   async function fileToIssuance(form: Record<string, unknown>, key: string, mobile: string, idLast6: string) {
     const created = await call('POST', '/v1/filings', 'wechat', form, key);
-    expect({ status: created.status, errors: created.json.errors }).toEqual({ status: 202, errors: undefined });
+    expect({ status: created.status, errors: created.json.errors }).toEqual({
+      status: 202,
+      errors: undefined,
+    });
     const id = String(created.json.filingId);
     await waitForStatus(id, 'platform_review');
     expect(
