@@ -129,7 +129,7 @@ runBench(NAME, async () => {
       ),
     };
     emitResult(NAME, args, started, figures, [
-      'rebuildAllEventsPerS: log events / wall time of rebuilding all four projections one after another (each reads the whole log), as `icp projections rebuild` does',
+      'rebuildAllEventsPerS: log events / wall time of rebuilding every projection (PROJECTION_NAMES) one after another (each reads the whole log), as `icp projections rebuild` does',
       'rawReadEventsPerS: better-sqlite3 SELECT of the same rows and columns in the same 2,000-row batches, no JSON parsing (mean of a read before and after the rebuilds, page cache warm)',
       'portReadAllEventsPerS: the same batches through SqliteEventLog.readAll (rows → RecordedEvent, JSON.parse of data and metadata)',
     ]);
