@@ -1,10 +1,5 @@
-import {
-  atLeastOneGiven,
-  pageFields,
-  type PageQuery,
-  queryOf,
-  withDefaultLimit,
-} from '../http/query-parameters';
+import type { RegistryLookup } from '../../events/ports/read-models.port';
+import { atLeastOneGiven, pageFields, queryOf, withDefaultLimit } from '../http/query-parameters';
 import { type Parsed, textField } from '../http/request-fields';
 
 const name = textField({ max: 512, tooLongRule: 'type' });
@@ -32,17 +27,8 @@ const SERVICE_KEYS = [
   'domain',
 ] as const;
 
-export interface PublicServicesQuery extends PageQuery {
-  serviceNumber?: string;
-  /** The subject and its active services. */
-  subjectNumber?: string;
-  name?: string;
-  packageName?: string;
-  bundleId?: string;
-  miniProgramId?: string;
-  quickAppPackage?: string;
-  domain?: string;
-}
+/** A lookup as the read model takes it; the public may not choose the status (subjectNumber: the subject and its active services). */
+export type PublicServicesQuery = Omit<RegistryLookup, 'status'>;
 
 export const publicServicesQuery = queryOf(
   {
