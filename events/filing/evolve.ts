@@ -29,6 +29,8 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
       return {
         status: 'submitted',
         filingId: event.data.filingId,
+        kind: event.data.kind ?? 'new_registration',
+        ...(event.data.target && { target: event.data.target }),
         platformId: event.data.platformId,
         province: event.data.province,
         serviceType: event.data.serviceType,

@@ -107,6 +107,7 @@ describe('evolve: status after typical histories', () => {
     expect(state).toEqual({
       status: 'submitted',
       filingId: 'filing-0001',
+      kind: 'new_registration',
       platformId: 'wechat',
       province: '440000',
       serviceType: 'app',

@@ -1,6 +1,7 @@
 import type { RegistrationForm, ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { Actor } from './actor';
+import type { FilingTarget, RegistrationFilingKind } from './filing-kind';
 
 /** A deadline computed by the working-day calendar; provisional when a year's holidays are not announced. */
 export interface Deadline {
@@ -42,6 +43,10 @@ export type FilingEvent =
         serviceType: ServiceType;
         appName: string;
         form: RegistrationForm;
+        /** Absent: a new registration (every filing recorded before the other kinds existed). */
+        kind?: RegistrationFilingKind;
+        /** The registration a change, cancellation or new access acts on. */
+        target?: FilingTarget;
       };
     }
   | { type: 'PlatformReviewStarted'; data: ReviewDeadline & { round: number } }

@@ -2,10 +2,14 @@ import type { ServiceType } from '../form/registration-form';
 import type { RegistrationForm } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { ReturnToPlatformReason } from './filing-events';
+import type { FilingKind, FilingTarget } from './filing-kind';
 
 /** What every filing knows once submitted. `form` holds personal data: never expose it as is. */
 export interface FilingFacts {
   readonly filingId: string;
+  readonly kind: FilingKind;
+  /** The registration a change, cancellation or new access acts on (absent for a new registration). */
+  readonly target?: FilingTarget;
   readonly platformId: string;
   readonly province: ProvinceCode;
   readonly serviceType: ServiceType;
@@ -76,6 +80,8 @@ export type FilingStateOf<S extends FilingStatus> = Extract<FilingState, { statu
 export function inStatus<T extends { status: FilingStatus }>(facts: FilingFacts, next: T): FilingFacts & T {
   return {
     filingId: facts.filingId,
+    kind: facts.kind,
+    ...(facts.target && { target: facts.target }),
     platformId: facts.platformId,
     province: facts.province,
     serviceType: facts.serviceType,

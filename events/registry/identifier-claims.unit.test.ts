@@ -22,6 +22,7 @@ const minutesBefore = (minutes: number) => new Date(Date.parse(NOW) - minutes * 
 const form = validatedForm('valid-app');
 const facts = {
   filingId: 'filing-a',
+  kind: 'new_registration',
   platformId: 'wechat',
   province: '440000',
   serviceType: 'app',

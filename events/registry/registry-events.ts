@@ -93,6 +93,66 @@ export type ServiceRegisteredData = {
   /** The filing that created the service; absent for an imported one. */
   filingId?: string;
   source: 'filing' | 'imported';
+  /** The ISPs serving it when registered; absent in events written before accesses were kept. */
+  accesses?: ServiceAccess[];
+};
+
+/** An ISP giving the service network access; `filingId` absent when the registration predates it. */
+export type ServiceAccess = { ispName: string; filingId?: string };
+
+/** A change filing applied: the service's next version, in full (public facts only). */
+export type ServiceChangedData = {
+  filingId: string;
+  /** 2 for the first change (ServiceRegistered is version 1). */
+  version: number;
+  /** China date (YYYY-MM-DD) the change was applied. */
+  changedOn: string;
+  name: string;
+  identifiers: ServiceIdentifiers;
+  preApprovalCategories: RegulatedCategory[];
+  operatorName: string;
+  operatorNature: OperatorNature;
+};
+
+/** A new-access filing applied: another ISP serves the service. */
+export type ServiceAccessAddedData = { filingId: string; ispName: string; addedOn: string };
+
+/** An ISP stopped serving the service (取消接入), recorded by that ISP. */
+export type ServiceAccessWithdrawnData = {
+  /** The ISP's request id (from its Idempotency-Key): one withdrawal per request. */
+  withdrawalId: string;
+  ispName: string;
+  reason: string;
+  withdrawnOn: string;
+};
+
+/** A cancellation filing applied, of this service or of its whole subject. Final. */
+export type ServiceCancelledData = { filingId: string; cancelledOn: string; scope: 'service' | 'subject' };
+
+/** In `registry-service-<service number>`: the service's life. */
+export type ServiceLifeEvent =
+  | { type: 'ServiceChanged'; data: ServiceChangedData }
+  | { type: 'ServiceAccessAdded'; data: ServiceAccessAddedData }
+  | { type: 'ServiceAccessWithdrawn'; data: ServiceAccessWithdrawnData }
+  | { type: 'ServiceCancelled'; data: ServiceCancelledData };
+
+/** In the subject stream, after its services: changes of the subject itself and its end. */
+export type SubjectLifeEvent =
+  | {
+      type: 'SubjectChanged';
+      data: { filingId: string; operatorName: string; operatorNature: OperatorNature; changedOn: string };
+    }
+  | { type: 'SubjectCancelled'; data: { filingId: string; cancelledOn: string; serviceNumbers: string[] } }
+  /** Its last service was cancelled: a shell subject (空壳主体), flagged for the bureau. */
+  | {
+      type: 'SubjectLeftWithoutServices';
+      data: { filingId: string; lastServiceNumber: string; flaggedOn: string };
+    };
+
+/** In an identifier stream: the service holding it was cancelled, or a change dropped it. */
+export type IdentifierReleasedEvent = {
+  type: 'ServiceIdentifierReleased';
+  data: { serviceNumber: string; filingId: string };
 };
 
 /** In `registry-service-<service number>`: the service's life. */

@@ -1,3 +1,4 @@
+import type { FilingKind } from '../../events/filing/filing-kind';
 import { assertNever } from '../../events/assert-never';
 import { evolve, type TimedFilingEvent } from '../../events/filing/evolve';
 import { FilingDomainError } from '../../events/filing/filing-errors';
@@ -23,6 +24,8 @@ export interface KeptFiling extends Pick<
   readonly serviceType?: ServiceType;
   readonly appName?: string;
   readonly submittedAt?: string;
+  /** Absent in rows kept before filings had kinds: a new registration. */
+  readonly kind?: FilingKind;
 }
 
 /**
@@ -32,6 +35,7 @@ export interface KeptFiling extends Pick<
 function factsOfRow(row: KeptFiling): FilingFacts {
   return {
     filingId: row.filingId,
+    kind: row.kind ?? 'new_registration',
     platformId: row.platformId,
     province: row.province,
     serviceType: row.serviceType ?? 'app',
