@@ -5,6 +5,7 @@ import type { OpenSmsAnswer, SmsCodeStore } from './ports/sms-code-store.port';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
+import { createNoticeActivities } from './filing/notice.activities';
 import { createSmsActivities } from './filing/sms.activities';
 import { createRegistrationNumberAllocator } from './registration-numbers';
 import { createSystemActivities } from './system.activities';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
       sms: deps.sms,
       email: deps.email,
     }),
+    ...createNoticeActivities({ sms: deps.sms, email: deps.email }),
   };
 }
 

@@ -1,7 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { IssuanceRefusal } from '../../events/filing/filing-events';
+import type { FilingKind } from '../../events/filing/filing-kind';
+import { registeredNoticeOf } from '../../events/filing/outcome-notices';
+import type { ServiceType } from '../../events/form/registration-form';
 import type { EmailSender, SmsSender } from '../ports/notification.port';
 import { ICP_SMS_SENDER } from '../ports/notification.port';
+import { renderNotice } from './notices';
 import {
   type RegistrationNumberAllocator,
   RegistrationNumberRefusedError,
@@ -35,26 +39,34 @@ export function createIssuanceActivities(deps: IssuanceActivityDeps) {
       }
     },
 
-    /** Idempotent through the senders' idempotency keys: a retry never notifies twice. */
+    /**
+     * The published registration, told by SMS and e-mail: the number issued, or the change,
+     * cancellation or new access applied to it (by `kind`; absent in requests scheduled before it was
+     * sent: a new registration), with the lookup link. Idempotent through the senders' idempotency
+     * keys: a retry never notifies twice.
+     */
     async notifyApplicant(input: {
       filingId: string;
       mobile: string;
       email: string;
       appName: string;
       registrationNumber: string;
+      kind?: FilingKind;
+      serviceType?: ServiceType;
     }): Promise<{ channels: Array<'sms' | 'email'> }> {
-      const text = `您的APP备案「${input.appName}」已通过审核，备案号：${input.registrationNumber}。`;
+      const { filingId, appName, registrationNumber } = input;
+      const facts = { filingId, appName, kind: input.kind ?? 'new_registration', serviceType: input.serviceType ?? 'app' };
+      const rendered = renderNotice(registeredNoticeOf(facts, registrationNumber));
       await deps.sms.send({
         to: input.mobile,
         sender: ICP_SMS_SENDER,
-        text,
-        idempotencyKey: `${input.filingId}:registered:sms`,
+        text: rendered.sms,
+        idempotencyKey: `${filingId}:registered:sms`,
       });
       await deps.email.send({
         to: input.email,
-        subject: `ICP备案号已核发：${input.registrationNumber}`,
-        text,
-        idempotencyKey: `${input.filingId}:registered:email`,
+        ...rendered.email,
+        idempotencyKey: `${filingId}:registered:email`,
       });
       return { channels: ['sms', 'email'] };
     },

@@ -170,8 +170,10 @@ export class FilingHarness<Log extends EventLog = SqliteEventLog> {
 
   /** The newest 12381 code sent to a mobile, read from the outbox as a phone would show it. */
   latestCode(mobile: string): string {
-    const [message] = readOutbox(this.config.dataDir, { to: mobile, limit: 1 });
-    const code = message && /核验码为(\d{6})/.exec(message.text)?.[1];
+    // Outcome notices go to the same phone: the newest SMS that carries a code.
+    const code = readOutbox(this.config.dataDir, { to: mobile, limit: 50 })
+      .map((message) => /核验码为(\d{6})/.exec(message.text)?.[1])
+      .find((found) => found !== undefined);
     if (!code) throw new Error('no verification code in the outbox');
     return code;
   }

@@ -20,6 +20,7 @@ import { stageOf } from '../../events/filing/transitions';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { AppendLock } from './append-lock';
 import { appendActivity, processActivities } from './filing.activities';
+import { OutcomeNotices } from './outcome-notices';
 import type { FilingOutcome, FilingWorkflowInput, SmsVerificationResult } from './filing.definitions';
 
 export const nowIso = (): string => new Date(Date.now()).toISOString();
@@ -84,11 +85,13 @@ export class FilingRun {
   /** Every activity the process awaits; its return counts as settling (see `refuseWhileSettling`). */
   readonly activities = settlingOnReturn(processActivities, () => this.settle());
   private readonly log = settlingOnReturn(appendActivity, () => this.settle());
+  private readonly notices: OutcomeNotices;
 
   readonly filingId: string;
 
   constructor(private readonly input: FilingWorkflowInput) {
     this.filingId = input.filingId;
+    this.notices = new OutcomeNotices(input.filingId);
   }
 
   get state(): FilingState {
@@ -241,8 +244,9 @@ export class FilingRun {
     });
   }
 
-  /** Lets in-flight update handlers finish and reply before the run completes. */
+  /** Lets in-flight update handlers finish and reply, and the outcome notices go, before the run completes. */
   async handlersFinished(): Promise<void> {
+    await this.notices.sent();
     if (patched(ALL_HANDLERS_FINISHED_PATCH)) await condition(allHandlersFinished);
     else await condition(() => this.appending.idle);
   }
@@ -269,8 +273,10 @@ export class FilingRun {
       // the execution that appended them (Temporal compares no activity input), so the fold and the
       // chain go on from what was stored, as the recorded result says; older results lack it.
       const at = appended.occurredAt ?? occurredAt;
-      for (const event of events)
+      for (const [i, event] of events.entries()) {
         this.current = evolve(this.current, { ...event, metadata: { occurredAt: at } });
+        this.notices.announce(event, this.current, this.head.revision + 1 + i);
+      }
       this.head = { revision: sealed.head.revision, lastHash: appended.lastHash ?? sealed.head.lastHash };
     });
   }

@@ -27,3 +27,14 @@ export const processActivities = {
   allocateRegistrationNumber,
   notifyApplicant,
 };
+
+// A notice waits for no step of the process: its attempts may take as long as a gateway needs, and
+// its retries go on for a day (the outbox's idempotency key makes each retry a no-op once sent).
+const { notifyOutcome } = proxyActivities<Activities>({
+  startToCloseTimeout: '20 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** The applicant's notice of one outcome (`workflows/filing/outcome-notices.ts`). */
+export const noticeActivity = { notifyOutcome };

@@ -2,6 +2,7 @@ import { condition } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../events/filing/actor';
 import type { FilingStateOf, FilingStatus } from '../../events/filing/filing-state';
 import { appPrincipalIdLast6, subjectKeyOf } from '../../events/filing/filing-subject';
+import { noticeRecipientOf } from '../../events/filing/outcome-notices';
 import { preApprovalCategoriesOf, serviceIdentifiersOf } from '../../events/registry/service-identifiers';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import {
@@ -118,10 +119,11 @@ export async function publishRegistration(run: FilingRun): Promise<void> {
 export async function notifyApplicant(run: FilingRun, s: FilingStateOf<'published'>): Promise<void> {
   const notified = await run.activities.notifyApplicant({
     filingId: run.filingId,
-    mobile: s.form.appPrincipal.mobile,
-    email: s.form.appPrincipal.email,
+    ...noticeRecipientOf(s),
     appName: s.appName,
     registrationNumber: s.serviceNumber,
+    kind: s.kind,
+    serviceType: s.serviceType,
   });
   return run.commitSystem({ type: 'NotifyApplicant', actor: SYSTEM_ACTOR, channels: notified.channels });
 }
