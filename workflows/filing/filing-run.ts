@@ -91,7 +91,7 @@ export class FilingRun {
 
   constructor(private readonly input: FilingWorkflowInput) {
     this.filingId = input.filingId;
-    this.notices = new OutcomeNotices(input.filingId);
+    this.notices = new OutcomeNotices(input.filingId, () => this.settle());
   }
 
   get state(): FilingState {

@@ -11,30 +11,41 @@ import { noticeActivity } from './filing.activities';
 const OUTCOME_NOTICES_PATCH = 'filing-outcome-notices';
 
 /**
- * The applicant's notices of a run's outcomes (`noticeOf`), each sent by its own `notifyOutcome`
- * as soon as its event is recorded. The run does not wait for them between its steps: a notice's
- * return schedules nothing, so it can never reorder a decision's commands on replay (see
- * `FilingRun.refuseWhileSettling`) and needs no settling. The run waits for them before it ends.
+ * The applicant's notices of a run's outcomes (`noticeOf`), sent one after the other in the order
+ * their events were recorded, each by its own `notifyOutcome`. The process does not wait for them
+ * between its steps; the run waits for the last before it ends. A notice that returns while another
+ * waits behind it schedules that one: the return counts as settling then (see
+ * `FilingRun.refuseWhileSettling`), as any activity's return the process acts on does.
  */
 export class OutcomeNotices {
-  private readonly sending: Array<Promise<void>> = [];
+  private tail: Promise<void> = Promise.resolve();
+  private inFlight = 0;
 
-  constructor(private readonly filingId: string) {}
+  constructor(
+    private readonly filingId: string,
+    private readonly settle: () => void,
+  ) {}
 
-  /** `event`, recorded at `seq`, folded to `stateAfter`: sends its notice if it has one. */
+  /** `event`, recorded at `seq`, folded to `stateAfter`: sends its notice, if it has one, in turn. */
   announce(event: FilingEvent, stateAfter: FilingState, seq: number): void {
     if (stateAfter.status === 'not_submitted') return;
     const notice = noticeOf(event, stateAfter);
     if (!notice || !patched(OUTCOME_NOTICES_PATCH)) return;
     const { filingId } = this;
-    const sent = noticeActivity.notifyOutcome({ filingId, seq, notice, to: noticeRecipientOf(stateAfter) });
+    const request = { filingId, seq, notice, to: noticeRecipientOf(stateAfter) };
+    const behindAnother = this.inFlight > 0;
+    this.inFlight += 1;
     // Retried for a day; a notice that still fails is given up on (the outcome itself is recorded).
     const failed = () => log.warn('outcome notice not sent', { filingId, seq, template: notice.template });
-    this.sending.push(sent.then(() => undefined, failed));
+    this.tail = this.tail.then(async () => {
+      if (behindAnother) this.settle();
+      await noticeActivity.notifyOutcome(request).then(() => undefined, failed);
+      this.inFlight -= 1;
+    });
   }
 
   /** Every notice announced has been sent (or given up on). */
-  async sent(): Promise<void> {
-    await Promise.all(this.sending);
+  sent(): Promise<void> {
+    return this.tail;
   }
 }
