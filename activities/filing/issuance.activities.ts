@@ -55,7 +55,12 @@ export function createIssuanceActivities(deps: IssuanceActivityDeps) {
       serviceType?: ServiceType;
     }): Promise<{ channels: Array<'sms' | 'email'> }> {
       const { filingId, appName, registrationNumber } = input;
-      const facts = { filingId, appName, kind: input.kind ?? 'new_registration', serviceType: input.serviceType ?? 'app' };
+      const facts = {
+        filingId,
+        appName,
+        kind: input.kind ?? 'new_registration',
+        serviceType: input.serviceType ?? 'app',
+      };
       const rendered = renderNotice(registeredNoticeOf(facts, registrationNumber));
       await deps.sms.send({
         to: input.mobile,

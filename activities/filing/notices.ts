@@ -45,7 +45,10 @@ function filingOf(f: NoticeFacts): string {
   return `您的${SERVICE_LABELS[f.serviceType]}「${f.appName}」${KIND_LABELS[f.kind]}申请（申请号：${f.filingId}）`;
 }
 
-function reasonsOf(label: string, f: { reasons: string; fieldReasons: readonly NoticeFieldReason[] }): string {
+function reasonsOf(
+  label: string,
+  f: { reasons: string; fieldReasons: readonly NoticeFieldReason[] },
+): string {
   const fields = f.fieldReasons.map(
     (r, i) => `（${i + 1}）${r.path}：${r.problem}${r.suggestion ? `；修改建议：${r.suggestion}` : ''}`,
   );

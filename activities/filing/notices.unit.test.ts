@@ -82,9 +82,9 @@ describe('the applicant’s notices, in Chinese', () => {
   });
 
   it('says why the SMS check ended, and until when a code is valid, in China’s time', () => {
-    expect(textsOf({ template: 'returned_to_platform', facts: { ...FACTS, reason: 'sms_expired' } })[0]).toContain(
-      '未在24小时内完成短信核验',
-    );
+    expect(
+      textsOf({ template: 'returned_to_platform', facts: { ...FACTS, reason: 'sms_expired' } })[0],
+    ).toContain('未在24小时内完成短信核验');
     expect(
       textsOf({ template: 'returned_to_platform', facts: { ...FACTS, reason: 'sms_attempts_exhausted' } })[0],
     ).toContain('错误次数已达上限');
@@ -94,7 +94,12 @@ describe('the applicant’s notices, in Chinese', () => {
   });
 
   it('labels a mini program and a change filing', () => {
-    const [sms] = textsOf({ template: 'withdrawn', facts: { ...FACTS, serviceType: 'mini_program', kind: 'change' } });
-    expect(sms).toBe('【工信部ICP备案】您的小程序「示例记账」ICP备案变更申请（申请号：f-7c1e）已撤回，备案流程结束。');
+    const [sms] = textsOf({
+      template: 'withdrawn',
+      facts: { ...FACTS, serviceType: 'mini_program', kind: 'change' },
+    });
+    expect(sms).toBe(
+      '【工信部ICP备案】您的小程序「示例记账」ICP备案变更申请（申请号：f-7c1e）已撤回，备案流程结束。',
+    );
   });
 });

@@ -41,7 +41,12 @@ const SUBMITTED: FilingEventOf<'FilingSubmitted'> = {
   },
 };
 const AT = historiesByStatus(SUBMITTED);
-const FACTS: NoticeFacts = { filingId: 'filing-0001', appName: '示例记账', serviceType: 'app', kind: 'new_registration' };
+const FACTS: NoticeFacts = {
+  filingId: 'filing-0001',
+  appName: '示例记账',
+  serviceType: 'app',
+  kind: 'new_registration',
+};
 const FIELD_REASONS = [
   { path: 'app.domains[0]', problem: '域名未完成实名认证', suggestion: '完成域名实名认证后重新提交' },
 ];
@@ -96,7 +101,10 @@ const DECISIONS: ReadonlyArray<[NoticeEvent, NoticeTemplate | undefined]> = [
     'registry_returned',
   ],
   [
-    { type: 'FilingAppliedToRegistry', data: { subjectNumber: SUBJECT_NUMBER, serviceNumbers: [SERVICE_NUMBER] } },
+    {
+      type: 'FilingAppliedToRegistry',
+      data: { subjectNumber: SUBJECT_NUMBER, serviceNumbers: [SERVICE_NUMBER] },
+    },
     undefined,
   ],
   [
@@ -143,7 +151,10 @@ describe('noticeOf: which outcomes the applicant is told of', () => {
     });
     const state = stateAfter(...AT.bureau_review);
     expect(
-      noticeOf({ type: 'BureauReviewReturned', data: { reasons: '域名信息有误', fieldReasons: FIELD_REASONS } }, state),
+      noticeOf(
+        { type: 'BureauReviewReturned', data: { reasons: '域名信息有误', fieldReasons: FIELD_REASONS } },
+        state,
+      ),
     ).toEqual({
       template: 'bureau_returned',
       facts: { ...FACTS, reasons: '域名信息有误', fieldReasons: FIELD_REASONS },
