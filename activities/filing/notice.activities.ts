@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import {
   NOTICE_CHANNELS,
   type NoticeChannel,
@@ -33,8 +34,11 @@ export function createNoticeActivities(deps: NoticeActivityDeps) {
      */
     async notifyOutcome(input: OutcomeNoticeRequest): Promise<{ channels: NoticeChannel[] }> {
       const { filingId, seq, notice, to } = input;
+      // The request arrives as JSON: a template this build does not know fails at once, never retried.
+      const known = NOTICE_CHANNELS[notice.template] as readonly NoticeChannel[] | undefined;
+      if (!known) throw ApplicationFailure.nonRetryable('unknown notice template', 'invalid_notice');
       const rendered = renderNotice(notice);
-      const channels = [...NOTICE_CHANNELS[notice.template]];
+      const channels = [...known];
       for (const channel of channels) {
         const idempotencyKey = noticeKey(filingId, seq, channel);
         if (channel === 'sms') {
