@@ -244,7 +244,7 @@ export class FilingRun {
     });
   }
 
-  /** Lets in-flight update handlers finish and reply, and the outcome notices go, before the run completes. */
+  /** Lets the outcome notices go and in-flight update handlers reply before the run completes. */
   async handlersFinished(): Promise<void> {
     await this.notices.sent();
     if (patched(ALL_HANDLERS_FINISHED_PATCH)) await condition(allHandlersFinished);
