@@ -122,7 +122,8 @@ export interface PublicRegistryUpdate {
 /** Where a registry row comes from: its registry stream, or (numbers issued before the registry kept them) its filing. */
 export type RegistryRowSource = 'registry' | 'filing';
 
-export type RegistryServiceStatus = 'active' | 'cancelled' | 'access_withdrawn';
+export const REGISTRY_SERVICE_STATUSES = ['active', 'access_withdrawn', 'cancelled'] as const;
+export type RegistryServiceStatus = (typeof REGISTRY_SERVICE_STATUSES)[number];
 
 /** A subject (operator) of the registry: public facts only, never its certificate. */
 export interface RegistrySubjectRow {
