@@ -7,7 +7,12 @@ import type {
   PublicRegistryUpdate,
 } from '../../events/ports/read-models.port';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
-import { type FilingEventInStream, type ProjectableEvent, readFilingEvent } from './projectable-event';
+import {
+  type FilingEventInStream,
+  type ProjectableEvent,
+  ProjectionError,
+  readFilingEvent,
+} from './projectable-event';
 
 type Published = FilingEventOf<'RegistrationPublished'>['data'];
 
@@ -38,7 +43,9 @@ function submitted(
   event: FilingEventOf<'FilingSubmitted'>,
 ): PublicRegistryUpdate | undefined {
   const { kind, target } = event.data;
-  if (kind === undefined || target === undefined) return undefined;
+  if (kind === undefined) return undefined;
+  // Its publication would otherwise read as a new registration's (under a subject number, say).
+  if (target === undefined) throw new ProjectionError(`filing ${filingId}: a ${kind} without its target`);
   const filing: PublicRegistryFilingRow = {
     filingId,
     kind,
@@ -83,7 +90,8 @@ function newRecord(data: Published, occurredAt: string): PublicRegistryRow {
 
 /**
  * The changed service's record takes the new name, type and operator; a service never published here
- * (imported) gets its record now. A change of the subject renames the operator on its other records.
+ * (imported) gets its record now. A change of the subject renames the operator on its other records;
+ * a change of the subject alone (no service number) only that.
  */
 function changed(
   rows: PublicRegistryRowReader,
@@ -91,9 +99,16 @@ function changed(
   data: Published,
   occurredAt: string,
 ): PublicRegistryRow[] {
-  const number = filing.serviceNumber ?? data.registrationNumber;
+  const { operatorName } = data;
+  const number = filing.serviceNumber;
+  if (number === undefined) {
+    return rows
+      .registrationsOf(filing.subjectNumber)
+      .filter((record) => record.status === 'active')
+      .map((record) => ({ ...record, operatorName }));
+  }
   const current = rows.registration(number) ?? { ...newRecord(data, occurredAt), registrationNumber: number };
-  const { appName, serviceType, operatorName } = data;
+  const { appName, serviceType } = data;
   const record = { ...current, appName, serviceType, operatorName, changedAt: occurredAt };
   if (!filing.altersSubject) return [record];
   const others = rows

@@ -120,6 +120,27 @@ describe('projectPublicRegistry', () => {
     ]);
   });
 
+  it('renames only the operator, on every record of the subject, for a change of the subject alone', () => {
+    const change = actingOn('f-change', 'change', {
+      subjectNumber: SUBJECT_NUMBER,
+      alters: { subject: true, service: false },
+    }).map((event) =>
+      event.type === 'RegistrationPublished'
+        ? { ...event, data: { ...event.data, operatorName: '深圳市新名称科技有限公司', appName: '别的名字' } }
+        : event,
+    );
+    const rows = publicRegistryAfter(given(['f-change', change])).registrations;
+    expect(rows.map((row) => [row.registrationNumber, row.appName, row.operatorName])).toEqual([
+      [SERVICE_NUMBER, '示例记账', '深圳市新名称科技有限公司'],
+      [OTHER_SERVICE, '示例日历', '深圳市新名称科技有限公司'],
+    ]);
+  });
+
+  it('stops at a filing acting on a registration without naming it', () => {
+    const events = recordedHistory('f-x', [submittedEvent('f-x', { kind: 'cancellation' })]);
+    expect(() => publicRegistryAfter(events)).toThrow('a cancellation without its target');
+  });
+
   it('marks the record a service cancellation publishes cancelled, with the China date', () => {
     const events = given([
       'f-cancel',
