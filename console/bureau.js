@@ -48,18 +48,70 @@ function queueRow(item) {
   );
 }
 
+function shellRow(subject) {
+  return h(
+    'tr',
+    { 'data-subject-number': subject.subjectNumber },
+    h('th', { scope: 'row', class: 'subject-number' }, subject.subjectNumber),
+    h('td', {}, subject.operatorName ?? '—'),
+    h('td', {}, subject.operatorNature ? label('nature', subject.operatorNature) : '—'),
+    h('td', {}, subject.flaggedOn),
+    h('td', { class: 'registration-number' }, subject.lastServiceNumber),
+  );
+}
+
+/** The province's shell subjects (left without services), every page, under the queue. */
+async function shellSubjects(into, ctx) {
+  const province = provinceName(ctx.session.province);
+  const body = h('tbody');
+  const status = h('div', { 'aria-live': 'polite' }, t('common.loading'));
+  const more = h('div');
+  show(
+    into,
+    h('h2', { id: 'shell-title' }, t('shell.title', { province })),
+    h('p', { class: 'intro' }, t('shell.intro')),
+    status,
+    more,
+  );
+  const load = async (cursor) => {
+    try {
+      const page = await api(`/v1/bureau/shell-subjects${query({ limit: String(PAGE), cursor })}`);
+      if (!ctx.current()) return;
+      if (!cursor) {
+        if (page.items.length === 0) return show(status, notice('info', t('shell.empty')));
+        const headers = ['subject', 'operator', 'nature', 'flagged', 'last'].map((c) => t(`shell.col.${c}`));
+        show(status, table(t('shell.title', { province }), headers, [], { class: 'shell-subjects' }));
+        status.querySelector('tbody').replaceWith(body);
+      }
+      body.append(...page.items.map(shellRow));
+      show(
+        more,
+        page.nextCursor
+          ? h('button', { type: 'button', onclick: () => load(page.nextCursor) }, t('common.more'))
+          : null,
+      );
+    } catch (error) {
+      if (ctx.current()) show(status, errorNotice(error));
+    }
+  };
+  await load(undefined);
+}
+
 export async function queueView(main, _params, ctx) {
   const body = h('tbody');
   const status = h('div', { 'aria-live': 'polite' }, t('common.loading'));
   const more = h('div');
+  const shells = h('section', { class: 'shell-subjects', 'aria-labelledby': 'shell-title' });
   show(
     main,
     h('h2', {}, t('queue.title', { province: provinceName(ctx.session.province) })),
     h('p', { class: 'intro' }, t('queue.intro')),
     status,
     more,
+    shells,
   );
   focusHeading(main);
+  void shellSubjects(shells, ctx);
   const load = async (cursor) => {
     try {
       const page = await api(`/v1/bureau/queue${query({ limit: String(PAGE), cursor })}`);

@@ -2,11 +2,13 @@
 
 import { errorNotice, focusHeading } from './common.js';
 import { h, notice, show } from './dom.js';
-import { t } from './i18n.js';
+import { label, t } from './i18n.js';
 import { isServiceNumber, lookUpServices, servicesTable, subjectFacts } from './registry-view.js';
 
 /** The identifier kinds a service can be looked up by, as the API names them. */
 const IDENTIFIERS = ['packageName', 'bundleId', 'miniProgramId', 'quickAppPackage', 'domain'];
+/** The statuses a lookup may be narrowed to ('' : any; a subject number alone: its active services). */
+const STATUSES = ['', 'active', 'access_withdrawn', 'cancelled'];
 const PAGE = '50';
 
 export function publicView(main, _params, ctx) {
@@ -20,6 +22,13 @@ export function publicView(main, _params, ctx) {
     { id: 'public-kind', name: 'kind' },
     IDENTIFIERS.map((key) => h('option', { value: key }, t(`public.kind.${key}`))),
   );
+  const status = h(
+    'select',
+    { id: 'public-status', name: 'status' },
+    STATUSES.map((value) =>
+      h('option', { value }, value ? label('registryStatus', value) : t('public.status.any')),
+    ),
+  );
   const field = (id, text, control) => h('div', { class: 'field' }, h('label', { for: id }, text), control);
   const results = h('div', { 'aria-live': 'polite' });
   const form = h(
@@ -29,6 +38,7 @@ export function publicView(main, _params, ctx) {
     field('public-name', t('public.name'), name),
     field('public-kind', t('public.kind'), kind),
     field('public-identifier', t('public.identifier'), identifier),
+    field('public-status', t('public.status'), status),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('public.submit'))),
   );
 
@@ -79,6 +89,7 @@ export function publicView(main, _params, ctx) {
       number.focus();
       return;
     }
+    if (status.value) keys.status = status.value;
     void search(keys);
   });
   show(main, h('h2', {}, t('public.title')), h('p', { class: 'intro' }, t('public.intro')), form, results);

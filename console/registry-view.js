@@ -23,6 +23,17 @@ function categories(list) {
   return list?.length ? list.map((category) => label('category', category)).join('、') : t('registry.none');
 }
 
+/** A status label, with its date when cancelled or access withdrawn (`已注销（2026-12-04）`). */
+export function statusText(item) {
+  if (item.status === 'cancelled' && item.cancelledOn) {
+    return t('registryStatus.cancelledOn', { date: item.cancelledOn });
+  }
+  if (item.status === 'access_withdrawn' && item.accessWithdrawnOn) {
+    return t('registryStatus.accessWithdrawnOn', { date: item.accessWithdrawnOn });
+  }
+  return label('registryStatus', item.status);
+}
+
 /** A subject's public facts. */
 export function subjectFacts(subject) {
   return h(
@@ -33,7 +44,7 @@ export function subjectFacts(subject) {
       [t('registry.operator'), subject.operatorName],
       [t('registry.nature'), subject.operatorNature && label('nature', subject.operatorNature)],
       [t('registry.province'), provinceName(subject.province)],
-      [t('registry.status'), label('registryStatus', subject.status)],
+      [t('registry.status'), statusText(subject)],
     ]),
   );
 }
@@ -57,7 +68,7 @@ export function servicesTable(caption, items, onSubject) {
     items.map((item) =>
       h(
         'tr',
-        { 'data-service-type': item.serviceType },
+        { 'data-service-type': item.serviceType, class: item.status === 'active' ? undefined : 'inactive' },
         h('th', { scope: 'row', class: 'registration-number' }, item.serviceNumber),
         h('td', {}, item.serviceName),
         h('td', {}, label('serviceType', item.serviceType)),
@@ -76,7 +87,7 @@ export function servicesTable(caption, items, onSubject) {
         h('td', {}, item.operatorNature ? label('nature', item.operatorNature) : '—'),
         h('td', {}, categories(item.preApprovalCategories)),
         h('td', {}, item.approvedOn),
-        h('td', {}, label('registryStatus', item.status)),
+        h('td', { 'data-status': item.status }, statusText(item)),
       ),
     ),
     { class: 'public-results' },

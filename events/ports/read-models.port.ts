@@ -1,3 +1,4 @@
+import type { RegistrationFilingKind } from '../filing/filing-kind';
 import type { FilingStage, FilingStatus } from '../filing/filing-state';
 import type { OperatorNature, RegulatedCategory, ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
@@ -69,21 +70,60 @@ export interface BureauQueueRow {
   overdue: boolean;
 }
 
-/** What anyone may look up about an issued registration: exactly what `RegistrationPublished` made public. */
+/**
+ * What anyone may look up about an issued registration: what `RegistrationPublished` made public,
+ * then what the publications of its change and cancellation filings did to it.
+ */
 export interface PublicRegistryRow {
   registrationNumber: string;
+  /** The current app name: a change filing's publication replaces it. */
   appName: string;
   serviceType: ServiceType;
   operatorName: string;
   province: ProvinceCode;
-  /** occurredAt of the publication. */
+  /** occurredAt of the publication that made the number public. */
   publishedAt: string;
+  status: PublicRegistrationStatus;
+  /** China date (YYYY-MM-DD) the cancellation was published; only when cancelled. */
+  cancelledOn?: string;
+  /** occurredAt of the last change filing's publication. */
+  changedAt?: string;
+}
+
+export type PublicRegistrationStatus = 'active' | 'cancelled';
+
+/**
+ * What the public registry keeps of a filing acting on a registration (change, cancellation, new
+ * access) until it is published; a new registration (no kind) keeps nothing.
+ */
+export interface PublicRegistryFilingRow {
+  filingId: string;
+  kind: RegistrationFilingKind;
+  subjectNumber: string;
+  /** Absent: the whole subject (a subject cancellation). */
+  serviceNumber?: string;
+  /** A change altering the subject (its operator's name shows on each of its registrations). */
+  altersSubject: boolean;
+}
+
+/** The rows an event of the public registry reads (as earlier events of the batch left them). */
+export interface PublicRegistryRowReader {
+  filing(filingId: string): PublicRegistryFilingRow | undefined;
+  registration(registrationNumber: string): PublicRegistryRow | undefined;
+  /** The registrations of the services of `subjectNumber` (`<subjectNumber>-<n>…`). */
+  registrationsOf(subjectNumber: string): PublicRegistryRow[];
+}
+
+export interface PublicRegistryUpdate {
+  filing?: PublicRegistryFilingRow;
+  registrations?: PublicRegistryRow[];
 }
 
 /** Where a registry row comes from: its registry stream, or (numbers issued before the registry kept them) its filing. */
 export type RegistryRowSource = 'registry' | 'filing';
 
-export type RegistryServiceStatus = 'active' | 'cancelled' | 'access_withdrawn';
+export const REGISTRY_SERVICE_STATUSES = ['active', 'access_withdrawn', 'cancelled'] as const;
+export type RegistryServiceStatus = (typeof REGISTRY_SERVICE_STATUSES)[number];
 
 /** A subject (operator) of the registry: public facts only, never its certificate. */
 export interface RegistrySubjectRow {
@@ -92,11 +132,31 @@ export interface RegistrySubjectRow {
   /** Absent only for a subject registered before the registry kept it and holding no service yet. */
   operatorName?: string;
   operatorNature?: OperatorNature;
-  status: 'active';
+  status: RegistrySubjectStatus;
   source: RegistryRowSource;
+  /** Its subject stream (`registry-subject-<province>-<digest>`); absent for a subject derived from filings. */
+  streamId?: string;
+  /** China date of its last change (SubjectChanged). */
+  changedOn?: string;
+  /** China date of its cancellation; only when cancelled. */
+  cancelledOn?: string;
+  /** Set while it holds no service any more (空壳主体, SubjectLeftWithoutServices): for the bureau. */
+  shell?: RegistryShellFlag;
 }
 
-/** A service of the registry: what `ServiceRegistered` made public (or its filing did, before the registry). */
+export type RegistrySubjectStatus = 'active' | 'cancelled';
+
+export interface RegistryShellFlag {
+  /** China date it was flagged. */
+  flaggedOn: string;
+  /** The service whose cancellation left it without services. */
+  lastServiceNumber: string;
+}
+
+/**
+ * A service of the registry: its current version (`ServiceRegistered`, then each `ServiceChanged`),
+ * accesses and status (or, before the registry, what its filing made public).
+ */
 export interface RegistryServiceRow {
   serviceNumber: string;
   subjectNumber: string;
@@ -108,11 +168,38 @@ export interface RegistryServiceRow {
   operatorNature?: OperatorNature;
   identifiers: ServiceIdentifiers;
   preApprovalCategories: RegulatedCategory[];
-  /** China date (YYYY-MM-DD) of approval. */
+  /** China date (YYYY-MM-DD) of approval (of version 1). */
   approvedOn: string;
   status: RegistryServiceStatus;
+  /** The current version: 1 as registered, + 1 per change. */
+  version: number;
+  /** China date the current version was applied, when it is a change (version ≥ 2). */
+  changedOn?: string;
+  /** The ISPs giving it access (by name); absent when registered before accesses were kept. */
+  accesses?: string[];
+  /** China date of the last access withdrawal. */
+  accessWithdrawnOn?: string;
+  /** China date of its cancellation; only when cancelled. */
+  cancelledOn?: string;
+  /** The filing that made the current version (absent for an imported service never changed). */
   filingId?: string;
   source: RegistryRowSource;
+}
+
+/** One version of a service as the registry kept it, linked to the filing that made it. */
+export interface RegistryServiceVersionRow {
+  serviceNumber: string;
+  version: number;
+  name: string;
+  identifiers: ServiceIdentifiers;
+  preApprovalCategories: RegulatedCategory[];
+  operatorName: string;
+  /** Absent for an imported service's version 1. */
+  filingId?: string;
+  /** Version 1: China date of approval. */
+  approvedOn?: string;
+  /** Later versions: China date the change was applied. */
+  changedOn?: string;
 }
 
 /**
@@ -126,6 +213,8 @@ export interface RegistryFilingRow {
   operatorNature?: OperatorNature;
   identifiers: ServiceIdentifiers;
   preApprovalCategories: RegulatedCategory[];
+  /** Absent: a new registration (the only kind whose publication makes a service row). */
+  kind?: RegistrationFilingKind;
 }
 
 /** The rows an event of the registry projection reads (as they stand after the batch's earlier events). */
@@ -133,6 +222,10 @@ export interface RegistryRowReader {
   filing(filingId: string): RegistryFilingRow | undefined;
   subject(subjectNumber: string): RegistrySubjectRow | undefined;
   service(serviceNumber: string): RegistryServiceRow | undefined;
+  /** The subject whose registry stream is `streamId`. */
+  subjectOfStream(streamId: string): RegistrySubjectRow | undefined;
+  /** Every service of the subject, in no particular order. */
+  servicesOf(subjectNumber: string): RegistryServiceRow[];
 }
 
 /** The rows an event changes; a service row replaces the service's identifiers too. */
@@ -140,6 +233,10 @@ export interface RegistryUpdate {
   filing?: RegistryFilingRow;
   subject?: RegistrySubjectRow;
   service?: RegistryServiceRow;
+  /** Other services' rows (a subject's change renames the operator on each). */
+  services?: RegistryServiceRow[];
+  /** A version of a service, kept as written (the service row holds only the current one). */
+  version?: RegistryServiceVersionRow;
 }
 
 /** Where a filing stands for the SLA picture: its stage, since when, and whether it is overdue. */
@@ -184,7 +281,7 @@ export interface SlaUpdate {
 export interface ReadModelProjections {
   filingSummary(current: FilingSummaryRow | undefined, event: RecordedEvent): FilingSummaryRow | undefined;
   bureauQueue(current: BureauQueueRow | undefined, event: RecordedEvent): BureauQueueRow | undefined;
-  publicRegistry(event: RecordedEvent): PublicRegistryRow | undefined;
+  publicRegistry(rows: PublicRegistryRowReader, event: RecordedEvent): PublicRegistryUpdate | undefined;
   /** With the working-day calendar already bound. */
   sla(current: SlaFilingRow | undefined, event: RecordedEvent): SlaUpdate | undefined;
   registry(rows: RegistryRowReader, event: RecordedEvent): RegistryUpdate | undefined;
@@ -260,6 +357,13 @@ export interface RegistryLookup {
   limit: number;
 }
 
+/** A province's shell subjects (flagged, not cancelled), by subject number. */
+export interface ShellSubjectsQuery {
+  province: string;
+  cursor?: string;
+  limit: number;
+}
+
 export interface SlaDashboardQuery {
   /** Only this province's filings (a bureau sees its own). */
   province?: string;
@@ -331,6 +435,13 @@ export interface ReadModelQueries {
    * @throws RangeError for a limit outside 1..MAX_PAGE_SIZE; InvalidCursorError.
    */
   findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>>;
+  /** Every version of a service the registry kept, oldest first (none for an unknown number). */
+  registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]>;
+  /**
+   * A province's subjects left without services (shell flag set, not cancelled), by subject number.
+   * @throws RangeError for a limit outside 1..MAX_PAGE_SIZE; InvalidCursorError.
+   */
+  shellSubjects(query: ShellSubjectsQuery): Promise<Page<RegistrySubjectRow>>;
 }
 
 // ---- Writing and rebuilding ----------------------------------------------------------------------

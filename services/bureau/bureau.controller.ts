@@ -15,6 +15,8 @@ import { filingIdPipe } from '../http/request-keys';
 import type { BureauQueueItem, Page, ReadModelQueries } from '../../events/ports/read-models.port';
 import type { BureauFilingDetail } from './bureau-filing';
 import { BureauFilingService } from './bureau-filing.service';
+import { parseShellSubjects, shellSubjectsQuery } from './bureau.requests';
+import { type ShellSubject, shellSubjectOf, shellSubjectSchema } from './shell-subjects.view';
 
 const bureauQueueItemSchema = {
   ...filingStatusSchema,
@@ -78,6 +80,28 @@ export class BureauController {
     @Query(new ParseBodyPipe(parsePageOnly)) query: PageQuery,
   ): Promise<Page<BureauQueueItem>> {
     return readPage(() => this.readModels.bureauQueue({ province: actor.province ?? '', ...query }));
+  }
+
+  /** The bureau's province's shell subjects (left without services, not cancelled), by subject number. */
+  @Get('shell-subjects')
+  @Roles('bureau')
+  @ApiRoute({ bearer: true, query: shellSubjectsQuery, problems: {} })
+  @ApiResponse({
+    status: 200,
+    description: 'a page of the province’s subjects left without services (空壳主体), by subject number',
+    schema: pageSchema(shellSubjectSchema),
+  })
+  async shellSubjects(
+    @CurrentActor() actor: Actor,
+    @Query(new ParseBodyPipe(parseShellSubjects)) query: PageQuery,
+  ): Promise<Page<ShellSubject>> {
+    const page = await readPage(() =>
+      this.readModels.shellSubjects({ province: actor.province ?? '', ...query }),
+    );
+    return {
+      items: page.items.map(shellSubjectOf),
+      ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+    };
   }
 
   /** A filing of the bureau's province from the event log: masked form and timeline, for its review. */

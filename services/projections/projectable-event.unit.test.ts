@@ -8,7 +8,7 @@ import type { FilingSummaryRow } from '../../events/ports/read-models.port';
 import { projectFilingSummary } from './filing-summary.projection';
 import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
 import { minutesAfterEpoch, submittedEvent } from '../../test/support/projection-fixtures';
-import { projectPublicRegistry } from './public-registry.projection';
+import { publicRegistryAfter } from '../../test/support/registry-rows';
 
 const FILING_ID = 'f-schema';
 const SUBMITTED = submittedEvent(FILING_ID);
@@ -74,8 +74,8 @@ describe('readFilingEvent across schema versions', () => {
     const row = summaryOf(v1);
     expect(row).toEqual(summaryOf(v2));
     expect(row).toMatchObject({ status: 'completed', appName: '示例记账 Pro', revision: DECIDED.length - 1 });
-    expect(v1.map(projectPublicRegistry)).toEqual(v2.map(projectPublicRegistry));
-    expect(v1.map(projectPublicRegistry).filter(Boolean)).toHaveLength(1);
+    expect(publicRegistryAfter(v1)).toEqual(publicRegistryAfter(v2));
+    expect(publicRegistryAfter(v1).registrations).toHaveLength(1);
   });
 
   it('differs from a v2 history that recorded another allowance only in that field', () => {

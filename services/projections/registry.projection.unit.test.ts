@@ -1,8 +1,3 @@
-import type {
-  RegistryFilingRow,
-  RegistryServiceRow,
-  RegistrySubjectRow,
-} from '../../events/ports/read-models.port';
 import { historiesByStatus, SERVICE_NUMBER, SUBJECT_NUMBER } from '../../test/support/decider-spec';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import {
@@ -18,27 +13,8 @@ import {
   subjectRegistered,
   subjectStreamIdOf,
 } from '../../test/support/registry-fixtures';
+import { registryAfter } from '../../test/support/registry-rows';
 import type { ProjectableEvent } from './projectable-event';
-import { projectRegistry } from './registry.projection';
-
-/** The registry rows after `events`, applied one by one as the store applies them. */
-function registryAfter(events: readonly ProjectableEvent[]) {
-  const filings = new Map<string, RegistryFilingRow>();
-  const subjects = new Map<string, RegistrySubjectRow>();
-  const services = new Map<string, RegistryServiceRow>();
-  const reader = {
-    filing: (id: string) => filings.get(id),
-    subject: (number: string) => subjects.get(number),
-    service: (number: string) => services.get(number),
-  };
-  for (const event of events) {
-    const update = projectRegistry(reader, event);
-    if (update?.filing) filings.set(update.filing.filingId, update.filing);
-    if (update?.subject) subjects.set(update.subject.subjectNumber, update.subject);
-    if (update?.service) services.set(update.service.serviceNumber, update.service);
-  }
-  return { subjects: [...subjects.values()], services: [...services.values()] };
-}
 
 const COMPLETED = recordedHistory('f-0001', historiesByStatus(submittedEvent('f-0001')).completed);
 const REGISTERED = registryRecorded(
@@ -81,6 +57,7 @@ describe('projectRegistry', () => {
         preApprovalCategories: [],
         approvedOn: '2026-11-30',
         status: 'active',
+        version: 1,
         filingId: 'f-0001',
         source: 'filing',
       },
@@ -138,6 +115,7 @@ describe('projectRegistry', () => {
       province: '440000',
       status: 'active',
       source: 'registry',
+      streamId: subjectStreamIdOf('440000'),
     });
     expect(registryAfter([unnamed, ...COMPLETED]).subjects[0]).toMatchObject({
       operatorName: '深圳市示例账本科技有限公司',
@@ -173,7 +151,7 @@ describe('projectRegistry', () => {
       data: { filingId: 'f-0002', serviceType: 'app', n: 2, number: '粤ICP备2026000123号-2A' },
       metadata: {},
     };
-    expect(registryAfter([...review, allocated])).toEqual({ subjects: [], services: [] });
+    expect(registryAfter([...review, allocated])).toMatchObject({ subjects: [], services: [], versions: [] });
   });
 
   it('stops at a ServiceRegistered it cannot read', () => {
@@ -184,5 +162,191 @@ describe('projectRegistry', () => {
   it('holds no personal data of the form', () => {
     const rows = JSON.stringify(registryAfter(COMPLETED));
     for (const value of personalDataOf(loadValidForm('valid-app'))) expect(rows).not.toContain(value);
+  });
+  describe('the life of a service and its subject', () => {
+    const SUBJECT = '粤ICP备2026000001号';
+    const APP = `${SUBJECT}-1A`;
+    const SUBJECT_STREAM = subjectStreamIdOf('440000');
+    const subject = registryRecorded(SUBJECT_STREAM, 'SubjectRegistered', subjectRegistered());
+    const registered = registryRecorded(
+      serviceStreamId(APP),
+      'ServiceRegistered',
+      serviceRegistered({ accesses: [{ ispName: '阿里云', filingId: 'f-maps' }] }),
+    );
+    const onService = (type: Parameters<typeof registryRecorded>[1], data: object) =>
+      registryRecorded(serviceStreamId(APP), type, data as never);
+    const onSubject = (type: Parameters<typeof registryRecorded>[1], data: object) =>
+      registryRecorded(SUBJECT_STREAM, type, data as never);
+    const changed = onService('ServiceChanged', {
+      filingId: 'f-change',
+      version: 2,
+      changedOn: '2026-12-05',
+      name: '示例地图 Pro',
+      identifiers: { packages: [], bundles: [], domains: ['pro.example.com'] },
+      preApprovalCategories: [],
+      operatorName: '广州示例地图有限公司',
+      operatorNature: 'enterprise',
+    });
+
+    it('keeps the service’s first version from ServiceRegistered, with its accesses', () => {
+      const { services, versions } = registryAfter([subject, registered]);
+      expect(services[0]).toMatchObject({
+        status: 'active',
+        version: 1,
+        accesses: ['阿里云'],
+        filingId: 'f-maps',
+      });
+      expect(versions).toEqual([
+        {
+          serviceNumber: APP,
+          version: 1,
+          name: '示例地图',
+          identifiers: serviceRegistered().identifiers,
+          preApprovalCategories: ['news'],
+          operatorName: '广州示例地图有限公司',
+          filingId: 'f-maps',
+          approvedOn: '2026-12-01',
+        },
+      ]);
+    });
+
+    it('makes a change the current version and keeps every version, each with its filing', () => {
+      const { services, versions } = registryAfter([subject, registered, changed]);
+      expect(services[0]).toMatchObject({
+        name: '示例地图 Pro',
+        identifiers: { domains: ['pro.example.com'] },
+        version: 2,
+        changedOn: '2026-12-05',
+        approvedOn: '2026-12-01',
+        filingId: 'f-change',
+        status: 'active',
+      });
+      expect(
+        versions.map((row) => [row.version, row.name, row.filingId, row.approvedOn, row.changedOn]),
+      ).toEqual([
+        [1, '示例地图', 'f-maps', '2026-12-01', undefined],
+        [2, '示例地图 Pro', 'f-change', undefined, '2026-12-05'],
+      ]);
+    });
+
+    it('withdraws access when the last ISP leaves, and is active again with a new access', () => {
+      const withdrawn = onService('ServiceAccessWithdrawn', {
+        withdrawalId: 'w-1',
+        ispName: '阿里云',
+        reason: '合同到期',
+        withdrawnOn: '2026-12-06',
+      });
+      const afterWithdrawal = registryAfter([subject, registered, withdrawn]).services[0];
+      expect(afterWithdrawal).toMatchObject({
+        status: 'access_withdrawn',
+        accesses: [],
+        accessWithdrawnOn: '2026-12-06',
+      });
+      const added = onService('ServiceAccessAdded', {
+        filingId: 'f-access',
+        ispName: '腾讯云',
+        addedOn: '2026-12-07',
+      });
+      expect(registryAfter([subject, registered, withdrawn, added]).services[0]).toMatchObject({
+        status: 'active',
+        accesses: ['腾讯云'],
+      });
+    });
+
+    it('stays active when an ISP leaves a service whose accesses were never kept', () => {
+      const legacy = registryRecorded(serviceStreamId(APP), 'ServiceRegistered', serviceRegistered());
+      const withdrawn = onService('ServiceAccessWithdrawn', {
+        withdrawalId: 'w-1',
+        ispName: '阿里云',
+        reason: '合同到期',
+        withdrawnOn: '2026-12-06',
+      });
+      const service = registryAfter([legacy, withdrawn]).services[0];
+      expect(service).toMatchObject({ status: 'active', accessWithdrawnOn: '2026-12-06' });
+      expect(service?.accesses).toBeUndefined();
+    });
+
+    it('cancels a service with its date, and refuses anything after', () => {
+      const cancelled = onService('ServiceCancelled', {
+        filingId: 'f-cancel',
+        cancelledOn: '2026-12-08',
+        scope: 'service',
+      });
+      expect(registryAfter([subject, registered, cancelled]).services[0]).toMatchObject({
+        status: 'cancelled',
+        cancelledOn: '2026-12-08',
+        name: '示例地图',
+      });
+      expect(() => registryAfter([subject, registered, cancelled, changed])).toThrow(
+        'after ServiceCancelled',
+      );
+      expect(() => registryAfter([changed])).toThrow('before ServiceRegistered');
+    });
+
+    it('renames the subject and its services still registered on SubjectChanged', () => {
+      const renamed = onSubject('SubjectChanged', {
+        filingId: 'f-subject',
+        operatorName: '广州新地图有限公司',
+        operatorNature: 'enterprise',
+        changedOn: '2026-12-05',
+      });
+      const { subjects, services } = registryAfter([subject, registered, renamed]);
+      expect(subjects[0]).toMatchObject({ operatorName: '广州新地图有限公司', changedOn: '2026-12-05' });
+      expect(services[0]).toMatchObject({ operatorName: '广州新地图有限公司', version: 1 });
+    });
+
+    it('flags a subject left without services, until a new service or its cancellation', () => {
+      const shell = onSubject('SubjectLeftWithoutServices', {
+        filingId: 'f-cancel',
+        lastServiceNumber: APP,
+        flaggedOn: '2026-12-08',
+      });
+      expect(registryAfter([subject, registered, shell]).subjects[0]).toMatchObject({
+        status: 'active',
+        shell: { flaggedOn: '2026-12-08', lastServiceNumber: APP },
+      });
+      const another = registryRecorded(
+        serviceStreamId(`${SUBJECT}-2A`),
+        'ServiceRegistered',
+        serviceRegistered({ serviceNumber: `${SUBJECT}-2A`, name: '示例导航' }),
+      );
+      expect(registryAfter([subject, registered, shell, another]).subjects[0]?.shell).toBeUndefined();
+      const cancelled = onSubject('SubjectCancelled', {
+        filingId: 'f-end',
+        cancelledOn: '2026-12-09',
+        serviceNumbers: [],
+      });
+      const ended = registryAfter([subject, registered, shell, cancelled]).subjects[0];
+      expect(ended).toMatchObject({ status: 'cancelled', cancelledOn: '2026-12-09' });
+      expect(ended?.shell).toBeUndefined();
+    });
+
+    it('makes no service row of a change or cancellation filing’s publication', () => {
+      const cancellation = recordedHistory(
+        'f-cancel',
+        historiesByStatus(
+          submittedEvent('f-cancel', { kind: 'cancellation', target: { subjectNumber: SUBJECT_NUMBER } }),
+        ).completed.map((event) =>
+          event.type === 'RegistrationPublished'
+            ? { ...event, data: { ...event.data, registrationNumber: SUBJECT_NUMBER } }
+            : event,
+        ),
+        100,
+      );
+      const { services, filings } = registryAfter([...COMPLETED, ...cancellation]);
+      expect(services.map((row) => [row.serviceNumber, row.filingId])).toEqual([[SERVICE_NUMBER, 'f-0001']]);
+      expect(filings.find((row) => row.filingId === 'f-cancel')).toMatchObject({ kind: 'cancellation' });
+    });
+
+    it('stops at a life event it cannot read', () => {
+      const broken = onService('ServiceCancelled', {
+        filingId: 'f-cancel',
+        cancelledOn: 'soon',
+        scope: 'service',
+      });
+      expect(() => registryAfter([subject, registered, broken])).toThrow(
+        'data.cancelledOn is not a YYYY-MM-DD date',
+      );
+    });
   });
 });

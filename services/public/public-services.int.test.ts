@@ -115,6 +115,55 @@ describe('GET /v1/public/services: the registry looked up by anyone, over a real
         expectedRevision: 'no_stream',
       },
     );
+    // Two more apps: one whose only ISP withdrew its access, one cancelled.
+    const appended = async (recorded: ReturnType<typeof registryRecorded>) =>
+      log.appendToStream(recorded.streamId, [toAppend(recorded, crypto.randomUUID())], {
+        expectedRevision: 'any',
+      });
+    const service = (n: string, name: string, packageName: string) =>
+      serviceRegistered({
+        serviceNumber: `${SUBJECT}-${n}`,
+        subjectNumber: SUBJECT,
+        name,
+        identifiers: {
+          packages: [{ os: 'android', packageName, signatureMd5: 'c'.repeat(32) }],
+          bundles: [],
+          domains: [],
+        },
+        accesses: [{ ispName: '阿里云', filingId: `f-${n}` }],
+        filingId: `f-${n}`,
+      });
+    const on = (n: string, type: Parameters<typeof registryRecorded>[1], data: object) =>
+      registryRecorded(serviceStreamId(`${SUBJECT}-${n}`), type, data as never);
+    await appended(on('4A', 'ServiceRegistered', service('4A', '示例相册', 'com.example.album')));
+    await appended(
+      on('4A', 'ServiceAccessWithdrawn', {
+        withdrawalId: 'w-4A',
+        ispName: '阿里云',
+        reason: '合同到期',
+        withdrawnOn: '2026-12-03',
+      }),
+    );
+    await appended(on('5A', 'ServiceRegistered', service('5A', '示例天气', 'com.example.weather')));
+    await appended(
+      on('5A', 'ServiceCancelled', { filingId: 'f-5A-x', cancelledOn: '2026-12-04', scope: 'service' }),
+    );
+    // The filing-based public registry: a change renames 2X, a cancellation ends 1A.
+    const acting = (
+      filingId: string,
+      kind: 'change' | 'cancellation',
+      serviceNumber: string,
+      appName: string,
+    ): FilingEvent[] =>
+      historiesByStatus(
+        submittedEvent(filingId, { kind, target: { subjectNumber: SUBJECT, serviceNumber }, appName }),
+      ).completed.map((event) =>
+        event.type === 'RegistrationPublished'
+          ? { ...event, data: { ...event.data, registrationNumber: serviceNumber, appName } }
+          : event,
+      );
+    await appendFiling('f-mp-change', acting('f-mp-change', 'change', `${SUBJECT}-2X`, '示例读书笔记 Plus'));
+    await appendFiling('f-app-cancel', acting('f-app-cancel', 'cancellation', `${SUBJECT}-1A`, '示例记账'));
     const projector = startProjector({ eventLog: log, store });
     await projector.caughtUp();
     await projector.stop();
@@ -154,12 +203,79 @@ describe('GET /v1/public/services: the registry looked up by anyone, over a real
           serviceType: 'app',
           operatorName: '深圳市示例账本科技有限公司',
           operatorNature: 'enterprise',
+          identifiers: {
+            packages: expect.arrayContaining([{ os: 'android', packageName: 'com.example.ledger' }]),
+            bundles: [{ bundleId: 'com.example.ledger' }],
+            domains: ['api.example.com', 'static.example.com', 'xn--cd3au2a.example.com'],
+          },
           preApprovalCategories: [],
           approvedOn: '2026-12-01',
+          version: 1,
           status: 'active',
         },
       ],
     });
+    expect(JSON.stringify(body)).not.toMatch(/signature|filingId|accesses/);
+  });
+
+  it('finds a cancelled service by its number or package name, with its status and date', async () => {
+    const queries: Array<Record<string, string>> = [
+      { serviceNumber: `${SUBJECT}-5A` },
+      { packageName: 'com.example.weather' },
+    ];
+    for (const query of queries) {
+      const { status, body } = await lookup(query);
+      expect(status).toBe(200);
+      expect(body.items).toEqual([
+        expect.objectContaining({
+          serviceNumber: `${SUBJECT}-5A`,
+          serviceName: '示例天气',
+          status: 'cancelled',
+          cancelledOn: '2026-12-04',
+        }),
+      ]);
+    }
+    const withdrawn = await lookup({ packageName: 'com.example.album' });
+    expect(withdrawn.body.items).toEqual([
+      expect.objectContaining({ status: 'access_withdrawn', accessWithdrawnOn: '2026-12-03' }),
+    ]);
+    expect((withdrawn.body.items as Array<Record<string, unknown>>)[0]?.cancelledOn).toBeUndefined();
+  });
+
+  it('narrows a lookup to a status', async () => {
+    expect(await numbersFound({ subjectNumber: SUBJECT, status: 'cancelled' })).toEqual([`${SUBJECT}-5A`]);
+    expect(await numbersFound({ subjectNumber: SUBJECT, status: 'access_withdrawn' })).toEqual([
+      `${SUBJECT}-4A`,
+    ]);
+    expect(await numbersFound({ name: '示例', status: 'active' })).toEqual([
+      `${SUBJECT}-1A`,
+      `${SUBJECT}-2X`,
+      `${SUBJECT}-3K`,
+    ]);
+    const wrong = await lookup({ name: '示例', status: 'gone' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors).toEqual([expect.objectContaining({ path: 'status', rule: 'invalid_choice' })]);
+  });
+
+  it('says in the filing-based public registry what change and cancellation filings published', async () => {
+    const registration = async (number: string) => {
+      const response = await fetch(
+        server.url(`/v1/public/registrations?number=${encodeURIComponent(number)}`),
+      );
+      const text = await response.text();
+      answers.push(text);
+      return (JSON.parse(text) as { items: Array<Record<string, unknown>> }).items;
+    };
+    expect(await registration(`${SUBJECT}-1A`)).toEqual([
+      expect.objectContaining({ status: 'cancelled', cancelledOn: '2026-12-01', appName: '示例记账' }),
+    ]);
+    expect(await registration(`${SUBJECT}-2X`)).toEqual([
+      expect.objectContaining({
+        status: 'active',
+        appName: '示例读书笔记 Plus',
+        changedAt: expect.any(String),
+      }),
+    ]);
   });
 
   it('answers a subject with its active services, a page at a time', async () => {
@@ -207,6 +323,8 @@ describe('GET /v1/public/services: the registry looked up by anyone, over a real
     const outcome = await verifyProjection({ eventLog: log, store, name: 'registry' });
     expect(outcome).toMatchObject({ identical: true, projection: 'registry' });
     expect(outcome.rows).toBeGreaterThan(0);
+    const publicOutcome = await verifyProjection({ eventLog: log, store, name: 'public_registry' });
+    expect(publicOutcome).toMatchObject({ identical: true, projection: 'public_registry' });
   });
 
   it('never answers an ID number, a mobile or an e-mail of the forms', async () => {

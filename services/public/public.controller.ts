@@ -9,6 +9,9 @@ import {
   publicServicesQuery,
 } from './public.requests';
 import {
+  type PublicRegistration,
+  publicRegistrationOf,
+  publicRegistrationSchema,
   type PublicService,
   type PublicSubject,
   publicServiceOf,
@@ -19,7 +22,7 @@ import {
 import { ApiRoute } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { readPage } from '../http/read-page';
-import type { PublicRegistryRow, ReadModelQueries } from '../../events/ports/read-models.port';
+import type { ReadModelQueries } from '../../events/ports/read-models.port';
 
 /** Anyone may look a registration up; the public registry and registry read models hold no personal data. */
 @ApiTags('public')
@@ -31,26 +34,10 @@ export class PublicController {
   @ApiRoute({ query: publicLookupQuery, problems: {} })
   @ApiResponse({
     status: 200,
-    description: 'matching public records (number exact; app and operator name by substring, at most 50)',
-    schema: {
-      type: 'object',
-      properties: {
-        items: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              registrationNumber: { type: 'string' },
-              appName: { type: 'string' },
-              serviceType: { type: 'string' },
-              operatorName: { type: 'string' },
-              province: { type: 'string' },
-              publishedAt: { type: 'string', format: 'date-time' },
-            },
-          },
-        },
-      },
-    },
+    description:
+      'matching public records (number exact; app and operator name by substring, at most 50), ' +
+      'cancelled ones too, with their status',
+    schema: { type: 'object', properties: { items: { type: 'array', items: publicRegistrationSchema } } },
   })
   async registrations(
     @Query(new ParseBodyPipe(parsePublicLookup))
@@ -59,8 +46,8 @@ export class PublicController {
       appName?: string;
       operatorName?: string;
     },
-  ): Promise<{ items: PublicRegistryRow[] }> {
-    return { items: await this.readModels.findPublic(query) };
+  ): Promise<{ items: PublicRegistration[] }> {
+    return { items: (await this.readModels.findPublic(query)).map(publicRegistrationOf) };
   }
 
   @Get('services')
@@ -69,7 +56,9 @@ export class PublicController {
     status: 200,
     description:
       'registered services matching every given key (name: part of the app or operator name; the others exact), ' +
-      'by subject number then sequence; with subjectNumber, the subject and its active services',
+      'in any status unless `status` is given (a cancelled service is found by its number or identifiers, ' +
+      'with its status and date), by subject number then sequence; with subjectNumber and no status, the ' +
+      'subject and its active services',
     schema: {
       type: 'object',
       properties: {
@@ -82,7 +71,7 @@ export class PublicController {
   async services(
     @Query(new ParseBodyPipe(parsePublicServices)) query: PublicServicesQuery,
   ): Promise<{ subject?: PublicSubject; items: PublicService[]; nextCursor?: string }> {
-    const active = query.subjectNumber ? { status: 'active' as const } : {};
+    const active = query.subjectNumber && query.status === undefined ? { status: 'active' as const } : {};
     const page = await readPage(() => this.readModels.findRegistryServices({ ...query, ...active }));
     const subject =
       query.subjectNumber === undefined

@@ -1,6 +1,6 @@
-import type { RegistryLookup } from '../../events/ports/read-models.port';
+import { REGISTRY_SERVICE_STATUSES, type RegistryLookup } from '../../events/ports/read-models.port';
 import { atLeastOneGiven, pageFields, queryOf, withDefaultLimit } from '../http/query-parameters';
-import { type Parsed, textField } from '../http/request-fields';
+import { choiceField, type Parsed, textField } from '../http/request-fields';
 
 const name = textField({ max: 512, tooLongRule: 'type' });
 
@@ -27,8 +27,11 @@ const SERVICE_KEYS = [
   'domain',
 ] as const;
 
-/** A lookup as the read model takes it; the public may not choose the status (subjectNumber: the subject and its active services). */
-export type PublicServicesQuery = Omit<RegistryLookup, 'status'>;
+/**
+ * A lookup as the read model takes it. Any status unless `status` narrows it (a number or an
+ * identifier finds a cancelled service too); with subjectNumber and no status, its active services.
+ */
+export type PublicServicesQuery = RegistryLookup;
 
 export const publicServicesQuery = queryOf(
   {
@@ -36,6 +39,7 @@ export const publicServicesQuery = queryOf(
       (typeof SERVICE_KEYS)[number],
       typeof name
     >),
+    status: choiceField(REGISTRY_SERVICE_STATUSES),
     ...pageFields('registry-services-cursor'),
   },
   [atLeastOneGiven(SERVICE_KEYS)],

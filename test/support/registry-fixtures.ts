@@ -1,5 +1,11 @@
 import type { EventToAppend, Json } from '../../events/ports/event-log.port';
-import type { ServiceRegisteredData, SubjectRegisteredData } from '../../events/registry/registry-events';
+import type {
+  IdentifierReleasedEvent,
+  ServiceLifeEvent,
+  ServiceRegisteredData,
+  SubjectLifeEvent,
+  SubjectRegisteredData,
+} from '../../events/registry/registry-events';
 import { subjectStreamId } from '../../events/registry/registry-streams';
 import type { ProjectableEvent } from '../../services/projections/projectable-event';
 
@@ -46,11 +52,15 @@ export function subjectStreamIdOf(provinceCode: string): string {
   return subjectStreamId(provinceCode, SUBJECT_KEY_DIGEST);
 }
 
+type LifeEvent = ServiceLifeEvent | SubjectLifeEvent | IdentifierReleasedEvent;
+type RegistryRecordedType = 'ServiceRegistered' | 'SubjectRegistered' | LifeEvent['type'];
+type RegistryLifeData = LifeEvent['data'];
+
 /** The event as a projection is handed it (metadata as an unsealed registry event carries it). */
 export function registryRecorded(
   streamId: string,
-  type: 'ServiceRegistered' | 'SubjectRegistered',
-  data: ServiceRegisteredData | SubjectRegisteredData,
+  type: RegistryRecordedType,
+  data: ServiceRegisteredData | SubjectRegisteredData | RegistryLifeData,
 ): ProjectableEvent {
   return { streamId, type, data: data as unknown as Json, metadata: { schemaVersion: 1 } };
 }

@@ -118,6 +118,12 @@ const ROUTES: readonly Route[] = [
     expect: (a) => (a.role === 'bureau' ? 200 : 403),
   },
   {
+    name: 'GET /v1/bureau/shell-subjects',
+    method: 'GET',
+    path: () => '/v1/bureau/shell-subjects',
+    expect: (a) => (a.role === 'bureau' ? 200 : 403),
+  },
+  {
     name: 'GET /v1/bureau/filings/{id}',
     method: 'GET',
     path: (f) => `/v1/bureau/filings/${f}`,

@@ -18,6 +18,11 @@ export class BatchRows<Row> {
     return this.rows.get(filingId);
   }
 
+  /** The rows read or set in this batch so far (not those of earlier batches never read in it). */
+  cached(): Row[] {
+    return [...this.rows.values()].filter((row): row is Row => row !== undefined);
+  }
+
   set(filingId: string, row: Row): void {
     this.rows.set(filingId, row);
     this.changed.add(filingId);

@@ -1,6 +1,7 @@
 import type {
   BureauQueueRow,
   FilingSummaryRow,
+  PublicRegistryFilingRow,
   PublicRegistryRow,
   SlaFilingRow,
   SlaStageVisit,
@@ -32,6 +33,17 @@ export interface PublicRegistryRecord {
   operator_name: string;
   province: string;
   published_at: string;
+  status: string;
+  cancelled_on: string | null;
+  changed_at: string | null;
+}
+
+export interface PublicRegistryFilingRecord {
+  filing_id: string;
+  kind: string;
+  subject_number: string;
+  service_number: string | null;
+  alters_subject: number;
 }
 
 export function toFilingSummaryRecord(row: FilingSummaryRow): FilingSummaryRecord {
@@ -75,14 +87,18 @@ export function toFilingSummaryRow(record: FilingSummaryRecord): FilingSummaryRo
 }
 
 export function toPublicRegistryRow(record: PublicRegistryRecord): PublicRegistryRow {
-  return {
+  const row = {
     registrationNumber: record.registration_number,
     appName: record.app_name,
     serviceType: record.service_type,
     operatorName: record.operator_name,
     province: record.province,
     publishedAt: record.published_at,
+    status: record.status,
   } as PublicRegistryRow;
+  if (record.cancelled_on !== null) row.cancelledOn = record.cancelled_on;
+  if (record.changed_at !== null) row.changedAt = record.changed_at;
+  return row;
 }
 
 export function toPublicRegistryRecord(row: PublicRegistryRow): PublicRegistryRecord {
@@ -93,7 +109,31 @@ export function toPublicRegistryRecord(row: PublicRegistryRow): PublicRegistryRe
     operator_name: row.operatorName,
     province: row.province,
     published_at: row.publishedAt,
+    status: row.status,
+    cancelled_on: row.cancelledOn ?? null,
+    changed_at: row.changedAt ?? null,
   };
+}
+
+export function toPublicRegistryFilingRecord(row: PublicRegistryFilingRow): PublicRegistryFilingRecord {
+  return {
+    filing_id: row.filingId,
+    kind: row.kind,
+    subject_number: row.subjectNumber,
+    service_number: row.serviceNumber ?? null,
+    alters_subject: row.altersSubject ? 1 : 0,
+  };
+}
+
+export function toPublicRegistryFilingRow(record: PublicRegistryFilingRecord): PublicRegistryFilingRow {
+  const row = {
+    filingId: record.filing_id,
+    kind: record.kind,
+    subjectNumber: record.subject_number,
+    altersSubject: record.alters_subject === 1,
+  } as PublicRegistryFilingRow;
+  if (record.service_number !== null) row.serviceNumber = record.service_number;
+  return row;
 }
 
 export interface BureauQueueRecord {

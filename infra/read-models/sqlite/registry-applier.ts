@@ -8,11 +8,13 @@ import {
   type RegistryFilingRecord,
   type RegistryIdentifierRecord,
   type RegistryServiceRecord,
+  type RegistryServiceVersionRecord,
   type RegistrySubjectRecord,
   toRegistryFilingRecord,
   toRegistryFilingRow,
   toRegistryServiceRecord,
   toRegistryServiceRow,
+  toRegistryServiceVersionRecord,
   toRegistrySubjectRecord,
   toRegistrySubjectRow,
 } from './registry.records';
@@ -28,7 +30,10 @@ function upsert<R extends object>(
   );
 }
 
-/** The registry's subjects, services (with their identifier rows) and filing facts, a batch at a time. */
+/**
+ * The registry's subjects, services (with their identifier rows and versions) and filing facts, a
+ * batch at a time. Versions are written once each, so at once.
+ */
 export function registryApplier(
   db: Database.Database,
   set: TableSet,
@@ -64,11 +69,42 @@ export function registryApplier(
       for (const record of identifierRecordsOf(row)) identify.run(record);
     },
   );
+  const versions = tableOf(set, 'registry_service_versions');
+  const writeVersion = upsert<RegistryServiceVersionRecord>(db, versions, [
+    'service_number',
+    'version',
+    'name',
+    'identifiers',
+    'pre_approval_categories',
+    'operator_name',
+    'filing_id',
+    'approved_on',
+    'changed_on',
+  ]);
+  const subjectsTable = tableOf(set, 'registry_subjects');
+  const subjectNumberOfStream = db.prepare<[string], { subject_number: string }>(
+    `SELECT subject_number FROM ${subjectsTable} WHERE stream_id = ?`,
+  );
+  const serviceNumbersOf = db.prepare<[string], { service_number: string }>(
+    `SELECT service_number FROM ${tableOf(set, 'registry_services')} WHERE subject_number = ?`,
+  );
   const all = [filings, subjects, services];
   const reader = {
     filing: (filingId: string) => filings.get(filingId),
     subject: (subjectNumber: string) => subjects.get(subjectNumber),
     service: (serviceNumber: string) => services.get(serviceNumber),
+    subjectOfStream: (streamId: string) => {
+      const cached = subjects.cached().find((row) => row.streamId === streamId);
+      if (cached !== undefined) return cached;
+      const stored = subjectNumberOfStream.get(streamId);
+      return stored && subjects.get(stored.subject_number);
+    },
+    servicesOf: (subjectNumber: string) => {
+      const numbers = new Set(serviceNumbersOf.all(subjectNumber).map((row) => row.service_number));
+      for (const row of services.cached())
+        if (row.subjectNumber === subjectNumber) numbers.add(row.serviceNumber);
+      return [...numbers].flatMap((number) => services.get(number) ?? []);
+    },
   };
   return {
     apply: (event: RecordedEvent) => {
@@ -76,6 +112,8 @@ export function registryApplier(
       if (update?.filing) filings.set(update.filing.filingId, update.filing);
       if (update?.subject) subjects.set(update.subject.subjectNumber, update.subject);
       if (update?.service) services.set(update.service.serviceNumber, update.service);
+      for (const service of update?.services ?? []) services.set(service.serviceNumber, service);
+      if (update?.version) writeVersion.run(toRegistryServiceVersionRecord(update.version));
     },
     flush: () => all.forEach((rows) => rows.flush()),
     discard: () => all.forEach((rows) => rows.discard()),

@@ -4,14 +4,18 @@ import {
   type Page,
   type RegistryLookup,
   type RegistryServiceRow,
+  type RegistryServiceVersionRow,
   type RegistrySubjectRow,
+  type ShellSubjectsQuery,
 } from '../../../events/ports/read-models.port';
 import { decodeCursor, encodeCursor } from '../page-cursor';
 import {
   type RegistryIdentifierKind,
   type RegistryServiceRecord,
+  type RegistryServiceVersionRecord,
   type RegistrySubjectRecord,
   toRegistryServiceRow,
+  toRegistryServiceVersionRow,
   toRegistrySubjectRow,
 } from './registry.records';
 
@@ -25,6 +29,52 @@ export function registrySubject(
     .prepare<[string], RegistrySubjectRecord>('SELECT * FROM registry_subjects WHERE subject_number = ?')
     .get(subjectNumber);
   return record && toRegistrySubjectRow(record);
+}
+
+export function registryServiceVersions(
+  db: Database.Database,
+  serviceNumber: string,
+): RegistryServiceVersionRow[] {
+  return db
+    .prepare<[string], RegistryServiceVersionRecord>(
+      'SELECT * FROM registry_service_versions WHERE service_number = ? ORDER BY version',
+    )
+    .all(serviceNumber)
+    .map(toRegistryServiceVersionRow);
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+  }
+}
+
+const SHELL_CURSOR_KIND = 'registry-shell-subjects';
+
+/** A province's shell subjects not cancelled, by subject number (keyset). */
+export function shellSubjects(db: Database.Database, query: ShellSubjectsQuery): Page<RegistrySubjectRow> {
+  checkLimit(query.limit);
+  const params: Record<string, string | number> = { province: query.province, limit: query.limit + 1 };
+  let after = '';
+  if (query.cursor !== undefined) {
+    const [subjectNumber] = decodeCursor(query.cursor, SHELL_CURSOR_KIND, ['string']);
+    after = 'AND subject_number > @after';
+    params.after = subjectNumber as string;
+  }
+  const records = db
+    .prepare<[Record<string, string | number>], RegistrySubjectRecord>(
+      `SELECT * FROM registry_subjects
+       WHERE province = @province AND shell_flagged_on IS NOT NULL AND status = 'active' ${after}
+       ORDER BY subject_number LIMIT @limit`,
+    )
+    .all(params);
+  const items = records.slice(0, query.limit);
+  const page: Page<RegistrySubjectRow> = { items: items.map(toRegistrySubjectRow) };
+  const last = items.at(-1);
+  if (records.length > query.limit && last !== undefined) {
+    page.nextCursor = encodeCursor(SHELL_CURSOR_KIND, [last.subject_number]);
+  }
+  return page;
 }
 
 const IDENTIFIER_FILTERS: ReadonlyArray<[keyof RegistryLookup, RegistryIdentifierKind]> = [
@@ -70,9 +120,7 @@ export function findRegistryServices(
   db: Database.Database,
   lookup: RegistryLookup,
 ): Page<RegistryServiceRow> {
-  if (!Number.isInteger(lookup.limit) || lookup.limit < 1 || lookup.limit > MAX_PAGE_SIZE) {
-    throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${lookup.limit}`);
-  }
+  checkLimit(lookup.limit);
   const { where, params } = lookupTerms(lookup);
   if (where.length === 0) return { items: [] };
   if (lookup.status !== undefined) {

@@ -1,6 +1,7 @@
 import type {
   RegistryFilingRow,
   RegistryServiceRow,
+  RegistryServiceVersionRow,
   RegistrySubjectRow,
 } from '../../../events/ports/read-models.port';
 
@@ -13,6 +14,11 @@ export interface RegistrySubjectRecord {
   operator_nature: string | null;
   status: string;
   source: string;
+  stream_id: string | null;
+  changed_on: string | null;
+  cancelled_on: string | null;
+  shell_flagged_on: string | null;
+  shell_last_service_number: string | null;
 }
 
 export interface RegistryServiceRecord {
@@ -29,6 +35,24 @@ export interface RegistryServiceRecord {
   status: string;
   filing_id: string | null;
   source: string;
+  version: number;
+  changed_on: string | null;
+  /** JSON list of ISP names; NULL when unknown. */
+  accesses: string | null;
+  access_withdrawn_on: string | null;
+  cancelled_on: string | null;
+}
+
+export interface RegistryServiceVersionRecord {
+  service_number: string;
+  version: number;
+  name: string;
+  identifiers: string;
+  pre_approval_categories: string;
+  operator_name: string;
+  filing_id: string | null;
+  approved_on: string | null;
+  changed_on: string | null;
 }
 
 export interface RegistryFilingRecord {
@@ -38,6 +62,7 @@ export interface RegistryFilingRecord {
   operator_nature: string | null;
   identifiers: string;
   pre_approval_categories: string;
+  kind: string | null;
 }
 
 /** What a service is looked up by: one row per identifier value. */
@@ -57,6 +82,11 @@ export function toRegistrySubjectRecord(row: RegistrySubjectRow): RegistrySubjec
     operator_nature: row.operatorNature ?? null,
     status: row.status,
     source: row.source,
+    stream_id: row.streamId ?? null,
+    changed_on: row.changedOn ?? null,
+    cancelled_on: row.cancelledOn ?? null,
+    shell_flagged_on: row.shell?.flaggedOn ?? null,
+    shell_last_service_number: row.shell?.lastServiceNumber ?? null,
   };
 }
 
@@ -71,6 +101,12 @@ export function toRegistrySubjectRow(record: RegistrySubjectRecord): RegistrySub
   if (record.operator_name !== null) row.operatorName = record.operator_name;
   if (record.operator_nature !== null)
     row.operatorNature = record.operator_nature as RegistrySubjectRow['operatorNature'];
+  if (record.stream_id !== null) row.streamId = record.stream_id;
+  if (record.changed_on !== null) row.changedOn = record.changed_on;
+  if (record.cancelled_on !== null) row.cancelledOn = record.cancelled_on;
+  if (record.shell_flagged_on !== null && record.shell_last_service_number !== null) {
+    row.shell = { flaggedOn: record.shell_flagged_on, lastServiceNumber: record.shell_last_service_number };
+  }
   return row;
 }
 
@@ -89,6 +125,11 @@ export function toRegistryServiceRecord(row: RegistryServiceRow): RegistryServic
     status: row.status,
     filing_id: row.filingId ?? null,
     source: row.source,
+    version: row.version,
+    changed_on: row.changedOn ?? null,
+    accesses: row.accesses === undefined ? null : JSON.stringify(row.accesses),
+    access_withdrawn_on: row.accessWithdrawnOn ?? null,
+    cancelled_on: row.cancelledOn ?? null,
   };
 }
 
@@ -104,11 +145,45 @@ export function toRegistryServiceRow(record: RegistryServiceRecord): RegistrySer
     preApprovalCategories: JSON.parse(record.pre_approval_categories),
     approvedOn: record.approved_on,
     status: record.status,
+    version: record.version,
     source: record.source,
   } as RegistryServiceRow;
   if (record.operator_nature !== null)
     row.operatorNature = record.operator_nature as RegistryServiceRow['operatorNature'];
   if (record.filing_id !== null) row.filingId = record.filing_id;
+  if (record.changed_on !== null) row.changedOn = record.changed_on;
+  if (record.accesses !== null) row.accesses = JSON.parse(record.accesses);
+  if (record.access_withdrawn_on !== null) row.accessWithdrawnOn = record.access_withdrawn_on;
+  if (record.cancelled_on !== null) row.cancelledOn = record.cancelled_on;
+  return row;
+}
+
+export function toRegistryServiceVersionRecord(row: RegistryServiceVersionRow): RegistryServiceVersionRecord {
+  return {
+    service_number: row.serviceNumber,
+    version: row.version,
+    name: row.name,
+    identifiers: JSON.stringify(row.identifiers),
+    pre_approval_categories: JSON.stringify(row.preApprovalCategories),
+    operator_name: row.operatorName,
+    filing_id: row.filingId ?? null,
+    approved_on: row.approvedOn ?? null,
+    changed_on: row.changedOn ?? null,
+  };
+}
+
+export function toRegistryServiceVersionRow(record: RegistryServiceVersionRecord): RegistryServiceVersionRow {
+  const row: RegistryServiceVersionRow = {
+    serviceNumber: record.service_number,
+    version: record.version,
+    name: record.name,
+    identifiers: JSON.parse(record.identifiers),
+    preApprovalCategories: JSON.parse(record.pre_approval_categories),
+    operatorName: record.operator_name,
+  };
+  if (record.filing_id !== null) row.filingId = record.filing_id;
+  if (record.approved_on !== null) row.approvedOn = record.approved_on;
+  if (record.changed_on !== null) row.changedOn = record.changed_on;
   return row;
 }
 
@@ -120,6 +195,7 @@ export function toRegistryFilingRecord(row: RegistryFilingRow): RegistryFilingRe
     operator_nature: row.operatorNature ?? null,
     identifiers: JSON.stringify(row.identifiers),
     pre_approval_categories: JSON.stringify(row.preApprovalCategories),
+    kind: row.kind ?? null,
   };
 }
 
@@ -133,6 +209,7 @@ export function toRegistryFilingRow(record: RegistryFilingRecord): RegistryFilin
   } as RegistryFilingRow;
   if (record.operator_nature !== null)
     row.operatorNature = record.operator_nature as RegistryFilingRow['operatorNature'];
+  if (record.kind !== null) row.kind = record.kind as RegistryFilingRow['kind'];
   return row;
 }
 

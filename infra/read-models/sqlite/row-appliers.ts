@@ -2,11 +2,12 @@ import type Database from 'better-sqlite3';
 import { assertNever } from '../../../events/assert-never';
 import { filingIdOfStream } from '../../../events/filing/stream-ids';
 import type { RecordedEvent } from '../../../events/ports/event-log.port';
-import type { ReadModelProjections } from '../../../events/ports/read-models.port';
+import type { PublicRegistryRowReader, ReadModelProjections } from '../../../events/ports/read-models.port';
 import { BatchRows } from './batch-rows';
 import {
   type BureauQueueRecord,
   type FilingSummaryRecord,
+  type PublicRegistryFilingRecord,
   type PublicRegistryRecord,
   type SlaFilingRecord,
   type SlaStageVisitRecord,
@@ -14,7 +15,10 @@ import {
   toBureauQueueRow,
   toFilingSummaryRecord,
   toFilingSummaryRow,
+  toPublicRegistryFilingRecord,
+  toPublicRegistryFilingRow,
   toPublicRegistryRecord,
+  toPublicRegistryRow,
   toSlaFilingRecord,
   toSlaFilingRow,
   toSlaStageVisitRecord,
@@ -127,18 +131,54 @@ function publicRegistryApplier(
   set: TableSet,
   project: ReadModelProjections['publicRegistry'],
 ): Applier {
-  const write = upsert<PublicRegistryRecord>(db, tableOf(set, 'public_registry'), [
+  const table = tableOf(set, 'public_registry');
+  const write = upsert<PublicRegistryRecord>(db, table, [
     'registration_number',
     'app_name',
     'service_type',
     'operator_name',
     'province',
     'published_at',
+    'status',
+    'cancelled_on',
+    'changed_at',
   ]);
+  const filings = tableOf(set, 'public_registry_filings');
+  const writeFiling = upsert<PublicRegistryFilingRecord>(db, filings, [
+    'filing_id',
+    'kind',
+    'subject_number',
+    'service_number',
+    'alters_subject',
+  ]);
+  const selectFiling = db.prepare<[string], PublicRegistryFilingRecord>(
+    `SELECT * FROM ${filings} WHERE filing_id = ?`,
+  );
+  const selectRegistration = db.prepare<[string], PublicRegistryRecord>(
+    `SELECT * FROM ${table} WHERE registration_number = ?`,
+  );
+  // A subject's service numbers are `<subject number>-<n><suffix>`: the key range after its `-`.
+  const selectOfSubject = db.prepare<[string, string], PublicRegistryRecord>(
+    `SELECT * FROM ${table} WHERE registration_number > ? AND registration_number < ? ORDER BY registration_number`,
+  );
+  // Rows are written as each event is applied (the batch's transaction holds them), so reads see them.
+  const rows: PublicRegistryRowReader = {
+    filing: (filingId) => {
+      const record = selectFiling.get(filingId);
+      return record && toPublicRegistryFilingRow(record);
+    },
+    registration: (registrationNumber) => {
+      const record = selectRegistration.get(registrationNumber);
+      return record && toPublicRegistryRow(record);
+    },
+    registrationsOf: (subjectNumber) =>
+      selectOfSubject.all(`${subjectNumber}-`, `${subjectNumber}.`).map(toPublicRegistryRow),
+  };
   return {
     apply: (event) => {
-      const row = project(event);
-      if (row) write.run(toPublicRegistryRecord(row));
+      const update = project(rows, event);
+      if (update?.filing) writeFiling.run(toPublicRegistryFilingRecord(update.filing));
+      for (const row of update?.registrations ?? []) write.run(toPublicRegistryRecord(row));
     },
     flush: () => undefined,
     discard: () => undefined,

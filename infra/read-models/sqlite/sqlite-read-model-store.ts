@@ -17,14 +17,21 @@ import {
   type ReadModelStore,
   type RegistryLookup,
   type RegistryServiceRow,
+  type RegistryServiceVersionRow,
   type RegistrySubjectRow,
+  type ShellSubjectsQuery,
   type SlaDashboard,
   type SlaDashboardQuery,
 } from '../../../events/ports/read-models.port';
 import { ProjectionWriter, asProjectionTarget } from './projection-writer';
 import { bureauQueue, findPublic, listFilings, searchFilings } from './read-model.queries';
 import { type FilingSummaryRecord, toFilingSummaryRow } from './read-model.records';
-import { findRegistryServices, registrySubject } from './registry.queries';
+import {
+  findRegistryServices,
+  registryServiceVersions,
+  registrySubject,
+  shellSubjects,
+} from './registry.queries';
 import { configureReadModelConnection, migrateReadModelSchema } from './read-model.schema';
 import { liveTableSet } from './read-model.tables';
 import { ShadowTables } from './shadow-tables';
@@ -126,6 +133,14 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>> {
     return findRegistryServices(this.db, lookup);
+  }
+
+  async registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]> {
+    return registryServiceVersions(this.db, serviceNumber);
+  }
+
+  async shellSubjects(query: ShellSubjectsQuery): Promise<Page<RegistrySubjectRow>> {
+    return shellSubjects(this.db, query);
   }
 
   async close(): Promise<void> {

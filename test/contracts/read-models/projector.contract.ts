@@ -173,6 +173,7 @@ export function describeProjectorContract(
         operatorName: '深圳市示例账本科技有限公司',
         province: '440000',
         publishedAt: expect.any(String),
+        status: 'active',
       };
       expect(await store.findPublic({ number: '粤ICP备2026000123号-1A' })).toEqual([record]);
       expect(await store.findPublic({ appName: '记账' })).toEqual([record]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SYSTEM_ACTOR } from '../../../events/filing/actor';
 import { EMPTY_STREAM, sealFilingEvents } from '../../../events/filing/envelope';
-import type { FilingEvent } from '../../../events/filing/filing-events';
+import type { FilingEvent, FilingEventOf } from '../../../events/filing/filing-events';
 import { filingStreamId } from '../../../events/filing/stream-ids';
 import type { Json } from '../../../events/ports/event-log.port';
 import type { ReadModelStore } from '../../../events/ports/read-models.port';
@@ -15,7 +15,7 @@ import { readModelProjections } from '../../../services/projections/read-model-p
 import { verifyProjection } from '../../../services/projections/rebuild';
 import { historiesByStatus, SERVICE_NUMBER, SUBJECT_NUMBER } from '../../support/decider-spec';
 import { submittedEvent } from '../../support/projection-fixtures';
-import { serviceStreamId } from '../../../events/registry/registry-streams';
+import { serviceStreamId, subjectStreamId } from '../../../events/registry/registry-streams';
 import {
   registryRecorded,
   serviceRegistered,
@@ -67,6 +67,21 @@ export function describeRegistryContract(
       await log.appendToStream(streamId, [toAppend(recorded, crypto.randomUUID())], {
         expectedRevision: 'no_stream',
       });
+    }
+
+    /** Appends registry events to their streams, each after what the stream holds. */
+    async function appendLife(...events: Array<ReturnType<typeof registryRecorded>>) {
+      for (const recorded of events) {
+        await log.appendToStream(recorded.streamId, [toAppend(recorded, crypto.randomUUID())], {
+          expectedRevision: 'any',
+        });
+      }
+    }
+
+    async function catchUp() {
+      const projector = startProjector({ eventLog: log, store, batchSize: 3 });
+      await projector.caughtUp();
+      await projector.stop();
     }
 
     async function appendFiling(filingId: string, events: readonly FilingEvent[]): Promise<void> {
@@ -153,6 +168,7 @@ export function describeRegistryContract(
         operatorNature: 'enterprise',
         status: 'active',
         source: 'registry',
+        streamId: subjectStreamIdOf('440000'),
       });
       expect(await store.registrySubject(SUBJECT_NUMBER)).toMatchObject({ source: 'filing' });
       expect(await store.registrySubject('粤ICP备2026999999号')).toBeUndefined();
@@ -205,10 +221,195 @@ export function describeRegistryContract(
       ]);
     });
 
+    it('follows the services’ and subjects’ life: versions, accesses, cancellations, shell subjects', async () => {
+      const app = `${SUBJECT}-1A`;
+      const tool = `${SUBJECT}-3A`;
+      const served = `${SUBJECT}-13A`;
+      const other = '粤ICP备2026000002号';
+      const otherStream = subjectStreamId('440000', 'b'.repeat(64));
+      const onService = (number: string, type: Parameters<typeof registryRecorded>[1], data: object) =>
+        registryRecorded(serviceStreamId(number), type, data as never);
+      await appendLife(
+        onService(app, 'ServiceChanged', {
+          filingId: 'f-maps-2',
+          version: 2,
+          changedOn: '2026-12-05',
+          name: '示例地图 Pro',
+          identifiers: { packages: [], bundles: [], domains: ['pro.example.com'] },
+          preApprovalCategories: [],
+          operatorName: '广州示例地图有限公司',
+          operatorNature: 'enterprise',
+        }),
+        onService(
+          served,
+          'ServiceRegistered',
+          serviceRegistered({
+            serviceNumber: served,
+            name: '示例云盘',
+            identifiers: { packages: [], bundles: [], domains: ['pan.example.com'] },
+            accesses: [{ ispName: '阿里云', filingId: 'f-pan' }],
+            filingId: 'f-pan',
+          }),
+        ),
+        onService(served, 'ServiceAccessWithdrawn', {
+          withdrawalId: 'w-1',
+          ispName: '阿里云',
+          reason: '合同到期',
+          withdrawnOn: '2026-12-06',
+        }),
+        onService(tool, 'ServiceCancelled', {
+          filingId: 'f-tool-3-x',
+          cancelledOn: '2026-12-07',
+          scope: 'service',
+        }),
+        registryRecorded(
+          otherStream,
+          'SubjectRegistered',
+          subjectRegistered({
+            subjectKeyDigest: 'b'.repeat(64),
+            subjectNumber: other,
+            operatorName: '广州空壳示例有限公司',
+          }),
+        ),
+        onService(
+          `${other}-1`,
+          'ServiceRegistered',
+          serviceRegistered({
+            serviceNumber: `${other}-1`,
+            subjectNumber: other,
+            serviceType: 'website',
+            name: '空壳官网',
+            identifiers: { packages: [], bundles: [], domains: ['shell.example.cn'] },
+            operatorName: '广州空壳示例有限公司',
+            filingId: 'f-shell',
+          }),
+        ),
+        onService(`${other}-1`, 'ServiceCancelled', {
+          filingId: 'f-shell-x',
+          cancelledOn: '2026-12-08',
+          scope: 'service',
+        }),
+        registryRecorded(otherStream, 'SubjectLeftWithoutServices', {
+          filingId: 'f-shell-x',
+          lastServiceNumber: `${other}-1`,
+          flaggedOn: '2026-12-08',
+        }),
+        registryRecorded(subjectStreamIdOf('440000'), 'SubjectChanged', {
+          filingId: 'f-subject',
+          operatorName: '广州新地图有限公司',
+          operatorNature: 'enterprise',
+          changedOn: '2026-12-09',
+        }),
+      );
+      await catchUp();
+
+      const [current] = (await store.findRegistryServices({ serviceNumber: app, limit: 1 })).items;
+      expect(current).toMatchObject({
+        name: '示例地图 Pro',
+        version: 2,
+        changedOn: '2026-12-05',
+        filingId: 'f-maps-2',
+        operatorName: '广州新地图有限公司',
+        status: 'active',
+      });
+      expect(await numbersOf({ domain: 'pro.example.com', limit: 10 })).toEqual([app]);
+      expect(
+        (await store.registryServiceVersions(app)).map((row) => [row.version, row.name, row.filingId]),
+      ).toEqual([
+        [1, '示例地图', 'f-maps'],
+        [2, '示例地图 Pro', 'f-maps-2'],
+      ]);
+      expect(await store.registryServiceVersions('粤ICP备2026999999号-1')).toEqual([]);
+
+      expect((await store.findRegistryServices({ serviceNumber: served, limit: 1 })).items[0]).toMatchObject({
+        status: 'access_withdrawn',
+        accesses: [],
+        accessWithdrawnOn: '2026-12-06',
+      });
+      expect(await numbersOf({ domain: 'shell.example.cn', limit: 10 })).toEqual([`${other}-1`]);
+      expect((await store.findRegistryServices({ serviceNumber: tool, limit: 1 })).items[0]).toMatchObject({
+        status: 'cancelled',
+        cancelledOn: '2026-12-07',
+        operatorName: '广州示例地图有限公司',
+      });
+      expect(await numbersOf({ subjectNumber: SUBJECT, status: 'cancelled', limit: 10 })).toEqual([tool]);
+      expect(await numbersOf({ subjectNumber: SUBJECT, status: 'access_withdrawn', limit: 10 })).toEqual([
+        served,
+      ]);
+
+      expect(await store.registrySubject(SUBJECT)).toMatchObject({
+        operatorName: '广州新地图有限公司',
+        changedOn: '2026-12-09',
+      });
+      expect(await store.shellSubjects({ province: '440000', limit: 10 })).toEqual({
+        items: [
+          expect.objectContaining({
+            subjectNumber: other,
+            operatorName: '广州空壳示例有限公司',
+            shell: { flaggedOn: '2026-12-08', lastServiceNumber: `${other}-1` },
+          }),
+        ],
+      });
+      expect(await store.shellSubjects({ province: '110000', limit: 10 })).toEqual({ items: [] });
+      await expect(store.shellSubjects({ province: '440000', limit: 10, cursor: 'nope' })).rejects.toThrow(
+        'cursor',
+      );
+    });
+
+    it('follows change and cancellation filings in the public registry, and makes no service row of them', async () => {
+      const acting = (
+        filingId: string,
+        data: Partial<FilingEventOf<'FilingSubmitted'>['data']>,
+        registrationNumber: string,
+      ): FilingEvent[] =>
+        historiesByStatus(submittedEvent(filingId, data)).completed.map((event) =>
+          event.type === 'RegistrationPublished'
+            ? { ...event, data: { ...event.data, registrationNumber, appName: data.appName ?? '示例记账' } }
+            : event,
+        );
+      await appendFiling(
+        'f-old-change',
+        acting(
+          'f-old-change',
+          {
+            kind: 'change',
+            target: { subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
+            appName: '示例记账 Pro',
+          },
+          SERVICE_NUMBER,
+        ),
+      );
+      await catchUp();
+      expect(await store.findPublic({ number: SERVICE_NUMBER })).toEqual([
+        expect.objectContaining({ appName: '示例记账 Pro', status: 'active', changedAt: expect.any(String) }),
+      ]);
+      await appendFiling(
+        'f-old-cancel',
+        acting(
+          'f-old-cancel',
+          { kind: 'cancellation', target: { subjectNumber: SUBJECT_NUMBER } },
+          SUBJECT_NUMBER,
+        ),
+      );
+      await catchUp();
+      expect(await store.findPublic({ number: SERVICE_NUMBER })).toEqual([
+        expect.objectContaining({ status: 'cancelled', cancelledOn: '2026-12-01' }),
+      ]);
+      expect(await store.findPublic({ number: SUBJECT_NUMBER })).toEqual([]);
+      expect(await numbersOf({ subjectNumber: SUBJECT_NUMBER, limit: 10 })).toEqual([SERVICE_NUMBER]);
+    });
+
     it('rebuilds identical rows from position 0', async () => {
       const outcome = await verifyProjection({ eventLog: log, store, name: 'registry', batchSize: 4 });
       expect(outcome.identical).toBe(true);
       expect(outcome.rows).toBeGreaterThan(12);
+      const publicOutcome = await verifyProjection({
+        eventLog: log,
+        store,
+        name: 'public_registry',
+        batchSize: 4,
+      });
+      expect(publicOutcome.identical).toBe(true);
     });
   });
 }

@@ -75,6 +75,9 @@ schemathesis.openapi.format(
     "registry-services-cursor",
     cursor("registry-services", st.tuples(text, st.integers(0, 999_999), text)),
 )
+schemathesis.openapi.format(
+    "shell-subjects-cursor", cursor("registry-shell-subjects", st.tuples(text))
+)
 
 
 def repeats(items, key):
