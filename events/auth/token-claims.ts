@@ -2,7 +2,13 @@ import type { Actor, ActorRole } from '../filing/actor';
 import { isProvinceCode } from '../provinces';
 import { AuthenticationError } from './authentication-error';
 
-export const TOKEN_ROLES = ['platform', 'bureau', 'auditor', 'admin', 'isp'] as const satisfies readonly ActorRole[];
+export const TOKEN_ROLES = [
+  'platform',
+  'bureau',
+  'auditor',
+  'admin',
+  'isp',
+] as const satisfies readonly ActorRole[];
 
 /** The roles a bearer token can carry; `applicant` and `system` never authenticate with a token. */
 export type TokenRole = (typeof TOKEN_ROLES)[number];

@@ -63,9 +63,9 @@ describe('token claims', () => {
         role: 'auditor',
         id: 'a',
       });
-      expect(actorFromClaims({ sub: 'p', role: 'platform', platformId: 'wechat', ispName: '阿里云' })).toEqual(
-        { role: 'platform', id: 'p', platformId: 'wechat' },
-      );
+      expect(
+        actorFromClaims({ sub: 'p', role: 'platform', platformId: 'wechat', ispName: '阿里云' }),
+      ).toEqual({ role: 'platform', id: 'p', platformId: 'wechat' });
     });
   });
 });
