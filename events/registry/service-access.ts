@@ -4,6 +4,7 @@ import {
   type DecodableEvent,
   decodeServiceEvent,
   type ServiceAccessWithdrawnData,
+  type ServiceRegisteredData,
 } from './registry-events';
 
 /**
@@ -82,7 +83,16 @@ export function statusOfServiceAccess(state: ServiceAccessState): ServiceAccessS
 export function filingNamingLegacyAccess(serviceEvents: readonly RecordedEvent[]): string | undefined {
   const registered = serviceEvents.find((event) => event.type === 'ServiceRegistered');
   if (!registered || objectOf(registered.data).accesses !== undefined) return undefined;
-  return decodeServiceEvent(registered).data.filingId;
+  return registeredData(registered).filingId;
+}
+
+/** ServiceRegistered's data, decoded as every reader of the registry decodes it. */
+function registeredData(recorded: RecordedEvent): ServiceRegisteredData {
+  const decoded = decodeServiceEvent(recorded);
+  if (decoded.type !== 'ServiceRegistered') {
+    throw new CorruptRegistryStreamError(recorded, 'not a ServiceRegistered event');
+  }
+  return decoded.data;
 }
 
 /** `access.ispName` of a filing's latest form (its last FilingSubmitted or FilingCorrected). */
@@ -179,7 +189,7 @@ function evolveServiceAccess(
 }
 
 function registeredState(recorded: RecordedEvent, legacyIspName: string | undefined): ServiceAccessState {
-  const registered = decodeServiceEvent(recorded).data;
+  const registered = registeredData(recorded);
   const listed = objectOf(recorded.data).accesses;
   let accesses: string[] | undefined;
   if (Array.isArray(listed)) {
