@@ -20,6 +20,7 @@ import { FilingHarness } from '../../test/temporal/filing-harness';
 import { accessWithdrawalWorkflowId } from '../../workflows/registry/access-withdrawal.definitions';
 import { AuthModule } from '../auth/auth.module';
 import { TOKEN_VERIFIER } from '../auth/auth.tokens';
+import { problemFromTemporalError } from '../http/temporal-problems';
 import { EVENT_LOG, TEMPORAL_CLIENT, TEMPORAL_TARGET } from '../tokens';
 import { accessWithdrawalIdOf, AccessWithdrawalService } from './access-withdrawal.service';
 import { IspController } from './isp.controller';
@@ -340,6 +341,26 @@ describe('an ISP withdraws its access to a service', () => {
       expect((await withdraw(SERVICES.racing, who)).status).toBe(403);
     }
     expect(await serviceEvents(SERVICES.racing)).toEqual(before);
+  });
+
+  it('answers 503 once the wait is over when no worker runs the withdrawal, having written nothing', async () => {
+    const idle = new AccessWithdrawalService(
+      harness.eventLog,
+      { address: '', namespace: 'default', mode: 'embedded', taskQueue: `unpolled-${randomUUID()}` },
+      harness.client,
+    );
+    const key = randomUUID();
+    const startedAt = Date.now();
+
+    const error = await idle
+      .withdraw({ role: 'isp', id: 'aliyun-ops', ispName: ALIYUN }, SERVICES.racing, key, '到期')
+      .catch((e: unknown) => e);
+
+    expect(problemFromTemporalError(error)).toMatchObject({ status: 503 });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(10_000);
+    expect(await serviceEvents(SERVICES.racing)).toHaveLength(1);
+    const workflowId = accessWithdrawalWorkflowId(accessWithdrawalIdOf(SERVICES.racing, ALIYUN, key));
+    await harness.client.workflow.getHandle(workflowId).terminate('test: no worker polls it');
   });
 
   it('records one withdrawal for the same request sent twice at once', async () => {
