@@ -24,6 +24,7 @@ import type { EmailSender, SmsSender } from '../ports/notification.port';
 import { ICP_SMS_SENDER } from '../ports/notification.port';
 import { appendSealed } from '../registration-numbers/optimistic-append';
 import {
+  type Attempt,
   CONTENDED,
   type ContentionRetryOptions,
   DEFAULT_CONTENTION_RETRY,
@@ -76,6 +77,39 @@ async function serviceAccessOf(
   return foldServiceAccess(events, legacyIspName);
 }
 
+/** One read-decide-append; CONTENDED when another writer took the revision it read. */
+async function withdrawalAttempt(
+  eventLog: EventLog,
+  input: WithdrawServiceAccessRequest,
+): Promise<Attempt<WithdrawServiceAccessOutcome>> {
+  const withdrawnOn = chinaDateOfEpochMs(epochMsOfInstant(input.at));
+  const { events, state } = await readServiceAccess(eventLog, input.serviceNumber);
+  const { withdrawalId, ispName, reason } = input;
+  const decision = decideWithdrawAccess(state, {
+    type: 'WithdrawAccess',
+    withdrawalId,
+    ispName,
+    reason,
+    withdrawnOn,
+  });
+  if (!decision.ok) return settled({ refused: decision.refusal });
+  const [event] = decision.events;
+  if (!event) {
+    // A retry: the withdrawal is recorded already, with its own date.
+    const recorded = state?.withdrawals.find((withdrawal) => withdrawal.withdrawalId === withdrawalId);
+    return settled({
+      withdrawn: { status: decision.status, withdrawnOn: recorded?.withdrawnOn ?? withdrawnOn },
+    });
+  }
+  const streamId = serviceStreamId(input.serviceNumber);
+  const appended = await appendSealed(eventLog, streamId, registryStreamHead(events), sealable(event), {
+    occurredAt: input.at,
+    recordedBy: { role: 'isp', id: input.recordedById },
+    causationId: withdrawalId,
+  });
+  return appended ? settled({ withdrawn: { status: decision.status, withdrawnOn } }) : CONTENDED;
+}
+
 export function createAccessWithdrawalActivities(deps: AccessWithdrawalActivityDeps) {
   const contention = deps.contention ?? DEFAULT_CONTENTION_RETRY;
   return {
@@ -84,38 +118,9 @@ export function createAccessWithdrawalActivities(deps: AccessWithdrawalActivityD
      * decide again). Idempotent by withdrawalId: a retry finds its event and records nothing.
      */
     async withdrawServiceAccess(input: WithdrawServiceAccessRequest): Promise<WithdrawServiceAccessOutcome> {
-      const withdrawnOn = chinaDateOfEpochMs(epochMsOfInstant(input.at));
-      const streamId = serviceStreamId(input.serviceNumber);
       try {
-        return await retryWhileContended<WithdrawServiceAccessOutcome>(
-          async () => {
-            const { events, state } = await readServiceAccess(deps.eventLog, input.serviceNumber);
-            const decision = decideWithdrawAccess(state, {
-              type: 'WithdrawAccess',
-              withdrawalId: input.withdrawalId,
-              ispName: input.ispName,
-              reason: input.reason,
-              withdrawnOn,
-            });
-            if (!decision.ok) return settled({ refused: decision.refusal });
-            const [event] = decision.events;
-            const recordedOn =
-              state?.withdrawals.find((w) => w.withdrawalId === input.withdrawalId)?.withdrawnOn ??
-              withdrawnOn;
-            if (!event) return settled({ withdrawn: { status: decision.status, withdrawnOn: recordedOn } });
-            const appended = await appendSealed(
-              deps.eventLog,
-              streamId,
-              registryStreamHead(events),
-              sealable(event),
-              {
-                occurredAt: input.at,
-                recordedBy: { role: 'isp', id: input.recordedById },
-                causationId: input.withdrawalId,
-              },
-            );
-            return appended ? settled({ withdrawn: { status: decision.status, withdrawnOn } }) : CONTENDED;
-          },
+        return await retryWhileContended(
+          () => withdrawalAttempt(deps.eventLog, input),
           contention,
           `access withdrawal ${input.withdrawalId}`,
         );
