@@ -2,6 +2,7 @@ import type { WorkingDayCalendar } from '../events/working-days/working-day-cale
 import type { EventLog } from '../events/ports/event-log.port';
 import type { EmailSender, SmsSender } from './ports/notification.port';
 import type { OpenSmsAnswer, SmsCodeStore } from './ports/sms-code-store.port';
+import { createAccessWithdrawalActivities } from './access-withdrawal';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
       email: deps.email,
     }),
     ...createNoticeActivities({ sms: deps.sms, email: deps.email }),
+    ...createAccessWithdrawalActivities({ eventLog: deps.eventLog, sms: deps.sms, email: deps.email }),
   };
 }
 

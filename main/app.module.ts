@@ -11,6 +11,7 @@ import { ConsoleModule } from '../services/console/console.module';
 import { DashboardModule } from '../services/dashboard/dashboard.module';
 import { FilingsModule } from '../services/filings/filings.module';
 import { HealthModule } from '../services/health/health.module';
+import { IspModule } from '../services/isp/isp.module';
 import { MetricsModule } from '../services/metrics/metrics.module';
 import { ProjectionsModule } from '../services/projections/projections.module';
 import { PublicModule } from '../services/public/public.module';
@@ -42,6 +43,7 @@ export class AppModule {
               PublicModule,
               DashboardModule,
               AuditModule,
+              IspModule,
               ConsoleModule,
             ]
           : []),

@@ -1,3 +1,4 @@
 export { filingWorkflow } from './filing/filing.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
 export type { SystemCheckResult } from './system-check.workflow';
+export { accessWithdrawalWorkflow } from './registry/access-withdrawal.workflow';

@@ -2,7 +2,13 @@ import type { Actor, ActorRole } from '../filing/actor';
 import { isProvinceCode } from '../provinces';
 import { AuthenticationError } from './authentication-error';
 
-export const TOKEN_ROLES = ['platform', 'bureau', 'auditor', 'admin'] as const satisfies readonly ActorRole[];
+export const TOKEN_ROLES = [
+  'platform',
+  'bureau',
+  'auditor',
+  'admin',
+  'isp',
+] as const satisfies readonly ActorRole[];
 
 /** The roles a bearer token can carry; `applicant` and `system` never authenticate with a token. */
 export type TokenRole = (typeof TOKEN_ROLES)[number];
@@ -15,9 +21,22 @@ export interface TokenClaims {
   platformId?: string;
   /** Required for role `bureau`: a GB/T 2260 province code such as `440000`. */
   province?: string;
+  /** Required for role `isp`: the ISP's name as filings write `form.access.ispName` (1–64 characters). */
+  ispName?: string;
 }
 
 export const PLATFORM_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** The longest ISP name a token may carry, in characters (code points). */
+export const MAX_ISP_NAME_LENGTH = 64;
+
+/** An ISP's name: 1–64 characters, not blank, no control characters, no space around it. */
+export function isIspName(value: unknown): value is string {
+  if (typeof value !== 'string' || value.trim() !== value || value === '') return false;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/u.test(value)) return false;
+  return [...value].length <= MAX_ISP_NAME_LENGTH;
+}
+
 /** OpenID Connect caps `sub` at 255 ASCII characters. */
 export const MAX_SUBJECT_LENGTH = 255;
 
@@ -30,7 +49,7 @@ export function isTokenRole(value: unknown): value is TokenRole {
  * platform token that also names a province gains nothing from it.
  */
 export function actorFromClaims(claims: Readonly<Record<string, unknown>>): Actor {
-  const { sub, role, platformId, province } = claims;
+  const { sub, role, platformId, province, ispName } = claims;
   if (typeof sub !== 'string' || sub.trim() === '' || sub.length > MAX_SUBJECT_LENGTH) {
     throw new AuthenticationError(
       `"sub" claim must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters`,
@@ -51,6 +70,13 @@ export function actorFromClaims(claims: Readonly<Record<string, unknown>>): Acto
         throw new AuthenticationError('"province" claim must be a GB/T 2260 province code for role bureau');
       }
       return { role, id: sub, province };
+    case 'isp':
+      if (!isIspName(ispName)) {
+        throw new AuthenticationError(
+          `"ispName" claim must be 1-${MAX_ISP_NAME_LENGTH} characters without surrounding spaces for role isp`,
+        );
+      }
+      return { role, id: sub, ispName };
     case 'auditor':
     case 'admin':
       return { role, id: sub };

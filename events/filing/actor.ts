@@ -1,6 +1,10 @@
 import type { ProvinceCode } from '../provinces';
 
-export const ACTOR_ROLES = ['platform', 'bureau', 'applicant', 'auditor', 'admin', 'system'] as const;
+/**
+ * `isp`: an Internet service provider (接入服务商) that gives services network access. It acts on the
+ * registry (withdrawing its own access) and may give no filing command (FILING_COMMAND_RULES names it nowhere).
+ */
+export const ACTOR_ROLES = ['platform', 'bureau', 'applicant', 'auditor', 'admin', 'system', 'isp'] as const;
 
 export type ActorRole = (typeof ACTOR_ROLES)[number];
 
@@ -16,6 +20,8 @@ export interface Actor {
   readonly platformId?: string;
   /** For role `bureau`: the province whose bureau the actor belongs to. */
   readonly province?: ProvinceCode;
+  /** For role `isp`: the ISP's name as filings write it in `form.access.ispName`. */
+  readonly ispName?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = { role: 'system', id: 'filing-workflow' };

@@ -34,6 +34,7 @@ const ACTOR_OF_ROLE: Record<ActorRole, Actor> = {
   auditor: { role: 'auditor', id: 'auditor-1' },
   admin: { role: 'admin', id: 'admin-1' },
   system: SYSTEM,
+  isp: { role: 'isp', id: 'isp-1', ispName: '阿里云' },
 };
 const ROLES = Object.keys(ACTOR_OF_ROLE) as ActorRole[];
 

@@ -41,6 +41,7 @@ const ACTORS: Record<ActorRole, Actor> = {
   auditor: { role: 'auditor', id: 'a-1' },
   admin: { role: 'admin', id: 'x-1' },
   system: SYSTEM_ACTOR,
+  isp: { role: 'isp', id: 'i-1', ispName: '阿里云' },
 };
 
 /** Every command shape, for the actor given. */

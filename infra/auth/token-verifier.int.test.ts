@@ -86,6 +86,7 @@ describe('createTokenVerifier with the local secret (HS256)', () => {
     [{ sub: 'gd-reviewer', role: 'bureau', province: '440000' }, { province: '440000' }],
     [{ sub: 'auditor-1', role: 'auditor' }, {}],
     [{ sub: 'admin-1', role: 'admin' }, {}],
+    [{ sub: 'aliyun-ops', role: 'isp', ispName: '阿里云' }, { ispName: '阿里云' }],
   ])('accepts a valid %j token', async (claims, scope) => {
     const token = await signHs256(secret, { ...claims, iss: ISSUER, aud: AUDIENCE, exp: now() + 60 });
     await expect(verifier.verify(token)).resolves.toEqual({ role: claims.role, id: claims.sub, ...scope });

@@ -94,7 +94,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
       const actor = actorFromClaims({ ...claims });
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ role: actor.role, platformId: actor.platformId, province: actor.province })
+      return new SignJWT({
+        role: actor.role,
+        platformId: actor.platformId,
+        province: actor.province,
+        ispName: actor.ispName,
+      })
         .setProtectedHeader({ alg: LOCAL_ALGORITHM, typ: 'JWT' })
         .setSubject(actor.id)
         .setIssuer(issuer)

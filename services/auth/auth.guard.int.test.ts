@@ -76,6 +76,7 @@ describe('AuthGuard in a Nest app', () => {
   const platformToken = (): Promise<string> =>
     tokens.issue({ sub: 'wechat-ops', role: 'platform', platformId: 'wechat' });
   const bureauToken = (): Promise<string> => tokens.issue({ sub: 'gd', role: 'bureau', province: '440000' });
+  const ispToken = (): Promise<string> => tokens.issue({ sub: 'aliyun-ops', role: 'isp', ispName: '阿里云' });
 
   it('answers 401 with a problem body and a Bearer challenge when there is no token', async () => {
     const response = await get('/probe/any-role');
@@ -124,6 +125,23 @@ describe('AuthGuard in a Nest app', () => {
       status: 403,
       detail: 'role bureau may not call this route',
     });
+  });
+
+  it('answers 403 to an ISP on a route for other roles', async () => {
+    const response = await get('/probe/platform-only', `Bearer ${await ispToken()}`);
+    expect(response).toMatchObject({
+      status: 403,
+      body: { status: 403, detail: 'role isp may not call this route' },
+    });
+  });
+
+  it('hands an ISP actor its name and nothing else', async () => {
+    const response = await get('/probe/any-role', `Bearer ${await ispToken()}`);
+    expect(response).toMatchObject({
+      status: 200,
+      body: { actor: { role: 'isp', id: 'aliyun-ops', ispName: '阿里云' } },
+    });
+    expect(Object.keys((response.body as { actor: object }).actor).sort()).toEqual(['id', 'ispName', 'role']);
   });
 
   it('lets a listed role through and hands the actor to the route', async () => {

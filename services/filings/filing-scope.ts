@@ -13,6 +13,7 @@ export function inScope(actor: Actor, view: Pick<FilingStatusView, 'platformId' 
       return true;
     case 'applicant':
     case 'system':
+    case 'isp':
       return false;
     default: {
       const unreachable: never = actor.role;

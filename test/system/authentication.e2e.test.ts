@@ -20,7 +20,7 @@ import {
  */
 
 const SEED = 20_261_131;
-const TOKEN_ROLES = ['platform', 'bureau', 'auditor', 'admin'] as const;
+const TOKEN_ROLES = ['platform', 'bureau', 'auditor', 'admin', 'isp'] as const;
 const PROVINCE_CODES: readonly string[] = PROVINCES.map((p) => p.code);
 const OWN = { platformId: 'wechat', province: '440000' };
 
@@ -28,6 +28,7 @@ const OWN = { platformId: 'wechat', province: '440000' };
 type Actor =
   | { role: 'platform'; platformId: string }
   | { role: 'bureau'; province: string }
+  | { role: 'isp'; ispName: string }
   | { role: 'auditor' | 'admin' };
 
 /** Independent of the server's code: which claims make an actor, per the README and RFC 7519. */
@@ -47,6 +48,17 @@ function actorOf(claims: Record<string, unknown>): Actor | undefined {
     const province = own('province');
     return typeof province === 'string' && PROVINCE_CODES.includes(province) ? { role, province } : undefined;
   }
+  if (role === 'isp') {
+    // 1–64 characters (code points), no control characters, no space around it.
+    const ispName = own('ispName');
+    return typeof ispName === 'string' &&
+      ispName !== '' &&
+      ispName.trim() === ispName &&
+      [...ispName].length <= 64 &&
+      !/\p{Cc}/u.test(ispName)
+      ? { role, ispName }
+      : undefined;
+  }
   return { role: role as 'auditor' | 'admin' };
 }
 
@@ -62,6 +74,8 @@ interface Route {
 const isOwnPlatform = (a: Actor) => a.role === 'platform' && a.platformId === OWN.platformId;
 const isOwnBureau = (a: Actor) => a.role === 'bureau' && a.province === OWN.province;
 const readable = (a: Actor) => a.role === 'auditor' || isOwnPlatform(a) || isOwnBureau(a);
+/** Roles that read no filing at all: an admin, an ISP (its scope is its accesses in the registry). */
+const noFilings = (a: Actor) => a.role === 'admin' || a.role === 'isp';
 /** A closed filing takes no decisions: its owner learns so (409); anyone else that it does not exist. */
 const platformDecision = (a: Actor) => (a.role !== 'platform' ? 403 : isOwnPlatform(a) ? 409 : 404);
 
@@ -70,7 +84,7 @@ const ROUTES: readonly Route[] = [
     name: 'GET /v1/filings/{id}',
     method: 'GET',
     path: (f) => `/v1/filings/${f}`,
-    expect: (a) => (a.role === 'admin' ? 403 : readable(a) ? 200 : 404),
+    expect: (a) => (noFilings(a) ? 403 : readable(a) ? 200 : 404),
   },
   {
     name: 'GET /v1/filings/{id}/events',
@@ -82,7 +96,7 @@ const ROUTES: readonly Route[] = [
     name: 'GET /v1/filings',
     method: 'GET',
     path: () => '/v1/filings?limit=200',
-    expect: (a) => (a.role === 'admin' ? 403 : 200),
+    expect: (a) => (noFilings(a) ? 403 : 200),
   },
   // An empty form: a platform gets past the guard to the form's 400, nothing is ever started.
   {
@@ -147,6 +161,14 @@ const ROUTES: readonly Route[] = [
     method: 'GET',
     path: () => '/v1/dashboard/sla',
     expect: (a) => (a.role === 'bureau' || a.role === 'auditor' ? 200 : 403),
+  },
+  // ISPs only: an empty body gets an ISP past the guard to the body's 400, nothing is written.
+  {
+    name: 'POST /v1/registry/services/{serviceNumber}/access-withdrawals',
+    method: 'POST',
+    path: () => `/v1/registry/services/${encodeURIComponent('粤ICP备2026999999号-1A')}/access-withdrawals`,
+    body: {},
+    expect: (a) => (a.role === 'isp' ? 400 : 403),
   },
 ];
 
@@ -452,6 +474,16 @@ describe('authentication and authorisation against a started system (`icp start`
           absent,
         ),
       ),
+      ispName: pick(
+        fc.constantFrom('阿里云', '阿里云计算有限公司', 'Tencent Cloud', 'x'.repeat(64)),
+        fc.oneof(
+          fc.constantFrom('', ' ', ' 阿里云', '阿里云 ', 'x'.repeat(65), '阿里\u0000云', '阿里\n云'),
+          fc.integer(),
+          fc.constant(['阿里云']),
+          fc.constant(null),
+          absent,
+        ),
+      ),
       province: pick(
         fc.oneof(fc.constant('440000'), fc.constantFrom(...PROVINCE_CODES)),
         fc.oneof(
@@ -483,7 +515,18 @@ describe('authentication and authorisation against a started system (`icp start`
         { maxKeys: 4 },
       ),
     });
-    const RESERVED = new Set(['sub', 'role', 'platformId', 'province', 'iss', 'aud', 'exp', 'nbf', 'iat']);
+    const RESERVED = new Set([
+      'sub',
+      'role',
+      'platformId',
+      'province',
+      'ispName',
+      'iss',
+      'aud',
+      'exp',
+      'nbf',
+      'iat',
+    ]);
     const seen = new Map<string, number>();
 
     await fc.assert(
@@ -504,7 +547,7 @@ describe('authentication and authorisation against a started system (`icp start`
         const token = `Bearer ${await signToken(system.jwtSecret, payload)}`;
         stats.tokens += 1;
         const who = actor
-          ? `${actor.role}${'platformId' in actor ? `:${actor.platformId}` : ''}${'province' in actor ? `:${actor.province}` : ''}`
+          ? `${actor.role}${'platformId' in actor ? `:${actor.platformId}` : ''}${'province' in actor ? `:${actor.province}` : ''}${'ispName' in actor ? `:${actor.ispName}` : ''}`
           : 'refused';
         const kind = !actor
           ? 'refused'
@@ -546,6 +589,7 @@ describe('authentication and authorisation against a started system (`icp start`
       'auditor',
       'bureau other',
       'bureau own',
+      'isp',
       'platform other',
       'platform own',
       'refused',

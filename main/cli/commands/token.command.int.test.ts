@@ -43,6 +43,7 @@ describe('icp token', () => {
     [['--role=bureau', '--province=440000'], { role: 'bureau', id: 'bureau:440000', province: '440000' }],
     [['--role', 'auditor'], { role: 'auditor', id: 'auditor' }],
     [['--role', 'admin', '--sub', 'ops-alice'], { role: 'admin', id: 'ops-alice' }],
+    [['--role', 'isp', '--isp-name', '阿里云'], { role: 'isp', id: 'isp:阿里云', ispName: '阿里云' }],
   ])('prints a token for %j that a system on the same data directory accepts', async (args, actor) => {
     const token = await printedToken(args);
     await expect(createTokenVerifier({ dataDir }).verify(token)).resolves.toEqual(actor);
@@ -62,8 +63,11 @@ describe('icp token', () => {
   });
 
   it.each([
-    [[], '--role must be one of platform, bureau, auditor, admin'],
-    [['--role', 'applicant'], '--role must be one of platform, bureau, auditor, admin'],
+    [[], '--role must be one of platform, bureau, auditor, admin, isp'],
+    [['--role', 'applicant'], '--role must be one of platform, bureau, auditor, admin, isp'],
+    [['--role', 'isp'], "--isp-name must be the ISP's name as filings write it"],
+    [['--role', 'isp', '--isp-name', 'x'.repeat(65)], "--isp-name must be the ISP's name"],
+    [['--role', 'auditor', '--isp-name', '阿里云'], '--isp-name applies only to --role isp'],
     [['--role'], '--role needs a value'],
     [['--role', 'platform'], '--platform must be 1-64 letters, digits, ".", "_" or "-" (such as wechat)'],
     [['--role', 'platform', '--platform', 'we chat'], '--platform must be 1-64 letters'],

@@ -1,6 +1,8 @@
 import { isProvinceCode } from '../../../events/provinces';
 import {
+  isIspName,
   isTokenRole,
+  MAX_ISP_NAME_LENGTH,
   MAX_SUBJECT_LENGTH,
   PLATFORM_ID,
   TOKEN_ROLES,
@@ -11,9 +13,9 @@ import { loadConfig } from '../../../infra/config/config';
 import type { CliCommand, CliIo } from '../command';
 
 const USAGE =
-  'icp token --role platform|bureau|auditor|admin [--platform ID] [--province CODE] [--sub NAME] [--ttl SECONDS]';
+  'icp token --role platform|bureau|auditor|admin|isp [--platform ID] [--province CODE] [--isp-name NAME] [--sub NAME] [--ttl SECONDS]';
 const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
-const VALUE_OPTIONS = ['--role', '--platform', '--province', '--sub', '--ttl'] as const;
+const VALUE_OPTIONS = ['--role', '--platform', '--province', '--isp-name', '--sub', '--ttl'] as const;
 
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
@@ -49,6 +51,7 @@ function parseArgs(args: readonly string[]): TokenArgs | 'help' {
     '--role': role,
     '--platform': platformId,
     '--province': province,
+    '--isp-name': ispName,
     '--sub': sub,
     '--ttl': ttl,
   } = options;
@@ -64,6 +67,12 @@ function parseArgs(args: readonly string[]): TokenArgs | 'help' {
   }
   if (role !== 'bureau' && province !== undefined)
     throw new UsageError('--province applies only to --role bureau');
+  if (role === 'isp' && !isIspName(ispName)) {
+    throw new UsageError(
+      `--isp-name must be the ISP's name as filings write it, 1-${MAX_ISP_NAME_LENGTH} characters (such as 阿里云)`,
+    );
+  }
+  if (role !== 'isp' && ispName !== undefined) throw new UsageError('--isp-name applies only to --role isp');
   if (sub !== undefined && (sub.trim() === '' || sub.length > MAX_SUBJECT_LENGTH)) {
     throw new UsageError(`--sub must be a non-empty name of at most ${MAX_SUBJECT_LENGTH} characters`);
   }
@@ -71,9 +80,9 @@ function parseArgs(args: readonly string[]): TokenArgs | 'help' {
     throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS} (30 days)`);
   }
 
-  const scope = platformId ?? province;
+  const scope = platformId ?? province ?? ispName;
   return {
-    claims: { sub: sub ?? (scope ? `${role}:${scope}` : role), role, platformId, province },
+    claims: { sub: sub ?? (scope ? `${role}:${scope}` : role), role, platformId, province, ispName },
     ttlSeconds: ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : Number(ttl),
   };
 }
