@@ -14,12 +14,13 @@ function calendarDaysBetween(fromIso: string, toIso: string): number {
 
 /** The row of a filing in `state`: where its status view says it stands, since when, after how many visits. */
 function slaRowOf(state: SubmittedFilingState, stageEnteredAt: string, visits: number): SlaFilingRow {
-  const { filingId, platformId, province } = state;
+  const { filingId, platformId, province, kind } = state;
   const { status, stage, overdue, dueBy } = filingStandingOf(state);
   const row: SlaFilingRow = {
     filingId,
     platformId,
     province,
+    kind,
     status,
     stage,
     stageEnteredAt,
@@ -52,6 +53,7 @@ export function projectSla(
     filingId,
     visit: current.visits,
     province: current.province,
+    kind: current.kind,
     stage: current.stage,
     enteredAt: current.stageEnteredAt,
     leftAt: occurredAt,

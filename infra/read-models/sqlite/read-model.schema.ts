@@ -7,9 +7,10 @@ import { CHECKPOINTS_TABLE_SQL, createTablesSql, liveTableSet } from './read-mod
  * does not, so a schema change does not migrate rows: it drops every table and creates the current
  * ones empty, and the projector replays the log from position 0. Bump it with every table change.
  * 1: filing_summary and public_registry; 2: + bureau_queue, sla_dashboard and rebuild bookkeeping;
- * 3: + registry (subjects, services, their identifiers).
+ * 3: + registry (subjects, services, their identifiers); 4: filing kinds (kind and target numbers on
+ * filing_summary and bureau_queue, bureau_queue's status, kind on the SLA tables).
  */
-export const READ_MODEL_SCHEMA_VERSION = 3;
+export const READ_MODEL_SCHEMA_VERSION = 4;
 
 /** WAL so API readers never wait for the projector; NORMAL durability: a lost tail is replayed from the log. */
 export function configureReadModelConnection(db: Database.Database): void {

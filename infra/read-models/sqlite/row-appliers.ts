@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../../events/ports/event-log.port';
 import type { ReadModelProjections } from '../../../events/ports/read-models.port';
 import { BatchRows } from './batch-rows';
 import {
+  FILING_KIND_COLUMNS,
   type BureauQueueRecord,
   type FilingSummaryRecord,
   type PublicRegistryRecord,
@@ -63,6 +64,7 @@ function filingSummaryApplier(
     'submitted_at',
     'updated_at',
     'operator_name',
+    ...FILING_KIND_COLUMNS,
   ]);
   const rows = new BatchRows(
     (filingId) => {
@@ -102,6 +104,8 @@ function bureauQueueApplier(
     'queued_at',
     'due_by',
     'overdue',
+    'status',
+    ...FILING_KIND_COLUMNS,
   ]);
   const rows = new BatchRows(
     (filingId) => {
@@ -156,6 +160,7 @@ function slaDashboardApplier(
     'filing_id',
     'platform_id',
     'province',
+    'kind',
     'status',
     'stage',
     'stage_entered_at',
@@ -167,6 +172,7 @@ function slaDashboardApplier(
     'filing_id',
     'visit',
     'province',
+    'kind',
     'stage',
     'entered_at',
     'left_at',
