@@ -157,12 +157,14 @@ export interface RegistryUpdate {
   service?: RegistryServiceRow;
 }
 
-/** Where a filing stands for the SLA picture: its stage, since when, and whether it is overdue. */
-export interface SlaFilingRow {
+/**
+ * Where a filing stands for the SLA picture: its stage, since when, and whether it is overdue; its
+ * kind (and target's numbers, so the row folds on as exactly as the other filing rows).
+ */
+export interface SlaFilingRow extends FilingKindColumns {
   filingId: string;
   platformId: string;
   province: ProvinceCode;
-  kind: FilingKind;
   status: FilingStatus;
   stage: FilingStage;
   /** occurredAt of the event that moved the filing into its current stage. */

@@ -3,7 +3,7 @@ import { filingStandingOf } from '../../events/filing/filing-view';
 import { stageOf } from '../../events/filing/transitions';
 import type { SlaFilingRow, SlaStageVisit, SlaUpdate } from '../../events/ports/read-models.port';
 import { type WorkingDayCalendar, workingDaysBetween } from '../../events/working-days';
-import { evolveFiling, filingStateOfRow } from './filing-fold';
+import { evolveFiling, filingStateOfRow, kindColumnsOf } from './filing-fold';
 import { type ProjectableEvent, readFilingEvent } from './projectable-event';
 
 const DAY_MS = 86_400_000;
@@ -14,13 +14,13 @@ function calendarDaysBetween(fromIso: string, toIso: string): number {
 
 /** The row of a filing in `state`: where its status view says it stands, since when, after how many visits. */
 function slaRowOf(state: SubmittedFilingState, stageEnteredAt: string, visits: number): SlaFilingRow {
-  const { filingId, platformId, province, kind } = state;
+  const { filingId, platformId, province } = state;
   const { status, stage, overdue, dueBy } = filingStandingOf(state);
   const row: SlaFilingRow = {
     filingId,
     platformId,
     province,
-    kind,
+    ...kindColumnsOf(state),
     status,
     stage,
     stageEnteredAt,

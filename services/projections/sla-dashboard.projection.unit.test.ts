@@ -120,7 +120,12 @@ describe('SLA dashboard projection: given events → rows', () => {
         { type: 'BureauReviewApproved', data: {} },
       ];
       const { row, visits } = given(timedHistory(history as FilingEvent[], ['2026-11-30T02:00:00.000Z']));
-      expect(row).toMatchObject({ kind, status: 'bureau_approved' });
+      expect(row).toMatchObject({
+        kind,
+        targetSubjectNumber: '粤ICP备2026000123号',
+        status: 'bureau_approved',
+      });
+      expect(row).not.toHaveProperty('targetServiceNumber');
       expect(visits.map((visit) => [visit.stage, visit.kind])).toEqual([
         ['platform_review', kind],
         ['sms_verification', kind],

@@ -176,11 +176,10 @@ export function toBureauQueueRow(record: BureauQueueRecord): BureauQueueRow {
   return row;
 }
 
-export interface SlaFilingRecord {
+export interface SlaFilingRecord extends FilingKindRecord {
   filing_id: string;
   platform_id: string;
   province: string;
-  kind: string;
   status: string;
   stage: string;
   stage_entered_at: string;
@@ -194,7 +193,7 @@ export function toSlaFilingRecord(row: SlaFilingRow): SlaFilingRecord {
     filing_id: row.filingId,
     platform_id: row.platformId,
     province: row.province,
-    kind: row.kind,
+    ...toFilingKindRecord(row),
     status: row.status,
     stage: row.stage,
     stage_entered_at: row.stageEnteredAt,
@@ -209,7 +208,7 @@ export function toSlaFilingRow(record: SlaFilingRecord): SlaFilingRow {
     filingId: record.filing_id,
     platformId: record.platform_id,
     province: record.province,
-    kind: record.kind,
+    ...toFilingKindColumns(record),
     status: record.status,
     stage: record.stage,
     stageEnteredAt: record.stage_entered_at,

@@ -87,7 +87,9 @@ const TABLES: Record<ProjectionName, readonly TableDefinition[]> = {
         due_by           TEXT,
         overdue          INTEGER NOT NULL CHECK (overdue IN (0, 1)),
         visits           INTEGER NOT NULL,
-        kind             TEXT    NOT NULL`,
+        kind                  TEXT NOT NULL,
+        target_subject_number TEXT,
+        target_service_number TEXT`,
       indexes: { by_province_stage: 'province, stage', by_kind_stage: 'kind, stage' },
     },
     {

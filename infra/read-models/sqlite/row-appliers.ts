@@ -160,7 +160,7 @@ function slaDashboardApplier(
     'filing_id',
     'platform_id',
     'province',
-    'kind',
+    ...FILING_KIND_COLUMNS,
     'status',
     'stage',
     'stage_entered_at',
