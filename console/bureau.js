@@ -185,7 +185,13 @@ export async function filingView(main, { id }, ctx) {
   const registryBox = h('div', { 'aria-live': 'polite' }, t('common.loading'));
   show(
     main,
-    h('h2', {}, `${t('detail.title')} · ${view.appName ?? id} `, known?.kind ? kindBadge(known.kind) : null),
+    h(
+      'h2',
+      {},
+      `${t('detail.title')} · ${view.appName ?? id}`,
+      // A new registration needs no badge; the other kinds are named beside the app.
+      known?.kind && known.kind !== 'new_registration' ? [' ', kindBadge(known.kind)] : null,
+    ),
     factsBox,
     registryBox,
     detailSections(detail),
