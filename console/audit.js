@@ -351,7 +351,37 @@ export async function dashboardView(main, _params, ctx) {
               ),
           ),
           provinces.size ? barChart(t('dashboard.byProvince'), [...provinces.values()]) : null,
+          kindTable(sla.byKind),
         ],
   );
   focusHeading(main);
+}
+
+/** Filings, open and overdue ones, and the median review times, per filing kind. */
+function kindTable(byKind) {
+  if (!Array.isArray(byKind) || byKind.length === 0) return null;
+  const medianOf = (figures, stage) => {
+    const days = figures.stages.find((row) => row.stage === stage)?.medianWorkingDays;
+    return days === null || days === undefined ? '—' : String(days);
+  };
+  const headers = ['kind', 'filings', 'open', 'overdue', 'medianPlatform', 'medianBureau'].map((c) =>
+    t(`dashboard.col.${c}`),
+  );
+  return table(
+    t('dashboard.byKind'),
+    headers,
+    byKind.map((figures) =>
+      h(
+        'tr',
+        { 'data-kind': figures.kind, class: figures.overdue ? 'overdue' : undefined },
+        h('th', { scope: 'row' }, label('kind', figures.kind)),
+        h('td', {}, String(figures.filings)),
+        h('td', {}, String(figures.open)),
+        h('td', {}, String(figures.overdue)),
+        h('td', {}, medianOf(figures, 'platform_review')),
+        h('td', {}, medianOf(figures, 'bureau_review')),
+      ),
+    ),
+    { class: 'by-kind' },
+  );
 }

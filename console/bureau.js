@@ -3,7 +3,7 @@
 import { api, ApiError, query } from './api.js';
 import { errorNotice, focusHeading } from './common.js';
 import { facts, h, notice, show, table } from './dom.js';
-import { formValue } from './form-view.js';
+import { fieldPathLabel, formValue } from './form-view.js';
 import { chinaTime, label, t } from './i18n.js';
 import { provinceName, workingDaysLeft } from './reference.js';
 import { subjectNumberOf, subjectSection } from './registry-view.js';
@@ -22,11 +22,33 @@ function timeLeft(item) {
   );
 }
 
+/** The filing's kind as a badge (a filing from before kinds is a new registration). */
+export function kindBadge(kind = 'new_registration') {
+  return h('span', { class: `badge badge-kind kind-${kind}`, 'data-kind': kind }, label('kind', kind));
+}
+
+/** The registration a change, cancellation or new access acts on: its service number, else its subject's. */
+function targetNumber(item) {
+  return (
+    item.targetServiceNumber ??
+    item.targetSubjectNumber ??
+    item.target?.serviceNumber ??
+    item.target?.subjectNumber
+  );
+}
+
 function queueRow(item) {
+  const target = targetNumber(item);
   return h(
     'tr',
-    { class: item.overdue ? 'overdue' : undefined, 'data-filing-id': item.filingId },
+    { class: item.overdue ? 'overdue' : undefined, 'data-filing-id': item.filingId, 'data-kind': item.kind },
     h('th', { scope: 'row' }, h('a', { href: `#/filing/${item.filingId}` }, item.appName)),
+    h(
+      'td',
+      {},
+      kindBadge(item.kind),
+      target ? h('div', { class: 'target-number' }, h('small', {}, target)) : null,
+    ),
     h('td', {}, label('serviceType', item.serviceType)),
     h('td', {}, item.platformId),
     h('td', {}, chinaTime(item.queuedAt)),
@@ -97,15 +119,38 @@ async function shellSubjects(into, ctx) {
   await load(undefined);
 }
 
+const KINDS = ['new_registration', 'change', 'cancellation', 'new_access'];
+
+/** The queue's kind filter: all kinds, or one. */
+function kindFilter(onChange) {
+  const select = h(
+    'select',
+    { id: 'queue-kind', name: 'kind', onchange: (event) => onChange(event.target.value) },
+    h('option', { value: '' }, t('queue.filter.all')),
+    KINDS.map((kind) => h('option', { value: kind }, label('kind', kind))),
+  );
+  return h('p', { class: 'filters' }, h('label', { for: 'queue-kind' }, t('queue.filter.kind')), ' ', select);
+}
+
 export async function queueView(main, _params, ctx) {
-  const body = h('tbody');
+  let body = h('tbody');
   const status = h('div', { 'aria-live': 'polite' }, t('common.loading'));
   const more = h('div');
   const shells = h('section', { class: 'shell-subjects', 'aria-labelledby': 'shell-title' });
+  let kind = '';
+  // Each load is numbered: a page that arrives after the filter changed is dropped.
+  let generation = 0;
   show(
     main,
     h('h2', {}, t('queue.title', { province: provinceName(ctx.session.province) })),
     h('p', { class: 'intro' }, t('queue.intro')),
+    kindFilter((value) => {
+      kind = value;
+      body = h('tbody');
+      show(more);
+      show(status, t('common.loading'));
+      void load(undefined);
+    }),
     status,
     more,
     shells,
@@ -113,12 +158,14 @@ export async function queueView(main, _params, ctx) {
   focusHeading(main);
   void shellSubjects(shells, ctx);
   const load = async (cursor) => {
+    const mine = ++generation;
     try {
-      const page = await api(`/v1/bureau/queue${query({ limit: String(PAGE), cursor })}`);
-      if (!ctx.current()) return;
+      const page = await api(`/v1/bureau/queue${query({ limit: String(PAGE), kind, cursor })}`);
+      if (!ctx.current() || mine !== generation) return;
       if (!cursor) {
-        if (page.items.length === 0) return show(status, notice('info', t('queue.empty')));
-        const headers = ['app', 'type', 'platform', 'queued', 'due', 'left', 'open'].map((c) =>
+        if (page.items.length === 0)
+          return show(status, notice('info', t(kind ? 'queue.emptyKind' : 'queue.empty')));
+        const headers = ['app', 'kind', 'type', 'platform', 'queued', 'due', 'left', 'open'].map((c) =>
           t(`queue.col.${c}`),
         );
         show(
@@ -137,15 +184,20 @@ export async function queueView(main, _params, ctx) {
           : null,
       );
     } catch (error) {
-      if (ctx.current()) show(status, errorNotice(error));
+      if (ctx.current() && mine === generation) show(status, errorNotice(error));
     }
   };
   await load(undefined);
 }
 
-function filingFacts(view) {
+/** The filing's kind and target come from its bureau detail (the event log), or from the view if it has them. */
+function filingFacts(view, detail) {
+  const kind = detail?.kind ?? view.kind;
+  const target = detail?.target ?? view.target;
   return facts([
     [t('detail.filingId'), h('code', {}, view.filingId)],
+    [t('detail.kind'), kind && kindBadge(kind)],
+    [t('detail.target'), target && targetNumber({ target })],
     [t('detail.appName'), view.appName],
     [t('detail.serviceType'), view.serviceType && label('serviceType', view.serviceType)],
     [t('detail.status'), h('span', { 'data-status': view.status }, label('status', view.status))],
@@ -175,16 +227,23 @@ export async function filingView(main, { id }, ctx) {
     return;
   }
   if (!ctx.current()) return;
-  const factsBox = h('div', {}, filingFacts(view));
+  const known = detail.error ? undefined : detail;
+  const factsBox = h('div', {}, filingFacts(view, known));
   const refresh = async () => {
     const latest = await api(`/v1/filings/${encodeURIComponent(id)}`);
-    show(factsBox, filingFacts(latest));
+    show(factsBox, filingFacts(latest, known));
     return latest;
   };
   const registryBox = h('div', { 'aria-live': 'polite' }, t('common.loading'));
   show(
     main,
-    h('h2', {}, `${t('detail.title')} · ${view.appName ?? id}`),
+    h(
+      'h2',
+      {},
+      `${t('detail.title')} · ${view.appName ?? id}`,
+      // A new registration needs no badge; the other kinds are named beside the app.
+      known?.kind && known.kind !== 'new_registration' ? [' ', kindBadge(known.kind)] : null,
+    ),
     factsBox,
     registryBox,
     detailSections(detail),
@@ -199,7 +258,7 @@ export async function filingView(main, { id }, ctx) {
 async function showSubject(box, view, detail, ctx) {
   const subjectNumber = view.registrationNumber
     ? subjectNumberOf(view.registrationNumber)
-    : detail.form?.existingSubjectNumber;
+    : (detail.target?.subjectNumber ?? detail.form?.existingSubjectNumber);
   try {
     const section = await subjectSection(subjectNumber);
     if (ctx.current()) show(box, section);
@@ -220,6 +279,7 @@ function detailSections(detail) {
     );
   }
   return [
+    differenceSection(detail),
     h(
       'section',
       { 'aria-labelledby': 'form-title', class: 'masked-form' },
@@ -234,6 +294,54 @@ function detailSections(detail) {
       timelineTable(detail.timeline),
     ),
   ];
+}
+
+/** Kinds whose form is the registered version with changes: the bureau sees the difference. */
+const COMPARED_KINDS = ['change', 'new_access'];
+
+/**
+ * A change's (or new access's) difference against the registered version, field by field: the field,
+ * the registered value and the proposed one, both masked by the server. Null for the other kinds.
+ */
+function differenceSection(detail) {
+  if (!COMPARED_KINDS.includes(detail.kind)) return null;
+  const heading = h('h3', { id: 'changes-title' }, t('diff.title'));
+  const attributes = { 'aria-labelledby': 'changes-title', class: 'changes' };
+  if (!Array.isArray(detail.changes)) {
+    return h('section', attributes, heading, notice('info', t('diff.unavailable')));
+  }
+  if (detail.changes.length === 0) return h('section', attributes, heading, notice('info', t('diff.none')));
+  const side = (value, key) => (value === undefined ? h('em', {}, t('diff.absent')) : formValue(value, key));
+  const headers = ['field', 'registered', 'proposed', 'part'].map((c) => t(`diff.col.${c}`));
+  return h(
+    'section',
+    attributes,
+    heading,
+    h('p', { class: 'intro' }, t('diff.intro')),
+    table(
+      t('diff.title'),
+      headers,
+      detail.changes.map((change) => {
+        const key = change.path.split('.').at(-1);
+        const alike =
+          change.before !== undefined && JSON.stringify(change.before) === JSON.stringify(change.after);
+        return h(
+          'tr',
+          { 'data-path': change.path, 'data-part': change.part },
+          h('th', { scope: 'row' }, fieldPathLabel(change.path), h('div', {}, h('code', {}, change.path))),
+          h('td', { class: 'registered' }, side(change.before, key)),
+          h(
+            'td',
+            { class: 'proposed' },
+            side(change.after, key),
+            alike ? h('div', {}, h('small', {}, t('diff.maskedAlike'))) : null,
+          ),
+          h('td', {}, label('diff.part', change.part)),
+        );
+      }),
+      { class: 'differences' },
+    ),
+  );
 }
 
 function timelineTable(timeline) {

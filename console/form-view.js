@@ -19,6 +19,14 @@ function formText(key, value) {
   return key === 'publicKey' && text.length > 48 ? `${text.slice(0, 24)}…${text.slice(-16)}` : text;
 }
 
+/** A field's path as `diffForms` names it (`app.platforms.0.packageName`), in words: `应用信息 › 平台 › 1 › 包名`. */
+export function fieldPathLabel(path) {
+  return path
+    .split('.')
+    .map((segment) => (/^\d+$/.test(segment) ? String(Number(segment) + 1) : formLabel(segment)))
+    .join(' › ');
+}
+
 /** A (masked) form value as elements; every value goes in as text. */
 export function formValue(value, key) {
   if (Array.isArray(value)) {

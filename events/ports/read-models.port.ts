@@ -1,4 +1,5 @@
 import type { RegistrationFilingKind } from '../filing/filing-kind';
+import type { FilingKind } from '../filing/filing-kind';
 import type { FilingStage, FilingStatus } from '../filing/filing-state';
 import type { OperatorNature, RegulatedCategory, ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
@@ -23,11 +24,23 @@ export function isProjectionName(name: string): name is ProjectionName {
 // ---- Rows ---------------------------------------------------------------------------------------
 
 /**
+ * What a filing row keeps of the filing's kind (`filing-kind.ts`) and of the registration a change,
+ * cancellation or new access acts on: public numbers only.
+ */
+export interface FilingKindColumns {
+  kind: FilingKind;
+  /** The subject number of the registration acted on (absent for a new registration). */
+  targetSubjectNumber?: string;
+  /** The service number acted on; absent for a new registration and a subject cancellation. */
+  targetServiceNumber?: string;
+}
+
+/**
  * One row per filing for lists and queues. No personal data: the form is never copied, and the
  * operator's name appears only once the registration is published (it is public from then on).
  * status, stage, dueBy, overdue, registrationNumber and revision equal what `filingStatusView` says.
  */
-export interface FilingSummaryRow {
+export interface FilingSummaryRow extends FilingKindColumns {
   filingId: string;
   platformId: string;
   province: ProvinceCode;
@@ -49,15 +62,17 @@ export interface FilingSummaryRow {
 }
 
 /**
- * One row per filing; `queuedAt` is set while the filing waits for its province's bureau
- * (between BureauReviewStarted and the bureau's decision or a withdrawal). No personal data.
+ * One row per filing; `queuedAt` is set while the filing waits for its province's bureau (while its
+ * status, as `evolve` folds it, is `bureau_review`). No personal data.
  */
-export interface BureauQueueRow {
+export interface BureauQueueRow extends FilingKindColumns {
   filingId: string;
   platformId: string;
   province: ProvinceCode;
   serviceType: ServiceType;
   appName: string;
+  /** The filing's status as `evolve` folds it: the queue follows the state machine. */
+  status: FilingStatus;
   submittedAt: string;
   /** occurredAt of the last event applied. */
   updatedAt: string;
@@ -239,8 +254,11 @@ export interface RegistryUpdate {
   version?: RegistryServiceVersionRow;
 }
 
-/** Where a filing stands for the SLA picture: its stage, since when, and whether it is overdue. */
-export interface SlaFilingRow {
+/**
+ * Where a filing stands for the SLA picture: its stage, since when, and whether it is overdue; its
+ * kind (and target's numbers, so the row folds on as exactly as the other filing rows).
+ */
+export interface SlaFilingRow extends FilingKindColumns {
   filingId: string;
   platformId: string;
   province: ProvinceCode;
@@ -259,6 +277,7 @@ export interface SlaStageVisit {
   filingId: string;
   visit: number;
   province: ProvinceCode;
+  kind: FilingKind;
   stage: FilingStage;
   enteredAt: string;
   leftAt: string;
@@ -308,6 +327,7 @@ export class InvalidCursorError extends Error {
 export interface ListFilingsQuery {
   status?: FilingStatus;
   stage?: FilingStage;
+  kind?: FilingKind;
   province?: string;
   platformId?: string;
   cursor?: string;
@@ -316,12 +336,14 @@ export interface ListFilingsQuery {
 
 export interface BureauQueueQuery {
   province: string;
+  /** Only filings of this kind. */
+  kind?: FilingKind;
   cursor?: string;
   limit: number;
 }
 
 /** A filing waiting in a bureau's queue. */
-export type BureauQueueItem = Omit<BureauQueueRow, 'queuedAt' | 'dueBy'> & {
+export type BureauQueueItem = Omit<BureauQueueRow, 'status' | 'queuedAt' | 'dueBy'> & {
   status: 'bureau_review';
   stage: 'bureau_review';
   queuedAt: string;
@@ -367,6 +389,8 @@ export interface ShellSubjectsQuery {
 export interface SlaDashboardQuery {
   /** Only this province's filings (a bureau sees its own). */
   province?: string;
+  /** Only filings of this kind. */
+  kind?: FilingKind;
 }
 
 export interface SlaStageFigures {
@@ -389,8 +413,19 @@ export interface SlaProvinceFigures {
   overdue: number;
 }
 
+/** The figures of one filing kind, as the dashboard gives them for all filings. */
+export interface SlaKindFigures {
+  kind: FilingKind;
+  filings: number;
+  open: number;
+  overdue: number;
+  /** Every stage a filing can wait in, in process order, for filings of this kind. */
+  stages: SlaStageFigures[];
+}
+
 export interface SlaDashboard {
   province?: string;
+  kind?: FilingKind;
   /** Every filing ever submitted (in the province, when filtered). */
   filings: number;
   /** Filings not yet closed. */
@@ -400,6 +435,8 @@ export interface SlaDashboard {
   stages: SlaStageFigures[];
   /** Filings by province and stage (only pairs that have any). */
   byProvince: SlaProvinceFigures[];
+  /** The same figures per filing kind, every kind in `FILING_KINDS` order (zeros when none). */
+  byKind: SlaKindFigures[];
 }
 
 /** What the HTTP API reads. */
@@ -421,7 +458,7 @@ export interface ReadModelQueries {
    * then filingId. @throws RangeError for a limit outside 1..MAX_PAGE_SIZE; InvalidCursorError.
    */
   bureauQueue(query: BureauQueueQuery): Promise<Page<BureauQueueItem>>;
-  /** Filings by stage and province, overdue counts and median days per stage. */
+  /** Filings by stage, province and kind, overdue counts and median days per stage (and kind). */
   slaDashboard(query: SlaDashboardQuery): Promise<SlaDashboard>;
   /**
    * Public registrations matching every given criterion (exact number; app and operator name by

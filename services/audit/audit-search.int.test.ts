@@ -23,6 +23,7 @@ const ID_MAPS = '8b3e3c74-6e30-4ca1-9f65-2c3d4e5f6071';
 function row(filingId: string, appName: string, submittedAt: string, extra: Partial<FilingSummaryRow> = {}) {
   return toFilingSummaryRecord({
     filingId,
+    kind: 'new_registration',
     platformId: 'wechat',
     province: '440000',
     serviceType: 'app',
@@ -48,7 +49,8 @@ describe('GET /v1/audit/search', () => {
     const db = new Database(store.file);
     const insert = db.prepare(
       `INSERT INTO filing_summary VALUES (@filing_id, @platform_id, @province, @service_type, @app_name,
-       @status, @stage, @registration_number, @due_by, @overdue, @revision, @submitted_at, @updated_at, @operator_name)`,
+       @status, @stage, @registration_number, @due_by, @overdue, @revision, @submitted_at, @updated_at, @operator_name,
+       @kind, @target_subject_number, @target_service_number)`,
     );
     insert.run(row(ID_LEDGER, '示例记账', '2026-03-02T01:00:00.000Z'));
     insert.run(

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Global, Module } from '@nestjs/common';
+import { SYSTEM_ACTOR } from '../../events/filing/actor';
+import { EMPTY_STREAM, sealFilingEvents } from '../../events/filing/envelope';
+import type { FilingEvent } from '../../events/filing/filing-events';
+import type { FilingTarget } from '../../events/filing/filing-kind';
 import { filingStreamId } from '../../events/filing/stream-ids';
+import type { RegistrationForm } from '../../events/form/registration-form';
+import { historiesByStatus } from '../../test/support/decider-spec';
+import { submittedEvent, validatedForm } from '../../test/support/projection-fixtures';
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { TOKEN_VERIFIER } from '../auth/auth.tokens';
@@ -51,6 +58,36 @@ async function appendUnderV4Ids(log: EventLog, generated: GeneratedFiling[]): Pr
   }
   return rehomed;
 }
+
+/** Appends a history to a filing's stream as the workflow would: sealed, hash-chained, recorded by the system. */
+async function appendHistory(log: EventLog, filingId: string, events: readonly FilingEvent[]): Promise<void> {
+  const sealed = sealFilingEvents(EMPTY_STREAM, events, {
+    filingId,
+    occurredAt: '2026-11-30T02:00:00.000Z',
+    actor: SYSTEM_ACTOR,
+    correlationId: filingId,
+    causationId: `test-${filingId}`,
+  });
+  await log.appendToStream(
+    filingStreamId(filingId),
+    sealed.envelopes.map(({ id, type, data, metadata }) => ({
+      id,
+      type,
+      data: data as unknown as Json,
+      metadata: metadata as unknown as Json,
+    })),
+    { expectedRevision: 'no_stream' },
+  );
+}
+
+/** A copy of a form with `change` applied to it. */
+function alteredForm(form: RegistrationForm, change: (copy: Record<string, Json>) => void): RegistrationForm {
+  const copy = JSON.parse(JSON.stringify(form)) as Record<string, Json>;
+  change(copy);
+  return copy as unknown as RegistrationForm;
+}
+
+type FormJson = Record<string, Record<string, Json> & { platforms: Array<Record<string, Json>> }>;
 
 /** The personal values in every form a filing's stream holds (submitted and corrected). */
 function personalValues(filing: GeneratedFiling): string[] {
@@ -147,9 +184,17 @@ describe('GET /v1/bureau/filings/:id on a SQLite event log, without Temporal', (
     const response = await get(filing.filingId, 'bureau');
 
     expect(response).toMatchObject({ status: 200, type: expect.stringContaining('application/json') });
-    expect(Object.keys(response.body).sort()).toEqual(['filingId', 'form', 'province', 'status', 'timeline']);
+    expect(Object.keys(response.body).sort()).toEqual([
+      'filingId',
+      'form',
+      'kind',
+      'province',
+      'status',
+      'timeline',
+    ]);
     expect(response.body).toMatchObject({
       filingId: filing.filingId,
+      kind: 'new_registration',
       province: GUANGDONG,
       status: 'bureau_review',
     });
@@ -241,5 +286,154 @@ describe('GET /v1/bureau/filings/:id on a SQLite event log, without Temporal', (
     expect((await get(filing.filingId, 'platform')).status).toBe(403);
     expect((await get(filing.filingId, 'auditor')).status).toBe(403);
     expect((await get(filing.filingId)).status).toBe(401);
+  });
+});
+
+describe('GET /v1/bureau/filings/:id: a change filing against the registered version', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'icp-bureau-change-'));
+  let log: SqliteEventLog;
+  let server: HttpTestApp;
+  let token: string;
+  const baseId = randomUUID();
+  const changeId = randomUUID();
+  const importedChangeId = randomUUID();
+  const SUBJECT = '粤ICP备2026000123号';
+  const SERVICE = '粤ICP备2026000123号-1A';
+
+  /** As first submitted: another app name, corrected before approval. */
+  const firstForm = alteredForm(validatedForm(), (form) => {
+    (form.app as Record<string, Json>).name = '旧的应用名';
+  });
+  /** The registered version: the base filing's form as corrected. */
+  const registered = validatedForm();
+  /** The proposed version: package and a domain changed, the app principal's mobile, an SDK added. */
+  const proposed = alteredForm(registered, (copy) => {
+    const form = copy as unknown as FormJson;
+    form.app!.platforms[0]!.packageName = 'com.example.books';
+    (form.app!.domains as string[])[1] = 'cdn.example.com';
+    (form.app!.sdks as Array<Record<string, Json>>).push({
+      name: '高德地图 SDK',
+      provider: '高德软件有限公司',
+    });
+    form.appPrincipal!.mobile = '+8613900131234';
+    // Same last four characters: the masked values look alike, the field is still listed.
+    form.operatorPrincipal!.idNumber = '440305199001010036';
+  });
+  const target: FilingTarget = {
+    subjectNumber: SUBJECT,
+    serviceNumber: SERVICE,
+    alters: { subject: true, service: true },
+    baseFilingId: baseId,
+  };
+
+  beforeAll(async () => {
+    log = new SqliteEventLog(join(dataDir, 'events.sqlite'));
+    const base = historiesByStatus(submittedEvent(baseId, { form: firstForm, appName: '旧的应用名' }));
+    await appendHistory(log, baseId, [
+      ...base.returned_for_correction,
+      { type: 'FilingCorrected', data: { form: registered, appName: '示例记账' } },
+      ...base.completed.slice(1),
+    ]);
+    const change = submittedEvent(changeId, { kind: 'change', target, form: proposed });
+    await appendHistory(log, changeId, historiesByStatus(change).bureau_review);
+    const imported = submittedEvent(importedChangeId, {
+      kind: 'change',
+      target: { subjectNumber: SUBJECT, serviceNumber: SERVICE, alters: { subject: false, service: true } },
+      form: proposed,
+    });
+    await appendHistory(log, importedChangeId, historiesByStatus(imported).bureau_review);
+
+    @Global()
+    @Module({
+      providers: [
+        { provide: TOKEN_VERIFIER, useValue: createTokenVerifier({ dataDir }) },
+        { provide: EVENT_LOG, useValue: log },
+        { provide: READ_MODELS, useValue: {} },
+      ],
+      exports: [TOKEN_VERIFIER, EVENT_LOG, READ_MODELS],
+    })
+    class TestInfraModule {}
+
+    server = await startHttpTestApp({
+      imports: [TestInfraModule, AuthModule],
+      controllers: [BureauController],
+      providers: [BureauFilingService],
+    });
+    token = await createTokenVerifier({ dataDir }).issue({
+      sub: 'gd-reviewer-1',
+      role: 'bureau',
+      province: GUANGDONG,
+    });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await log?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const get = async (id: string) => {
+    const response = await fetch(server.url(`/v1/bureau/filings/${id}`), {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const text = await response.text();
+    return { status: response.status, text, body: JSON.parse(text) as Record<string, unknown> };
+  };
+
+  it('lists every field that differs from the base filing’s form as last corrected, masked, by part', async () => {
+    const response = await get(changeId);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ kind: 'change', target, status: 'bureau_review' });
+    const sdks = (registered.app.sdks ?? []).length;
+    expect(response.body.changes).toEqual([
+      {
+        path: 'operatorPrincipal.idNumber',
+        before: '**************0036',
+        after: '**************0036',
+        part: 'subject',
+      },
+      { path: 'appPrincipal.mobile', before: '**********9000', after: '**********1234', part: 'service' },
+      {
+        path: 'app.platforms.0.packageName',
+        before: 'com.example.ledger',
+        after: 'com.example.books',
+        part: 'service',
+      },
+      { path: 'app.domains.1', before: 'static.example.com', after: 'cdn.example.com', part: 'service' },
+      { path: `app.sdks.${sdks}.name`, after: '高德地图 SDK', part: 'service' },
+      { path: `app.sdks.${sdks}.provider`, after: '高德软件有限公司', part: 'service' },
+    ]);
+    // The name the base filing was first submitted with is not the registered version's.
+    expect(response.text).not.toContain('旧的应用名');
+  });
+
+  it('shows no personal data of either version in clear', async () => {
+    const response = await get(changeId);
+    const personal = [
+      registered.appPrincipal.mobile,
+      proposed.appPrincipal.mobile,
+      registered.appPrincipal.idNumber,
+      registered.operatorPrincipal?.idNumber,
+      proposed.operatorPrincipal?.idNumber,
+      registered.appPrincipal.email,
+      registered.appPrincipal.name,
+      registered.operatorPrincipal?.name,
+    ];
+    expect(personal.every((value) => typeof value === 'string' && value.length > 1)).toBe(true);
+    expect(personal.filter((value) => response.text.includes(value as string))).toEqual([]);
+  });
+
+  it('gives no difference when the registered version has no filing in the log', async () => {
+    const response = await get(importedChangeId);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ kind: 'change', status: 'bureau_review' });
+    expect(response.body).not.toHaveProperty('changes');
+  });
+
+  it('shows the base filing itself as the new registration it was, with no difference', async () => {
+    const response = await get(baseId);
+    expect(response.body).toMatchObject({ kind: 'new_registration', status: 'completed' });
+    expect(response.body).not.toHaveProperty('changes');
+    expect(response.body).not.toHaveProperty('target');
   });
 });

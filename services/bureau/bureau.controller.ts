@@ -6,10 +6,11 @@ import { READ_MODELS } from '../tokens';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { filingStatusSchema, pageSchema } from '../filings/filing.responses';
+import { FILING_KINDS } from '../../events/filing/filing-kind';
+import { filingKindProperties, filingStatusSchema, pageSchema } from '../filings/filing.responses';
 import { ApiRoute } from '../http/openapi-operation';
-import { type PageQuery, pageOnlyQuery, parsePageOnly } from '../http/query-parameters';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
+import type { PageQuery } from '../http/query-parameters';
 import { readPage } from '../http/read-page';
 import { filingIdPipe } from '../http/request-keys';
 import type { BureauQueueItem, Page, ReadModelQueries } from '../../events/ports/read-models.port';
@@ -17,12 +18,14 @@ import type { BureauFilingDetail } from './bureau-filing';
 import { BureauFilingService } from './bureau-filing.service';
 import { parseShellSubjects, shellSubjectsQuery } from './bureau.requests';
 import { type ShellSubject, shellSubjectOf, shellSubjectSchema } from './shell-subjects.view';
+import { type BureauQueueRequest, bureauQueueQuery, parseBureauQueue } from './bureau-queue.requests';
 
 const bureauQueueItemSchema = {
   ...filingStatusSchema,
-  required: [...(filingStatusSchema.required ?? []), 'queuedAt', 'dueBy'],
+  required: [...(filingStatusSchema.required ?? []), 'kind', 'queuedAt', 'dueBy'],
   properties: {
     ...filingStatusSchema.properties,
+    ...filingKindProperties(),
     queuedAt: { type: 'string', format: 'date-time', description: 'when the bureau review started' },
     submittedAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
@@ -31,15 +34,50 @@ const bureauQueueItemSchema = {
 
 const bureauFilingSchema = {
   type: 'object',
-  required: ['filingId', 'province', 'status', 'form', 'timeline'],
+  required: ['filingId', 'kind', 'province', 'status', 'form', 'timeline'],
   properties: {
     filingId: { type: 'string', format: 'uuid' },
+    kind: { type: 'string', enum: [...FILING_KINDS] },
+    target: {
+      type: 'object',
+      description: 'the registration a change, cancellation or new access acts on',
+      required: ['subjectNumber'],
+      properties: {
+        subjectNumber: { type: 'string', example: '粤ICP备2026000123号' },
+        serviceNumber: {
+          type: 'string',
+          description: 'absent for a subject cancellation',
+          example: '粤ICP备2026000123号-1A',
+        },
+        alters: {
+          type: 'object',
+          description: 'a change: whether it alters the subject, the service, or both',
+          properties: { subject: { type: 'boolean' }, service: { type: 'boolean' } },
+        },
+        baseFilingId: { type: 'string', description: 'the filing that made the registered version' },
+      },
+    },
     province: { type: 'string', description: 'GB/T 2260 code of the reviewing bureau’s province' },
     status: { type: 'string', enum: Object.keys(LEGAL_TRANSITIONS) },
     form: {
       type: 'object',
       description:
         'the registration form as last submitted or corrected, personal data masked: ID numbers, mobiles and other phones to their last 4 characters, e-mails to `****@domain`, a person’s name to its first character, an individual operator’s address whole',
+    },
+    changes: {
+      type: 'array',
+      description:
+        'a change or a new access: every field that differs from the registered version (the form of the filing `target.baseFilingId`), in form order, both values masked as `form` is; a field absent on one side has no value on that side. Absent when the registered version has no filing in the log',
+      items: {
+        type: 'object',
+        required: ['path', 'part'],
+        properties: {
+          path: { type: 'string', example: 'app.platforms.0.packageName' },
+          before: { description: 'the registered value, masked' },
+          after: { description: 'the proposed value, masked' },
+          part: { type: 'string', enum: ['subject', 'service'] },
+        },
+      },
     },
     timeline: {
       type: 'array',
@@ -66,10 +104,10 @@ export class BureauController {
     private readonly filings: BureauFilingService,
   ) {}
 
-  /** The bureau's province's filings awaiting its review: overdue first, then by due date. */
+  /** The bureau's province's filings awaiting its review (of one kind, if asked): overdue first, then by due date. */
   @Get('queue')
   @Roles('bureau')
-  @ApiRoute({ bearer: true, query: pageOnlyQuery, problems: {} })
+  @ApiRoute({ bearer: true, query: bureauQueueQuery, problems: {} })
   @ApiResponse({
     status: 200,
     description: 'a page of the review queue',
@@ -77,7 +115,7 @@ export class BureauController {
   })
   queue(
     @CurrentActor() actor: Actor,
-    @Query(new ParseBodyPipe(parsePageOnly)) query: PageQuery,
+    @Query(new ParseBodyPipe(parseBureauQueue)) query: BureauQueueRequest,
   ): Promise<Page<BureauQueueItem>> {
     return readPage(() => this.readModels.bureauQueue({ province: actor.province ?? '', ...query }));
   }

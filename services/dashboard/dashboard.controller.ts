@@ -18,7 +18,10 @@ import { type SlaDashboardRequest, parseSlaDashboardQuery, slaDashboardQuery } f
 export class DashboardController {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelQueries) {}
 
-  /** Filings by stage and province, overdue counts, median days per stage. Bureaus see their province. */
+  /**
+   * Filings by stage, province and kind, overdue counts, median days per stage (and per kind).
+   * Bureaus see their province.
+   */
   @Get('sla')
   @Roles('bureau', 'auditor')
   @ApiRoute({
@@ -40,6 +43,6 @@ export class DashboardController {
         detail: 'a bureau sees its own province’s figures only',
       });
     }
-    return this.readModels.slaDashboard({ province: actor.province ?? '' });
+    return this.readModels.slaDashboard({ ...query, province: actor.province ?? '' });
   }
 }

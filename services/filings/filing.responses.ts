@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { FILING_KINDS } from '../../events/filing/filing-kind';
 import { FILING_STAGES } from '../../events/filing/filing-state';
 import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
 import { SERVICE_TYPES } from '../../events/form/registration-form';
@@ -36,8 +37,24 @@ export const filingStatusSchema: SchemaObject = {
     smsAttemptsLeft: { type: 'integer' },
     reasons: text('reasons of a return or rejection'),
     revision: { type: 'integer', description: 'seq of the last event in the filing’s stream' },
+    ...filingKindProperties(),
   },
 };
+
+/** A filing row's kind and the numbers of the registration it acts on (`FilingKindColumns`). */
+export function filingKindProperties(): Record<string, SchemaObject> {
+  return {
+    kind: text('what the filing asks for; new_registration unless it acts on a registration', {
+      enum: [...FILING_KINDS],
+    }),
+    targetSubjectNumber: text('the subject number a change, cancellation or new access acts on', {
+      example: '粤ICP备2026000123号',
+    }),
+    targetServiceNumber: text('the service number it acts on; absent for a subject cancellation', {
+      example: '粤ICP备2026000123号-1A',
+    }),
+  };
+}
 
 export const pageSchema = (item: SchemaObject): SchemaObject => ({
   type: 'object',

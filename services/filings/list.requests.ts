@@ -1,3 +1,4 @@
+import { FILING_KINDS, type FilingKind } from '../../events/filing/filing-kind';
 import { FILING_STAGES, type FilingStage, type FilingStatus } from '../../events/filing/filing-state';
 import { LEGAL_TRANSITIONS } from '../../events/filing/transitions';
 import { PROVINCE_CODES } from '../../events/form/checks/place-checks';
@@ -7,12 +8,14 @@ import { choiceField, type Parsed } from '../http/request-fields';
 export interface FilingListQuery extends PageQuery {
   status?: FilingStatus;
   stage?: FilingStage;
+  kind?: FilingKind;
   province?: string;
 }
 
 export const filingListQuery = queryOf({
   status: choiceField(Object.keys(LEGAL_TRANSITIONS) as FilingStatus[]),
   stage: choiceField(FILING_STAGES),
+  kind: choiceField(FILING_KINDS),
   province: choiceField(PROVINCE_CODES, 'unknown_province'),
   ...pageFields('filings-cursor'),
 });

@@ -1,54 +1,48 @@
-import { assertNever } from '../../events/assert-never';
+import { initialFilingState, type SubmittedFilingState } from '../../events/filing/filing-state';
+import { filingStandingOf } from '../../events/filing/filing-view';
 import type { BureauQueueRow } from '../../events/ports/read-models.port';
-import {
-  type FilingEventInStream,
-  type ProjectableEvent,
-  ProjectionError,
-  readFilingEvent,
-} from './projectable-event';
+import { evolveFiling, filingStateOfRow, kindColumnsOf } from './filing-fold';
+import { type ProjectableEvent, readFilingEvent } from './projectable-event';
 
-type QueueChange = Partial<Pick<BureauQueueRow, 'appName' | 'queuedAt' | 'dueBy' | 'overdue'>> & {
-  leaveQueue?: true;
-};
-
-function queueChangeOf(row: BureauQueueRow, read: FilingEventInStream): QueueChange {
-  const { event } = read;
-  switch (event.type) {
-    case 'BureauReviewStarted':
-      return { queuedAt: read.occurredAt, dueBy: event.data.dueAt, overdue: false };
-    case 'BureauReviewOverdue':
-      return row.queuedAt === undefined ? {} : { overdue: true };
-    case 'FilingCorrected':
-      return { appName: event.data.appName };
-    case 'BureauReviewApproved':
-    case 'BureauReviewRejected':
-    case 'FilingWithdrawn':
-      return { leaveQueue: true };
-    case 'FilingSubmitted':
-    case 'PlatformReviewStarted':
-    case 'PlatformReviewOverdue':
-    case 'PlatformReviewApproved':
-    case 'FilingReturnedForCorrection':
-    case 'PlatformReviewRejected':
-    case 'SmsVerificationSent':
-    case 'SmsVerificationFailed':
-    case 'SmsVerified':
-    case 'SmsVerificationExpired':
-    case 'FilingReturnedToPlatform':
-    case 'FilingResubmitted':
-    case 'RegistrationNumberIssued':
-    case 'RegistrationNumberRefused':
-    case 'RegistrationPublished':
-    case 'ApplicantNotified':
-      return {};
-    default:
-      return assertNever(event, 'filing event');
-  }
+/**
+ * The row of a filing in `state`. It is queued while its status is `bureau_review`, whatever event put
+ * it there or takes it out (an approval, a rejection, a return, a withdrawal, or any event added
+ * later): the queue follows `evolve`, not a list of event types. `queuedAt` is when the filing
+ * entered the bureau review it is in; due time and overdue are the review's, and only while queued.
+ */
+function queueRowOf(
+  state: SubmittedFilingState,
+  current: BureauQueueRow | undefined,
+  revision: number,
+  occurredAt: string,
+): BureauQueueRow {
+  const { filingId, platformId, province, serviceType, appName, submittedAt } = state;
+  const row: BureauQueueRow = {
+    filingId,
+    ...kindColumnsOf(state),
+    platformId,
+    province,
+    serviceType,
+    appName,
+    status: state.status,
+    submittedAt,
+    updatedAt: occurredAt,
+    revision,
+    overdue: false,
+  };
+  if (state.status !== 'bureau_review') return row;
+  const { overdue, dueBy } = filingStandingOf(state);
+  const stillQueued = current?.status === 'bureau_review' && current.queuedAt !== undefined;
+  row.queuedAt = stillQueued ? current.queuedAt : occurredAt;
+  if (dueBy !== undefined) row.dueBy = dueBy;
+  row.overdue = overdue;
+  return row;
 }
 
 /**
- * The queue row after `recorded`, or `current` unchanged when it is not a known filing event. Pure.
- * Legality of the order is the filing summary's check; this projection only follows the bureau stage.
+ * The queue row after `recorded`, or `current` unchanged when it is not a known filing event. Pure:
+ * the filing is folded with `evolve` from the state its row keeps (status, due time, overdue while
+ * queued), so an event that cannot follow the row's status throws ProjectionError.
  */
 export function projectBureauQueue(
   current: BureauQueueRow | undefined,
@@ -56,29 +50,6 @@ export function projectBureauQueue(
 ): BureauQueueRow | undefined {
   const read = readFilingEvent(recorded);
   if (!read) return current;
-  const { filingId, event, seq, occurredAt } = read;
-  if (event.type === 'FilingSubmitted') {
-    if (current) throw new ProjectionError(`filing ${filingId}: FilingSubmitted twice (seq ${seq})`);
-    const { platformId, province, serviceType, appName } = event.data;
-    return {
-      filingId,
-      platformId,
-      province,
-      serviceType,
-      appName,
-      submittedAt: occurredAt,
-      updatedAt: occurredAt,
-      revision: seq,
-      overdue: false,
-    };
-  }
-  if (!current) throw new ProjectionError(`filing ${filingId}: ${event.type} before FilingSubmitted`);
-  const { leaveQueue, ...change } = queueChangeOf(current, read);
-  const next: BureauQueueRow = { ...current, ...change, updatedAt: occurredAt, revision: seq };
-  if (leaveQueue) {
-    delete next.queuedAt;
-    delete next.dueBy;
-    next.overdue = false;
-  }
-  return next;
+  const state = evolveFiling(current ? filingStateOfRow(current) : initialFilingState, read);
+  return queueRowOf(state, current, read.seq, read.occurredAt);
 }

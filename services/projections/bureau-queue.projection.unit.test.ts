@@ -17,6 +17,8 @@ describe('bureau queue projection: given events → row', () => {
   it('FilingSubmitted → a row that is not queued', () => {
     expect(given([SUBMITTED])).toEqual({
       filingId: FILING_ID,
+      kind: 'new_registration',
+      status: 'submitted',
       platformId: 'wechat',
       province: '440000',
       serviceType: 'app',
@@ -71,6 +73,30 @@ describe('bureau queue projection: given events → row', () => {
     expect(row?.appName).toBe('示例记账 Pro');
   });
 
+  it('refuses what the state machine refuses, as the filing summary does', () => {
+    expect(() =>
+      given([
+        ...AT.bureau_review,
+        { type: 'BureauReviewApproved', data: {} },
+        { type: 'BureauReviewOverdue', data: { dueAt: 'x' } },
+      ]),
+    ).toThrow(ProjectionError);
+    expect(() => given([...AT.submitted, { type: 'BureauReviewApproved', data: {} }])).toThrow(
+      'cannot follow status submitted',
+    );
+  });
+
+  it('keeps the time the filing entered bureau review while it stays there', () => {
+    const history = AT.bureau_review;
+    const row = given([...history, { type: 'BureauReviewOverdue', data: { dueAt: 'x' } }]);
+    expect(row?.queuedAt).toBe(minutesAfterEpoch(history.length - 1));
+    expect(row?.updatedAt).toBe(minutesAfterEpoch(history.length));
+  });
+
+  it('a second FilingSubmitted cannot follow', () => {
+    expect(() => given([SUBMITTED, SUBMITTED])).toThrow(ProjectionError);
+  });
+
   it('refuses an event before FilingSubmitted rather than guess', () => {
     const [, started] = recordedHistory(FILING_ID, AT.platform_review);
     expect(() => projectBureauQueue(undefined, started!)).toThrow(ProjectionError);
@@ -80,5 +106,31 @@ describe('bureau queue projection: given events → row', () => {
     const row = given([SUBMITTED]);
     const other = { streamId: 'registry-440000-2026', type: 'FilingSubmitted', data: {}, metadata: {} };
     expect(projectBureauQueue(row, other)).toBe(row);
+  });
+});
+
+describe('bureau queue projection: filing kinds', () => {
+  const target = { subjectNumber: '粤ICP备2026000123号', serviceNumber: '粤ICP备2026000123号-1A' };
+
+  it.each(['change', 'cancellation', 'new_access'] as const)(
+    'a %s filing waits in the queue with its kind and the numbers it acts on',
+    (kind) => {
+      const events = historiesByStatus(submittedEvent(FILING_ID, { kind, target })).bureau_review;
+      expect(given(events)).toMatchObject({
+        kind,
+        targetSubjectNumber: target.subjectNumber,
+        targetServiceNumber: target.serviceNumber,
+        status: 'bureau_review',
+        queuedAt: expect.any(String),
+        dueBy: expect.any(String),
+      });
+    },
+  );
+
+  it('a new registration has no target numbers', () => {
+    const row = given(AT.bureau_review);
+    expect(row).toMatchObject({ kind: 'new_registration', status: 'bureau_review' });
+    expect(row).not.toHaveProperty('targetSubjectNumber');
+    expect(row).not.toHaveProperty('targetServiceNumber');
   });
 });

@@ -1,7 +1,7 @@
-import type { FilingKind } from '../../events/filing/filing-kind';
 import { assertNever } from '../../events/assert-never';
 import { evolve, type TimedFilingEvent } from '../../events/filing/evolve';
 import { FilingDomainError } from '../../events/filing/filing-errors';
+import type { FilingKind, FilingTarget } from '../../events/filing/filing-kind';
 import {
   type FilingFacts,
   type FilingState,
@@ -9,6 +9,7 @@ import {
   type SubmittedFilingState,
 } from '../../events/filing/filing-state';
 import type { FilingStanding } from '../../events/filing/filing-view';
+import type { FilingKindColumns } from '../../events/ports/read-models.port';
 import type { RegistrationForm, ServiceType } from '../../events/form/registration-form';
 import type { ProvinceCode } from '../../events/provinces';
 import { type FilingEventInStream, ProjectionError } from './projectable-event';
@@ -26,6 +27,27 @@ export interface KeptFiling extends Pick<
   readonly submittedAt?: string;
   /** Absent in rows kept before filings had kinds: a new registration. */
   readonly kind?: FilingKind;
+  readonly targetSubjectNumber?: string;
+  readonly targetServiceNumber?: string;
+}
+
+/** The kind columns of a row for the facts of a filing (the target's numbers only: a row keeps no more). */
+export function kindColumnsOf(facts: Pick<FilingFacts, 'kind' | 'target'>): FilingKindColumns {
+  const { kind, target } = facts;
+  return {
+    kind,
+    ...(target && { targetSubjectNumber: target.subjectNumber }),
+    ...(target?.serviceNumber !== undefined && { targetServiceNumber: target.serviceNumber }),
+  };
+}
+
+/** The target as far as a row keeps it: its numbers (what a registered change filing's number comes from). */
+function targetOfRow(row: KeptFiling): FilingTarget | undefined {
+  if (row.targetSubjectNumber === undefined) return undefined;
+  return {
+    subjectNumber: row.targetSubjectNumber,
+    ...(row.targetServiceNumber !== undefined && { serviceNumber: row.targetServiceNumber }),
+  };
 }
 
 /**
@@ -33,9 +55,11 @@ export interface KeptFiling extends Pick<
  * `evolve` only carries those along.
  */
 function factsOfRow(row: KeptFiling): FilingFacts {
+  const target = targetOfRow(row);
   return {
     filingId: row.filingId,
     kind: row.kind ?? 'new_registration',
+    ...(target && { target }),
     platformId: row.platformId,
     province: row.province,
     serviceType: row.serviceType ?? 'app',

@@ -4,7 +4,7 @@ import { foldFiling } from '../../events/filing/evolve';
 import type { FilingEvent } from '../../events/filing/filing-events';
 import { initialFilingState, type SubmittedFilingState } from '../../events/filing/filing-state';
 import { filingStandingOf } from '../../events/filing/filing-view';
-import { evolveFiling, filingStateOfRow, type KeptFiling } from './filing-fold';
+import { evolveFiling, filingStateOfRow, type KeptFiling, kindColumnsOf } from './filing-fold';
 import { ProjectionError } from './projectable-event';
 
 const FILING_ID = 'f-fold';
@@ -66,6 +66,49 @@ describe('filingStateOfRow', () => {
   it('holds nothing of the form', () => {
     const fromRow = filingStateOfRow(keptAfter(AT.completed, 'all'));
     expect(fromRow.form).toEqual({});
+  });
+});
+
+describe('filingStateOfRow: kinds', () => {
+  it('gives back the kind and the target’s numbers a row keeps; a row without a kind is a new registration', () => {
+    const kept = keptAfter(AT.bureau_review, 'all');
+    expect(filingStateOfRow(kept).kind).toBe('new_registration');
+    expect(filingStateOfRow(kept)).not.toHaveProperty('target');
+    const change = filingStateOfRow({
+      ...kept,
+      kind: 'change',
+      targetSubjectNumber: '粤ICP备2026000123号',
+      targetServiceNumber: '粤ICP备2026000123号-1A',
+    });
+    expect(change).toMatchObject({
+      kind: 'change',
+      target: { subjectNumber: '粤ICP备2026000123号', serviceNumber: '粤ICP备2026000123号-1A' },
+    });
+    const subject = filingStateOfRow({
+      ...kept,
+      kind: 'cancellation',
+      targetSubjectNumber: '粤ICP备2026000123号',
+    });
+    expect(subject.target).toEqual({ subjectNumber: '粤ICP备2026000123号' });
+  });
+
+  it('kindColumnsOf: the kind and the target’s numbers only', () => {
+    expect(kindColumnsOf({ kind: 'new_registration' })).toEqual({ kind: 'new_registration' });
+    expect(
+      kindColumnsOf({
+        kind: 'change',
+        target: {
+          subjectNumber: '粤ICP备2026000123号',
+          serviceNumber: '粤ICP备2026000123号-1A',
+          alters: { subject: true, service: false },
+          baseFilingId: 'f-base',
+        },
+      }),
+    ).toEqual({
+      kind: 'change',
+      targetSubjectNumber: '粤ICP备2026000123号',
+      targetServiceNumber: '粤ICP备2026000123号-1A',
+    });
   });
 });
 

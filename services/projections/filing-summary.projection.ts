@@ -1,7 +1,7 @@
 import { initialFilingState, type SubmittedFilingState } from '../../events/filing/filing-state';
 import { filingStandingOf } from '../../events/filing/filing-view';
 import type { FilingSummaryRow } from '../../events/ports/read-models.port';
-import { evolveFiling, filingStateOfRow } from './filing-fold';
+import { evolveFiling, filingStateOfRow, kindColumnsOf } from './filing-fold';
 import { type ProjectableEvent, readFilingEvent } from './projectable-event';
 
 /**
@@ -18,6 +18,7 @@ function summaryRowOf(
   const { status, stage, overdue, dueBy, registrationNumber } = filingStandingOf(state);
   const row: FilingSummaryRow = {
     filingId,
+    ...kindColumnsOf(state),
     platformId,
     province,
     serviceType,

@@ -86,6 +86,7 @@ describe('projectFilingSummary', () => {
   it('describes a submitted filing from its first event', () => {
     expect(project(recordedHistory(FILING_ID, [SUBMITTED]))).toEqual({
       filingId: FILING_ID,
+      kind: 'new_registration',
       platformId: 'wechat',
       province: '440000',
       serviceType: 'app',
@@ -153,4 +154,55 @@ describe('projectFilingSummary', () => {
     const event: ProjectableEvent = { streamId: 'filing-x', type: 'FilingSubmitted', data: {}, metadata: {} };
     expect(() => projectFilingSummary(undefined, event)).toThrow(ProjectionError);
   });
+});
+
+describe('projectFilingSummary: filing kinds', () => {
+  const TARGET = {
+    subjectNumber: '粤ICP备2026000123号',
+    serviceNumber: '粤ICP备2026000123号-1A',
+    alters: { subject: false, service: true },
+    baseFilingId: 'f-registered',
+  };
+  const CHANGE = submittedEvent(FILING_ID, { kind: 'change', target: TARGET });
+
+  it('keeps a change filing’s kind and the numbers it acts on, not the rest of its target', () => {
+    const row = project(recordedHistory(FILING_ID, [CHANGE]));
+    expect(row).toMatchObject({
+      kind: 'change',
+      targetSubjectNumber: TARGET.subjectNumber,
+      targetServiceNumber: TARGET.serviceNumber,
+      status: 'submitted',
+    });
+    expect(JSON.stringify(row)).not.toContain('f-registered');
+  });
+
+  it('a subject cancellation acts on the subject: no service number', () => {
+    const cancellation = submittedEvent(FILING_ID, {
+      kind: 'cancellation',
+      target: { subjectNumber: TARGET.subjectNumber },
+    });
+    const row = project(recordedHistory(FILING_ID, [cancellation]));
+    expect(row).toMatchObject({ kind: 'cancellation', targetSubjectNumber: TARGET.subjectNumber });
+    expect(row).not.toHaveProperty('targetServiceNumber');
+  });
+
+  it('a filing recorded before kinds existed is a new registration with no target', () => {
+    const row = project(recordedHistory(FILING_ID, AT.bureau_review));
+    expect(row?.kind).toBe('new_registration');
+    expect(row).not.toHaveProperty('targetSubjectNumber');
+  });
+
+  it.each(['platform_review', 'sms_verification', 'bureau_review', 'bureau_approved', 'withdrawn'] as const)(
+    'a change keeps its kind and target through %s, and agrees with filingStatusView',
+    (status) => {
+      const events = historiesByStatus(CHANGE)[status];
+      const row = project(recordedHistory(FILING_ID, events));
+      expect(row).toMatchObject({
+        kind: 'change',
+        targetSubjectNumber: TARGET.subjectNumber,
+        targetServiceNumber: TARGET.serviceNumber,
+        ...JSON.parse(JSON.stringify(viewFieldsOf(events))),
+      });
+    },
+  );
 });

@@ -3,7 +3,7 @@ import { filingStandingOf } from '../../events/filing/filing-view';
 import { stageOf } from '../../events/filing/transitions';
 import type { SlaFilingRow, SlaStageVisit, SlaUpdate } from '../../events/ports/read-models.port';
 import { type WorkingDayCalendar, workingDaysBetween } from '../../events/working-days';
-import { evolveFiling, filingStateOfRow } from './filing-fold';
+import { evolveFiling, filingStateOfRow, kindColumnsOf } from './filing-fold';
 import { type ProjectableEvent, readFilingEvent } from './projectable-event';
 
 const DAY_MS = 86_400_000;
@@ -20,6 +20,7 @@ function slaRowOf(state: SubmittedFilingState, stageEnteredAt: string, visits: n
     filingId,
     platformId,
     province,
+    ...kindColumnsOf(state),
     status,
     stage,
     stageEnteredAt,
@@ -52,6 +53,7 @@ export function projectSla(
     filingId,
     visit: current.visits,
     province: current.province,
+    kind: current.kind,
     stage: current.stage,
     enteredAt: current.stageEnteredAt,
     leftAt: occurredAt,

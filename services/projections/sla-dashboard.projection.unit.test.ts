@@ -42,6 +42,7 @@ describe('SLA dashboard projection: given events → rows', () => {
       filingId: FILING_ID,
       platformId: 'wechat',
       province: '440000',
+      kind: 'new_registration',
       status: 'submitted',
       stage: 'platform_review',
       stageEnteredAt: '2026-11-30T02:00:00.000Z',
@@ -63,6 +64,7 @@ describe('SLA dashboard projection: given events → rows', () => {
         filingId: FILING_ID,
         visit: 0,
         province: '440000',
+        kind: 'new_registration',
         stage: 'platform_review',
         enteredAt: '2026-11-30T02:00:00.000Z',
         leftAt: '2026-12-03T02:00:00.000Z',
@@ -108,6 +110,29 @@ describe('SLA dashboard projection: given events → rows', () => {
     expect(after.row).toMatchObject({ stage: 'closed', status: 'rejected', overdue: false });
     expect(after.visits.at(-1)).toMatchObject({ stage: 'bureau_review', wasOverdue: true });
   });
+
+  it.each(['change', 'cancellation', 'new_access'] as const)(
+    'a %s filing’s row and every stay it finishes carry its kind',
+    (kind) => {
+      const submitted = submittedEvent(FILING_ID, { kind, target: { subjectNumber: '粤ICP备2026000123号' } });
+      const history = [
+        ...historiesByStatus(submitted).bureau_review,
+        { type: 'BureauReviewApproved', data: {} },
+      ];
+      const { row, visits } = given(timedHistory(history as FilingEvent[], ['2026-11-30T02:00:00.000Z']));
+      expect(row).toMatchObject({
+        kind,
+        targetSubjectNumber: '粤ICP备2026000123号',
+        status: 'bureau_approved',
+      });
+      expect(row).not.toHaveProperty('targetServiceNumber');
+      expect(visits.map((visit) => [visit.stage, visit.kind])).toEqual([
+        ['platform_review', kind],
+        ['sms_verification', kind],
+        ['bureau_review', kind],
+      ]);
+    },
+  );
 
   it('ignores events of streams that are not filings', () => {
     const other = { streamId: 'registry-440000-2026', type: 'Allocated', data: {}, metadata: {} };

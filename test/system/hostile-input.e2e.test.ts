@@ -17,7 +17,8 @@ import {
 } from '../../services/filings/filings.requests';
 import { parseSmsAnswer } from '../../services/applicant/applicant.requests';
 import { parseFilingList } from '../../services/filings/list.requests';
-import { parsePageOnly } from '../../services/http/query-parameters';
+import { FILING_KINDS } from '../../events/filing/filing-kind';
+import { parseBureauQueue } from '../../services/bureau/bureau-queue.requests';
 import { parsePublicLookup, parsePublicServices } from '../../services/public/public.requests';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { withDistinctIdentifiers } from '../support/distinct-identifiers';
@@ -144,6 +145,7 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
       ...PAGE,
       status: Object.keys(LEGAL_TRANSITIONS),
       stage: [...FILING_STAGES],
+      kind: [...FILING_KINDS],
       province: PROVINCES.map((p) => p.code),
     },
     accepted: (query) => (query.cursor === undefined ? [200] : [200, 400]),
@@ -151,8 +153,8 @@ const QUERY_ROUTES: readonly QueryRoute[] = [
   {
     route: 'GET /v1/bureau/queue',
     callers: ['guangdong'],
-    validate: errorsOf(parsePageOnly),
-    parameters: PAGE,
+    validate: errorsOf(parseBureauQueue),
+    parameters: { ...PAGE, kind: [...FILING_KINDS] },
     accepted: (query) => (query.cursor === undefined ? [200] : [200, 400]),
   },
   {

@@ -75,6 +75,7 @@ export function listFilings(db: Database.Database, query: ListFilingsQuery): Pag
   const filters = [
     ['status', query.status],
     ['stage', query.stage],
+    ['kind', query.kind],
     ['province', query.province],
     ['platform_id', query.platformId],
   ] as const;
@@ -104,22 +105,26 @@ export function listFilings(db: Database.Database, query: ListFilingsQuery): Pag
 export function bureauQueue(db: Database.Database, query: BureauQueueQuery): Page<BureauQueueItem> {
   assertLimit(query.limit);
   const params: Record<string, string | number> = { province: query.province, limit: query.limit + 1 };
-  let after = '';
+  let conditions = '';
   if (query.cursor !== undefined) {
     const [overdue, dueBy, filingId] = decodeCursor(query.cursor, 'bureau-queue', [
       'number',
       'string',
       'string',
     ]);
-    after = `AND (overdue < @afterOverdue OR (overdue = @afterOverdue AND (due_by, filing_id) > (@afterDueBy, @afterFilingId)))`;
+    conditions = `AND (overdue < @afterOverdue OR (overdue = @afterOverdue AND (due_by, filing_id) > (@afterDueBy, @afterFilingId)))`;
     params.afterOverdue = overdue as number;
     params.afterDueBy = dueBy as string;
     params.afterFilingId = filingId as string;
   }
+  if (query.kind !== undefined) {
+    conditions += ' AND kind = @kind';
+    params.kind = query.kind;
+  }
   const records = db
     .prepare<[Record<string, string | number>], BureauQueueRecord>(
       `SELECT * FROM bureau_queue
-       WHERE province = @province AND queued_at IS NOT NULL ${after}
+       WHERE province = @province AND queued_at IS NOT NULL ${conditions}
        ORDER BY overdue DESC, due_by ASC, filing_id ASC LIMIT @limit`,
     )
     .all(params);

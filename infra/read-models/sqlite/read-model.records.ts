@@ -1,5 +1,6 @@
 import type {
   BureauQueueRow,
+  FilingKindColumns,
   FilingSummaryRow,
   PublicRegistryFilingRow,
   PublicRegistryRow,
@@ -9,7 +10,32 @@ import type {
 
 /** Rows as SQLite stores them (snake_case, 0/1 booleans, NULL for absent) and back. */
 
-export interface FilingSummaryRecord {
+/** The kind columns a filing_summary and a bureau_queue record share. */
+export interface FilingKindRecord {
+  kind: string;
+  target_subject_number: string | null;
+  target_service_number: string | null;
+}
+
+export const FILING_KIND_COLUMNS = ['kind', 'target_subject_number', 'target_service_number'] as const;
+
+function toFilingKindRecord(row: FilingKindColumns): FilingKindRecord {
+  return {
+    kind: row.kind,
+    target_subject_number: row.targetSubjectNumber ?? null,
+    target_service_number: row.targetServiceNumber ?? null,
+  };
+}
+
+/** The record was written by toFilingKindRecord, so `kind` holds a FilingKind. */
+function toFilingKindColumns(record: FilingKindRecord): FilingKindColumns {
+  const columns = { kind: record.kind } as FilingKindColumns;
+  if (record.target_subject_number !== null) columns.targetSubjectNumber = record.target_subject_number;
+  if (record.target_service_number !== null) columns.targetServiceNumber = record.target_service_number;
+  return columns;
+}
+
+export interface FilingSummaryRecord extends FilingKindRecord {
   filing_id: string;
   platform_id: string;
   province: string;
@@ -62,6 +88,7 @@ export function toFilingSummaryRecord(row: FilingSummaryRow): FilingSummaryRecor
     submitted_at: row.submittedAt,
     updated_at: row.updatedAt,
     operator_name: row.operatorName ?? null,
+    ...toFilingKindRecord(row),
   };
 }
 
@@ -69,6 +96,7 @@ export function toFilingSummaryRecord(row: FilingSummaryRow): FilingSummaryRecor
 export function toFilingSummaryRow(record: FilingSummaryRecord): FilingSummaryRow {
   const row = {
     filingId: record.filing_id,
+    ...toFilingKindColumns(record),
     platformId: record.platform_id,
     province: record.province,
     serviceType: record.service_type,
@@ -136,8 +164,9 @@ export function toPublicRegistryFilingRow(record: PublicRegistryFilingRecord): P
   return row;
 }
 
-export interface BureauQueueRecord {
+export interface BureauQueueRecord extends FilingKindRecord {
   filing_id: string;
+  status: string;
   platform_id: string;
   province: string;
   service_type: string;
@@ -163,12 +192,16 @@ export function toBureauQueueRecord(row: BureauQueueRow): BureauQueueRecord {
     queued_at: row.queuedAt ?? null,
     due_by: row.dueBy ?? null,
     overdue: row.overdue ? 1 : 0,
+    status: row.status,
+    ...toFilingKindRecord(row),
   };
 }
 
 export function toBureauQueueRow(record: BureauQueueRecord): BureauQueueRow {
   const row = {
     filingId: record.filing_id,
+    ...toFilingKindColumns(record),
+    status: record.status,
     platformId: record.platform_id,
     province: record.province,
     serviceType: record.service_type,
@@ -183,7 +216,7 @@ export function toBureauQueueRow(record: BureauQueueRecord): BureauQueueRow {
   return row;
 }
 
-export interface SlaFilingRecord {
+export interface SlaFilingRecord extends FilingKindRecord {
   filing_id: string;
   platform_id: string;
   province: string;
@@ -200,6 +233,7 @@ export function toSlaFilingRecord(row: SlaFilingRow): SlaFilingRecord {
     filing_id: row.filingId,
     platform_id: row.platformId,
     province: row.province,
+    ...toFilingKindRecord(row),
     status: row.status,
     stage: row.stage,
     stage_entered_at: row.stageEnteredAt,
@@ -214,6 +248,7 @@ export function toSlaFilingRow(record: SlaFilingRecord): SlaFilingRow {
     filingId: record.filing_id,
     platformId: record.platform_id,
     province: record.province,
+    ...toFilingKindColumns(record),
     status: record.status,
     stage: record.stage,
     stageEnteredAt: record.stage_entered_at,
@@ -228,6 +263,7 @@ export interface SlaStageVisitRecord {
   filing_id: string;
   visit: number;
   province: string;
+  kind: string;
   stage: string;
   entered_at: string;
   left_at: string;
@@ -241,6 +277,7 @@ export function toSlaStageVisitRecord(visit: SlaStageVisit): SlaStageVisitRecord
     filing_id: visit.filingId,
     visit: visit.visit,
     province: visit.province,
+    kind: visit.kind,
     stage: visit.stage,
     entered_at: visit.enteredAt,
     left_at: visit.leftAt,

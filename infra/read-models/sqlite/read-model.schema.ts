@@ -8,7 +8,9 @@ import { CHECKPOINTS_TABLE_SQL, createTablesSql, liveTableSet } from './read-mod
  * ones empty, and the projector replays the log from position 0. Bump it with every table change.
  * 1: filing_summary and public_registry; 2: + bureau_queue, sla_dashboard and rebuild bookkeeping;
  * 3: + registry (subjects, services, their identifiers); 4: + the registry's life (service versions,
- * accesses, cancellations, shell subjects; the public registry's status and its filings' kinds).
+ * accesses, cancellations, shell subjects; the public registry's status and its filings' kinds) and
+ * filing kinds (kind and target numbers on filing_summary, bureau_queue and sla_filings, bureau_queue's
+ * status, kind on sla_stage_visits).
  */
 export const READ_MODEL_SCHEMA_VERSION = 4;
 

@@ -5,6 +5,7 @@ import type { RecordedEvent } from '../../../events/ports/event-log.port';
 import type { PublicRegistryRowReader, ReadModelProjections } from '../../../events/ports/read-models.port';
 import { BatchRows } from './batch-rows';
 import {
+  FILING_KIND_COLUMNS,
   type BureauQueueRecord,
   type FilingSummaryRecord,
   type PublicRegistryFilingRecord,
@@ -67,6 +68,7 @@ function filingSummaryApplier(
     'submitted_at',
     'updated_at',
     'operator_name',
+    ...FILING_KIND_COLUMNS,
   ]);
   const rows = new BatchRows(
     (filingId) => {
@@ -106,6 +108,8 @@ function bureauQueueApplier(
     'queued_at',
     'due_by',
     'overdue',
+    'status',
+    ...FILING_KIND_COLUMNS,
   ]);
   const rows = new BatchRows(
     (filingId) => {
@@ -196,6 +200,7 @@ function slaDashboardApplier(
     'filing_id',
     'platform_id',
     'province',
+    ...FILING_KIND_COLUMNS,
     'status',
     'stage',
     'stage_entered_at',
@@ -207,6 +212,7 @@ function slaDashboardApplier(
     'filing_id',
     'visit',
     'province',
+    'kind',
     'stage',
     'entered_at',
     'left_at',

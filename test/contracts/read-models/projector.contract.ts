@@ -13,6 +13,7 @@ import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
 import { SqliteEventLog } from '../../../infra/event-log/sqlite/sqlite-event-log';
 import { type RunningProjector, startProjector } from '../../../services/projections/projector';
 import { readModelProjections } from '../../../services/projections/read-model-projections';
+import { verifyProjection } from '../../../services/projections/rebuild';
 import { loadValidForm } from '../../fixtures/forms/form-fixtures';
 import { personalDataOf, submittedEvent } from '../../support/projection-fixtures';
 import type { ReadModelsFixture } from '../read-models.contract';
@@ -180,6 +181,102 @@ export function describeProjectorContract(
       expect(await store.findPublic({ operatorName: '示例账本' })).toEqual([record]);
       expect(await store.findPublic({ number: '粤ICP备2026000123号' })).toEqual([]);
       expect(await store.findPublic({})).toEqual([]);
+    });
+
+    it('keeps filing kinds: lists, the bureau queue and the SLA dashboard filter and break down by kind', async () => {
+      const service = { subjectNumber: '粤ICP备2026000123号', serviceNumber: '粤ICP备2026000123号-1A' };
+      await fileUpTo('f-k1', 'bureau_review');
+      await fileUpTo('f-k2', 'bureau_review', {
+        kind: 'change',
+        target: { ...service, alters: { subject: false, service: true }, baseFilingId: 'f-k1' },
+      });
+      await fileUpTo('f-k3', 'platform_review', {
+        kind: 'cancellation',
+        target: { subjectNumber: service.subjectNumber },
+      });
+      await fileUpTo('f-k4', 'bureau_review', { kind: 'new_access', target: service });
+      await append('f-k4', [{ type: 'BureauReviewOverdue', data: { dueAt: '2026-12-28T16:00:00.000Z' } }]);
+      await fileUpTo('f-k5', 'rejected', { kind: 'change', target: service });
+      const store = await openStore();
+      const projector = run(store, 3);
+      await projector.caughtUp();
+
+      expect(await store.getFiling('f-k2')).toMatchObject({
+        kind: 'change',
+        targetSubjectNumber: service.subjectNumber,
+        targetServiceNumber: service.serviceNumber,
+        status: 'bureau_review',
+      });
+      expect(await store.getFiling('f-k1')).toMatchObject({ kind: 'new_registration' });
+      expect(await store.getFiling('f-k1')).not.toHaveProperty('targetSubjectNumber');
+      const cancellation = await store.getFiling('f-k3');
+      expect(cancellation).toMatchObject({
+        kind: 'cancellation',
+        targetSubjectNumber: service.subjectNumber,
+      });
+      expect(cancellation).not.toHaveProperty('targetServiceNumber');
+
+      const listed = async (query: Omit<Parameters<ReadModelStore['listFilings']>[0], 'limit'>) =>
+        (await store.listFilings({ ...query, limit: 10 })).items.map((row) => row.filingId);
+      expect(await listed({ kind: 'change' })).toEqual(['f-k5', 'f-k2']);
+      expect(await listed({ kind: 'change', stage: 'bureau_review' })).toEqual(['f-k2']);
+      expect(await listed({ kind: 'new_registration' })).toEqual(['f-k1']);
+
+      const queue = (await store.bureauQueue({ province: '440000', limit: 10 })).items;
+      expect(queue.map((row) => [row.filingId, row.kind, row.overdue])).toEqual([
+        ['f-k4', 'new_access', true],
+        ['f-k1', 'new_registration', false],
+        ['f-k2', 'change', false],
+      ]);
+      expect(queue[2]).toMatchObject({
+        status: 'bureau_review',
+        targetSubjectNumber: service.subjectNumber,
+        targetServiceNumber: service.serviceNumber,
+      });
+      const changes = await store.bureauQueue({ province: '440000', kind: 'change', limit: 10 });
+      expect(changes.items.map((row) => row.filingId)).toEqual(['f-k2']);
+      const first = await store.bureauQueue({ province: '440000', kind: 'new_access', limit: 1 });
+      expect(first.items.map((row) => row.filingId)).toEqual(['f-k4']);
+      expect(first.nextCursor).toBeUndefined();
+
+      const dashboard = await store.slaDashboard({});
+      expect(
+        dashboard.byKind.map((figures) => [figures.kind, figures.filings, figures.open, figures.overdue]),
+      ).toEqual([
+        ['new_registration', 1, 1, 0],
+        ['change', 2, 1, 0],
+        ['cancellation', 1, 1, 0],
+        ['new_access', 1, 1, 1],
+      ]);
+      const change = dashboard.byKind.find((figures) => figures.kind === 'change');
+      expect(change?.stages.find((figures) => figures.stage === 'bureau_review')).toMatchObject({
+        filings: 1,
+      });
+      expect(change?.stages.find((figures) => figures.stage === 'closed')).toMatchObject({ filings: 1 });
+      expect(change?.stages.find((figures) => figures.stage === 'platform_review')?.finishedVisits).toBe(2);
+      expect(
+        change?.stages.find((figures) => figures.stage === 'platform_review')?.medianCalendarDays,
+      ).not.toBeNull();
+      const byKindTotal = dashboard.byKind.reduce((sum, figures) => sum + figures.filings, 0);
+      expect(byKindTotal).toBe(dashboard.filings);
+
+      const onlyAccess = await store.slaDashboard({ kind: 'new_access', province: '440000' });
+      expect(onlyAccess).toMatchObject({
+        kind: 'new_access',
+        province: '440000',
+        filings: 1,
+        open: 1,
+        overdue: 1,
+      });
+      expect(onlyAccess.byKind.map((figures) => figures.kind)).toEqual(['new_access']);
+      expect(onlyAccess.byProvince).toEqual([
+        { province: '440000', stage: 'bureau_review', filings: 1, overdue: 1 },
+      ]);
+
+      await projector.stop();
+      for (const name of ['filing_summary', 'bureau_queue', 'sla_dashboard'] as const) {
+        expect((await verifyProjection({ eventLog: log, store, name })).identical).toBe(true);
+      }
     });
 
     it('pages with opaque cursors without gaps or repeats', async () => {
