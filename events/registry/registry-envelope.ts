@@ -8,9 +8,12 @@ export const SEALED_REGISTRY_SCHEMA_VERSION = 2;
 
 const GENESIS_HASH = '0'.repeat(64);
 
-/** Who recorded a registry event: the system (allocation at issuance) or an admin (an import). */
+/**
+ * Who recorded a registry event: the system (allocation at issuance, applied filings), an admin (an
+ * import) or an ISP (withdrawing its access; `id` is the ISP's name).
+ */
 export interface RegistryRecorder {
-  readonly role: 'system' | 'admin';
+  readonly role: 'system' | 'admin' | 'isp';
   readonly id: string;
 }
 

@@ -194,7 +194,10 @@ function decoded<T>(recorded: ProjectableEvent, decode: (recorded: ProjectableEv
 }
 
 function decodeServiceRegistered(recorded: ProjectableEvent): ServiceRegisteredData {
-  return decoded(recorded, decodeServiceEvent).data;
+  const { type, data } = decoded(recorded, decodeServiceEvent);
+  if (type !== 'ServiceRegistered')
+    throw new ProjectionError(`${recorded.streamId}: ${type} is not ServiceRegistered`);
+  return data;
 }
 
 function decodeSubjectRegistered(
