@@ -7,6 +7,7 @@ import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
 import { createSmsActivities } from './filing/sms.activities';
 import { createRegistrationNumberAllocator } from './registration-numbers';
+import { createRegistryUpdateActivities, createRegistryUpdater } from './registry-updates';
 import { createSystemActivities } from './system.activities';
 
 export interface ActivityDeps {
@@ -31,6 +32,8 @@ export function createActivities(deps: ActivityDeps) {
       sms: deps.sms,
       email: deps.email,
     }),
+    // applyFilingToRegistry: a change, cancellation or new access, once the bureau approved it.
+    ...createRegistryUpdateActivities({ updater: createRegistryUpdater({ eventLog: deps.eventLog }) }),
   };
 }
 
