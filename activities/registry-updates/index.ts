@@ -1,5 +1,7 @@
 export type { RegistryUpdateOutcome, RegistryUpdateRequest } from './registry-update-request';
 export {
+  type AccessWithdrawalOutcome,
+  type AccessWithdrawalRequest,
   REGISTRY_UPDATER,
   type RegistryUpdater,
   type RegistryUpdaterDeps,

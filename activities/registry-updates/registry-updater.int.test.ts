@@ -401,6 +401,38 @@ describe('applying approved filings to the registry on a SQLite event log', () =
     expect(await auditAll(sqlite)).toEqual({});
   });
 
+  it('records an ISP’s withdrawal as role isp; the last one leaves the service access_withdrawn, a new access makes it active', async () => {
+    const log = openLog();
+    const { subjectNumber, serviceNumber } = await issue(log, 'F-1', MAPS);
+    const updater = createRegistryUpdater({ eventLog: log });
+    const withdrawal = {
+      serviceNumber,
+      withdrawalId: 'W-1',
+      ispName: '阿里云',
+      reason: '合同到期',
+      at: CHANGED_AT,
+    };
+
+    expect(await updater.withdrawAccess(withdrawal)).toEqual({ serviceNumber, status: 'access_withdrawn' });
+    expect(await updater.withdrawAccess(withdrawal)).toEqual({ serviceNumber, status: 'access_withdrawn' });
+    expect(await updater.withdrawAccess({ ...withdrawal, withdrawalId: 'W-2' })).toEqual({
+      refused: { code: 'no_such_access', reasons: expect.any(String) },
+    });
+    const [, withdrawn] = await log.readStream(serviceStreamId(serviceNumber));
+    expect(withdrawn).toMatchObject({
+      type: 'ServiceAccessWithdrawn',
+      data: { withdrawalId: 'W-1', ispName: '阿里云', reason: '合同到期', withdrawnOn: '2027-01-05' },
+      metadata: { recordedBy: { role: 'isp', id: '阿里云' }, causationId: 'W-1' },
+    });
+
+    await updater.apply(update('A-1', 'new_access', { subjectNumber, serviceNumber }, { ispName: '腾讯云' }));
+    expect(await updater.withdrawAccess({ ...withdrawal, withdrawalId: 'W-3', ispName: '腾讯云' })).toEqual({
+      serviceNumber,
+      status: 'access_withdrawn',
+    });
+    expect(await auditAll(log)).toEqual({});
+  });
+
   it('refuses a filing whose subject or service the registry does not hold, writing nothing', async () => {
     const log = openLog();
     const { subjectNumber, serviceNumber } = await issue(log, 'F-1', MAPS);

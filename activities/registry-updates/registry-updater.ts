@@ -18,7 +18,7 @@ import {
   registryStreamHead,
   sealRegistryEvent,
 } from '../../events/registry/registry-envelope';
-import { RegistryDomainError } from '../../events/registry/registry-errors';
+import { RegistryDomainError, type RegistryErrorCode } from '../../events/registry/registry-errors';
 import type { RegistryEvent, ServiceIdentifiers } from '../../events/registry/registry-events';
 import { identifierStreamId, serviceStreamId, subjectStreamId } from '../../events/registry/registry-streams';
 import {
@@ -26,6 +26,7 @@ import {
   type ServiceCommand,
   type ServiceState,
   decideService,
+  evolveService,
   foldService,
   isLiveService,
 } from '../../events/registry/service';
@@ -46,7 +47,12 @@ import {
 } from '../registration-numbers/contention-retry';
 import { appendSealed } from '../registration-numbers/optimistic-append';
 import type { RegistryUpdateOutcome, RegistryUpdateRequest } from './registry-update-request';
-import { type ValidRegistryUpdateRequest, validRegistryUpdateRequest } from './valid-update-request';
+import {
+  RegistryUpdateRequestError,
+  type ValidRegistryUpdateRequest,
+  validRegistryUpdateRequest,
+} from './valid-update-request';
+import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 
 export interface RegistryUpdater {
   /**
@@ -60,7 +66,27 @@ export interface RegistryUpdater {
    * @throws RegistryContentionError when every attempt lost a race (retry later)
    */
   apply(request: RegistryUpdateRequest): Promise<RegistryUpdateOutcome>;
+  /**
+   * An ISP stops serving a service (取消接入): ServiceAccessWithdrawn, recorded by role `isp` with the
+   * ISP's name as id. Idempotent per withdrawalId. Refused (not thrown) when the service is not
+   * registered or cancelled, or the ISP gives it no access.
+   */
+  withdrawAccess(request: AccessWithdrawalRequest): Promise<AccessWithdrawalOutcome>;
 }
+
+export interface AccessWithdrawalRequest {
+  serviceNumber: string;
+  /** The ISP's request id (from its Idempotency-Key). */
+  withdrawalId: string;
+  ispName: string;
+  reason: string;
+  /** When it is recorded (ISO 8601): the event's occurredAt, and withdrawnOn in China time. */
+  at: string;
+}
+
+export type AccessWithdrawalOutcome =
+  | { serviceNumber: string; status: 'active' | 'access_withdrawn' }
+  | { refused: { code: RegistryErrorCode; reasons: string } };
 
 export interface RegistryUpdaterDeps {
   eventLog: EventLog;
@@ -278,7 +304,10 @@ export function createRegistryUpdater(deps: RegistryUpdaterDeps): RegistryUpdate
   }
 
   /** The plan's events, each stream's sealed after the head it was read at; false when a writer got in first. */
-  async function commit(plan: Plan, context: RegistrySealContext): Promise<boolean> {
+  async function commit(
+    plan: Pick<Plan, 'writes' | 'guards'>,
+    context: RegistrySealContext,
+  ): Promise<boolean> {
     const writes = plan.writes.filter((write) => write.events.length > 0);
     if (writes.length === 0) return true;
     const sealed = writes.map((write) => ({ write, envelopes: sealAll(write, context) }));
@@ -335,7 +364,46 @@ export function createRegistryUpdater(deps: RegistryUpdaterDeps): RegistryUpdate
     });
   }
 
+  async function withdrawalAttempt(
+    request: AccessWithdrawalRequest,
+  ): Promise<Attempt<AccessWithdrawalOutcome>> {
+    const { withdrawalId, ispName, reason, at } = request;
+    const service = await readService(request.serviceNumber);
+    const command = {
+      type: 'WithdrawAccess',
+      withdrawalId,
+      ispName,
+      reason,
+      withdrawnOn: chinaDateOfEpochMs(Date.parse(at)),
+    } as const;
+    let events;
+    try {
+      events = decideService(command, service.state);
+    } catch (error) {
+      if (!(error instanceof RegistryDomainError)) throw error;
+      return settled({ refused: { code: error.code, reasons: error.message } });
+    }
+    const context = {
+      occurredAt: at,
+      recordedBy: { role: 'isp', id: ispName },
+      causationId: withdrawalId,
+    } as const;
+    if (!(await commit({ writes: [{ read: service, events }], guards: [] }, context))) return CONTENDED;
+    const after = events.reduce(evolveService, service.state);
+    const status = after.status === 'access_withdrawn' ? 'access_withdrawn' : 'active';
+    return settled({ serviceNumber: service.number, status });
+  }
+
   return {
+    async withdrawAccess(request) {
+      assertWithdrawal(request);
+      return retryWhileContended(
+        () => withdrawalAttempt(request),
+        retry,
+        `access withdrawal ${request.withdrawalId}`,
+      );
+    },
+
     async apply(input) {
       const request = validRegistryUpdateRequest(input);
       return retryWhileContended(
@@ -345,6 +413,22 @@ export function createRegistryUpdater(deps: RegistryUpdaterDeps): RegistryUpdate
       );
     },
   };
+}
+
+function assertWithdrawal(request: AccessWithdrawalRequest): void {
+  const texts = [request.withdrawalId, request.ispName, request.reason, request.serviceNumber];
+  if (texts.some((text) => typeof text !== 'string' || text.trim() === '')) {
+    throw new RegistryUpdateRequestError('withdrawalId, ispName, reason and serviceNumber must be text');
+  }
+  if (Number.isNaN(Date.parse(request.at)))
+    throw new RegistryUpdateRequestError('at must be an ISO 8601 time');
+  try {
+    serviceStreamId(request.serviceNumber);
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new RegistryUpdateRequestError('serviceNumber is not a service number');
+    throw error;
+  }
 }
 
 function sealAll(write: StreamWrite, context: RegistrySealContext): EventToAppend[] {
