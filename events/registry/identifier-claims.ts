@@ -196,6 +196,11 @@ export interface ClaimIdentifier {
   readonly filingId: string;
   /** ISO 8601; the time is an input, never read from a clock here. */
   readonly now: string;
+  /**
+   * A change filing's target service: an identifier that service holds already is the filing's to
+   * keep (`already_held`, nothing appended), so a change that keeps a package does not claim it anew.
+   */
+  readonly forService?: string;
 }
 
 /** The identifier stream's last claim, and the state of the filing that made it (folded from its stream). */
@@ -226,6 +231,9 @@ export function decideIdentifierClaim(
   if (!last) return claim;
   if (last.filingId === command.filingId) return { outcome: 'already_held' };
   const holder = holderOf(last, command.now);
+  if (holder?.status === 'registered' && holder.serviceNumber === command.forService) {
+    return { outcome: 'already_held' };
+  }
   return holder ? { outcome: 'taken', holder } : claim;
 }
 

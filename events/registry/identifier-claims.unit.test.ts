@@ -97,6 +97,26 @@ describe('decideIdentifierClaim: given the last claim, when a filing claims, the
     expect(decideIdentifierClaim(command, givenClaimBy(holder))).toEqual(claimed);
   });
 
+  it('lets a change filing keep what its own target service holds, claiming nothing anew', () => {
+    const holder = inStatus(facts, {
+      status: 'completed',
+      subjectNumber: '粤ICP备2026000001号',
+      serviceNumber: '粤ICP备2026000001号-1A',
+    });
+    const change = { ...command, forService: '粤ICP备2026000001号-1A' };
+    expect(decideIdentifierClaim(change, givenClaimBy(holder))).toEqual({ outcome: 'already_held' });
+    expect(
+      decideIdentifierClaim({ ...command, forService: '粤ICP备2026000001号-2A' }, givenClaimBy(holder)),
+    ).toEqual(
+      taken({
+        status: 'registered',
+        filingId: 'filing-a',
+        platformId: 'wechat',
+        serviceNumber: '粤ICP备2026000001号-1A',
+      }),
+    );
+  });
+
   it('refuses while the holder’s submission is in flight (claimed, its filing not yet recorded)', () => {
     expect(decideIdentifierClaim(command, givenClaimBy(initialFilingState, 9))).toEqual(
       taken({ status: 'in_flight', filingId: 'filing-a' }),
