@@ -433,6 +433,25 @@ describe('applying approved filings to the registry on a SQLite event log', () =
     expect(await auditAll(log)).toEqual({});
   });
 
+  it('flags the shell subject once when the last two services are cancelled at the same time by two workers', async () => {
+    const first = openLog();
+    const maps = await issue(first, 'F-1', MAPS);
+    const notes = await issue(first, 'F-2', NOTES);
+    const cancel = (filingId: string, serviceNumber: string) =>
+      update(filingId, 'cancellation', { subjectNumber: maps.subjectNumber, serviceNumber });
+
+    const outcomes = await Promise.all([
+      createRegistryUpdater({ eventLog: first }).apply(cancel('X-1', maps.serviceNumber)),
+      createRegistryUpdater({ eventLog: openLog() }).apply(cancel('X-2', notes.serviceNumber)),
+    ]);
+    for (const outcome of outcomes) expect(outcome).not.toHaveProperty('refused');
+    const flags = (await first.readStream(SUBJECT_STREAM)).filter(
+      (event) => event.type === 'SubjectLeftWithoutServices',
+    );
+    expect(flags).toHaveLength(1);
+    expect(await auditAll(first)).toEqual({});
+  });
+
   it('refuses a filing whose subject or service the registry does not hold, writing nothing', async () => {
     const log = openLog();
     const { subjectNumber, serviceNumber } = await issue(log, 'F-1', MAPS);
