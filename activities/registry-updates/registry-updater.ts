@@ -91,8 +91,6 @@ export type AccessWithdrawalOutcome =
 export interface RegistryUpdaterDeps {
   eventLog: EventLog;
   retry?: Partial<ContentionRetryOptions>;
-  /** Test hook: called with the appends of each commit before they are made. */
-  beforeCommit?: (streamIds: readonly string[]) => void;
 }
 
 /** The updater records what the approved filing caused. */
@@ -276,13 +274,18 @@ export function createRegistryUpdater(deps: RegistryUpdaterDeps): RegistryUpdate
       state,
     );
     const writes: StreamWrite[] = [{ read: subject, events: subjectEvents }];
+    // An identifier stream is written once per transition, should two services name the same one.
+    const released = new Set<string>();
     for (const number of numbers) {
       const service = services.find((candidate) => candidate.streamId === serviceStreamId(number));
       if (!service) throw new RegistryDomainError('service_not_of_subject', `${number} is not the subject's`);
       const command = { type: 'CancelService', filingId, cancelledOn: on, scope: 'subject' } as const;
       writes.push({ read: service, events: decideService(command, service.state) });
-      const registered = registeredService(service.state);
-      writes.push(...(await releasesOf(currentIdentifierStreams(registered), number, filingId)));
+      const streams = currentIdentifierStreams(registeredService(service.state)).filter(
+        (streamId) => !released.has(streamId),
+      );
+      streams.forEach((streamId) => released.add(streamId));
+      writes.push(...(await releasesOf(streams, number, filingId)));
     }
     return {
       writes,
@@ -311,7 +314,6 @@ export function createRegistryUpdater(deps: RegistryUpdaterDeps): RegistryUpdate
     const writes = plan.writes.filter((write) => write.events.length > 0);
     if (writes.length === 0) return true;
     const sealed = writes.map((write) => ({ write, envelopes: sealAll(write, context) }));
-    deps.beforeCommit?.(writes.map((write) => write.read.streamId));
     if (!eventLog.appendToStreams) return commitOneByOne(writes, context);
     const written = new Set(writes.map((write) => write.read.streamId));
     const appends: StreamAppend[] = [

@@ -33,8 +33,8 @@ export type ValidRegistryUpdateRequest = ValidCommon &
         readonly kind: 'change';
         readonly serviceNumber: string;
         readonly service: FiledService;
+        /** Absent: the subject's operator as the registry holds it. */
         readonly operator: Operator | undefined;
-        readonly ispName: string | undefined;
       }
     | { readonly kind: 'new_access'; readonly serviceNumber: string; readonly ispName: string }
     | { readonly kind: 'cancellation'; readonly serviceNumber: string }
@@ -85,8 +85,8 @@ function kindPart(kind: RegistrationFilingKind, serviceNumber: string, request: 
         kind,
         serviceNumber,
         service: validService(request.service),
+        // A change's ispName is not applied: a new ISP is a new-access filing, a leaving one withdraws.
         operator: validOperator(request.operator),
-        ispName: optionalText(request.ispName, 'ispName'),
       } as const;
     case 'new_access': {
       const ispName = optionalText(request.ispName, 'ispName');
