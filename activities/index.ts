@@ -9,6 +9,7 @@ import { createIssuanceActivities } from './filing/issuance.activities';
 import { createNoticeActivities } from './filing/notice.activities';
 import { createSmsActivities } from './filing/sms.activities';
 import { createRegistrationNumberAllocator } from './registration-numbers';
+import { createRegistryUpdateActivities, createRegistryUpdater } from './registry-updates';
 import { createSystemActivities } from './system.activities';
 
 export interface ActivityDeps {
@@ -35,6 +36,8 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createNoticeActivities({ sms: deps.sms, email: deps.email }),
     ...createAccessWithdrawalActivities({ eventLog: deps.eventLog, sms: deps.sms, email: deps.email }),
+    // applyFilingToRegistry: a change, cancellation or new access, once the bureau approved it.
+    ...createRegistryUpdateActivities({ updater: createRegistryUpdater({ eventLog: deps.eventLog }) }),
   };
 }
 

@@ -6,6 +6,8 @@ export type RegistrationNumberRefusal =
   | 'service_type_mismatch'
   /** The province's counter for the year has no six-digit sequence left. */
   | 'subject_sequence_exhausted'
+  /** The subject was cancelled: its stream takes no new service (its numbers are never reissued). */
+  | 'subject_cancelled'
   | IssuanceRefusal;
 
 const FILING_RETURNING: ReadonlySet<RegistrationNumberRefusal> = new Set<IssuanceRefusal>([

@@ -18,6 +18,8 @@ export interface FiledService {
   name: string;
   identifiers: ServiceIdentifiers;
   preApprovalCategories: RegulatedCategory[];
+  /** The ISP giving the service access (the form's `access.ispName`); recorded on ServiceRegistered. */
+  ispName?: string;
 }
 
 export interface RegistrationNumberRequest {
@@ -109,7 +111,12 @@ function validService(service: FiledService | undefined): FiledService {
     refuse('service.identifiers must be an object');
   }
   if (!Array.isArray(service.preApprovalCategories)) refuse('service.preApprovalCategories must be a list');
-  return service;
+  const { ispName } = service;
+  if (ispName !== undefined && ispName !== null && (typeof ispName !== 'string' || ispName.trim() === '')) {
+    refuse('service.ispName must be text');
+  }
+  const { name, identifiers, preApprovalCategories } = service;
+  return { name, identifiers, preApprovalCategories, ...(typeof ispName === 'string' ? { ispName } : {}) };
 }
 
 function validOperator(

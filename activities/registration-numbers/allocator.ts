@@ -107,6 +107,13 @@ export function createRegistrationNumberAllocator(
       const events = decideSubject({ type: 'RegisterSubject', registration: registration.value }, state);
       return (await appendDecided(streamId, head, events, context)) ? attempt(request) : CONTENDED;
     }
+    if (state.status === 'cancelled') {
+      // A cancelled subject's number is never reissued, and its stream takes nothing more.
+      throw new RegistrationNumberRefusedError(
+        'subject_cancelled',
+        `${state.registration.subjectNumber} was cancelled on ${state.cancellation.cancelledOn}`,
+      );
+    }
     assertHeldSubjectNumber(request, state);
     const allocation = allocateServiceNumber(request, state);
     if (allocation.length === 0) return registerService(request, state, context);
@@ -188,12 +195,17 @@ export function createRegistrationNumberAllocator(
       serviceNumber: issued.number,
       subjectNumber: subject.registration.subjectNumber,
       serviceType: issued.serviceType,
-      ...request.service,
+      name: request.service.name,
+      identifiers: request.service.identifiers,
+      preApprovalCategories: request.service.preApprovalCategories,
       approvedOn: request.approvedOn,
       operatorName: operator.name,
       operatorNature: operator.nature,
       filingId: request.filingId,
       source: 'filing',
+      ...(request.service.ispName === undefined
+        ? {}
+        : { accesses: [{ ispName: request.service.ispName, filingId: request.filingId }] }),
     };
     const streamId = serviceStreamId(issued.number);
     const events = await eventLog.readStream(streamId);

@@ -6,7 +6,12 @@ import { upcastFilingEvent } from '../filing/upcast';
 import type { RegistrationForm } from '../form/registration-form';
 import { formatPath } from '../form/schema/field-path';
 import type { EventToAppend, Json, RecordedEvent } from '../ports/event-log.port';
-import { CorruptRegistryStreamError, type IdentifierEvent } from './registry-events';
+import {
+  CorruptRegistryStreamError,
+  type IdentifierEvent,
+  type IdentifierReleasedEvent,
+  type ServiceIdentifiers,
+} from './registry-events';
 import {
   type RegistryRecorder,
   type RegistryStreamHead,
@@ -79,24 +84,85 @@ export interface IdentifierClaimRecord {
 
 export function decodeIdentifierEvent(recorded: RecordedEvent): IdentifierEvent & { claimedAt: string } {
   const data = recorded.data as { readonly [key: string]: Json } | null;
-  const filingId = typeof data === 'object' && data !== null ? data['filingId'] : undefined;
+  const text = (key: string) => {
+    const value = typeof data === 'object' && data !== null ? data[key] : undefined;
+    if (typeof value !== 'string' || value === '') {
+      throw new CorruptRegistryStreamError(recorded, `data.${key} is not a non-empty string`);
+    }
+    return value;
+  };
   const sealed = sealedMetadataOf(recorded);
-  if (recorded.type !== 'ServiceIdentifierClaimed') {
+  if (recorded.type !== 'ServiceIdentifierClaimed' && recorded.type !== 'ServiceIdentifierReleased') {
     throw new CorruptRegistryStreamError(recorded, 'not an event of an identifier stream');
   }
-  if (typeof filingId !== 'string' || filingId === '') {
-    throw new CorruptRegistryStreamError(recorded, 'data.filingId is not a non-empty string');
-  }
+  const filingId = text('filingId');
   if (!sealed) throw new CorruptRegistryStreamError(recorded, 'a claim is not sealed');
+  if (recorded.type === 'ServiceIdentifierReleased') {
+    const released = { filingId, serviceNumber: text('serviceNumber') };
+    return { type: recorded.type, data: released, claimedAt: sealed.occurredAt };
+  }
   return { type: recorded.type, data: { filingId }, claimedAt: sealed.occurredAt };
 }
 
-/** Who holds the identifier: the stream's last claim (earlier claims were released or went stale). */
+/**
+ * Who holds the identifier: the stream's last claim (earlier claims were released or went stale).
+ * Undefined when nobody claimed it, or when the stream ends with a release (the service holding it
+ * was cancelled, or a change dropped it): the identifier is free again.
+ */
 export function lastClaimOf(recorded: readonly RecordedEvent[]): IdentifierClaimRecord | undefined {
   const last = recorded[recorded.length - 1];
   if (!last) return undefined;
   const event = decodeIdentifierEvent(last);
+  if (event.type === 'ServiceIdentifierReleased') return undefined;
   return { filingId: event.data.filingId, claimedAt: event.claimedAt };
+}
+
+/** The identifiers of a service version that have claim streams (domains have none). */
+export function identifierKeysOf(identifiers: ServiceIdentifiers): ServiceIdentifierKey[] {
+  const keys: ServiceIdentifierKey[] = [
+    ...identifiers.packages.map(({ packageName }) => ({ kind: 'package' as const, packageName })),
+    ...identifiers.bundles.map(({ bundleId }) => ({ kind: 'bundle' as const, bundleId })),
+  ];
+  if (identifiers.miniProgram) {
+    const { hostApp, miniProgramId } = identifiers.miniProgram;
+    keys.push({ kind: 'mini_program', hostApp, miniProgramId });
+  }
+  if (identifiers.quickAppPackage !== undefined) {
+    keys.push({ kind: 'quick_app', quickAppPackage: identifiers.quickAppPackage });
+  }
+  const byStream = new Map(keys.map((key) => [identifierStreamId(key), key]));
+  return [...byStream.values()];
+}
+
+/** The identifier streams of `before` whose identifier `after` no longer has. */
+export function droppedIdentifierStreams(before: ServiceIdentifiers, after: ServiceIdentifiers): string[] {
+  const kept = new Set(identifierKeysOf(after).map(identifierStreamId));
+  return identifierKeysOf(before)
+    .map(identifierStreamId)
+    .filter((streamId) => !kept.has(streamId));
+}
+
+/**
+ * Releases an identifier the service no longer holds (cancelled, or a change dropped it), so a new
+ * filing may claim it. Nothing when nobody ever claimed it (a registration from before claims), when
+ * the stream already ends with a release, or when this filing released it already (a retry).
+ */
+export function decideIdentifierRelease(
+  command: { readonly serviceNumber: string; readonly filingId: string },
+  recorded: readonly RecordedEvent[],
+): IdentifierReleasedEvent[] {
+  const events = recorded.map(decodeIdentifierEvent);
+  const last = events[events.length - 1];
+  if (!last || last.type === 'ServiceIdentifierReleased') return [];
+  const releasedBefore = events.some(
+    (event) =>
+      event.type === 'ServiceIdentifierReleased' &&
+      event.data.filingId === command.filingId &&
+      event.data.serviceNumber === command.serviceNumber,
+  );
+  if (releasedBefore) return [];
+  const { serviceNumber, filingId } = command;
+  return [{ type: 'ServiceIdentifierReleased', data: { serviceNumber, filingId } }];
 }
 
 const KNOWN_FILING_EVENTS: ReadonlySet<string> = new Set<FilingEventType>(FILING_EVENT_TYPES);
@@ -130,6 +196,11 @@ export interface ClaimIdentifier {
   readonly filingId: string;
   /** ISO 8601; the time is an input, never read from a clock here. */
   readonly now: string;
+  /**
+   * A change filing's target service: an identifier that service holds already is the filing's to
+   * keep (`already_held`, nothing appended), so a change that keeps a package does not claim it anew.
+   */
+  readonly forService?: string;
 }
 
 /** The identifier stream's last claim, and the state of the filing that made it (folded from its stream). */
@@ -160,6 +231,9 @@ export function decideIdentifierClaim(
   if (!last) return claim;
   if (last.filingId === command.filingId) return { outcome: 'already_held' };
   const holder = holderOf(last, command.now);
+  if (holder?.status === 'registered' && holder.serviceNumber === command.forService) {
+    return { outcome: 'already_held' };
+  }
   return holder ? { outcome: 'taken', holder } : claim;
 }
 

@@ -1,10 +1,15 @@
 import { validatedForm } from '../../test/support/projection-fixtures';
 import { type FilingState, inStatus, initialFilingState } from '../filing/filing-state';
 import type { AppDetails, RegistrationForm } from '../form/registration-form';
-import { EMPTY_REGISTRY_STREAM, verifyRegistryChain } from './registry-envelope';
+import type { RecordedEvent } from '../ports/event-log.port';
+import { EMPTY_REGISTRY_STREAM, sealRegistryEvent, verifyRegistryChain } from './registry-envelope';
+import type { IdentifierEvent } from './registry-events';
 import {
   type ClaimIdentifier,
   decideIdentifierClaim,
+  decideIdentifierRelease,
+  droppedIdentifierStreams,
+  identifierKeysOf,
   type IdentifierClaimDecision,
   type IdentifierHolder,
   identifiersToClaim,
@@ -90,6 +95,26 @@ describe('decideIdentifierClaim: given the last claim, when a filing claims, the
     ['withdrawn', inStatus(facts, { status: 'withdrawn' })],
   ])('claims an identifier the holder released (%s)', (_status, holder) => {
     expect(decideIdentifierClaim(command, givenClaimBy(holder))).toEqual(claimed);
+  });
+
+  it('lets a change filing keep what its own target service holds, claiming nothing anew', () => {
+    const holder = inStatus(facts, {
+      status: 'completed',
+      subjectNumber: '粤ICP备2026000001号',
+      serviceNumber: '粤ICP备2026000001号-1A',
+    });
+    const change = { ...command, forService: '粤ICP备2026000001号-1A' };
+    expect(decideIdentifierClaim(change, givenClaimBy(holder))).toEqual({ outcome: 'already_held' });
+    expect(
+      decideIdentifierClaim({ ...command, forService: '粤ICP备2026000001号-2A' }, givenClaimBy(holder)),
+    ).toEqual(
+      taken({
+        status: 'registered',
+        filingId: 'filing-a',
+        platformId: 'wechat',
+        serviceNumber: '粤ICP备2026000001号-1A',
+      }),
+    );
   });
 
   it('refuses while the holder’s submission is in flight (claimed, its filing not yet recorded)', () => {
@@ -230,5 +255,65 @@ describe('identifierConflicts', () => {
       });
       expect(conflict?.message).not.toMatch(/filing-a|粤ICP/);
     }
+  });
+});
+
+describe('released identifiers', () => {
+  const streamId = identifierStreamId({ kind: 'package', packageName: 'com.example.ledger' });
+  const SERVICE_NUMBER = '粤ICP备2026000001号-1A';
+  /** The events sealed one after another, as the log would hold them. */
+  function stream(...events: IdentifierEvent[]): RecordedEvent[] {
+    let head = EMPTY_REGISTRY_STREAM;
+    return events.map((event, revision) => {
+      const sealed = sealRegistryEvent(streamId, head, event, {
+        occurredAt: NOW,
+        recordedBy: { role: 'system', id: 'test' },
+        causationId: event.data.filingId,
+      });
+      head = sealed.head;
+      return { ...sealed.envelope, streamId, revision, position: revision + 1, recordedAt: NOW };
+    });
+  }
+  const claim = (filingId: string): IdentifierEvent => ({
+    type: 'ServiceIdentifierClaimed',
+    data: { filingId },
+  });
+  const release = (filingId = 'cancel-1'): IdentifierEvent => ({
+    type: 'ServiceIdentifierReleased',
+    data: { serviceNumber: SERVICE_NUMBER, filingId },
+  });
+
+  it('leave no holder: a stream ending with a release is free, and a later claim holds it again', () => {
+    expect(lastClaimOf(stream(claim('filing-a'), release()))).toBeUndefined();
+    expect(decideIdentifierClaim(command, {})).toEqual(claimed);
+    expect(lastClaimOf(stream(claim('filing-a'), release(), claim('filing-b')))).toEqual({
+      filingId: 'filing-b',
+      claimedAt: NOW,
+    });
+  });
+
+  it('are decided once per cancelling or changing filing, and only for a claimed identifier', () => {
+    const command = { serviceNumber: SERVICE_NUMBER, filingId: 'cancel-1' };
+    expect(decideIdentifierRelease(command, stream(claim('filing-a')))).toEqual([release()]);
+    expect(decideIdentifierRelease(command, [])).toEqual([]);
+    expect(decideIdentifierRelease(command, stream(claim('filing-a'), release()))).toEqual([]);
+    // Released by this filing, then claimed by a new one: a retried cancellation leaves it claimed.
+    expect(decideIdentifierRelease(command, stream(claim('filing-a'), release(), claim('filing-b')))).toEqual(
+      [],
+    );
+  });
+
+  it('are the identifiers a version dropped, by claim stream (domains have none)', () => {
+    const before = {
+      packages: [{ os: 'android' as const, packageName: 'com.example.ledger', signatureMd5: 'a'.repeat(32) }],
+      bundles: [{ bundleId: 'com.example.ios', signatureSha1: 'b'.repeat(40) }],
+      domains: ['ledger.example.com'],
+    };
+    const after = { ...before, packages: [], domains: [] };
+    expect(droppedIdentifierStreams(before, after)).toEqual([streamId]);
+    expect(identifierKeysOf(before)).toEqual([
+      { kind: 'package', packageName: 'com.example.ledger' },
+      { kind: 'bundle', bundleId: 'com.example.ios' },
+    ]);
   });
 });

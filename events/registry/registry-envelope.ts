@@ -9,8 +9,8 @@ export const SEALED_REGISTRY_SCHEMA_VERSION = 2;
 const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * Who recorded a registry event: the system (allocation at issuance), an admin (an import) or an
- * ISP (withdrawing its own access to a service).
+ * Who recorded a registry event: the system (allocation at issuance, applied filings), an admin (an
+ * import) or an ISP (withdrawing its access; `id` is the ISP's name).
  */
 export interface RegistryRecorder {
   readonly role: 'system' | 'admin' | 'isp';

@@ -10,7 +10,23 @@ export type RegistryErrorCode =
   /** The n is already taken by another of the subject's services. */
   | 'service_number_taken'
   /** The service number already names a service with other facts. */
-  | 'service_already_registered';
+  | 'service_already_registered'
+  /** No service is registered under the number. */
+  | 'service_not_registered'
+  /** The service was cancelled: final, nothing may follow. */
+  | 'service_cancelled'
+  /** The subject was cancelled: final, nothing may follow. */
+  | 'subject_cancelled'
+  /** The ISP withdrawing access gives the service none. */
+  | 'no_such_access'
+  /** The ISP of a new access already gives the service access. */
+  | 'access_exists'
+  /** A withdrawal id already names another ISP's withdrawal. */
+  | 'withdrawal_conflict'
+  /** The filing was already applied, with other facts. */
+  | 'filing_already_applied'
+  /** The service number is not one of the subject's. */
+  | 'service_not_of_subject';
 
 /** A registry command refused: retrying it unchanged gives the same answer. */
 export class RegistryDomainError extends Error {

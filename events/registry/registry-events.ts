@@ -61,7 +61,8 @@ export type ExistingServiceRecordedData = {
 export type SubjectEvent =
   | { type: 'SubjectRegistered'; data: SubjectRegisteredData }
   | { type: 'ServiceNumberAllocated'; data: ServiceNumberAllocatedData }
-  | { type: 'ExistingServiceRecorded'; data: ExistingServiceRecordedData };
+  | { type: 'ExistingServiceRecorded'; data: ExistingServiceRecordedData }
+  | SubjectLifeEvent;
 
 /** An Android or HarmonyOS package, with the MD5 of its signing certificate (32 lower-case hex). */
 export type PackageIdentifier = { os: 'android' | 'harmony'; packageName: string; signatureMd5: string };
@@ -136,18 +137,25 @@ export type ServiceLifeEvent =
   | { type: 'ServiceAccessWithdrawn'; data: ServiceAccessWithdrawnData }
   | { type: 'ServiceCancelled'; data: ServiceCancelledData };
 
+export type SubjectChangedData = {
+  filingId: string;
+  operatorName: string;
+  operatorNature: OperatorNature;
+  changedOn: string;
+};
+export type SubjectCancelledData = { filingId: string; cancelledOn: string; serviceNumbers: string[] };
+export type SubjectLeftWithoutServicesData = {
+  filingId: string;
+  lastServiceNumber: string;
+  flaggedOn: string;
+};
+
 /** In the subject stream, after its services: changes of the subject itself and its end. */
 export type SubjectLifeEvent =
-  | {
-      type: 'SubjectChanged';
-      data: { filingId: string; operatorName: string; operatorNature: OperatorNature; changedOn: string };
-    }
-  | { type: 'SubjectCancelled'; data: { filingId: string; cancelledOn: string; serviceNumbers: string[] } }
+  | { type: 'SubjectChanged'; data: SubjectChangedData }
+  | { type: 'SubjectCancelled'; data: SubjectCancelledData }
   /** Its last service was cancelled: a shell subject (空壳主体), flagged for the bureau. */
-  | {
-      type: 'SubjectLeftWithoutServices';
-      data: { filingId: string; lastServiceNumber: string; flaggedOn: string };
-    };
+  | { type: 'SubjectLeftWithoutServices'; data: SubjectLeftWithoutServicesData };
 
 /** In an identifier stream: the service holding it was cancelled, or a change dropped it. */
 export type IdentifierReleasedEvent = {
@@ -155,11 +163,12 @@ export type IdentifierReleasedEvent = {
   data: { serviceNumber: string; filingId: string };
 };
 
-/** In `registry-service-<service number>`: the service's life. */
-export type ServiceEvent = { type: 'ServiceRegistered'; data: ServiceRegisteredData };
+/** In `registry-service-<service number>`: the service's registration, then its life. */
+export type ServiceEvent = { type: 'ServiceRegistered'; data: ServiceRegisteredData } | ServiceLifeEvent;
 
-/** In `registry-identifier-<digest>`: the filing that claimed an identifier at submission. */
-export type IdentifierEvent = { type: 'ServiceIdentifierClaimed'; data: { filingId: string } };
+/** In `registry-identifier-<digest>`: the filings that claimed an identifier at submission, and its releases. */
+export type IdentifierEvent =
+  { type: 'ServiceIdentifierClaimed'; data: { filingId: string } } | IdentifierReleasedEvent;
 
 export type RegistryEvent = SubjectSequenceEvent | SubjectEvent | ServiceEvent | IdentifierEvent;
 
@@ -242,6 +251,34 @@ export function decodeSubjectEvent(recorded: DecodableEvent): SubjectEvent {
           importLineId: data.string('importLineId'),
         },
       };
+    case 'SubjectChanged':
+      return {
+        type: recorded.type,
+        data: {
+          filingId: data.string('filingId'),
+          operatorName: data.string('operatorName'),
+          operatorNature: data.oneOf('operatorNature', OPERATOR_NATURES),
+          changedOn: data.date('changedOn'),
+        },
+      };
+    case 'SubjectCancelled':
+      return {
+        type: recorded.type,
+        data: {
+          filingId: data.string('filingId'),
+          cancelledOn: data.date('cancelledOn'),
+          serviceNumbers: data.list('serviceNumbers', (value, at) => at.text(value)),
+        },
+      };
+    case 'SubjectLeftWithoutServices':
+      return {
+        type: recorded.type,
+        data: {
+          filingId: data.string('filingId'),
+          lastServiceNumber: data.string('lastServiceNumber'),
+          flaggedOn: data.date('flaggedOn'),
+        },
+      };
     default:
       throw new CorruptRegistryStreamError(recorded, 'not an event of a subject stream');
   }
@@ -263,26 +300,92 @@ function subjectRegisteredData(data: DataReader): SubjectRegisteredData {
 }
 
 export function decodeServiceEvent(recorded: DecodableEvent): ServiceEvent {
-  if (recorded.type !== 'ServiceRegistered') {
-    throw new CorruptRegistryStreamError(recorded, 'not an event of a service stream');
-  }
   const data = new DataReader(recorded);
+  switch (recorded.type) {
+    case 'ServiceRegistered':
+      return { type: recorded.type, data: serviceRegisteredData(data) };
+    case 'ServiceChanged':
+      return {
+        type: recorded.type,
+        data: {
+          filingId: data.string('filingId'),
+          version: data.positiveInteger('version'),
+          changedOn: data.date('changedOn'),
+          ...serviceFacts(data),
+        },
+      };
+    case 'ServiceAccessAdded':
+      return {
+        type: recorded.type,
+        data: {
+          filingId: data.string('filingId'),
+          ispName: data.string('ispName'),
+          addedOn: data.date('addedOn'),
+        },
+      };
+    case 'ServiceAccessWithdrawn':
+      return {
+        type: recorded.type,
+        data: {
+          withdrawalId: data.string('withdrawalId'),
+          ispName: data.string('ispName'),
+          reason: data.string('reason'),
+          withdrawnOn: data.date('withdrawnOn'),
+        },
+      };
+    case 'ServiceCancelled':
+      return {
+        type: recorded.type,
+        data: {
+          filingId: data.string('filingId'),
+          cancelledOn: data.date('cancelledOn'),
+          scope: data.oneOf('scope', ['service', 'subject'] as const),
+        },
+      };
+    default:
+      throw new CorruptRegistryStreamError(recorded, 'not an event of a service stream');
+  }
+}
+
+function serviceRegisteredData(data: DataReader): ServiceRegisteredData {
   const registered: ServiceRegisteredData = {
     serviceNumber: data.string('serviceNumber'),
     subjectNumber: data.string('subjectNumber'),
     serviceType: data.oneOf('serviceType', REGISTERED_SERVICE_TYPES),
     name: data.string('name'),
     identifiers: serviceIdentifiers(data.object('identifiers')),
-    preApprovalCategories: data.list('preApprovalCategories', (value, at) =>
-      at.choice(value, REGULATED_CATEGORIES),
-    ),
+    preApprovalCategories: preApprovalCategories(data),
     approvedOn: data.date('approvedOn'),
     operatorName: data.string('operatorName'),
     operatorNature: data.oneOf('operatorNature', OPERATOR_NATURES),
     source: data.oneOf('source', ['filing', 'imported'] as const),
   };
   if (data.has('filingId')) registered.filingId = data.string('filingId');
-  return { type: 'ServiceRegistered', data: registered };
+  if (data.has('accesses')) registered.accesses = data.list('accesses', serviceAccess);
+  return registered;
+}
+
+/** Absent `filingId`: an access that predates the filing kept with it. */
+function serviceAccess(value: Json, at: DataReader): ServiceAccess {
+  const item = at.nested(value);
+  const access: ServiceAccess = { ispName: item.string('ispName') };
+  if (item.has('filingId')) access.filingId = item.string('filingId');
+  return access;
+}
+
+/** What a version of a service states, in the order ServiceChanged gives it. */
+function serviceFacts(data: DataReader) {
+  return {
+    name: data.string('name'),
+    identifiers: serviceIdentifiers(data.object('identifiers')),
+    preApprovalCategories: preApprovalCategories(data),
+    operatorName: data.string('operatorName'),
+    operatorNature: data.oneOf('operatorNature', OPERATOR_NATURES),
+  };
+}
+
+function preApprovalCategories(data: DataReader): RegulatedCategory[] {
+  return data.list('preApprovalCategories', (value, at) => at.choice(value, REGULATED_CATEGORIES));
 }
 
 /** Keys in the order the writer (service-identifiers.ts) gives them, as read models store them. */
@@ -315,13 +418,18 @@ function serviceIdentifiers(data: DataReader): ServiceIdentifiers {
 }
 
 export function decodeIdentifierEvent(recorded: DecodableEvent): IdentifierEvent {
-  if (recorded.type !== 'ServiceIdentifierClaimed') {
-    throw new CorruptRegistryStreamError(recorded, 'not an event of an identifier-claim stream');
+  const data = new DataReader(recorded);
+  switch (recorded.type) {
+    case 'ServiceIdentifierClaimed':
+      return { type: recorded.type, data: { filingId: data.string('filingId') } };
+    case 'ServiceIdentifierReleased':
+      return {
+        type: recorded.type,
+        data: { serviceNumber: data.string('serviceNumber'), filingId: data.string('filingId') },
+      };
+    default:
+      throw new CorruptRegistryStreamError(recorded, 'not an event of an identifier-claim stream');
   }
-  return {
-    type: 'ServiceIdentifierClaimed',
-    data: { filingId: new DataReader(recorded).string('filingId') },
-  };
 }
 
 const CHINA_DATE = /^\d{4}-\d{2}-\d{2}$/;

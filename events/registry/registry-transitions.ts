@@ -72,6 +72,7 @@ type TransitionTable = {
 
 const SYSTEM = ['system'] as const;
 const ADMIN = ['admin'] as const;
+const ISP = ['isp'] as const;
 
 /** A filing's issuance is recorded by the system; an import by an admin. */
 const SUBJECT_RECORDERS: Readonly<Record<SubjectNumberSource, readonly RecorderRole[]>> = {
@@ -90,15 +91,26 @@ export const REGISTRY_TRANSITIONS: TransitionTable = {
     SubjectRegistered: { place: 'opens', recordedBy: (event) => SUBJECT_RECORDERS[event.data.source] },
     ServiceNumberAllocated: { place: 'follows', recordedBy: SYSTEM },
     ExistingServiceRecorded: { place: 'follows', recordedBy: ADMIN },
+    // Applied filings (change, cancellation), recorded by the system; SubjectCancelled is final.
+    SubjectChanged: { place: 'follows', recordedBy: SYSTEM },
+    SubjectCancelled: { place: 'follows', recordedBy: SYSTEM },
+    SubjectLeftWithoutServices: { place: 'follows', recordedBy: SYSTEM },
   },
   service: {
     ServiceRegistered: {
       place: 'opens',
       recordedBy: (event) => (event.data.source === 'imported' ? ADMIN : SYSTEM),
     },
+    ServiceChanged: { place: 'follows', recordedBy: SYSTEM },
+    ServiceAccessAdded: { place: 'follows', recordedBy: SYSTEM },
+    // The ISP itself stops serving the service (no filing, no review).
+    ServiceAccessWithdrawn: { place: 'follows', recordedBy: ISP },
+    // Final: nothing may follow.
+    ServiceCancelled: { place: 'follows', recordedBy: SYSTEM },
   },
   identifier_claim: {
     ServiceIdentifierClaimed: { place: 'anywhere', recordedBy: SYSTEM },
+    ServiceIdentifierReleased: { place: 'follows', recordedBy: SYSTEM },
   },
 };
 
@@ -138,7 +150,14 @@ export interface RegistryStreamFacts {
   /** From SubjectRegistered (subject stream) or ServiceRegistered (service stream). */
   readonly subjectNumber?: string;
   readonly serviceNumber?: string;
+  /** A service stream's current version (ServiceRegistered is 1). */
+  readonly version?: number;
+  /** The final event the stream ended with (ServiceCancelled, SubjectCancelled): nothing may follow. */
+  readonly endedBy?: string;
 }
+
+/** Events after which a stream takes nothing more. */
+const FINAL_EVENTS: ReadonlySet<string> = new Set(['ServiceCancelled', 'SubjectCancelled']);
 
 /**
  * Replays a registry stream's events against the table and the numbering rules (counter sequences and
@@ -172,6 +191,9 @@ export class RegistryStreamReplay {
     const types = registryEventTypesOf(kind);
     const illegal = (message: string) => ({ rule: 'illegal_transition' as const, message });
     if (!rule) return illegal(`${event.type} does not belong in a ${kind} stream (only ${types.join(', ')})`);
+    if (this.facts.endedBy !== undefined) {
+      return illegal(`${event.type} after ${this.facts.endedBy}, which is final`);
+    }
     if (rule.place === 'opens' && applied > 0) {
       return illegal(`${event.type} may only open the stream, and only once`);
     }
@@ -184,6 +206,7 @@ export class RegistryStreamReplay {
 
   private evolve(event: RegistryEvent): void {
     this.facts = { ...this.facts, applied: this.facts.applied + 1 };
+    if (FINAL_EVENTS.has(event.type)) this.facts = { ...this.facts, endedBy: event.type };
     switch (event.type) {
       case 'SubjectNumberAllocated':
       case 'ExistingSubjectNumberRecorded':
@@ -198,10 +221,20 @@ export class RegistryStreamReplay {
         return;
       case 'ServiceRegistered': {
         const { subjectNumber, serviceNumber } = event.data;
-        this.facts = { ...this.facts, subjectNumber, serviceNumber };
+        this.facts = { ...this.facts, subjectNumber, serviceNumber, version: 1 };
         return;
       }
+      case 'ServiceChanged':
+        this.facts = { ...this.facts, version: event.data.version };
+        return;
+      case 'SubjectChanged':
+      case 'SubjectCancelled':
+      case 'SubjectLeftWithoutServices':
+      case 'ServiceAccessAdded':
+      case 'ServiceAccessWithdrawn':
+      case 'ServiceCancelled':
       case 'ServiceIdentifierClaimed':
+      case 'ServiceIdentifierReleased':
         return;
       default:
         assertNever(event);
@@ -282,12 +315,46 @@ function numberingBreaches(
       }
       break;
     }
+    case 'ServiceChanged': {
+      const previous = state.version ?? 0;
+      if (event.data.version !== previous + 1) {
+        breach('illegal_transition', `version ${event.data.version} does not follow version ${previous}`);
+      }
+      break;
+    }
+    case 'ServiceIdentifierReleased': {
+      if (!isServiceNumber(event.data.serviceNumber)) {
+        breach('number_mismatch', `${event.data.serviceNumber} is not a service number`);
+      }
+      break;
+    }
+    case 'SubjectCancelled':
+    case 'SubjectLeftWithoutServices': {
+      const numbers =
+        event.type === 'SubjectCancelled' ? event.data.serviceNumbers : [event.data.lastServiceNumber];
+      const foreign = numbers.find(
+        (number) => !state.subjectNumber || !number.startsWith(`${state.subjectNumber}-`),
+      );
+      if (foreign !== undefined) breach('number_mismatch', `${foreign} is not a service of this subject`);
+      break;
+    }
+    case 'SubjectChanged':
+    case 'ServiceAccessAdded':
+    case 'ServiceAccessWithdrawn':
+    case 'ServiceCancelled':
     case 'ServiceIdentifierClaimed':
       break;
     default:
       assertNever(event);
   }
   return breaches;
+}
+
+function isServiceNumber(serviceNumber: string): boolean {
+  return namesStream(SERVICE_STREAM_PREFIX, () => {
+    serviceStreamId(serviceNumber);
+    return SERVICE_STREAM_PREFIX;
+  });
 }
 
 /** Whether the stream id built from an event's fields is this stream's; fields no id is built from do not. */

@@ -183,3 +183,160 @@ describe('recorder roles', () => {
     expect(allowedRegistryRecorders('service', allocated(1))).toEqual([]);
   });
 });
+
+/* The registry's life after the number. */
+
+const SERVICE_NUMBER = `${SUBJECT_NUMBER}-2A`;
+const serviceChanged = (version: number): RegistryEvent => ({
+  type: 'ServiceChanged',
+  data: {
+    filingId: `change-${version}`,
+    version,
+    changedOn: '2027-01-05',
+    name: '示例应用 2',
+    identifiers: { packages: [], bundles: [], domains: [] },
+    preApprovalCategories: [],
+    operatorName: '示例科技有限公司',
+    operatorNature: 'enterprise',
+  },
+});
+const accessAdded: RegistryEvent = {
+  type: 'ServiceAccessAdded',
+  data: { filingId: 'access-1', ispName: '腾讯云', addedOn: '2027-02-01' },
+};
+const accessWithdrawn: RegistryEvent = {
+  type: 'ServiceAccessWithdrawn',
+  data: { withdrawalId: 'w-1', ispName: '阿里云', reason: '合同到期', withdrawnOn: '2027-01-20' },
+};
+const serviceCancelled: RegistryEvent = {
+  type: 'ServiceCancelled',
+  data: { filingId: 'cancel-1', cancelledOn: '2027-03-01', scope: 'service' },
+};
+const subjectChanged: RegistryEvent = {
+  type: 'SubjectChanged',
+  data: {
+    filingId: 'change-2',
+    operatorName: '新名科技',
+    operatorNature: 'enterprise',
+    changedOn: '2027-01-05',
+  },
+};
+const subjectCancelled = (serviceNumbers = [SERVICE_NUMBER]): RegistryEvent => ({
+  type: 'SubjectCancelled',
+  data: { filingId: 'cancel-2', cancelledOn: '2027-03-01', serviceNumbers },
+});
+const shellFlagged = (lastServiceNumber = SERVICE_NUMBER): RegistryEvent => ({
+  type: 'SubjectLeftWithoutServices',
+  data: { filingId: 'cancel-1', lastServiceNumber, flaggedOn: '2027-03-01' },
+});
+const claimed: RegistryEvent = { type: 'ServiceIdentifierClaimed', data: { filingId: 'filing-2' } };
+const released: RegistryEvent = {
+  type: 'ServiceIdentifierReleased',
+  data: { serviceNumber: SERVICE_NUMBER, filingId: 'cancel-1' },
+};
+const IDENTIFIER_STREAM = `registry-identifier-${DIGEST}`;
+
+describe('service stream: its life', () => {
+  it('takes changes, accesses and a cancellation after ServiceRegistered', () => {
+    const service = given('service', SERVICE_STREAM, [
+      serviceRegistered(),
+      serviceChanged(2),
+      accessWithdrawn,
+      accessAdded,
+      serviceChanged(3),
+    ]);
+    expect(service.when(serviceCancelled)).toEqual({ rules: [], applied: true });
+  });
+
+  it('refuses a life event before ServiceRegistered', () => {
+    for (const event of [serviceChanged(2), accessAdded, accessWithdrawn, serviceCancelled]) {
+      expect(given('service', SERVICE_STREAM, []).when(event)).toEqual({
+        rules: ['illegal_transition'],
+        applied: false,
+      });
+    }
+  });
+
+  it('refuses anything after ServiceCancelled, which is final', () => {
+    for (const event of [serviceChanged(2), accessAdded, accessWithdrawn, serviceCancelled]) {
+      expect(given('service', SERVICE_STREAM, [serviceRegistered(), serviceCancelled]).when(event)).toEqual({
+        rules: ['illegal_transition'],
+        applied: false,
+      });
+    }
+  });
+
+  it('checks that each ServiceChanged is the previous version + 1', () => {
+    expect(given('service', SERVICE_STREAM, [serviceRegistered()]).when(serviceChanged(3)).rules).toEqual([
+      'illegal_transition',
+    ]);
+    expect(
+      given('service', SERVICE_STREAM, [serviceRegistered(), serviceChanged(2)]).when(serviceChanged(2))
+        .rules,
+    ).toEqual(['illegal_transition']);
+    const replay = new RegistryStreamReplay('service', SERVICE_STREAM);
+    replay.apply(serviceRegistered());
+    replay.apply(serviceChanged(2));
+    expect(replay.state.version).toBe(2);
+  });
+});
+
+describe('subject stream: its life', () => {
+  it('takes changes, the shell flag and a cancellation after SubjectRegistered', () => {
+    const subject = given('subject', SUBJECT_STREAM, [
+      subjectRegistered(),
+      allocated(2),
+      subjectChanged,
+      shellFlagged(),
+    ]);
+    expect(subject.when(subjectCancelled())).toEqual({ rules: [], applied: true });
+  });
+
+  it('refuses anything after SubjectCancelled, which is final', () => {
+    for (const event of [allocated(3), subjectChanged, shellFlagged(), subjectCancelled()]) {
+      expect(
+        given('subject', SUBJECT_STREAM, [subjectRegistered(), allocated(2), subjectCancelled()]).when(event),
+      ).toEqual({ rules: ['illegal_transition'], applied: false });
+    }
+  });
+
+  it('refuses a cancellation or flag naming a service of another subject', () => {
+    const subject = () => given('subject', SUBJECT_STREAM, [subjectRegistered(), allocated(2)]);
+    expect(subject().when(subjectCancelled(['京ICP备2026000001号-2A'])).rules).toEqual(['number_mismatch']);
+    expect(subject().when(shellFlagged('京ICP备2026000001号-2A')).rules).toEqual(['number_mismatch']);
+  });
+});
+
+describe('identifier claim stream: releases', () => {
+  it('takes a release after a claim, and a new claim after the release', () => {
+    const stream = given('identifier_claim', IDENTIFIER_STREAM, [claimed, released]);
+    expect(stream.when(claimed)).toEqual({ rules: [], applied: true });
+  });
+
+  it('refuses a release opening the stream, or naming no service number', () => {
+    expect(given('identifier_claim', IDENTIFIER_STREAM, []).when(released)).toEqual({
+      rules: ['illegal_transition'],
+      applied: false,
+    });
+    const notANumber: RegistryEvent = {
+      type: 'ServiceIdentifierReleased',
+      data: { serviceNumber: SUBJECT_NUMBER, filingId: 'cancel-1' },
+    };
+    expect(given('identifier_claim', IDENTIFIER_STREAM, [claimed]).when(notANumber).rules).toEqual([
+      'number_mismatch',
+    ]);
+  });
+});
+
+describe('recorder roles: the life events', () => {
+  it('gives applied filings to the system and the access withdrawal to the ISP', () => {
+    for (const event of [serviceChanged(2), accessAdded, serviceCancelled]) {
+      expect(allowedRegistryRecorders('service', event)).toEqual(['system']);
+    }
+    expect(allowedRegistryRecorders('service', accessWithdrawn)).toEqual(['isp']);
+    for (const event of [subjectChanged, subjectCancelled(), shellFlagged()]) {
+      expect(allowedRegistryRecorders('subject', event)).toEqual(['system']);
+    }
+    expect(allowedRegistryRecorders('identifier_claim', released)).toEqual(['system']);
+  });
+});

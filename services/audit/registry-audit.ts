@@ -17,7 +17,7 @@ function recorderOf(metadata: RegistryEventMetadata): RegistryEventMetadata['rec
   const recordedBy = metadata.recordedBy as Partial<RegistryEventMetadata['recordedBy']> | undefined;
   if (typeof recordedBy !== 'object' || recordedBy === null) return undefined;
   const { role, id } = recordedBy;
-  if ((role !== 'system' && role !== 'admin') || typeof id !== 'string') return undefined;
+  if ((role !== 'system' && role !== 'admin' && role !== 'isp') || typeof id !== 'string') return undefined;
   return { role, id };
 }
 

@@ -23,11 +23,23 @@ const DECODERS: Readonly<Record<RegistryEvent['type'], Decoder>> = {
   SubjectRegistered: decodeSubjectEvent,
   ServiceNumberAllocated: decodeSubjectEvent,
   ExistingServiceRecorded: decodeSubjectEvent,
+  SubjectChanged: decodeSubjectEvent,
+  SubjectCancelled: decodeSubjectEvent,
+  SubjectLeftWithoutServices: decodeSubjectEvent,
   ServiceRegistered: decodeServiceEvent,
+  ServiceChanged: decodeServiceEvent,
+  ServiceAccessAdded: decodeServiceEvent,
+  ServiceAccessWithdrawn: decodeServiceEvent,
+  ServiceCancelled: decodeServiceEvent,
   ServiceIdentifierClaimed: decodeIdentifierEvent,
+  ServiceIdentifierReleased: decodeIdentifierEvent,
 };
 
 const HEX = (length: number) => new RegExp(`^[0-9a-f]{${length}}$`);
+
+function notDate(field: string, value: string): string | undefined {
+  return isCalendarDate(value) ? undefined : `${field} is not a date written YYYY-MM-DD`;
+}
 
 /** The first field a sound writer could not have written, though the decoder reads it. */
 function unsoundField(event: RegistryEvent): string | undefined {
@@ -38,7 +50,8 @@ function unsoundField(event: RegistryEvent): string | undefined {
     case 'ExistingSubjectNumberRecorded':
     case 'SubjectRegistered':
       return notOfForm('data.subjectKeyDigest', event.data.subjectKeyDigest, HEX(64));
-    case 'ServiceRegistered': {
+    case 'ServiceRegistered':
+    case 'ServiceChanged': {
       const { packages, bundles } = event.data.identifiers;
       const unsound = [
         ...packages.map((item, index) =>
@@ -49,10 +62,21 @@ function unsoundField(event: RegistryEvent): string | undefined {
         ),
       ].find((problem) => problem !== undefined);
       if (unsound !== undefined) return unsound;
-      return isCalendarDate(event.data.approvedOn)
-        ? undefined
-        : 'data.approvedOn is not a date written YYYY-MM-DD';
+      return event.type === 'ServiceRegistered'
+        ? notDate('data.approvedOn', event.data.approvedOn)
+        : notDate('data.changedOn', event.data.changedOn);
     }
+    case 'ServiceAccessAdded':
+      return notDate('data.addedOn', event.data.addedOn);
+    case 'ServiceAccessWithdrawn':
+      return notDate('data.withdrawnOn', event.data.withdrawnOn);
+    case 'ServiceCancelled':
+    case 'SubjectCancelled':
+      return notDate('data.cancelledOn', event.data.cancelledOn);
+    case 'SubjectChanged':
+      return notDate('data.changedOn', event.data.changedOn);
+    case 'SubjectLeftWithoutServices':
+      return notDate('data.flaggedOn', event.data.flaggedOn);
     default:
       return undefined;
   }

@@ -5,7 +5,11 @@ import type { Actor } from '../../events/filing/actor';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import type { AppDetails, RegistrationForm } from '../../events/form/registration-form';
 import type { EventLog, Json } from '../../events/ports/event-log.port';
-import { verifyRegistryChain } from '../../events/registry/registry-envelope';
+import {
+  registryStreamHead,
+  sealRegistryEvent,
+  verifyRegistryChain,
+} from '../../events/registry/registry-envelope';
 import { identifierStreamId } from '../../events/registry/registry-streams';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import {
@@ -166,6 +170,49 @@ describe('identifier claims on a SQLite event log', () => {
     await claims.claim(platform('another-platform'), 'filing-2', quickApp('com.kuai.reader'), NOW);
     const events = await log.readStream(packageStream('com.kuai.reader'));
     expect(events.map((e) => e.data)).toEqual([{ filingId: holder.filingId }, { filingId: 'filing-2' }]);
+  });
+
+  it('lets another filing claim what a cancelled service released, and a change keep its own', async () => {
+    const log = openLog();
+    const claims = new IdentifierClaims(log);
+    const holder = await recordedFiling(log, 'completed');
+    const serviceNumber = holder.registration?.serviceNumber ?? '';
+    await claims.claim(platform(holder.platformId), holder.filingId, quickApp('com.kuai.closed'), NOW);
+    await claims.claim(platform(holder.platformId), holder.filingId, quickApp('com.kuai.kept'), NOW);
+
+    // A change filing of the holder's service keeps its package: nothing appended.
+    await claims.claim(
+      platform(holder.platformId),
+      'change-1',
+      quickApp('com.kuai.kept'),
+      NOW,
+      serviceNumber,
+    );
+    expect(await log.readStream(packageStream('com.kuai.kept'))).toHaveLength(1);
+
+    // The service is cancelled: the registry releases the package; a new filing may claim it.
+    const streamId = packageStream('com.kuai.closed');
+    const stored = await log.readStream(streamId);
+    const released = sealRegistryEvent(
+      streamId,
+      registryStreamHead(stored),
+      { type: 'ServiceIdentifierReleased', data: { serviceNumber, filingId: 'cancel-1' } },
+      {
+        occurredAt: NOW.toISOString(),
+        recordedBy: { role: 'system', id: 'registry-updater' },
+        causationId: 'cancel-1',
+      },
+    );
+    await log.appendToStream(streamId, [released.envelope], { expectedRevision: 0 });
+    await claims.claim(platform('another-platform'), 'filing-2', quickApp('com.kuai.closed'), NOW);
+    const events = await log.readStream(streamId);
+    expect(events.map((e) => e.type)).toEqual([
+      'ServiceIdentifierClaimed',
+      'ServiceIdentifierReleased',
+      'ServiceIdentifierClaimed',
+    ]);
+    expect(events[2]?.data).toEqual({ filingId: 'filing-2' });
+    expect(verifyRegistryChain(streamId, events)).toEqual([]);
   });
 
   it('holds a claim whose filing is not recorded yet for 10 minutes, then lets it go stale', async () => {

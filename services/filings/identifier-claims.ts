@@ -10,6 +10,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../events/ports/event-log.port';
 import {
+  type ClaimIdentifier,
   decideIdentifierClaim,
   foldStoredFiling,
   type IdentifierClaimDecision,
@@ -51,19 +52,38 @@ export class IdentifierClaims {
    * At `POST /v1/filings`, once the Idempotency-Key has given the filing its id. A replayed key whose
    * filing is already recorded claims nothing: it claimed its identifiers when first sent.
    */
-  async claimAtSubmission(actor: Actor, filingId: string, form: unknown, replayed: boolean): Promise<void> {
+  async claimAtSubmission(
+    actor: Actor,
+    filingId: string,
+    form: unknown,
+    replayed: boolean,
+    forService?: string,
+  ): Promise<void> {
     const now = new Date();
     if (replayed && (await this.eventLog.readStream(filingStreamId(filingId), { maxCount: 1 })).length > 0)
       return;
     const validated = validateRegistrationForm(form, { submittedOn: chinaDateOfEpochMs(now.getTime()) });
-    if (validated.ok) await this.claim(actor, filingId, validated.value, now);
+    if (validated.ok) await this.claim(actor, filingId, validated.value, now, forService);
   }
 
-  /** Claims the form's identifiers for the filing, or refuses with 409 naming each one held elsewhere. */
-  async claim(actor: Actor, filingId: string, form: RegistrationForm, now: Date): Promise<void> {
+  /**
+   * Claims the form's identifiers for the filing, or refuses with 409 naming each one held elsewhere.
+   * An identifier whose stream ends with ServiceIdentifierReleased (its service was cancelled, or a
+   * change dropped it) is free. `forService`: a change filing's target service, whose own identifiers
+   * it keeps without claiming them anew.
+   */
+  async claim(
+    actor: Actor,
+    filingId: string,
+    form: RegistrationForm,
+    now: Date,
+    forService?: string,
+  ): Promise<void> {
     const at = now.toISOString();
     const standings = await Promise.all(
-      identifiersToClaim(form).map((identifier) => this.standing(identifier, filingId, at)),
+      identifiersToClaim(form).map((identifier) =>
+        this.standing(identifier, { filingId, now: at, forService }),
+      ),
     );
     this.refuseTaken(actor, standings);
     // One order for every submission, so two with the same identifiers contend on the same first one.
@@ -71,12 +91,13 @@ export class IdentifierClaims {
       a.identifier.streamId.localeCompare(b.identifier.streamId),
     );
     for (const first of inStreamOrder) {
-      this.refuseTaken(actor, [await this.claimOne(first, filingId, at)]);
+      this.refuseTaken(actor, [await this.claimOne(first, { filingId, now: at, forService })]);
     }
   }
 
   /** The identifier's claim stream and the filing holding it, read and decided on. */
-  private async standing(identifier: IdentifierToClaim, filingId: string, now: string): Promise<Standing> {
+  private async standing(identifier: IdentifierToClaim, command: ClaimIdentifier): Promise<Standing> {
+    const { filingId } = command;
     const recorded = await this.eventLog.readStream(identifier.streamId);
     const last = lastClaimOf(recorded);
     // The holder's stream is read only when it is another filing: a filing's own claim is decided on its id.
@@ -88,19 +109,20 @@ export class IdentifierClaims {
     return {
       identifier,
       head: registryStreamHead(recorded),
-      decision: decideIdentifierClaim({ filingId, now }, state),
+      decision: decideIdentifierClaim(command, state),
     };
   }
 
   /** Appends the claim at the head it was decided on; decides again after another claim got there first. */
-  private async claimOne(first: Standing, filingId: string, now: string): Promise<Standing> {
+  private async claimOne(first: Standing, command: ClaimIdentifier): Promise<Standing> {
+    const { filingId, now } = command;
     let standing = first;
     for (let attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt += 1) {
       const { decision, head, identifier } = standing;
       if (decision.outcome !== 'claim') return standing;
       const envelope = sealedClaim(identifier.streamId, head, decision.event, now);
       if (await this.appendClaim(identifier.streamId, head, envelope, filingId)) return standing;
-      standing = await this.standing(identifier, filingId, now);
+      standing = await this.standing(identifier, command);
     }
     throw new ProblemException({
       type: problemType('identifier-claim-contended'),

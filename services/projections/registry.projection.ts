@@ -24,13 +24,20 @@ import { SERVICE_STREAM_PREFIX, SUBJECT_STREAM_PREFIX } from '../../events/regis
 import { preApprovalCategoriesOf, serviceIdentifiersOf } from '../../events/registry/service-identifiers';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { type ProjectableEvent, ProjectionError, readFilingEvent } from './projectable-event';
-import {
-  accessesOfServiceRegistered,
-  decodeServiceLifeEvent,
-  decodeSubjectLifeEvent,
-  isServiceLifeType,
-  isSubjectLifeType,
-} from './registry-life-decoding';
+
+const SERVICE_LIFE_TYPES: readonly string[] = [
+  'ServiceChanged',
+  'ServiceAccessAdded',
+  'ServiceAccessWithdrawn',
+  'ServiceCancelled',
+] satisfies ServiceLifeEvent['type'][];
+const SUBJECT_LIFE_TYPES: readonly string[] = [
+  'SubjectChanged',
+  'SubjectCancelled',
+  'SubjectLeftWithoutServices',
+] satisfies SubjectLifeEvent['type'][];
+const isServiceLifeType = (type: string) => SERVICE_LIFE_TYPES.includes(type);
+const isSubjectLifeType = (type: string) => SUBJECT_LIFE_TYPES.includes(type);
 
 /**
  * The registry read model: subjects and their services. A service's public record is its
@@ -360,19 +367,26 @@ function decodeServiceRegistered(recorded: ProjectableEvent): ServiceRegisteredD
   const { type, data } = decoded(recorded, decodeServiceEvent);
   if (type !== 'ServiceRegistered')
     throw new ProjectionError(`${recorded.streamId}: ${type} is not ServiceRegistered`);
-  // FOR THE LEAD: drop the fallback once decodeServiceEvent reads `accesses` (helper b1).
-  const accesses = data.accesses ?? accessesOfServiceRegistered(recorded);
-  return accesses === undefined ? data : { ...data, accesses };
+  return data;
 }
 
-/** FOR THE LEAD: switch to decodeServiceEvent once it returns ServiceLifeEvent (registry-life-decoding.ts). */
 function decodedServiceLife(recorded: ProjectableEvent): ServiceLifeEvent {
-  return decoded(recorded, decodeServiceLifeEvent);
+  const event = decoded(recorded, decodeServiceEvent);
+  if (event.type === 'ServiceRegistered')
+    throw new ProjectionError(`${recorded.streamId}: ServiceRegistered after the service was registered`);
+  return event;
 }
 
-/** FOR THE LEAD: switch to decodeSubjectEvent once it returns SubjectLifeEvent (registry-life-decoding.ts). */
 function decodedSubjectLife(recorded: ProjectableEvent): SubjectLifeEvent {
-  return decoded(recorded, decodeSubjectLifeEvent);
+  const event = decoded(recorded, decodeSubjectEvent);
+  switch (event.type) {
+    case 'SubjectChanged':
+    case 'SubjectCancelled':
+    case 'SubjectLeftWithoutServices':
+      return event;
+    default:
+      throw new ProjectionError(`${recorded.streamId}: ${event.type} is not a subject life event`);
+  }
 }
 
 function decodeSubjectRegistered(

@@ -79,7 +79,7 @@ export class RegistryImportState {
     if (event.type === 'SubjectRegistered') {
       subject.subjectNumber = event.data.subjectNumber;
       this.subjectNumberHolders.set(event.data.subjectNumber, recorded.streamId);
-    } else {
+    } else if (event.type === 'ServiceNumberAllocated' || event.type === 'ExistingServiceRecorded') {
       subject.services.set(event.data.n, event.data.number);
     }
     subject.head = headAfter(subject.head, recorded);
@@ -87,7 +87,8 @@ export class RegistryImportState {
 
   private applyService(recorded: RecordedEvent): void {
     const service = this.service(recorded.streamId);
-    service.subjectNumber = decodeServiceEvent(recorded).data.subjectNumber;
+    const event = decodeServiceEvent(recorded);
+    if (event.type === 'ServiceRegistered') service.subjectNumber = event.data.subjectNumber;
     service.head = headAfter(service.head, recorded);
   }
 }
