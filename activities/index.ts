@@ -24,6 +24,8 @@ export interface ActivityDeps {
 
 /** The worker is the only caller: it builds the dependencies and registers what this returns. */
 export function createActivities(deps: ActivityDeps) {
+  // The registry's one writer of service events: filings applied and ISPs' withdrawals.
+  const updater = createRegistryUpdater({ eventLog: deps.eventLog });
   return {
     ...createSystemActivities(deps),
     ...createEventLogActivities(deps),
@@ -35,9 +37,14 @@ export function createActivities(deps: ActivityDeps) {
       email: deps.email,
     }),
     ...createNoticeActivities({ sms: deps.sms, email: deps.email }),
-    ...createAccessWithdrawalActivities({ eventLog: deps.eventLog, sms: deps.sms, email: deps.email }),
+    ...createAccessWithdrawalActivities({
+      eventLog: deps.eventLog,
+      updater,
+      sms: deps.sms,
+      email: deps.email,
+    }),
     // applyFilingToRegistry: a change, cancellation or new access, once the bureau approved it.
-    ...createRegistryUpdateActivities({ updater: createRegistryUpdater({ eventLog: deps.eventLog }) }),
+    ...createRegistryUpdateActivities({ updater }),
   };
 }
 

@@ -9,6 +9,7 @@ import { serviceStreamId } from '../../events/registry/registry-streams';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { openOutbox, readOutbox, type SqliteOutbox } from '../../infra/notify/outbox';
 import { serviceRegistered } from '../../test/support/registry-fixtures';
+import { createRegistryUpdater } from '../registry-updates';
 import { createAccessWithdrawalActivities, type WithdrawServiceAccessRequest } from '.';
 
 const SERVICE = '粤ICP备2026000001号-1A';
@@ -25,7 +26,12 @@ describe('access withdrawal activities', () => {
     dir = mkdtempSync(join(tmpdir(), 'icp-access-withdrawal-'));
     eventLog = new SqliteEventLog(join(dir, 'events.sqlite'));
     outbox = openOutbox(dir);
-    activities = createAccessWithdrawalActivities({ eventLog, sms: outbox.sms, email: outbox.email });
+    activities = createAccessWithdrawalActivities({
+      eventLog,
+      updater: createRegistryUpdater({ eventLog }),
+      sms: outbox.sms,
+      email: outbox.email,
+    });
     // Imported (no filing behind it): nobody to notify.
     const registered = serviceRegistered({
       serviceNumber: SERVICE,
@@ -75,6 +81,11 @@ describe('access withdrawal activities', () => {
     expect(first).toEqual({ withdrawn: { status: 'active', withdrawnOn: '2026-12-08' } });
     expect(retried).toEqual(first);
     expect(await types()).toEqual(['ServiceRegistered', 'ServiceAccessWithdrawn']);
+    const [, recorded] = await eventLog.readStream(serviceStreamId(SERVICE));
+    expect(recorded?.metadata).toMatchObject({
+      recordedBy: { role: 'isp', id: '阿里云-ops' },
+      causationId: input.withdrawalId,
+    });
   });
 
   it('records every ISP of a concurrent batch, each once, at consecutive revisions', async () => {

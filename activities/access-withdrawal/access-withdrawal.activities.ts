@@ -1,36 +1,23 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { filingStreamId } from '../../events/filing/stream-ids';
-import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
-import { registryStreamHead } from '../../events/registry/registry-envelope';
-import {
-  CorruptRegistryStreamError,
-  type RegistryEvent,
-  type ServiceLifeEvent,
-} from '../../events/registry/registry-events';
+import type { EventLog } from '../../events/ports/event-log.port';
+import { CorruptRegistryStreamError } from '../../events/registry/registry-events';
 import { serviceStreamId } from '../../events/registry/registry-streams';
+import { foldService } from '../../events/registry/service';
 import {
   applicantContactsOfFiling,
-  decideWithdrawAccess,
-  filingNamingLegacyAccess,
-  foldServiceAccess,
+  isInIspScope,
   ispNameOfFiling,
-  type ServiceAccessState,
-  type ServiceAccessStatus,
-  statusOfServiceAccess,
+  latestFilingIdOf,
+  legacyAccessFilingOf,
   type WithdrawAccessRefusal,
+  type WithdrawnServiceStatus,
+  withdrawalRefusalOf,
 } from '../../events/registry/service-access';
-import { chinaDateOfEpochMs, epochMsOfInstant } from '../../events/working-days/china-time';
 import type { EmailSender, SmsSender } from '../ports/notification.port';
 import { ICP_SMS_SENDER } from '../ports/notification.port';
-import { appendSealed } from '../registration-numbers/optimistic-append';
-import {
-  type Attempt,
-  CONTENDED,
-  type ContentionRetryOptions,
-  DEFAULT_CONTENTION_RETRY,
-  retryWhileContended,
-  settled,
-} from '../registration-numbers/contention-retry';
+import type { RegistryUpdater } from '../registry-updates/registry-updater';
+import { RegistryUpdateRequestError } from '../registry-updates/valid-update-request';
 
 /** What the workflow asks: this ISP withdraws its access to this service (a request, by its id). */
 export interface WithdrawServiceAccessRequest {
@@ -46,87 +33,60 @@ export interface WithdrawServiceAccessRequest {
 }
 
 export type WithdrawServiceAccessOutcome =
-  { withdrawn: { status: ServiceAccessStatus; withdrawnOn: string } } | { refused: WithdrawAccessRefusal };
+  { withdrawn: { status: WithdrawnServiceStatus; withdrawnOn: string } } | { refused: WithdrawAccessRefusal };
 
 export interface AccessWithdrawalActivityDeps {
   eventLog: EventLog;
+  /** The registry's one writer of service events: it decides (`decideService`) and appends, sealed. */
+  updater: RegistryUpdater;
   sms: SmsSender;
   email: EmailSender;
-  contention?: ContentionRetryOptions;
 }
 
-/** The service stream and its accesses (the legacy ISP read from the registering filing's form). */
-export async function readServiceAccess(
-  eventLog: EventLog,
-  serviceNumber: string,
-): Promise<{ events: RecordedEvent[]; state: ServiceAccessState | undefined }> {
-  const events = await eventLog.readStream(serviceStreamId(serviceNumber));
-  return { events, state: await serviceAccessOf(eventLog, events) };
-}
-
-/** The service's events folded, reading the registering filing's form when its accesses predate the registry's. */
-async function serviceAccessOf(
-  eventLog: EventLog,
-  events: readonly RecordedEvent[],
-): Promise<ServiceAccessState | undefined> {
-  const legacyFilingId = filingNamingLegacyAccess(events);
+/**
+ * Whether the ISP may see the service (an ISP sees only its accesses; a service registered before
+ * accesses were kept: the ISP its registering filing's form names).
+ */
+async function inIspScope(eventLog: EventLog, serviceNumber: string, ispName: string): Promise<boolean> {
+  const state = foldService(await eventLog.readStream(serviceStreamId(serviceNumber)));
+  const legacyFilingId = legacyAccessFilingOf(state);
   const legacyIspName =
     legacyFilingId === undefined
       ? undefined
       : ispNameOfFiling(await eventLog.readStream(filingStreamId(legacyFilingId)));
-  return foldServiceAccess(events, legacyIspName);
-}
-
-/** One read-decide-append; CONTENDED when another writer took the revision it read. */
-async function withdrawalAttempt(
-  eventLog: EventLog,
-  input: WithdrawServiceAccessRequest,
-): Promise<Attempt<WithdrawServiceAccessOutcome>> {
-  const withdrawnOn = chinaDateOfEpochMs(epochMsOfInstant(input.at));
-  const { events, state } = await readServiceAccess(eventLog, input.serviceNumber);
-  const { withdrawalId, ispName, reason } = input;
-  const decision = decideWithdrawAccess(state, {
-    type: 'WithdrawAccess',
-    withdrawalId,
-    ispName,
-    reason,
-    withdrawnOn,
-  });
-  if (!decision.ok) return settled({ refused: decision.refusal });
-  const [event] = decision.events;
-  if (!event) {
-    // A retry: the withdrawal is recorded already, with its own date.
-    const recorded = state?.withdrawals.find((withdrawal) => withdrawal.withdrawalId === withdrawalId);
-    return settled({
-      withdrawn: { status: decision.status, withdrawnOn: recorded?.withdrawnOn ?? withdrawnOn },
-    });
-  }
-  const streamId = serviceStreamId(input.serviceNumber);
-  const appended = await appendSealed(eventLog, streamId, registryStreamHead(events), sealable(event), {
-    occurredAt: input.at,
-    recordedBy: { role: 'isp', id: input.recordedById },
-    causationId: withdrawalId,
-  });
-  return appended ? settled({ withdrawn: { status: decision.status, withdrawnOn } }) : CONTENDED;
+  return isInIspScope(state, ispName, legacyIspName);
 }
 
 export function createAccessWithdrawalActivities(deps: AccessWithdrawalActivityDeps) {
-  const contention = deps.contention ?? DEFAULT_CONTENTION_RETRY;
+  /** The ISP's scope first, then the registry updater decides (`WithdrawAccess`) and appends. */
+  async function withdraw(input: WithdrawServiceAccessRequest): Promise<WithdrawServiceAccessOutcome> {
+    if (!(await inIspScope(deps.eventLog, input.serviceNumber, input.ispName))) {
+      return { refused: 'service_not_found' };
+    }
+    const outcome = await deps.updater.withdrawAccess(input);
+    if ('refused' in outcome) {
+      const refusal = withdrawalRefusalOf(outcome.refused.code);
+      if (refusal === undefined) throw new Error(`unexpected refusal ${outcome.refused.code}`);
+      return { refused: refusal };
+    }
+    return { withdrawn: { status: outcome.status, withdrawnOn: outcome.withdrawnOn } };
+  }
+
   return {
     /**
-     * Records ServiceAccessWithdrawn, sealed, at the revision it read (another writer first: read and
-     * decide again). Idempotent by withdrawalId: a retry finds its event and records nothing.
+     * Records ServiceAccessWithdrawn through the registry updater, sealed, at the revision it read
+     * (another writer first: read and decide again). Idempotent by withdrawalId: a retry finds its
+     * event and records nothing.
      */
     async withdrawServiceAccess(input: WithdrawServiceAccessRequest): Promise<WithdrawServiceAccessOutcome> {
       try {
-        return await retryWhileContended(
-          () => withdrawalAttempt(deps.eventLog, input),
-          contention,
-          `access withdrawal ${input.withdrawalId}`,
-        );
+        return await withdraw(input);
       } catch (error) {
         if (error instanceof CorruptRegistryStreamError) {
           throw ApplicationFailure.nonRetryable(error.message, 'corrupt_registry_stream');
+        }
+        if (error instanceof RegistryUpdateRequestError) {
+          throw ApplicationFailure.nonRetryable(error.message, 'access_withdrawal_invalid');
         }
         throw error;
       }
@@ -149,14 +109,19 @@ export function createAccessWithdrawalActivities(deps: AccessWithdrawalActivityD
       );
       if (at === -1) throw ApplicationFailure.nonRetryable('the withdrawal is not recorded', 'not_recorded');
       // The service as the withdrawal left it, whatever happened since.
-      const state = await serviceAccessOf(deps.eventLog, events.slice(0, at + 1));
-      const withdrawal = state?.withdrawals.find((w) => w.withdrawalId === input.withdrawalId);
-      if (!state || !withdrawal || state.latestFilingId === undefined) return { channels: [] };
+      const upToWithdrawal = events.slice(0, at + 1);
+      const state = foldService(upToWithdrawal);
+      const latestFilingId = latestFilingIdOf(upToWithdrawal);
+      if (state.status !== 'active' && state.status !== 'access_withdrawn') return { channels: [] };
+      const withdrawal = state.withdrawals.find((w) => w.withdrawalId === input.withdrawalId);
+      if (!withdrawal || latestFilingId === undefined) return { channels: [] };
       const contacts = applicantContactsOfFiling(
-        await deps.eventLog.readStream(filingStreamId(state.latestFilingId)),
+        await deps.eventLog.readStream(filingStreamId(latestFilingId)),
       );
       if (!contacts) return { channels: [] };
-      const text = accessWithdrawnText(state, withdrawal, statusOfServiceAccess(state));
+      const serviceNumber = state.registered.serviceNumber;
+      const after = state.accesses === undefined ? 'accesses_unknown' : state.status;
+      const text = accessWithdrawnText({ name: state.current.name, serviceNumber }, withdrawal, after);
       await deps.sms.send({
         to: contacts.mobile,
         sender: ICP_SMS_SENDER,
@@ -165,7 +130,7 @@ export function createAccessWithdrawalActivities(deps: AccessWithdrawalActivityD
       });
       await deps.email.send({
         to: contacts.email,
-        subject: `ICP备案取消接入通知：${state.serviceNumber}`,
+        subject: `ICP备案取消接入通知：${serviceNumber}`,
         text,
         idempotencyKey: `${input.withdrawalId}:access-withdrawn:email`,
       });
@@ -177,26 +142,26 @@ export function createAccessWithdrawalActivities(deps: AccessWithdrawalActivityD
 /** The public lookup of the MIIT filing system, where a number can be checked. */
 export const ICP_LOOKUP_URL = 'https://beian.miit.gov.cn/';
 
-/** The message in Chinese: which service, which ISP, why, and what follows. */
-export function accessWithdrawnText(
-  state: Pick<ServiceAccessState, 'name' | 'serviceNumber'>,
-  withdrawal: { ispName: string; reason: string; withdrawnOn: string },
-  status: ServiceAccessStatus,
-): string {
-  const next =
-    status === 'access_withdrawn'
-      ? '该服务已无接入服务商，备案状态为“已取消接入”，请尽快通过新的接入服务商办理新增接入备案。'
-      : '该服务仍有其他接入服务商，备案继续有效。';
-  return (
-    `您的APP备案「${state.name}」（备案号：${state.serviceNumber}）已于${withdrawal.withdrawnOn}被接入服务商` +
-    `「${withdrawal.ispName}」取消接入，原因：${withdrawal.reason}。${next}备案查询：${ICP_LOOKUP_URL}`
-  );
-}
+const WHAT_FOLLOWS = {
+  access_withdrawn:
+    '该服务已无接入服务商，备案状态为“已取消接入”，请尽快通过新的接入服务商办理新增接入备案。',
+  active: '该服务仍有其他接入服务商，备案继续有效。',
+  // Registered before accesses were kept: whether another ISP serves it is not known.
+  accesses_unknown: '备案继续有效。',
+} as const;
 
 /**
- * A service life event as the sealing functions take it: `RegistryEvent` does not list the service's
- * life events yet (the service decider's work); sealing reads only `type` and `data`.
+ * The message in Chinese: which service, which ISP, why, and what follows (the service's status once
+ * withdrawn, or `accesses_unknown` for a service registered before accesses were kept).
  */
-function sealable(event: ServiceLifeEvent): RegistryEvent {
-  return event as unknown as RegistryEvent;
+export function accessWithdrawnText(
+  service: { name: string; serviceNumber: string },
+  withdrawal: { ispName: string; reason: string; withdrawnOn: string },
+  after: keyof typeof WHAT_FOLLOWS,
+): string {
+  const next = WHAT_FOLLOWS[after];
+  return (
+    `您的APP备案「${service.name}」（备案号：${service.serviceNumber}）已于${withdrawal.withdrawnOn}被接入服务商` +
+    `「${withdrawal.ispName}」取消接入，原因：${withdrawal.reason}。${next}备案查询：${ICP_LOOKUP_URL}`
+  );
 }

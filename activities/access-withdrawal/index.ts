@@ -3,7 +3,6 @@ export {
   accessWithdrawnText,
   createAccessWithdrawalActivities,
   ICP_LOOKUP_URL,
-  readServiceAccess,
   type WithdrawServiceAccessOutcome,
   type WithdrawServiceAccessRequest,
 } from './access-withdrawal.activities';

@@ -410,11 +410,17 @@ describe('applying approved filings to the registry on a SQLite event log', () =
       withdrawalId: 'W-1',
       ispName: '阿里云',
       reason: '合同到期',
+      recordedById: 'aliyun-ops',
       at: CHANGED_AT,
     };
+    const answer = { serviceNumber, status: 'access_withdrawn', withdrawnOn: '2027-01-05' };
 
-    expect(await updater.withdrawAccess(withdrawal)).toEqual({ serviceNumber, status: 'access_withdrawn' });
-    expect(await updater.withdrawAccess(withdrawal)).toEqual({ serviceNumber, status: 'access_withdrawn' });
+    expect(await updater.withdrawAccess(withdrawal)).toEqual(answer);
+    // A retry days later answers the recorded date.
+    expect(await updater.withdrawAccess({ ...withdrawal, at: '2027-01-09T03:00:00.000Z' })).toEqual(answer);
+    await expect(updater.withdrawAccess({ ...withdrawal, recordedById: ' ' })).rejects.toThrow(
+      RegistryUpdateRequestError,
+    );
     expect(await updater.withdrawAccess({ ...withdrawal, withdrawalId: 'W-2' })).toEqual({
       refused: { code: 'no_such_access', reasons: expect.any(String) },
     });
@@ -422,14 +428,13 @@ describe('applying approved filings to the registry on a SQLite event log', () =
     expect(withdrawn).toMatchObject({
       type: 'ServiceAccessWithdrawn',
       data: { withdrawalId: 'W-1', ispName: '阿里云', reason: '合同到期', withdrawnOn: '2027-01-05' },
-      metadata: { recordedBy: { role: 'isp', id: '阿里云' }, causationId: 'W-1' },
+      metadata: { recordedBy: { role: 'isp', id: 'aliyun-ops' }, causationId: 'W-1' },
     });
 
     await updater.apply(update('A-1', 'new_access', { subjectNumber, serviceNumber }, { ispName: '腾讯云' }));
-    expect(await updater.withdrawAccess({ ...withdrawal, withdrawalId: 'W-3', ispName: '腾讯云' })).toEqual({
-      serviceNumber,
-      status: 'access_withdrawn',
-    });
+    expect(await updater.withdrawAccess({ ...withdrawal, withdrawalId: 'W-3', ispName: '腾讯云' })).toEqual(
+      answer,
+    );
     expect(await auditAll(log)).toEqual({});
   });
 

@@ -68,8 +68,9 @@ export interface RegistryUpdater {
   apply(request: RegistryUpdateRequest): Promise<RegistryUpdateOutcome>;
   /**
    * An ISP stops serving a service (取消接入): ServiceAccessWithdrawn, recorded by role `isp` with the
-   * ISP's name as id. Idempotent per withdrawalId. Refused (not thrown) when the service is not
-   * registered or cancelled, or the ISP gives it no access.
+   * ISP's user (`recordedById`) as id. Idempotent per withdrawalId (a retry answers the recorded date).
+   * Refused (not thrown) when the service is not registered or cancelled, the ISP gives it no access,
+   * or the withdrawal id was used with another ISP or reason.
    */
   withdrawAccess(request: AccessWithdrawalRequest): Promise<AccessWithdrawalOutcome>;
 }
@@ -80,12 +81,14 @@ export interface AccessWithdrawalRequest {
   withdrawalId: string;
   ispName: string;
   reason: string;
+  /** The ISP's user (its token's subject): the event's `recordedBy.id`, as filing events name the acting user. */
+  recordedById: string;
   /** When it is recorded (ISO 8601): the event's occurredAt, and withdrawnOn in China time. */
   at: string;
 }
 
 export type AccessWithdrawalOutcome =
-  | { serviceNumber: string; status: 'active' | 'access_withdrawn' }
+  | { serviceNumber: string; status: 'active' | 'access_withdrawn'; withdrawnOn: string }
   | { refused: { code: RegistryErrorCode; reasons: string } };
 
 export interface RegistryUpdaterDeps {
@@ -369,7 +372,7 @@ export function createRegistryUpdater(deps: RegistryUpdaterDeps): RegistryUpdate
   async function withdrawalAttempt(
     request: AccessWithdrawalRequest,
   ): Promise<Attempt<AccessWithdrawalOutcome>> {
-    const { withdrawalId, ispName, reason, at } = request;
+    const { withdrawalId, ispName, reason, recordedById, at } = request;
     const service = await readService(request.serviceNumber);
     const command = {
       type: 'WithdrawAccess',
@@ -387,13 +390,18 @@ export function createRegistryUpdater(deps: RegistryUpdaterDeps): RegistryUpdate
     }
     const context = {
       occurredAt: at,
-      recordedBy: { role: 'isp', id: ispName },
+      recordedBy: { role: 'isp', id: recordedById },
       causationId: withdrawalId,
     } as const;
     if (!(await commit({ writes: [{ read: service, events }], guards: [] }, context))) return CONTENDED;
     const after = events.reduce(evolveService, service.state);
     const status = after.status === 'access_withdrawn' ? 'access_withdrawn' : 'active';
-    return settled({ serviceNumber: service.number, status });
+    const recorded = registeredService(after).withdrawals.find((done) => done.withdrawalId === withdrawalId);
+    return settled({
+      serviceNumber: service.number,
+      status,
+      withdrawnOn: recorded?.withdrawnOn ?? command.withdrawnOn,
+    });
   }
 
   return {
@@ -418,9 +426,12 @@ export function createRegistryUpdater(deps: RegistryUpdaterDeps): RegistryUpdate
 }
 
 function assertWithdrawal(request: AccessWithdrawalRequest): void {
-  const texts = [request.withdrawalId, request.ispName, request.reason, request.serviceNumber];
+  const { withdrawalId, ispName, reason, recordedById, serviceNumber } = request;
+  const texts = [withdrawalId, ispName, reason, recordedById, serviceNumber];
   if (texts.some((text) => typeof text !== 'string' || text.trim() === '')) {
-    throw new RegistryUpdateRequestError('withdrawalId, ispName, reason and serviceNumber must be text');
+    throw new RegistryUpdateRequestError(
+      'withdrawalId, ispName, reason, recordedById and serviceNumber must be text',
+    );
   }
   if (Number.isNaN(Date.parse(request.at)))
     throw new RegistryUpdateRequestError('at must be an ISO 8601 time');

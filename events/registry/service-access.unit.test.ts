@@ -1,19 +1,19 @@
 import type { Json, RecordedEvent } from '../ports/event-log.port';
-import { CorruptRegistryStreamError, type ServiceRegisteredData } from './registry-events';
+import type { ServiceRegisteredData } from './registry-events';
+import { foldService } from './service';
 import {
   applicantContactsOfFiling,
-  decideWithdrawAccess,
-  filingNamingLegacyAccess,
-  foldServiceAccess,
+  isInIspScope,
   ispNameOfFiling,
-  sameIspName,
-  type WithdrawAccessCommand,
-  type WithdrawAccessDecision,
+  latestFilingIdOf,
+  legacyAccessFilingOf,
+  withdrawalRefusalOf,
 } from './service-access';
 
 const SERVICE_NUMBER = '粤ICP备2026000001号-1A';
 const ALIYUN = '阿里云计算有限公司';
 const TENCENT = '深圳市腾讯计算机系统有限公司';
+const TELECOM = '中国电信';
 
 const registered = (overrides: Partial<ServiceRegisteredData> = {}): ServiceRegisteredData => ({
   serviceNumber: SERVICE_NUMBER,
@@ -50,158 +50,84 @@ function recorded(
 }
 
 const REGISTERED: Event = { type: 'ServiceRegistered', data: registered() };
-const withdrawn = (ispName: string, withdrawalId = `W-${ispName}`, reason = '合同到期'): Event => ({
+const LEGACY: Event = { type: 'ServiceRegistered', data: registered({ accesses: undefined }) };
+const withdrawn = (ispName: string): Event => ({
   type: 'ServiceAccessWithdrawn',
-  data: { withdrawalId, ispName, reason, withdrawnOn: '2026-12-05' },
+  data: { withdrawalId: `W-${ispName}`, ispName, reason: '合同到期', withdrawnOn: '2026-12-05' },
 });
-const withdraw = (ispName: string, withdrawalId = 'W-new', reason = '合同到期'): WithdrawAccessCommand => ({
-  type: 'WithdrawAccess',
-  withdrawalId,
-  ispName,
-  reason,
-  withdrawnOn: '2026-12-07',
+const accessAdded = (ispName: string, filingId = 'F-3'): Event => ({
+  type: 'ServiceAccessAdded',
+  data: { filingId, ispName, addedOn: '2026-12-06' },
 });
+const stateOf = (...events: Event[]) => foldService(recorded(events));
 
-function given(...history: Event[]) {
-  const state = foldServiceAccess(recorded(history));
-  return {
-    when: (command: WithdrawAccessCommand) => ({
-      then: (expected: WithdrawAccessDecision) =>
-        expect(decideWithdrawAccess(state, command)).toEqual(expected),
-    }),
-  };
-}
-
-describe('an ISP withdraws its access (WithdrawAccess)', () => {
-  it('records ServiceAccessWithdrawn; the service stays active while another ISP serves it', () => {
-    given(REGISTERED)
-      .when(withdraw(ALIYUN))
-      .then({
-        ok: true,
-        status: 'active',
-        events: [
-          {
-            type: 'ServiceAccessWithdrawn',
-            data: { withdrawalId: 'W-new', ispName: ALIYUN, reason: '合同到期', withdrawnOn: '2026-12-07' },
-          },
-        ],
-      });
-  });
-
-  it('leaves the service access_withdrawn when the last ISP withdraws', () => {
-    given(REGISTERED, withdrawn(ALIYUN))
-      .when(withdraw(TENCENT))
-      .then(expect.objectContaining({ ok: true, status: 'access_withdrawn' }) as WithdrawAccessDecision);
+describe('an ISP’s scope: the services it served', () => {
+  it('takes the accesses the service was registered with or added, withdrawn or not', () => {
+    const state = stateOf(REGISTERED, withdrawn(ALIYUN), accessAdded(TELECOM));
+    expect([ALIYUN, TENCENT, TELECOM].map((isp) => isInIspScope(state, isp))).toEqual([true, true, true]);
+    expect(isInIspScope(state, '中国移动')).toBe(false);
+    expect(isInIspScope(stateOf(), ALIYUN)).toBe(false);
   });
 
   it('matches the ISP name as people write it (full-width letters, spaces around)', () => {
-    expect(sameIspName(' ＡＢＣ云 ', 'ABC云')).toBe(true);
-    given({ type: 'ServiceRegistered', data: registered({ accesses: [{ ispName: 'ABC云' }] }) })
-      .when(withdraw('ＡＢＣ云'))
-      .then(
-        expect.objectContaining({
-          events: [expect.objectContaining({ data: expect.objectContaining({ ispName: 'ABC云' }) })],
-        }) as WithdrawAccessDecision,
-      );
-  });
-
-  it('records nothing for the same withdrawal again, and answers the status as it stands', () => {
-    given(REGISTERED, withdrawn(ALIYUN, 'W-1'))
-      .when(withdraw(ALIYUN, 'W-1'))
-      .then({ ok: true, events: [], status: 'active' });
-  });
-
-  it('refuses a withdrawal id used for another reason or by another ISP', () => {
-    given(REGISTERED, withdrawn(ALIYUN, 'W-1'))
-      .when(withdraw(ALIYUN, 'W-1', '另一个原因'))
-      .then({ ok: false, refusal: 'withdrawal_id_reused' });
-    given(REGISTERED, withdrawn(ALIYUN, 'W-1'))
-      .when(withdraw(TENCENT, 'W-1'))
-      .then({ ok: false, refusal: 'withdrawal_id_reused' });
-  });
-
-  it('refuses an ISP whose access is already withdrawn', () => {
-    given(REGISTERED, withdrawn(ALIYUN))
-      .when(withdraw(ALIYUN))
-      .then({ ok: false, refusal: 'access_already_withdrawn' });
-  });
-
-  it('lets an ISP withdraw again after a new access through it', () => {
-    given(REGISTERED, withdrawn(ALIYUN), {
-      type: 'ServiceAccessAdded',
-      data: { filingId: 'F-2', ispName: ALIYUN, addedOn: '2026-12-06' },
-    })
-      .when(withdraw(ALIYUN))
-      .then(expect.objectContaining({ ok: true, status: 'active' }) as WithdrawAccessDecision);
-  });
-
-  it('refuses a cancelled service', () => {
-    given(REGISTERED, {
-      type: 'ServiceCancelled',
-      data: { filingId: 'F-3', cancelledOn: '2026-12-06', scope: 'service' },
-    })
-      .when(withdraw(ALIYUN))
-      .then({ ok: false, refusal: 'service_cancelled' });
-  });
-
-  it('answers not found for no service, and for an ISP that never served it', () => {
-    given().when(withdraw(ALIYUN)).then({ ok: false, refusal: 'service_not_found' });
-    given(REGISTERED).when(withdraw('中国电信')).then({ ok: false, refusal: 'service_not_found' });
-  });
-
-  it('knows no ISP of a service registered before accesses were kept unless its filing names one', () => {
-    const legacy: Event = { type: 'ServiceRegistered', data: registered({ accesses: undefined }) };
-    given(legacy).when(withdraw(ALIYUN)).then({ ok: false, refusal: 'service_not_found' });
-    const state = foldServiceAccess(recorded([legacy]), ALIYUN);
-    expect(decideWithdrawAccess(state, withdraw(ALIYUN))).toMatchObject({
-      ok: true,
-      status: 'access_withdrawn',
+    const state = stateOf({
+      type: 'ServiceRegistered',
+      data: registered({ accesses: [{ ispName: 'ABC云' }] }),
     });
-    expect(state?.accesses).toEqual([ALIYUN]);
+    expect(isInIspScope(state, ' ＡＢＣ云 ')).toBe(true);
+  });
+
+  it('takes, for a service registered before accesses were kept, the ISP its registering filing names', () => {
+    const legacy = stateOf(LEGACY);
+    expect(legacyAccessFilingOf(legacy)).toBe('F-1');
+    expect(isInIspScope(legacy, ALIYUN, ALIYUN)).toBe(true);
+    expect(isInIspScope(legacy, TENCENT, ALIYUN)).toBe(false);
+    expect(isInIspScope(legacy, ALIYUN)).toBe(false);
+    expect(isInIspScope(stateOf(LEGACY, accessAdded(TENCENT)), TENCENT, ALIYUN)).toBe(true);
+  });
+
+  it('names no filing to read for a service with its accesses, an imported one, or none', () => {
+    expect(legacyAccessFilingOf(stateOf(REGISTERED))).toBeUndefined();
+    const imported = registered({ accesses: undefined, source: 'imported' });
+    delete imported.filingId;
+    expect(legacyAccessFilingOf(stateOf({ type: 'ServiceRegistered', data: imported }))).toBeUndefined();
+    expect(legacyAccessFilingOf(stateOf())).toBeUndefined();
   });
 });
 
-describe('folding the service stream', () => {
-  it('keeps the latest filing and name (registration, change, new access)', () => {
-    const state = foldServiceAccess(
-      recorded([
-        REGISTERED,
-        { type: 'ServiceChanged', data: { filingId: 'F-2', version: 2, name: '示例地图Pro' } },
-        { type: 'ServiceAccessAdded', data: { filingId: 'F-3', ispName: '中国电信', addedOn: '2026-12-06' } },
-      ]),
-    );
-    expect(state).toMatchObject({
-      name: '示例地图Pro',
-      latestFilingId: 'F-3',
-      accesses: [ALIYUN, TENCENT, '中国电信'],
-    });
-  });
-
-  it('treats an unknown event or one after cancellation as a corrupt stream', () => {
-    const cancelled: Event = {
-      type: 'ServiceCancelled',
-      data: { filingId: 'F-3', cancelledOn: '2026-12-06', scope: 'service' },
-    };
-    expect(() => foldServiceAccess(recorded([REGISTERED, cancelled, withdrawn(ALIYUN)]))).toThrow(
-      CorruptRegistryStreamError,
-    );
-    expect(() => foldServiceAccess(recorded([REGISTERED, { type: 'Whatever', data: {} }]))).toThrow(
-      CorruptRegistryStreamError,
-    );
-    expect(() => foldServiceAccess(recorded([withdrawn(ALIYUN)]))).toThrow(CorruptRegistryStreamError);
-  });
-
-  it('names the registering filing only when ServiceRegistered lists no accesses', () => {
-    expect(filingNamingLegacyAccess(recorded([REGISTERED]))).toBeUndefined();
+describe('the decider’s refusals as the ISP reads them', () => {
+  it('maps each refusal of WithdrawAccess, and nothing else', () => {
     expect(
-      filingNamingLegacyAccess(
-        recorded([{ type: 'ServiceRegistered', data: registered({ accesses: undefined }) }]),
+      (['service_not_registered', 'service_cancelled', 'no_such_access', 'withdrawal_conflict'] as const).map(
+        withdrawalRefusalOf,
       ),
-    ).toBe('F-1');
+    ).toEqual(['service_not_found', 'service_cancelled', 'access_already_withdrawn', 'withdrawal_id_reused']);
+    expect(withdrawalRefusalOf('access_exists')).toBeUndefined();
   });
 });
 
-describe("reading a filing's latest form", () => {
+describe('whom to tell', () => {
+  it('takes the latest filing behind the service: registration, change or new access', () => {
+    expect(latestFilingIdOf(recorded([REGISTERED, withdrawn(ALIYUN)]))).toBe('F-1');
+    const changed: Event = {
+      type: 'ServiceChanged',
+      data: {
+        filingId: 'F-2',
+        version: 2,
+        changedOn: '2026-12-03',
+        name: '示例地图Pro',
+        identifiers: registered().identifiers,
+        preApprovalCategories: [],
+        operatorName: '广州示例地图有限公司',
+        operatorNature: 'enterprise',
+      },
+    };
+    const history = [REGISTERED, changed, withdrawn(ALIYUN)];
+    expect(latestFilingIdOf(recorded(history))).toBe('F-2');
+    expect(latestFilingIdOf(recorded([...history, accessAdded(TELECOM)]))).toBe('F-3');
+    expect(latestFilingIdOf([])).toBeUndefined();
+  });
+
   const form = (ispName: string, mobile: string) => ({
     access: { ispName },
     appPrincipal: { mobile, email: 'lisi@example.com' },

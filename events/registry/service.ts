@@ -40,6 +40,11 @@ export interface ServiceRecord {
   readonly versions: readonly ServiceVersion[];
   readonly accessesAdded: readonly ServiceAccessAddedData[];
   readonly withdrawals: readonly ServiceAccessWithdrawnData[];
+  /**
+   * The ISPs whose withdrawal is their latest word (no access added through them since): known to give
+   * no access even while the accesses are unknown.
+   */
+  readonly withdrawnBy: readonly string[];
 }
 
 /**
@@ -104,13 +109,15 @@ export function evolveService(state: ServiceState, event: ServiceEvent): Service
       const live = liveService(state, event.type);
       const accesses = live.accesses && [...live.accesses, event.data.ispName];
       const accessesAdded = [...live.accessesAdded, event.data];
-      return { ...live, status: 'active', accesses, accessesAdded };
+      const withdrawnBy = live.withdrawnBy.filter((ispName) => !sameIspName(ispName, event.data.ispName));
+      return { ...live, status: 'active', accesses, accessesAdded, withdrawnBy };
     }
     case 'ServiceAccessWithdrawn': {
       const live = liveService(state, event.type);
       const accesses = live.accesses?.filter((ispName) => ispName !== event.data.ispName);
       const withdrawals = [...live.withdrawals, event.data];
-      return { ...live, status: statusOf(accesses), accesses, withdrawals };
+      const withdrawnBy = [...live.withdrawnBy, event.data.ispName];
+      return { ...live, status: statusOf(accesses), accesses, withdrawals, withdrawnBy };
     }
     case 'ServiceCancelled': {
       const live = liveService(state, event.type);
@@ -142,6 +149,7 @@ function registeredState(service: ServiceRegisteredData): ServiceState {
     versions: [current],
     accessesAdded: [],
     withdrawals: [],
+    withdrawnBy: [],
   };
 }
 
@@ -230,25 +238,46 @@ function decideAddAccess(command: CommandOf<'AddAccess'>, state: ServiceState): 
 }
 
 /**
- * The ISP stops serving the service; a retried withdrawal changes nothing. Refused when the ISP has no
- * access; accepted when the accesses are unknown (registered before they were kept), which stay so.
+ * The ISP stops serving the service; the same withdrawal again (same id, ISP and reason) changes
+ * nothing, the id with other facts is refused. Refused when the ISP gives no access: not among the
+ * accesses, or, while they are unknown (registered before they were kept, which stay so), when its
+ * withdrawal is its latest word. The event names the ISP as the accesses spell it.
  */
 function decideWithdrawAccess(command: CommandOf<'WithdrawAccess'>, state: ServiceState): ServiceEvent[] {
   const service = registered(state);
   const done = service.withdrawals.find((withdrawal) => withdrawal.withdrawalId === command.withdrawalId);
   if (done) {
-    if (done.ispName === command.ispName) return [];
+    if (sameIspName(done.ispName, command.ispName) && done.reason === command.reason) return [];
     throw new RegistryDomainError(
       'withdrawal_conflict',
-      `withdrawal ${command.withdrawalId} was another ISP's`,
+      `withdrawal ${command.withdrawalId} was recorded with another ISP or reason`,
     );
   }
   assertNotCancelled(service);
-  if (service.accesses !== undefined && !service.accesses.includes(command.ispName)) {
-    throw new RegistryDomainError('no_such_access', 'the ISP gives the service no access');
-  }
-  const { withdrawalId, ispName, reason, withdrawnOn } = command;
+  const ispName = heldAccessOf(service, command.ispName);
+  const { withdrawalId, reason, withdrawnOn } = command;
   return [{ type: 'ServiceAccessWithdrawn', data: { withdrawalId, ispName, reason, withdrawnOn } }];
+}
+
+/** The ISP's name as the service's accesses spell it (the command's while they are unknown). */
+function heldAccessOf(service: RegisteredServiceState, ispName: string): string {
+  const held =
+    service.accesses === undefined
+      ? withdrawnOrAsNamed(service.withdrawnBy, ispName)
+      : service.accesses.find((access) => sameIspName(access, ispName));
+  if (held === undefined)
+    throw new RegistryDomainError('no_such_access', 'the ISP gives the service no access');
+  return held;
+}
+
+/** Accesses unknown: the ISP as named, unless its withdrawal is its latest word. */
+function withdrawnOrAsNamed(withdrawnBy: readonly string[], ispName: string): string | undefined {
+  return withdrawnBy.some((withdrawn) => sameIspName(withdrawn, ispName)) ? undefined : ispName;
+}
+
+/** ISP names compare as people write them: full-width characters folded, spaces around dropped. */
+export function sameIspName(a: string, b: string): boolean {
+  return a.normalize('NFKC').trim() === b.normalize('NFKC').trim();
 }
 
 /** Final: nothing may follow. A retried cancellation by the same filing changes nothing. */

@@ -151,11 +151,11 @@ const accessAdded = (ispName: string, filingId = 'F-4'): ServiceEvent => ({
   type: 'ServiceAccessAdded',
   data: { filingId, ispName, addedOn: '2027-02-01' },
 });
-const withdraw = (ispName: string, withdrawalId = 'W-1'): ServiceCommand => ({
+const withdraw = (ispName: string, withdrawalId = 'W-1', reason = '合同到期'): ServiceCommand => ({
   type: 'WithdrawAccess',
   withdrawalId,
   ispName,
-  reason: '合同到期',
+  reason,
   withdrawnOn: '2027-01-20',
 });
 const withdrawn = (ispName: string, withdrawalId = 'W-1'): ServiceEvent => ({
@@ -240,11 +240,23 @@ describe('service: WithdrawAccess', () => {
     expect(twoIsps).toMatchObject({ status: 'active', accesses: ['腾讯云'] });
   });
 
-  it('changes nothing for a retried withdrawal id', () => {
+  it('changes nothing for a retried withdrawal id; refuses the id with another ISP or reason', () => {
     given(REGISTERED_WITH_ACCESS, withdrawn('阿里云')).when(withdraw('阿里云')).then();
     given(REGISTERED_WITH_ACCESS, withdrawn('阿里云'))
       .when(withdraw('腾讯云'))
       .thenThrows('withdrawal_conflict');
+    given(REGISTERED_WITH_ACCESS, withdrawn('阿里云'))
+      .when(withdraw('阿里云', 'W-1', '另一个原因'))
+      .thenThrows('withdrawal_conflict');
+  });
+
+  it('matches the ISP as people write it (full-width letters, spaces around), recording the accesses’ spelling', () => {
+    const abc: ServiceEvent = {
+      type: 'ServiceRegistered',
+      data: { ...SERVICE, accesses: [{ ispName: 'ABC云' }] },
+    };
+    given(abc).when(withdraw(' ＡＢＣ云 ')).then(withdrawn('ABC云'));
+    given(abc, withdrawn('ABC云')).when(withdraw('ＡＢＣ云')).then();
   });
 
   it('refuses an ISP without access, and a cancelled service', () => {
@@ -258,6 +270,17 @@ describe('service: WithdrawAccess', () => {
   it('accepts a withdrawal when the accesses are unknown (registered before they were kept); they stay unknown', () => {
     given(REGISTERED).when(withdraw('阿里云')).then(withdrawn('阿里云'));
     expect(stateAfter(REGISTERED, withdrawn('阿里云'))).toMatchObject({
+      status: 'active',
+      accesses: undefined,
+    });
+  });
+
+  it('refuses, while the accesses are unknown, an ISP whose withdrawal is its latest word', () => {
+    given(REGISTERED, withdrawn('阿里云')).when(withdraw('阿里云', 'W-2')).thenThrows('no_such_access');
+    given(REGISTERED, withdrawn('阿里云'), accessAdded('阿里云'))
+      .when(withdraw('阿里云', 'W-2'))
+      .then(withdrawn('阿里云', 'W-2'));
+    expect(stateAfter(REGISTERED, withdrawn('阿里云'), accessAdded('阿里云'))).toMatchObject({
       status: 'active',
       accesses: undefined,
     });

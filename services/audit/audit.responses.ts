@@ -114,8 +114,8 @@ const registryTimelineEntrySchema: SchemaObject = {
       type: 'object',
       required: ['role', 'id'],
       description:
-        'who recorded it: the system (issuance) or an admin (import); absent for an unsealed event',
-      properties: { role: { type: 'string', enum: ['system', 'admin'] }, id: { type: 'string' } },
+        'who recorded it: the system (issuance, approved filings applied), an admin (import) or an ISP (its access withdrawn; id: the ISP’s user); absent for an unsealed event',
+      properties: { role: { type: 'string', enum: ['system', 'admin', 'isp'] }, id: { type: 'string' } },
     },
     sealed: { type: 'boolean', description: 'false for an event written before registry events were sealed' },
     chainIntact: { type: 'boolean', description: 'whether the event’s own link in the hash chain holds' },

@@ -115,6 +115,7 @@ describe('auditing the registry’s life events, clean and tampered with in the 
         withdrawalId: 'W-1',
         ispName: '阿里云',
         reason: '合同到期',
+        recordedById: 'aliyun-ops',
         at: AT,
       }),
       await updater.apply(

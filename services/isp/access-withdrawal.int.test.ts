@@ -277,16 +277,24 @@ describe('an ISP withdraws its access to a service', () => {
     expect(latest?.text).toContain('新增接入');
   });
 
-  it('takes the ISP of the registering filing’s form as the access of a service registered before accesses were kept', async () => {
+  it('lets only the ISP its registering filing’s form names withdraw a service registered before accesses were kept, which stays `active` (its accesses are unknown)', async () => {
     const stranger = await withdraw(SERVICES.legacy, 'tencent');
     expect(stranger.status).toBe(404);
 
     const answer = await withdraw(SERVICES.legacy, 'aliyun');
-    expect(answer).toMatchObject({ status: 201, body: { status: 'access_withdrawn' } });
+    expect(answer).toMatchObject({ status: 201, body: { status: 'active' } });
+    const again = await withdraw(SERVICES.legacy, 'aliyun');
+    expect(again).toMatchObject({
+      status: 409,
+      body: { errors: [{ path: 'serviceNumber', rule: 'access_already_withdrawn' }] },
+    });
     expect((await serviceEvents(SERVICES.legacy)).map((event) => event.type)).toEqual([
       'ServiceRegistered',
       'ServiceAccessWithdrawn',
     ]);
+    const [latest] = readOutbox(harness.config.dataDir, { to: APPLICANT_MOBILE, limit: 1 });
+    expect(latest?.text).toContain(`备案号：${SERVICES.legacy}`);
+    expect(latest?.text).not.toContain('仍有其他接入服务商');
   });
 
   it('refuses with nothing written and no workflow started: unknown service, a service the ISP does not serve, a cancelled one', async () => {

@@ -4,15 +4,21 @@ import type { Actor } from '../../events/filing/actor';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { uuidv5 } from '../../events/ids';
 import type { EventLog } from '../../events/ports/event-log.port';
+import { RegistryDomainError } from '../../events/registry/registry-errors';
 import { serviceStreamId } from '../../events/registry/registry-streams';
 import {
-  decideWithdrawAccess,
-  filingNamingLegacyAccess,
-  foldServiceAccess,
+  type RegisteredServiceState,
+  type ServiceCommand,
+  decideService,
+  foldService,
+} from '../../events/registry/service';
+import {
+  isInIspScope,
   ispNameOfFiling,
-  type ServiceAccessState,
-  type ServiceAccessStatus,
+  legacyAccessFilingOf,
   type WithdrawAccessRefusal,
+  type WithdrawnServiceStatus,
+  withdrawalRefusalOf,
 } from '../../events/registry/service-access';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { ProblemException, problemType } from '../http/problem-details';
@@ -30,7 +36,7 @@ const WITHDRAWAL_WAIT_MS = 10_000;
 /** What a withdrawal answers: the service's public status once it is recorded, and the withdrawal. */
 export interface AccessWithdrawalView {
   serviceNumber: string;
-  status: ServiceAccessStatus;
+  status: WithdrawnServiceStatus;
   withdrawal: { withdrawalId: string; ispName: string; reason: string; withdrawnOn: string };
 }
 
@@ -60,14 +66,14 @@ export class AccessWithdrawalService {
   ): Promise<AccessWithdrawalView> {
     const ispName = ispNameOf(actor);
     const withdrawalId = accessWithdrawalIdOf(serviceNumber, ispName, key);
-    const decision = decideWithdrawAccess(await this.serviceAccess(serviceNumber), {
+    const service = await this.serviceInScope(serviceNumber, ispName);
+    assertWithdrawable(service, {
       type: 'WithdrawAccess',
       withdrawalId,
       ispName,
       reason,
       withdrawnOn: chinaDateOfEpochMs(Date.now()),
     });
-    if (!decision.ok) throw refusalProblem(decision.refusal);
     const outcome = await this.run({ serviceNumber, withdrawalId, ispName, reason, recordedById: actor.id });
     if ('refused' in outcome) throw refusalProblem(outcome.refused);
     // The key's first request had another reason (both raced past the check above).
@@ -76,15 +82,21 @@ export class AccessWithdrawalService {
     return { serviceNumber, status, withdrawal: { withdrawalId, ispName, reason, withdrawnOn } };
   }
 
-  /** The service's accesses as the log holds them (the legacy ISP from the registering filing's form). */
-  private async serviceAccess(serviceNumber: string): Promise<ServiceAccessState | undefined> {
-    const events = await this.eventLog.readStream(serviceStreamId(serviceNumber));
-    const legacyFilingId = filingNamingLegacyAccess(events);
+  /**
+   * The service folded as the registry folds it, if the ISP may see it (an ISP sees only its accesses;
+   * a service registered before accesses were kept: the ISP its registering filing's form names).
+   */
+  private async serviceInScope(serviceNumber: string, ispName: string): Promise<RegisteredServiceState> {
+    const state = foldService(await this.eventLog.readStream(serviceStreamId(serviceNumber)));
+    const legacyFilingId = legacyAccessFilingOf(state);
     const legacyIspName =
       legacyFilingId === undefined
         ? undefined
         : ispNameOfFiling(await this.eventLog.readStream(filingStreamId(legacyFilingId)));
-    return foldServiceAccess(events, legacyIspName);
+    if (state.status === 'unregistered' || !isInIspScope(state, ispName, legacyIspName)) {
+      throw refusalProblem('service_not_found');
+    }
+    return state;
   }
 
   /** Starts the request's workflow, or finds it (running or closed), and waits for its outcome. */
@@ -109,6 +121,20 @@ export class AccessWithdrawalService {
         return this.client.workflow.getHandle<typeof accessWithdrawalWorkflow>(workflowId).result();
       }
     });
+  }
+}
+
+/** What the registry's decider says of the withdrawal now, as the API's refusal; nothing is written. */
+function assertWithdrawable(
+  service: RegisteredServiceState,
+  command: Extract<ServiceCommand, { type: 'WithdrawAccess' }>,
+): void {
+  try {
+    decideService(command, service);
+  } catch (error) {
+    const refusal = error instanceof RegistryDomainError ? withdrawalRefusalOf(error.code) : undefined;
+    if (refusal === undefined) throw error;
+    throw refusalProblem(refusal);
   }
 }
 

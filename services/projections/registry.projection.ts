@@ -124,7 +124,9 @@ function serviceLife(rows: RegistryRowReader, recorded: ProjectableEvent): Regis
     case 'ServiceChanged':
       return serviceChanged(rows, current, event.data, recorded);
     case 'ServiceAccessAdded': {
-      const accesses = [...new Set([...(current.accesses ?? []), event.data.ispName])];
+      // Accesses unknown (registered before they were kept) stay unknown, as the service decider folds them.
+      if (current.accesses === undefined) return { service: { ...current, status: 'active' } };
+      const accesses = [...new Set([...current.accesses, event.data.ispName])];
       return { service: { ...current, accesses, status: 'active' } };
     }
     case 'ServiceAccessWithdrawn': {

@@ -266,6 +266,24 @@ describe('projectRegistry', () => {
       expect(service?.accesses).toBeUndefined();
     });
 
+    it('keeps accesses never kept unknown after a new access, so a withdrawal then leaves it active too', () => {
+      const legacy = registryRecorded(serviceStreamId(APP), 'ServiceRegistered', serviceRegistered());
+      const added = onService('ServiceAccessAdded', {
+        filingId: 'f-access',
+        ispName: '腾讯云',
+        addedOn: '2026-12-05',
+      });
+      const withdrawn = onService('ServiceAccessWithdrawn', {
+        withdrawalId: 'w-1',
+        ispName: '腾讯云',
+        reason: '合同到期',
+        withdrawnOn: '2026-12-06',
+      });
+      const service = registryAfter([legacy, added, withdrawn]).services[0];
+      expect(service).toMatchObject({ status: 'active', accessWithdrawnOn: '2026-12-06' });
+      expect(service?.accesses).toBeUndefined();
+    });
+
     it('cancels a service with its date, and refuses anything after', () => {
       const cancelled = onService('ServiceCancelled', {
         filingId: 'f-cancel',

@@ -1,4 +1,4 @@
-import type { ServiceAccessStatus, WithdrawAccessRefusal } from '../../events/registry/service-access';
+import type { WithdrawAccessRefusal, WithdrawnServiceStatus } from '../../events/registry/service-access';
 
 /** What the API starts `accessWithdrawalWorkflow` with: an ISP withdraws its access to a service. */
 export interface AccessWithdrawalInput {
@@ -14,7 +14,7 @@ export interface AccessWithdrawalInput {
 /** Recorded (status: the service's once withdrawn) and notified, or refused with nothing written. */
 export type AccessWithdrawalOutcome =
   | {
-      withdrawn: { status: ServiceAccessStatus; withdrawnOn: string; reason: string };
+      withdrawn: { status: WithdrawnServiceStatus; withdrawnOn: string; reason: string };
       notified: Array<'sms' | 'email'>;
     }
   | { refused: WithdrawAccessRefusal };
