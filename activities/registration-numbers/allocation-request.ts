@@ -18,6 +18,8 @@ export interface FiledService {
   name: string;
   identifiers: ServiceIdentifiers;
   preApprovalCategories: RegulatedCategory[];
+  /** The ISP serving it, as the form's `access.ispName` gives it (the registry keeps it as an access). */
+  ispName?: string;
 }
 
 export interface RegistrationNumberRequest {

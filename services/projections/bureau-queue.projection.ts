@@ -38,6 +38,7 @@ function queueChangeOf(row: BureauQueueRow, read: FilingEventInStream): QueueCha
     case 'FilingResubmitted':
     case 'RegistrationNumberIssued':
     case 'RegistrationNumberRefused':
+    case 'FilingAppliedToRegistry':
     case 'RegistrationPublished':
     case 'ApplicantNotified':
       return {};

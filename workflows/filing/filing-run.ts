@@ -148,6 +148,8 @@ export class FilingRun {
           filingId: this.filingId,
           form: input.form,
           submittedOn: chinaDateOfEpochMs(Date.now()),
+          ...(input.kind !== undefined && { kind: input.kind }),
+          ...(input.target !== undefined && { target: input.target }),
         },
         input.actionId,
       );
