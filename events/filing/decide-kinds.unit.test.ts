@@ -108,6 +108,22 @@ describe('SubmitFiling with a kind', () => {
       .thenThrows('invalid_command', { field: 'target', rule: 'absent' });
   });
 
+  it('records a cancellation’s reasons, trimmed', () => {
+    const target = { subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER };
+    given()
+      .when({ ...submit('cancellation', target), reasons: ' 应用下线 ' } as FilingCommand)
+      .then({
+        ...submittedAs('cancellation', target),
+        data: { ...submittedAs('cancellation', target).data, reasons: '应用下线' },
+      });
+  });
+
+  it('refuses reasons on a new registration', () => {
+    given()
+      .when({ ...submit(), reasons: '理由' } as FilingCommand)
+      .thenThrows('invalid_command', { field: 'reasons', rule: 'absent' });
+  });
+
   it('refuses an unknown kind', () => {
     given()
       .when(submit('renewal', SERVICE_TARGET))

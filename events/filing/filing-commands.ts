@@ -17,6 +17,8 @@ export type FilingCommand =
       /** Absent: a new registration. Any other kind needs `target`. */
       kind?: FilingKind;
       target?: FilingTarget;
+      /** A change, cancellation or new access: why, as the platform states it. */
+      reasons?: string;
     }
   /** `deadline.workingDays`: the allowance `dueAt` was computed with (recorded in the event). */
   | { type: 'StartPlatformReview'; actor: Actor; deadline: ReviewDeadline }

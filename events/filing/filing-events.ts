@@ -49,6 +49,8 @@ export type FilingEvent =
         kind?: RegistrationFilingKind;
         /** The registration a change, cancellation or new access acts on. */
         target?: FilingTarget;
+        /** Why the platform files it, as it stated (a cancellation's reasons); never on a new registration. */
+        reasons?: string;
       };
     }
   | { type: 'PlatformReviewStarted'; data: ReviewDeadline & { round: number } }

@@ -150,6 +150,7 @@ export class FilingRun {
           submittedOn: chinaDateOfEpochMs(Date.now()),
           ...(input.kind !== undefined && { kind: input.kind }),
           ...(input.target !== undefined && { target: input.target }),
+          ...(input.reasons !== undefined && { reasons: input.reasons }),
         },
         input.actionId,
       );

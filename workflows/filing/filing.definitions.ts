@@ -17,6 +17,8 @@ export interface FilingWorkflowInput {
   kind?: FilingKind;
   /** The registration a change, cancellation or new access acts on, resolved by the API. */
   target?: FilingTarget;
+  /** Why the platform files it (a cancellation's reasons). */
+  reasons?: string;
 }
 
 export interface FilingOutcome {

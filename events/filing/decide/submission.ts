@@ -20,6 +20,10 @@ export const decideSubmitFiling: Decider<'SubmitFiling'> = (command, state) => {
   requireStatus(state, ['not_submitted'], 'submitting');
   if (!actor.platformId) throw new FilingDomainError('forbidden_role', 'a platform actor needs a platformId');
   const acting = kindAndTarget(command.kind, command.target);
+  const reasons = reasonsOf(command.reasons, false, 'submit');
+  if (reasons !== undefined && acting.kind === undefined) {
+    throw invalidTarget('a new registration states no reasons', 'reasons', 'absent');
+  }
   const form = validForm(command.form, command.submittedOn);
   return [
     {
@@ -32,6 +36,7 @@ export const decideSubmitFiling: Decider<'SubmitFiling'> = (command, state) => {
         appName: form.app.name,
         form,
         ...acting,
+        ...withReasons(reasons),
       },
     },
   ];
