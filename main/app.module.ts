@@ -14,6 +14,7 @@ import { HealthModule } from '../services/health/health.module';
 import { MetricsModule } from '../services/metrics/metrics.module';
 import { ProjectionsModule } from '../services/projections/projections.module';
 import { PublicModule } from '../services/public/public.module';
+import { RegistrationsModule } from '../services/registrations/registrations.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -37,6 +38,7 @@ export class AppModule {
               HealthModule,
               MetricsModule,
               FilingsModule,
+              RegistrationsModule,
               BureauModule,
               ApplicantModule,
               PublicModule,

@@ -51,20 +51,34 @@ export class IdentifierClaims {
    * At `POST /v1/filings`, once the Idempotency-Key has given the filing its id. A replayed key whose
    * filing is already recorded claims nothing: it claimed its identifiers when first sent.
    */
-  async claimAtSubmission(actor: Actor, filingId: string, form: unknown, replayed: boolean): Promise<void> {
+  async claimAtSubmission(
+    actor: Actor,
+    filingId: string,
+    form: unknown,
+    replayed: boolean,
+    heldAlready: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     const now = new Date();
     if (replayed && (await this.eventLog.readStream(filingStreamId(filingId), { maxCount: 1 })).length > 0)
       return;
     const validated = validateRegistrationForm(form, { submittedOn: chinaDateOfEpochMs(now.getTime()) });
-    if (validated.ok) await this.claim(actor, filingId, validated.value, now);
+    if (validated.ok) await this.claim(actor, filingId, validated.value, now, heldAlready);
   }
 
-  /** Claims the form's identifiers for the filing, or refuses with 409 naming each one held elsewhere. */
-  async claim(actor: Actor, filingId: string, form: RegistrationForm, now: Date): Promise<void> {
+  /**
+   * Claims the form's identifiers for the filing, or refuses with 409 naming each one held elsewhere.
+   * `heldAlready`: identifier streams the service being changed holds (a change claims only its new ones).
+   */
+  async claim(
+    actor: Actor,
+    filingId: string,
+    form: RegistrationForm,
+    now: Date,
+    heldAlready: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     const at = now.toISOString();
-    const standings = await Promise.all(
-      identifiersToClaim(form).map((identifier) => this.standing(identifier, filingId, at)),
-    );
+    const toClaim = identifiersToClaim(form).filter(({ streamId }) => !heldAlready.has(streamId));
+    const standings = await Promise.all(toClaim.map((identifier) => this.standing(identifier, filingId, at)));
     this.refuseTaken(actor, standings);
     // One order for every submission, so two with the same identifiers contend on the same first one.
     const inStreamOrder = [...standings].sort((a, b) =>
