@@ -111,7 +111,11 @@ function validService(service: FiledService | undefined): FiledService {
     refuse('service.identifiers must be an object');
   }
   if (!Array.isArray(service.preApprovalCategories)) refuse('service.preApprovalCategories must be a list');
-  return service;
+  // The registry's facts only: `ispName` becomes an access once the registry keeps accesses (the
+  // registry's own change); spread into ServiceRegistered as is, a retried allocation would find
+  // other facts than the ones it wrote.
+  const { name, identifiers, preApprovalCategories } = service;
+  return { name, identifiers, preApprovalCategories };
 }
 
 function validOperator(
