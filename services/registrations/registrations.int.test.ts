@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Global, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -27,7 +28,13 @@ import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
 import { FilingGateway } from '../filings/filing-gateway';
 import { FilingsService } from '../filings/filings.service';
 import { IdentifierClaims } from '../filings/identifier-claims';
+import { createTokenVerifier } from '../../infra/auth/token-verifier';
+import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
+import { AuthModule } from '../auth/auth.module';
+import { TOKEN_VERIFIER } from '../auth/auth.tokens';
 import { ProblemException, type ProblemDetails } from '../http/problem-details';
+import { EVENT_LOG, IDEMPOTENCY_KEYS, READ_MODELS, TEMPORAL_CLIENT, TEMPORAL_TARGET } from '../tokens';
+import { RegistrationsModule } from './registrations.module';
 import { RegistrationsService } from './registrations.service';
 
 type Handle = WorkflowHandle<typeof filingWorkflow>;
@@ -367,6 +374,95 @@ describe('changes, cancellations and new accesses at submission', () => {
           registrations.cancelSubject(PLATFORM, k, '粤ICP备2026999999号', undefined),
         ),
       ).toMatchObject({ status: 404 });
+    });
+  });
+
+  describe('over HTTP', () => {
+    let server: HttpTestApp;
+    let token: string;
+
+    beforeAll(async () => {
+      const dataDir = harness.config.dataDir;
+      const infra = [
+        { provide: TOKEN_VERIFIER, useValue: createTokenVerifier({ dataDir }) },
+        { provide: EVENT_LOG, useValue: harness.eventLog },
+        { provide: READ_MODELS, useValue: readModels },
+        { provide: IDEMPOTENCY_KEYS, useValue: openIdempotencyKeys(dataDir) },
+        { provide: TEMPORAL_CLIENT, useValue: harness.client },
+        {
+          provide: TEMPORAL_TARGET,
+          useValue: { address: '', namespace: 'default', mode: 'embedded', taskQueue: harness.taskQueue },
+        },
+      ];
+      @Global()
+      @Module({ providers: infra, exports: infra.map(({ provide }) => provide) })
+      class TestInfraModule {}
+      server = await startHttpTestApp({ imports: [TestInfraModule, AuthModule, RegistrationsModule] });
+      token = await createTokenVerifier({ dataDir }).issue({
+        sub: 'wechat-ops',
+        role: 'platform',
+        platformId: 'wechat',
+      });
+    });
+    afterAll(async () => server?.close());
+
+    const post = async (path: string, body: unknown, idempotencyKey: string | null = key()) => {
+      const response = await fetch(server.url(path), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(idempotencyKey && { 'idempotency-key': idempotencyKey }),
+        },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        type: response.headers.get('content-type') ?? '',
+        body: (await response.json()) as Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+      };
+    };
+    const changes = () => `/v1/registrations/${encodeURIComponent(base.serviceNumber)}/changes`;
+
+    it('answers a change with 201 and the filing, with its kind and target', async () => {
+      const response = await post(changes(), {
+        form: appForm('reg1', (f) => (f.app.name = '示例记账 HTTP')),
+      });
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({
+        status: 'submitted',
+        kind: 'change',
+        target: { serviceNumber: base.serviceNumber, alters: { subject: false, service: true } },
+        links: { self: `/v1/filings/${String(response.body.filingId)}` },
+      });
+      await withdraw(String(response.body.filingId));
+    });
+
+    it('refuses a change of the certificate number with 400 problem+json naming the field', async () => {
+      const before = await harness.eventLog.headPosition();
+      const response = await post(changes(), {
+        form: appForm('reg1', (f) => (f.operator.creditCode = '91110108MA01KPGK0L')),
+      });
+      expect(response).toMatchObject({
+        status: 400,
+        type: expect.stringContaining('application/problem+json'),
+        body: { errors: [{ path: 'form.operator.creditCode', rule: 'immutable_on_change' }] },
+      });
+      expect(await harness.eventLog.headPosition()).toBe(before);
+    });
+
+    it('refuses a malformed number, a missing key and a cancellation of an unknown subject', async () => {
+      expect((await post('/v1/registrations/not-a-number/cancellation', {})).status).toBe(400);
+      const cancellation = `/v1/registrations/${encodeURIComponent(base.serviceNumber)}/cancellation`;
+      expect((await post(cancellation, {}, null)).body).toMatchObject({
+        status: 400,
+        errors: [{ path: 'Idempotency-Key' }],
+      });
+      const unknown = await post(
+        `/v1/subjects/${encodeURIComponent('粤ICP备2026999999号')}/cancellation`,
+        {},
+      );
+      expect(unknown.status).toBe(404);
     });
   });
 });
