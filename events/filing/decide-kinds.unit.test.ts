@@ -269,3 +269,36 @@ describe('IssueRegistrationNumber for the other kinds', () => {
     expect(state).toMatchObject({ status: 'returned_for_correction', kind: 'change' });
   });
 });
+
+describe('CorrectFiling of a filing of another kind', () => {
+  const returned = [
+    ...CHANGE.bureau_approved,
+    {
+      type: 'RegistrationNumberRefused',
+      data: { refusal: 'registry_changed', reasons: '该服务已变更' },
+    } as const,
+  ];
+  const correct = (change: (form: Record<string, Record<string, unknown>>) => void): FilingCommand => {
+    const form = loadValidForm('valid-app') as Record<string, Record<string, unknown>>;
+    change(form);
+    return { type: 'CorrectFiling', actor: PLATFORM, form, correctedOn: SUBMITTED_ON };
+  };
+
+  it('keeps the operator’s certificate: the registration it targets is that certificate’s', () => {
+    given(...returned)
+      .when(correct((form) => (form.operator = { ...form.operator, creditCode: '91110108MA01KPGK0L' })))
+      .thenThrows('invalid_command', { field: 'form', rule: 'immutable_on_change' });
+  });
+
+  it('takes any other correction', () => {
+    given(...returned)
+      .when(correct((form) => (form.app = { ...form.app, name: '示例记账 Pro' })))
+      .then({
+        type: 'FilingCorrected',
+        data: {
+          form: { ...appForm, app: { ...appForm.app, name: '示例记账 Pro' } } as unknown as typeof appForm,
+          appName: '示例记账 Pro',
+        },
+      });
+  });
+});

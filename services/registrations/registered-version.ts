@@ -20,8 +20,10 @@ export interface ServiceOnRecord {
   readonly status: ServiceStanding;
   /** The filing that made the current version: the last change's, else the registration's; absent when imported. */
   readonly versionFilingId?: string;
-  /** The ISPs serving it now; undefined when the registration predates the registry keeping accesses. */
-  readonly ispNames?: readonly string[];
+  /** The ISPs known to serve it now (added or registered with it, not withdrawn). */
+  readonly ispNames: readonly string[];
+  /** The registration predates the registry keeping accesses: who served it then is not on record. */
+  readonly accessesUnknown: boolean;
 }
 
 /** The registered version a filing of another kind starts from. */
@@ -59,9 +61,6 @@ function ispNamesOf(value: Json | undefined): string[] | undefined {
   );
 }
 
-const withStatus = (isps: readonly string[] | undefined): ServiceStanding =>
-  isps === undefined || isps.length > 0 ? 'active' : 'access_withdrawn';
-
 /**
  * One step of the service's life after its registration: a change moves the version on, an access
  * added or withdrawn changes who serves it, a cancellation ends it. Read by type and the fields a
@@ -77,13 +76,20 @@ function lived(service: ServiceOnRecord, event: RecordedEvent): ServiceOnRecord 
     }
     case 'ServiceAccessAdded': {
       if (service.status === 'cancelled' || !isp) return service;
-      const ispNames = [...(service.ispNames ?? []).filter((name) => name !== isp), isp];
+      const ispNames = [...service.ispNames.filter((name) => name !== isp), isp];
       return { ...service, ispNames, status: 'active' };
     }
     case 'ServiceAccessWithdrawn': {
-      if (service.status === 'cancelled' || !isp || service.ispNames === undefined) return service;
+      if (service.status === 'cancelled' || !isp) return service;
       const ispNames = service.ispNames.filter((name) => name !== isp);
-      return { ...service, ispNames, status: withStatus(ispNames) };
+      // An unknown access withdrawn is the one the registration had: none is left unknown.
+      const accessesUnknown = false;
+      return {
+        ...service,
+        ispNames,
+        accessesUnknown,
+        status: ispNames.length > 0 ? 'active' : 'access_withdrawn',
+      };
     }
     case 'ServiceCancelled':
       return { ...service, status: 'cancelled' };
@@ -100,9 +106,10 @@ export function serviceOnRecord(events: readonly RecordedEvent[]): ServiceOnReco
   const ispNames = ispNamesOf(dataOf(first)['accesses']);
   const start: ServiceOnRecord = {
     registered,
-    status: withStatus(ispNames),
+    status: ispNames === undefined || ispNames.length > 0 ? 'active' : 'access_withdrawn',
     ...(registered.filingId && { versionFilingId: registered.filingId }),
-    ...(ispNames && { ispNames }),
+    ispNames: ispNames ?? [],
+    accessesUnknown: ispNames === undefined,
   };
   return rest.reduce(lived, start);
 }

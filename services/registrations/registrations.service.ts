@@ -87,7 +87,9 @@ export class RegistrationsService {
   ): Promise<FilingStatusView> {
     const version = await this.workable(actor, serviceNumber);
     const form = formWithAccess(version.filing.form, access);
-    const serving = version.service.ispNames ?? [version.filing.form.access.ispName];
+    // A registration from before accesses were kept: its form names the ISP that served it.
+    const { ispNames, accessesUnknown } = version.service;
+    const serving = accessesUnknown ? [...ispNames, version.filing.form.access.ispName] : ispNames;
     if (serving.some((ispName) => sameIsp(ispName, form.access.ispName))) {
       throw new ProblemException({
         type: problemType('isp-already-serving'),

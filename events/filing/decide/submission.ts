@@ -1,4 +1,6 @@
+import type { RegistrationForm } from '../../form/registration-form';
 import type { Decider } from '../command-rules';
+import { operatorCertificateOf } from '../filing-subject';
 import { FilingDomainError } from '../filing-errors';
 import type { FilingTarget, RegistrationFilingKind } from '../filing-kind';
 import { isFilingKind } from '../filing-kind';
@@ -41,6 +43,13 @@ export const decideSubmitFiling: Decider<'SubmitFiling'> = (command, state) => {
     },
   ];
 };
+
+/** The registration a filing of another kind acts on is the certificate's: it stays through corrections. */
+function certificateChanged(before: RegistrationForm, after: RegistrationForm): boolean {
+  const was = operatorCertificateOf(before);
+  const is = operatorCertificateOf(after);
+  return was.type !== is.type || was.number !== is.number;
+}
 
 function invalidTarget(message: string, field: string, rule: string): FilingDomainError {
   return new FilingDomainError('invalid_command', message, { field, rule });
@@ -122,6 +131,13 @@ export const decideCorrectFiling: Decider<'CorrectFiling'> = (command, state) =>
         field: 'form',
         rule: 'immutable_on_correction',
       },
+    );
+  }
+  if (submitted.kind !== 'new_registration' && certificateChanged(submitted.form, form)) {
+    throw new FilingDomainError(
+      'invalid_command',
+      'a correction of a change, cancellation or new access may not change the operator’s certificate',
+      { field: 'form', rule: 'immutable_on_change' },
     );
   }
   return [{ type: 'FilingCorrected', data: { form, appName: form.app.name } }];
