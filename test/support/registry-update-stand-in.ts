@@ -54,15 +54,19 @@ export function registryUpdateStandIn(eventLog: EventLog) {
       const serviceNumbers = target.serviceNumber
         ? [target.serviceNumber]
         : await subjectServiceNumbers(request);
+      const touched: string[] = [];
       for (const serviceNumber of serviceNumbers) {
         const events = await eventLog.readStream(serviceStreamId(serviceNumber));
         const service = serviceOnRecord(events);
         const mine = events.some((e) => (e.data as { filingId?: string } | null)?.filingId === filingId);
+        // A subject cancellation leaves the services cancelled before it as they are.
+        if (service?.status === 'cancelled' && !mine && !target.serviceNumber) continue;
         if (!service || (service.status === 'cancelled' && !mine)) {
           return {
             refused: { refusal: 'registry_changed', reasons: `${serviceNumber} is no longer active` },
           };
         }
+        touched.push(serviceNumber);
         const event: ServiceLifeEvent =
           kind === 'change'
             ? {
@@ -90,7 +94,12 @@ export function registryUpdateStandIn(eventLog: EventLog) {
                 };
         await appendOnce(serviceNumber, filingId, event, at);
       }
-      return { subjectNumber: target.subjectNumber, serviceNumbers };
+      if (touched.length === 0) {
+        return {
+          refused: { refusal: 'registry_changed', reasons: `${target.subjectNumber} has no active service` },
+        };
+      }
+      return { subjectNumber: target.subjectNumber, serviceNumbers: touched };
     },
   };
 }

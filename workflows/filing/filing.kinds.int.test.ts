@@ -203,6 +203,25 @@ describe('filings of other kinds on the time-skipping test server', () => {
     await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
     expect((await handle.result()).status).toBe('withdrawn');
   });
+
+  it('cancels the whole subject with every active service, verified by the subject’s principal, under the subject number', async () => {
+    const base = await registered('c3');
+    const target: FilingTarget = { subjectNumber: base.subjectNumber, baseFilingId: base.filingId };
+    const handle = await start(base.form, 'cancellation', target);
+    await approveThrough(handle, OPERATOR_PRINCIPAL);
+    const outcome = await handle.result();
+    expect(outcome).toMatchObject({ status: 'completed', registrationNumber: base.subjectNumber });
+
+    const applied = (await harness.events(filingIdOf(handle))).find(
+      (e) => e.type === 'FilingAppliedToRegistry',
+    );
+    const serviceNumbers = (applied?.data as { serviceNumbers: string[] }).serviceNumbers;
+    expect(serviceNumbers).toContain(base.serviceNumber);
+    for (const serviceNumber of serviceNumbers) {
+      const version = await readRegisteredVersion(harness.eventLog, serviceNumber);
+      expect(version?.service.status).toBe('cancelled');
+    }
+  });
 });
 
 /** valid-app with its package names and bundle id made distinct by `suffix` (identifiers are unique). */
