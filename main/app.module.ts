@@ -15,6 +15,7 @@ import { IspModule } from '../services/isp/isp.module';
 import { MetricsModule } from '../services/metrics/metrics.module';
 import { ProjectionsModule } from '../services/projections/projections.module';
 import { PublicModule } from '../services/public/public.module';
+import { RegistrationsModule } from '../services/registrations/registrations.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -38,6 +39,7 @@ export class AppModule {
               HealthModule,
               MetricsModule,
               FilingsModule,
+              RegistrationsModule,
               BureauModule,
               ApplicantModule,
               PublicModule,

@@ -64,6 +64,11 @@ export const FILING_COMMAND_RULES = {
     action: 'refuse a number',
     records: ['RegistrationNumberRefused'],
   },
+  ApplyToRegistry: {
+    roles: ['system'],
+    action: 'apply a filing to the registry',
+    records: ['FilingAppliedToRegistry'],
+  },
   PublishRegistration: {
     roles: ['system'],
     action: 'publish a registration',

@@ -7,6 +7,7 @@ import {
 } from './decide/bureau-review';
 import { requireRole } from './decide/guards';
 import {
+  decideApplyToRegistry,
   decideIssueRegistrationNumber,
   decideNotifyApplicant,
   decidePublishRegistration,
@@ -67,6 +68,8 @@ export function decide(command: FilingCommand, state: FilingState): FilingEvent[
       return decideIssueRegistrationNumber(command, state);
     case 'RefuseRegistrationNumber':
       return decideRefuseRegistrationNumber(command, state);
+    case 'ApplyToRegistry':
+      return decideApplyToRegistry(command, state);
     case 'PublishRegistration':
       return decidePublishRegistration(command, state);
     case 'NotifyApplicant':

@@ -82,6 +82,7 @@ function commands(actor: Actor): FilingCommand[] {
     })),
     { type: 'IssueRegistrationNumber', actor, subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
     { type: 'RefuseRegistrationNumber', actor, refusal: 'subject_not_registered', reasons: '理由' },
+    { type: 'ApplyToRegistry', actor, subjectNumber: SUBJECT_NUMBER, serviceNumbers: [SERVICE_NUMBER] },
     { type: 'PublishRegistration', actor },
     { type: 'NotifyApplicant', actor, channels: ['sms'] },
     { type: 'WithdrawFiling', actor },
@@ -97,6 +98,10 @@ function everyState(): FilingState[] {
   });
   const smsHistory = historiesByStatus(SUBMITTED).sms_verification;
   histories.push([...smsHistory, failed(1), failed(2), failed(3), failed(4)]);
+  // A change filing once the bureau approved it: what ApplyToRegistry is decided on.
+  const target = { subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER };
+  const change = { ...SUBMITTED, data: { ...SUBMITTED.data, kind: 'new_access' as const, target } };
+  histories.push(historiesByStatus(change).bureau_approved);
   return [[], ...histories].map((history) => stateAfter(...history));
 }
 

@@ -128,6 +128,15 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
         serviceNumber: event.data.serviceNumber,
         ...(event.data.operatorName === undefined ? {} : { operatorName: event.data.operatorName }),
       });
+    case 'FilingAppliedToRegistry': {
+      const s = submitted(state, event.type);
+      return inStatus(s, {
+        status: 'registered',
+        subjectNumber: event.data.subjectNumber,
+        // A subject cancellation touches the whole subject: its number stands for the registration.
+        serviceNumber: s.target?.serviceNumber ?? s.target?.subjectNumber ?? event.data.subjectNumber,
+      });
+    }
     case 'RegistrationNumberRefused':
       return inStatus(submitted(state, event.type), {
         status: 'returned_for_correction',

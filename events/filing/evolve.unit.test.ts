@@ -370,6 +370,10 @@ function sampleEvent(type: FilingEventType): FilingEvent {
       type: 'RegistrationNumberRefused',
       data: { refusal: 'subject_not_registered', reasons: '主体备案号不在备案库中' },
     },
+    FilingAppliedToRegistry: {
+      type: 'FilingAppliedToRegistry',
+      data: { subjectNumber: SUBJECT_NUMBER, serviceNumbers: [SERVICE_NUMBER] },
+    },
     RegistrationPublished: {
       type: 'RegistrationPublished',
       data: {
@@ -407,6 +411,7 @@ const NEXT_STATUS: Record<FilingEventType, FilingStatus | 'same'> = {
   BureauReviewRejected: 'rejected',
   RegistrationNumberIssued: 'registered',
   RegistrationNumberRefused: 'returned_for_correction',
+  FilingAppliedToRegistry: 'registered',
   RegistrationPublished: 'published',
   ApplicantNotified: 'completed',
   FilingWithdrawn: 'withdrawn',

@@ -1,5 +1,6 @@
 import type { Actor } from './actor';
 import type { IssuanceRefusal, ReviewDeadline } from './filing-events';
+import type { FilingTarget, FilingKind } from './filing-kind';
 
 export type PlatformDecision = 'approve' | 'reject' | 'return';
 export type BureauDecision = 'approve' | 'reject';
@@ -7,7 +8,18 @@ export type SmsCheckOutcome = 'match' | 'mismatch' | 'expired';
 
 /** Imperative; `actor` is who asks. Forms arrive as unknown JSON and are validated by `decide`. */
 export type FilingCommand =
-  | { type: 'SubmitFiling'; actor: Actor; filingId: string; form: unknown; submittedOn: string }
+  | {
+      type: 'SubmitFiling';
+      actor: Actor;
+      filingId: string;
+      form: unknown;
+      submittedOn: string;
+      /** Absent: a new registration. Any other kind needs `target`. */
+      kind?: FilingKind;
+      target?: FilingTarget;
+      /** A change, cancellation or new access: why, as the platform states it. */
+      reasons?: string;
+    }
   /** `deadline.workingDays`: the allowance `dueAt` was computed with (recorded in the event). */
   | { type: 'StartPlatformReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagPlatformReviewOverdue'; actor: Actor }
@@ -28,6 +40,8 @@ export type FilingCommand =
       operatorName?: string;
     }
   | { type: 'RefuseRegistrationNumber'; actor: Actor; refusal: IssuanceRefusal; reasons: string }
+  /** A change, cancellation or new access, applied by the registry: what it touched. */
+  | { type: 'ApplyToRegistry'; actor: Actor; subjectNumber: string; serviceNumbers: string[] }
   | { type: 'PublishRegistration'; actor: Actor }
   | { type: 'NotifyApplicant'; actor: Actor; channels: Array<'sms' | 'email'> }
   | { type: 'WithdrawFiling'; actor: Actor; reasons?: string };

@@ -27,7 +27,9 @@ export type IssuanceRefusal =
   /** The certificate holds another subject number than the one the filing names. */
   | 'subject_number_mismatch'
   /** Neither the form nor the registry names the operator (a subject registered before names were kept). */
-  | 'operator_unknown';
+  | 'operator_unknown'
+  /** A change, cancellation or new access no longer fits the registry (e.g. the service was cancelled). */
+  | 'registry_changed';
 
 /**
  * Every domain event, as `{type, data}`, in the shape of FILING_SCHEMA_VERSION. Names are the contract:
@@ -47,6 +49,8 @@ export type FilingEvent =
         kind?: RegistrationFilingKind;
         /** The registration a change, cancellation or new access acts on. */
         target?: FilingTarget;
+        /** Why the platform files it, as it stated (a cancellation's reasons); never on a new registration. */
+        reasons?: string;
       };
     }
   | { type: 'PlatformReviewStarted'; data: ReviewDeadline & { round: number } }
@@ -74,6 +78,8 @@ export type FilingEvent =
       data: { subjectNumber: string; serviceNumber: string; operatorName?: string };
     }
   | { type: 'RegistrationNumberRefused'; data: { refusal: IssuanceRefusal; reasons: string } }
+  /** A change, cancellation or new access applied to the registry: the service numbers it touched. */
+  | { type: 'FilingAppliedToRegistry'; data: { subjectNumber: string; serviceNumbers: string[] } }
   | {
       type: 'RegistrationPublished';
       data: {
@@ -110,6 +116,7 @@ export const FILING_EVENT_TYPES: readonly FilingEventType[] = [
   'BureauReviewRejected',
   'RegistrationNumberIssued',
   'RegistrationNumberRefused',
+  'FilingAppliedToRegistry',
   'RegistrationPublished',
   'ApplicantNotified',
   'FilingWithdrawn',

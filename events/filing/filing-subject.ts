@@ -25,8 +25,3 @@ export function subjectKeyOf(form: RegistrationForm): string {
   const certificate = operatorCertificateOf(form);
   return certificate.type === 'uscc' ? `uscc:${certificate.number}` : `id:${certificate.number}`;
 }
-
-/** The last six characters of the app principal's ID number: the second factor of the 12381 check. */
-export function appPrincipalIdLast6(form: RegistrationForm): string {
-  return form.appPrincipal.idNumber.slice(-6).toUpperCase();
-}

@@ -2,6 +2,7 @@ import { assertNever } from '../assert-never';
 import type { ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { StreamHead } from './envelope';
+import type { FilingKind, FilingTarget } from './filing-kind';
 import type { FilingStage, FilingState, FilingStatus } from './filing-state';
 import { MAX_SMS_FAILED_ATTEMPTS } from './filing-state';
 import { stageOf } from './transitions';
@@ -11,6 +12,10 @@ export interface FilingStatusView {
   filingId: string;
   status: FilingStatus;
   stage: FilingStage;
+  /** What the filing asks for (once submitted). */
+  kind?: FilingKind;
+  /** The registration a change, cancellation or new access acts on (registry numbers: public). */
+  target?: FilingTarget;
   serviceType?: ServiceType;
   province?: ProvinceCode;
   appName?: string;
@@ -76,13 +81,15 @@ export function filingStatusView(filingId: string, state: FilingState, head: Str
   const { status, stage, overdue, ...details } = filingStandingOf(state);
   const { revision } = head;
   if (state.status === 'not_submitted') return { filingId, status, stage, overdue, revision };
-  const { serviceType, province, appName, platformId } = state;
+  const { kind, target, serviceType, province, appName, platformId } = state;
   return {
     filingId,
     status,
     stage,
     overdue,
     revision,
+    kind,
+    ...(target && { target }),
     serviceType,
     province,
     appName,

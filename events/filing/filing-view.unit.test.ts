@@ -138,7 +138,17 @@ describe.each(VALID_FORM_FIXTURES)('filingStatusView of a filing with form %s', 
   it('says where the filing stands as filingStandingOf does: the view without what the filing is about', () => {
     for (const { state, revision } of states) {
       const view = filingStatusView(FILING_ID, state, { revision, lastHash: 'h' });
-      const { filingId, revision: _revision, serviceType, province, appName, platformId, ...standing } = view;
+      const {
+        filingId,
+        revision: _revision,
+        kind: _kind,
+        target: _target,
+        serviceType,
+        province,
+        appName,
+        platformId,
+        ...standing
+      } = view;
       expect({
         filingId,
         facts: [serviceType, province, appName, platformId].filter(Boolean).length,
@@ -159,6 +169,7 @@ describe.each(VALID_FORM_FIXTURES)('filingStatusView of a filing with form %s', 
       filingId: FILING_ID,
       status: 'completed',
       stage: 'closed',
+      kind: 'new_registration',
       serviceType: form.serviceType,
       province: submitted.data.province,
       appName: form.app.name,

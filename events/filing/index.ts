@@ -11,3 +11,6 @@ export * from './stream-ids';
 export * from './transitions';
 export * from './upcast';
 export * from './filing-subject';
+export * from './filing-kind';
+export * from './registration-diff';
+export * from './sms-recipient';

@@ -3,6 +3,7 @@ import type { ServiceType } from '../form/registration-form';
 import type { FilingEvent, FilingEventType, ReturnToPlatformReason } from './filing-events';
 import type { FilingKind } from './filing-kind';
 import type { FilingFacts, FilingState } from './filing-state';
+import { smsRecipientOf } from './sms-recipient';
 
 /** A reason a reviewer gives for one field of the form (the bureau's per-field reasons). */
 export interface NoticeFieldReason {
@@ -86,7 +87,7 @@ export interface NoticeRecipient {
 
 /** The person the filing's 12381 SMS goes to hears of its outcomes. */
 export function noticeRecipientOf(facts: FilingFacts): NoticeRecipient {
-  const person = facts.form.appPrincipal;
+  const person = smsRecipientOf(facts);
   return { mobile: person.mobile, email: person.email };
 }
 

@@ -1,3 +1,7 @@
+import type { RegistrationForm } from '../form/registration-form';
+import { domicileProvinceOf } from '../form/domicile-province';
+import { operatorCertificateOf } from './filing-subject';
+
 /**
  * The difference between two versions of a registration form, field by field: what a change filing
  * alters against the registered version. Pure and generic over JSON-shaped forms, so it diffs a
@@ -142,4 +146,50 @@ export function valueAtPath(form: object, path: string): unknown {
     else return undefined;
   }
   return value;
+}
+
+/** What a change alters, as its target records it (`FilingTarget.alters`). */
+export function altersOf(differences: readonly FormDifference[]): { subject: boolean; service: boolean } {
+  return {
+    subject: differences.some((d) => d.part === 'subject'),
+    service: differences.some((d) => d.part === 'service'),
+  };
+}
+
+/** A field a change may not alter, with the path the proposed form gives it at. */
+export interface ImmutableChange {
+  readonly path: string;
+  readonly what: 'province' | 'certificate' | 'service_type';
+}
+
+/**
+ * What a change may not alter: the domicile province (it decides the bureau and the number's
+ * abbreviation), the operator's certificate (the subject's key) and the service type (the number's
+ * suffix). Compared by meaning, so a form that moves the certificate from `operator` to
+ * `operatorCertificate` alters nothing as long as it is the same certificate.
+ */
+export function immutableChangesOf(
+  registered: RegistrationForm,
+  proposed: RegistrationForm,
+): ImmutableChange[] {
+  const changes: ImmutableChange[] = [];
+  if (domicileProvinceOf(registered).code !== domicileProvinceOf(proposed).code) {
+    changes.push({
+      path: proposed.operator ? 'operator.province' : 'existingSubjectNumber',
+      what: 'province',
+    });
+  }
+  const before = operatorCertificateOf(registered);
+  const after = operatorCertificateOf(proposed);
+  if (before.type !== after.type || before.number !== after.number) {
+    changes.push({ path: certificatePathOf(proposed), what: 'certificate' });
+  }
+  if (registered.serviceType !== proposed.serviceType)
+    changes.push({ path: 'serviceType', what: 'service_type' });
+  return changes;
+}
+
+function certificatePathOf(form: RegistrationForm): string {
+  if (form.operator === undefined) return 'operatorCertificate.number';
+  return form.operator.nature === 'individual' ? 'operator.idNumber' : 'operator.creditCode';
 }

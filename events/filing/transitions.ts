@@ -24,7 +24,7 @@ export const LEGAL_TRANSITIONS: Readonly<Record<FilingStatus, readonly FilingEve
   returned_to_platform: ['FilingResubmitted', 'FilingWithdrawn'],
   sms_verified: ['BureauReviewStarted', 'FilingWithdrawn'],
   bureau_review: ['BureauReviewOverdue', 'BureauReviewApproved', 'BureauReviewRejected', 'FilingWithdrawn'],
-  bureau_approved: ['RegistrationNumberIssued', 'RegistrationNumberRefused'],
+  bureau_approved: ['RegistrationNumberIssued', 'RegistrationNumberRefused', 'FilingAppliedToRegistry'],
   registered: ['RegistrationPublished'],
   published: ['ApplicantNotified'],
   completed: [],

@@ -23,6 +23,24 @@ export const filingStatusSchema: SchemaObject = {
     filingId: text('', { format: 'uuid' }),
     status: text('', { enum: Object.keys(LEGAL_TRANSITIONS) }),
     stage: text('', { enum: [...FILING_STAGES] }),
+    kind: text('what the filing asks for', { enum: [...FILING_KINDS] }),
+    target: {
+      type: 'object',
+      description: 'the registration a change, cancellation or new access acts on',
+      required: ['subjectNumber'],
+      properties: {
+        subjectNumber: text('', { example: '粤ICP备2026000123号' }),
+        serviceNumber: text('absent: the whole subject (a subject cancellation)', {
+          example: '粤ICP备2026000123号-1A',
+        }),
+        alters: {
+          type: 'object',
+          description: 'a change: whether it alters the subject’s and the service’s sections',
+          properties: { subject: { type: 'boolean' }, service: { type: 'boolean' } },
+        },
+        baseFilingId: text('the filing that made the registered version', { format: 'uuid' }),
+      },
+    },
     serviceType: text('', { enum: [...SERVICE_TYPES] }),
     province: text('GB/T 2260 code of the reviewing bureau’s province', { example: '440000' }),
     appName: text(''),

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { canonicalJson } from '../../events/canonical-json';
 import type { Actor } from '../../events/filing/actor';
+import type { FilingTarget, RegistrationFilingKind } from '../../events/filing/filing-kind';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 import type { RegistrationForm } from '../../events/form/registration-form';
 import { filingStreamId } from '../../events/filing/stream-ids';
@@ -16,6 +17,20 @@ import { FilingGateway } from './filing-gateway';
 import { inScope } from './filing-scope';
 import { IdentifierClaims } from './identifier-claims';
 import { assertSubjectRegistered } from './subject-registration';
+
+/**
+ * A change, cancellation or new access, resolved against the registry by its route: what the filing
+ * records, and what its Idempotency-Key is bound to.
+ */
+export interface ActingSubmission {
+  readonly kind: RegistrationFilingKind;
+  readonly target: FilingTarget;
+  /** The full form the filing carries (validated): the new version, or the registered one. */
+  readonly form: RegistrationForm;
+  readonly reasons?: string;
+  /** The request as sent (route, number, body): a retry with the same key must send the same. */
+  readonly request: unknown;
+}
 
 /** Starts filings and reads their live state; every decision goes through the workflow's updates. */
 @Injectable()
@@ -35,21 +50,7 @@ export class FilingsService {
    */
   async submit(actor: Actor, idempotencyKey: string, form: unknown): Promise<FilingStatusView> {
     await this.assertSubjectRegistered(form);
-    const claim = this.keys.claim({
-      platformId: actor.platformId ?? '',
-      key: idempotencyKey,
-      bodyDigest: sha256Hex(canonicalJson(form)),
-      filingId: randomUUID(),
-      now: new Date(),
-    });
-    if (claim.outcome === 'conflict') {
-      throw new ProblemException({
-        type: problemType('idempotency-key-reused'),
-        title: 'Idempotency-Key reused',
-        status: 409,
-        detail: 'this Idempotency-Key was already used for a different form',
-      });
-    }
+    const claim = this.claimKey(actor, idempotencyKey, form, 'form');
     await this.identifierClaims.claimAtSubmission(actor, claim.filingId, form, claim.outcome === 'replayed');
     return this.gateway.submit({
       filingId: claim.filingId,
@@ -58,6 +59,60 @@ export class FilingsService {
       actionId: idempotencyKey,
       correlationId: claim.filingId,
     });
+  }
+
+  /**
+   * A change, cancellation or new access, once its route has resolved it against the registry (and
+   * refused what does not fit, before anything is written): the same Idempotency-Key rules as a new
+   * filing; a change claims the identifiers it adds. Answers once FilingSubmitted is in the log.
+   */
+  async submitActing(
+    actor: Actor,
+    idempotencyKey: string,
+    submission: ActingSubmission,
+  ): Promise<FilingStatusView> {
+    const { kind, target, form, reasons } = submission;
+    const claim = this.claimKey(actor, idempotencyKey, submission.request, 'request');
+    if (kind === 'change') {
+      const replayed = claim.outcome === 'replayed';
+      await this.identifierClaims.claimAtSubmission(
+        actor,
+        claim.filingId,
+        form,
+        replayed,
+        target.serviceNumber,
+      );
+    }
+    return this.gateway.submit({
+      filingId: claim.filingId,
+      form,
+      actor,
+      actionId: idempotencyKey,
+      correlationId: claim.filingId,
+      kind,
+      target,
+      ...(reasons !== undefined && { reasons }),
+    });
+  }
+
+  /** The key bound to what was sent: a new filing id, the same one again, or 409 for another body. */
+  private claimKey(actor: Actor, key: string, body: unknown, what: string) {
+    const claim = this.keys.claim({
+      platformId: actor.platformId ?? '',
+      key,
+      bodyDigest: sha256Hex(canonicalJson(body)),
+      filingId: randomUUID(),
+      now: new Date(),
+    });
+    if (claim.outcome === 'conflict') {
+      throw new ProblemException({
+        type: problemType('idempotency-key-reused'),
+        title: 'Idempotency-Key reused',
+        status: 409,
+        detail: `this Idempotency-Key was already used for a different ${what}`,
+      });
+    }
+    return claim;
   }
 
   /**

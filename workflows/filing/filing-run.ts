@@ -151,6 +151,9 @@ export class FilingRun {
           filingId: this.filingId,
           form: input.form,
           submittedOn: chinaDateOfEpochMs(Date.now()),
+          ...(input.kind !== undefined && { kind: input.kind }),
+          ...(input.target !== undefined && { target: input.target }),
+          ...(input.reasons !== undefined && { reasons: input.reasons }),
         },
         input.actionId,
       );

@@ -1,5 +1,14 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import type {
+  RegistryUpdateOutcome,
+  RegistryUpdateRequest,
+} from '../../activities/registry-updates/registry-update-request';
+
+/** The registry's side of a change, cancellation or new access (activities/registry-updates/). */
+interface RegistryUpdateActivities {
+  applyFilingToRegistry(request: RegistryUpdateRequest): Promise<RegistryUpdateOutcome>;
+}
 
 // A worker that dies mid-activity is only noticed when the attempt's start-to-close timeout expires,
 // so these are kept near the longest a healthy attempt takes: an append waits at most 5 s for the
@@ -16,6 +25,12 @@ const { computeDeadline, sendSmsChallenge, checkSmsAnswer, allocateRegistrationN
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
   });
 
+// Like the allocation: registry appends that back off under contention for a few seconds at most.
+const { applyFilingToRegistry } = proxyActivities<RegistryUpdateActivities>({
+  startToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
 /** The append of a filing's events to its stream. */
 export const appendActivity = { appendFilingEvents };
 
@@ -25,6 +40,7 @@ export const processActivities = {
   sendSmsChallenge,
   checkSmsAnswer,
   allocateRegistrationNumber,
+  applyFilingToRegistry,
   notifyApplicant,
 };
 

@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../events/filing/actor';
 import type { BureauDecision, PlatformDecision } from '../../events/filing/filing-commands';
+import type { FilingKind, FilingTarget } from '../../events/filing/filing-kind';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 
 export interface FilingWorkflowInput {
@@ -12,6 +13,12 @@ export interface FilingWorkflowInput {
   /** The caller's action id (Idempotency-Key), recorded as the first event's causation. */
   actionId: string;
   correlationId: string;
+  /** Absent: a new registration (every run started before the other kinds existed). */
+  kind?: FilingKind;
+  /** The registration a change, cancellation or new access acts on, resolved by the API. */
+  target?: FilingTarget;
+  /** Why the platform files it (a cancellation's reasons). */
+  reasons?: string;
 }
 
 export interface FilingOutcome {

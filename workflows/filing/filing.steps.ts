@@ -1,8 +1,11 @@
 import { condition } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../events/filing/actor';
 import type { FilingStateOf, FilingStatus } from '../../events/filing/filing-state';
-import { appPrincipalIdLast6, subjectKeyOf } from '../../events/filing/filing-subject';
-import { noticeRecipientOf } from '../../events/filing/outcome-notices';
+import { subjectKeyOf } from '../../events/filing/filing-subject';
+import { idLast6Of, smsRecipientOf } from '../../events/filing/sms-recipient';
+import type { RegistrationForm } from '../../events/form/registration-form';
+import type { FiledService } from '../../activities/registration-numbers/allocation-request';
+import type { RegistryUpdateRequest } from '../../activities/registry-updates/registry-update-request';
 import { preApprovalCategoriesOf, serviceIdentifiersOf } from '../../events/registry/service-identifiers';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import {
@@ -52,10 +55,12 @@ export async function awaitPlatform(
 
 export async function sendSmsChallenge(run: FilingRun, s: FilingStateOf<'platform_approved'>): Promise<void> {
   const challengeId = `${run.filingId}:sms:${s.smsRound + 1}`;
+  // The subject's principal for a filing acting on the subject, else the app's: code and ID suffix alike.
+  const recipient = smsRecipientOf(s);
   const sent = await run.activities.sendSmsChallenge({
     challengeId,
-    mobile: s.form.appPrincipal.mobile,
-    idLast6: appPrincipalIdLast6(s.form),
+    mobile: recipient.mobile,
+    idLast6: idLast6Of(recipient),
     appName: s.appName,
     ttlMs: SMS_VERIFICATION_WINDOW_MS,
     at: nowIso(),
@@ -85,6 +90,26 @@ export async function startBureauReview(run: FilingRun): Promise<void> {
   });
 }
 
+/** The service's public facts as the form gives them, with the ISP serving it. */
+function filedServiceOf(form: RegistrationForm): FiledService {
+  return {
+    name: form.app.name,
+    identifiers: serviceIdentifiersOf(form),
+    preApprovalCategories: preApprovalCategoriesOf(form),
+    ispName: form.access.ispName,
+  };
+}
+
+/**
+ * Approved by the bureau: a new registration gets its numbers; a change, cancellation or new access
+ * is applied to the registration it targets. (Runs recorded before filings had kinds are all new
+ * registrations: they take the first branch, as they did.)
+ */
+export function settleApproval(run: FilingRun, s: FilingStateOf<'bureau_approved'>): Promise<void> {
+  // Not async: no turn is added between the approval and the commands recorded histories scheduled.
+  return s.kind === 'new_registration' ? issueRegistrationNumber(run, s) : applyToRegistry(run, s);
+}
+
 export async function issueRegistrationNumber(
   run: FilingRun,
   s: FilingStateOf<'bureau_approved'>,
@@ -98,11 +123,7 @@ export async function issueRegistrationNumber(
     existingSubjectNumber: form.existingSubjectNumber,
     year: Number(chinaDateOfEpochMs(Date.now()).slice(0, 4)),
     at: nowIso(),
-    service: {
-      name: form.app.name,
-      identifiers: serviceIdentifiersOf(form),
-      preApprovalCategories: preApprovalCategoriesOf(form),
-    },
+    service: filedServiceOf(form),
     operator: form.operator && { name: form.operator.name, nature: form.operator.nature },
   });
   // Histories recorded before refusals were answered hold no `refused` outcome: they replay as before.
@@ -112,14 +133,47 @@ export async function issueRegistrationNumber(
   return run.commitSystem({ type: 'IssueRegistrationNumber', actor: SYSTEM_ACTOR, ...outcome });
 }
 
+/** What the registry needs of each kind: a change its next version, a new access the ISP, a cancellation none. */
+function registryUpdateOf(s: FilingStateOf<'bureau_approved'>): RegistryUpdateRequest {
+  const { form, kind, target } = s;
+  if (kind === 'new_registration' || target === undefined) {
+    throw new Error(`filing ${s.filingId}: a ${kind} filing is not applied to the registry`);
+  }
+  return {
+    filingId: s.filingId,
+    kind,
+    target,
+    provinceCode: s.province,
+    subjectKey: subjectKeyOf(form),
+    at: nowIso(),
+    ...(kind === 'change' && {
+      service: filedServiceOf(form),
+      ...(form.operator && { operator: { name: form.operator.name, nature: form.operator.nature } }),
+    }),
+    ...(kind !== 'cancellation' && { ispName: form.access.ispName }),
+  };
+}
+
+/** The registry applies the filing (idempotently), or refuses it because it no longer fits. */
+export async function applyToRegistry(run: FilingRun, s: FilingStateOf<'bureau_approved'>): Promise<void> {
+  const outcome = await run.activities.applyFilingToRegistry(registryUpdateOf(s));
+  if ('refused' in outcome) {
+    return run.commitSystem({ type: 'RefuseRegistrationNumber', actor: SYSTEM_ACTOR, ...outcome.refused });
+  }
+  const { subjectNumber, serviceNumbers } = outcome;
+  return run.commitSystem({ type: 'ApplyToRegistry', actor: SYSTEM_ACTOR, subjectNumber, serviceNumbers });
+}
+
 export async function publishRegistration(run: FilingRun): Promise<void> {
   return run.commitSystem({ type: 'PublishRegistration', actor: SYSTEM_ACTOR });
 }
 
 export async function notifyApplicant(run: FilingRun, s: FilingStateOf<'published'>): Promise<void> {
+  const recipient = smsRecipientOf(s);
   const notified = await run.activities.notifyApplicant({
     filingId: run.filingId,
-    ...noticeRecipientOf(s),
+    mobile: recipient.mobile,
+    email: recipient.email,
     appName: s.appName,
     registrationNumber: s.serviceNumber,
     kind: s.kind,

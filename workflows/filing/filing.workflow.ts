@@ -6,11 +6,11 @@ import {
   awaitPlatform,
   awaitReview,
   awaitSmsAnswer,
-  issueRegistrationNumber,
   nothing,
   notifyApplicant,
   publishRegistration,
   sendSmsChallenge,
+  settleApproval,
   startBureauReview,
   startPlatformReview,
   type Steps,
@@ -30,8 +30,8 @@ const STEPS: Steps = {
   // bureau review
   sms_verified: startBureauReview,
   bureau_review: awaitReview,
-  // issuance
-  bureau_approved: issueRegistrationNumber,
+  // issuance (a new registration), or the registry's update (the other kinds)
+  bureau_approved: settleApproval,
   registered: publishRegistration,
   published: notifyApplicant,
   // closed
@@ -45,7 +45,10 @@ function advance(run: FilingRun): Promise<void> {
   return (STEPS[s.status] as (run: FilingRun, s: FilingState) => Promise<void>)(run, s);
 }
 
-/** One filing from submission to an issued number (or until it is rejected or withdrawn). */
+/**
+ * One filing from submission to an issued number, or for a change, cancellation or new access to its
+ * application to the registry (or until it is rejected or withdrawn).
+ */
 export async function filingWorkflow(input: FilingWorkflowInput): Promise<FilingOutcome> {
   const run = new FilingRun(input);
   handleMessages(run);

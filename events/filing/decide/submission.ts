@@ -1,5 +1,9 @@
+import type { RegistrationForm } from '../../form/registration-form';
 import type { Decider } from '../command-rules';
+import { operatorCertificateOf } from '../filing-subject';
 import { FilingDomainError } from '../filing-errors';
+import type { FilingTarget, RegistrationFilingKind } from '../filing-kind';
+import { isFilingKind } from '../filing-kind';
 import type { FilingStatus } from '../filing-state';
 import {
   provinceOf,
@@ -17,6 +21,11 @@ export const decideSubmitFiling: Decider<'SubmitFiling'> = (command, state) => {
   const { actor } = command;
   requireStatus(state, ['not_submitted'], 'submitting');
   if (!actor.platformId) throw new FilingDomainError('forbidden_role', 'a platform actor needs a platformId');
+  const acting = kindAndTarget(command.kind, command.target);
+  const reasons = reasonsOf(command.reasons, false, 'submit');
+  if (reasons !== undefined && acting.kind === undefined) {
+    throw invalidTarget('a new registration states no reasons', 'reasons', 'absent');
+  }
   const form = validForm(command.form, command.submittedOn);
   return [
     {
@@ -28,10 +37,86 @@ export const decideSubmitFiling: Decider<'SubmitFiling'> = (command, state) => {
         serviceType: form.serviceType,
         appName: form.app.name,
         form,
+        ...acting,
+        ...withReasons(reasons),
       },
     },
   ];
 };
+
+/** The registration a filing of another kind acts on is the certificate's: it stays through corrections. */
+function certificateChanged(before: RegistrationForm, after: RegistrationForm): boolean {
+  const was = operatorCertificateOf(before);
+  const is = operatorCertificateOf(after);
+  return was.type !== is.type || was.number !== is.number;
+}
+
+function invalidTarget(message: string, field: string, rule: string): FilingDomainError {
+  return new FilingDomainError('invalid_command', message, { field, rule });
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/**
+ * What a submission records of its kind: nothing for a new registration (as every filing before the
+ * other kinds existed), else the kind and the registration it targets, exactly its known fields. A
+ * target is required iff the kind is not a new registration; a change or new access names a service.
+ */
+function kindAndTarget(
+  kind: unknown,
+  target: unknown,
+): { kind?: RegistrationFilingKind; target?: FilingTarget } {
+  if (kind !== undefined && !isFilingKind(kind)) {
+    throw invalidTarget(`kind ${JSON.stringify(kind)} is not a filing kind`, 'kind', 'one_of');
+  }
+  if (kind === undefined || kind === 'new_registration') {
+    if (target !== undefined) throw invalidTarget('a new registration has no target', 'target', 'absent');
+    return {};
+  }
+  return { kind, target: validTarget(kind, target) };
+}
+
+function validTarget(kind: RegistrationFilingKind, target: unknown): FilingTarget {
+  if (typeof target !== 'object' || target === null) {
+    throw invalidTarget(`a ${kind} filing names the registration it acts on`, 'target', 'required');
+  }
+  const { subjectNumber, serviceNumber, alters, baseFilingId } = target as Record<string, unknown>;
+  if (!isText(subjectNumber))
+    throw invalidTarget('target.subjectNumber is required', 'target.subjectNumber', 'required');
+  if (serviceNumber !== undefined && !isText(serviceNumber)) {
+    throw invalidTarget('target.serviceNumber must be text', 'target.serviceNumber', 'text');
+  }
+  if (serviceNumber === undefined && kind !== 'cancellation') {
+    throw invalidTarget(`a ${kind} filing names a service`, 'target.serviceNumber', 'required');
+  }
+  if (baseFilingId !== undefined && !isText(baseFilingId)) {
+    throw invalidTarget('target.baseFilingId must be text', 'target.baseFilingId', 'text');
+  }
+  return {
+    subjectNumber,
+    ...(serviceNumber !== undefined && { serviceNumber }),
+    ...(kind === 'change' && { alters: validAlters(alters) }),
+    ...(baseFilingId !== undefined && { baseFilingId }),
+  };
+}
+
+/** A change says what it alters (from the difference computed at submission): something must change. */
+function validAlters(alters: unknown): { subject: boolean; service: boolean } {
+  const { subject, service } = (typeof alters === 'object' && alters !== null ? alters : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof subject !== 'boolean' || typeof service !== 'boolean') {
+    throw invalidTarget(
+      'a change says whether it alters the subject and the service',
+      'target.alters',
+      'required',
+    );
+  }
+  if (!subject && !service)
+    throw invalidTarget('a change alters something', 'target.alters', 'no_difference');
+  return { subject, service };
+}
 
 export const decideCorrectFiling: Decider<'CorrectFiling'> = (command, state) => {
   const submitted = submittedState(state, 'a correction');
@@ -46,6 +131,13 @@ export const decideCorrectFiling: Decider<'CorrectFiling'> = (command, state) =>
         field: 'form',
         rule: 'immutable_on_correction',
       },
+    );
+  }
+  if (submitted.kind !== 'new_registration' && certificateChanged(submitted.form, form)) {
+    throw new FilingDomainError(
+      'invalid_command',
+      'a correction of a change, cancellation or new access may not change the operator’s certificate',
+      { field: 'form', rule: 'immutable_on_change' },
     );
   }
   return [{ type: 'FilingCorrected', data: { form, appName: form.app.name } }];

@@ -1,0 +1,183 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../events/filing/actor';
+import type { FilingStatusView } from '../../events/filing/filing-view';
+import { AuthGuard } from '../auth/auth.guard';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { filingStatusSchema } from '../filings/filing.responses';
+import { SubmissionPipe } from '../filings/submission.pipe';
+import { ApiRoute, type RouteProblems } from '../http/openapi-operation';
+import { ParseBodyPipe } from '../http/parse-body.pipe';
+import {
+  accessBody,
+  cancellationBody,
+  changeBody,
+  parseAccess,
+  parseCancellation,
+  parseChange,
+  SERVICE_NUMBER_PATTERN,
+  serviceNumberPipe,
+  SUBJECT_NUMBER_PATTERN,
+  subjectNumberPipe,
+} from './registrations.requests';
+import { RegistrationsService } from './registrations.service';
+
+/** What a filing of another kind answers: the filing as submitted, with its kind and target, and its links. */
+export type SubmittedFiling = FilingStatusView & { links: Record<string, string> };
+
+const submittedSchema = {
+  ...filingStatusSchema,
+  required: [...(filingStatusSchema.required ?? []), 'kind', 'target', 'links'],
+  properties: {
+    ...filingStatusSchema.properties,
+    links: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+};
+
+const COMMON_PROBLEMS: RouteProblems = {
+  404: 'no such registration, or it was filed through another platform',
+  503: 'the workflow engine is unavailable; send again with the same Idempotency-Key',
+};
+
+const ApiServiceNumber = () =>
+  ApiParam({
+    name: 'serviceNumber',
+    description: 'the service number, e.g. 粤ICP备2026000123号-1A (URL-encoded)',
+    schema: { type: 'string', pattern: SERVICE_NUMBER_PATTERN },
+  });
+
+const ApiSubmitted = () =>
+  ApiResponse({
+    status: 201,
+    description: 'filing started; drive it with the /v1/filings/{id}/* routes',
+    schema: submittedSchema,
+  });
+
+function answered(view: FilingStatusView): SubmittedFiling {
+  const id = view.filingId;
+  return {
+    ...view,
+    status: view.status === 'not_submitted' ? 'submitted' : view.status,
+    links: { self: `/v1/filings/${id}`, events: `/v1/filings/${id}/events` },
+  };
+}
+
+/**
+ * Changes, cancellations and new accesses of registrations: thin, as every controller. Each starts a
+ * filing of its kind, on the same stages as a new registration, or is refused with nothing written.
+ */
+@ApiTags('registrations')
+@Controller('v1')
+@UseGuards(AuthGuard)
+export class RegistrationsController {
+  constructor(private readonly registrations: RegistrationsService) {}
+
+  @Post('registrations/:serviceNumber/changes')
+  @Roles('platform')
+  @HttpCode(201)
+  @ApiServiceNumber()
+  @ApiRoute({
+    bearer: true,
+    body: changeBody,
+    idempotencyKey: 'required',
+    problems: {
+      ...COMMON_PROBLEMS,
+      400: 'the form has errors; or it alters the province (form.operator.province), the certificate number (form.operator.creditCode, form.operator.idNumber, form.operatorCertificate.number) or the service type (rule immutable_on_change); or it is the registered version as it stands (rule no_difference). errors[] names each field; nothing was started',
+      409: 'the registration is cancelled (registration-cancelled) or has no form on record (registration-without-form, an imported service); the Idempotency-Key was used for another request; an identifier the change adds is held by another filing; nothing was started',
+    },
+  })
+  @ApiSubmitted()
+  async change(
+    @CurrentActor() actor: Actor,
+    @Param('serviceNumber', serviceNumberPipe) serviceNumber: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body(new ParseBodyPipe(parseChange), SubmissionPipe.forCorrection) body: { form: unknown },
+  ): Promise<SubmittedFiling> {
+    const idempotencyKey = SubmissionPipe.requireKey(key);
+    return answered(await this.registrations.change(actor, idempotencyKey, serviceNumber, body.form));
+  }
+
+  @Post('registrations/:serviceNumber/accesses')
+  @Roles('platform')
+  @HttpCode(201)
+  @ApiServiceNumber()
+  @ApiRoute({
+    bearer: true,
+    body: accessBody,
+    idempotencyKey: 'required',
+    problems: {
+      ...COMMON_PROBLEMS,
+      400: 'the access section has errors (errors[] lists each); nothing was started',
+      409: 'the ISP already gives the service access (isp-already-serving); the registration is cancelled, has no form on record, or its registered version no longer passes today’s checks; the Idempotency-Key was used for another request; nothing was started',
+    },
+  })
+  @ApiSubmitted()
+  async access(
+    @CurrentActor() actor: Actor,
+    @Param('serviceNumber', serviceNumberPipe) serviceNumber: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body(new ParseBodyPipe(parseAccess)) body: { access: unknown },
+  ): Promise<SubmittedFiling> {
+    const idempotencyKey = SubmissionPipe.requireKey(key);
+    return answered(await this.registrations.newAccess(actor, idempotencyKey, serviceNumber, body.access));
+  }
+
+  @Post('registrations/:serviceNumber/cancellation')
+  @Roles('platform')
+  @HttpCode(201)
+  @ApiServiceNumber()
+  @ApiRoute({
+    bearer: true,
+    body: cancellationBody,
+    bodyRequired: false,
+    idempotencyKey: 'required',
+    problems: {
+      ...COMMON_PROBLEMS,
+      409: 'the service is already cancelled (registration-cancelled), has no form on record, or its registered version no longer passes today’s checks; the Idempotency-Key was used for another request; nothing was started',
+    },
+  })
+  @ApiSubmitted()
+  async cancelService(
+    @CurrentActor() actor: Actor,
+    @Param('serviceNumber', serviceNumberPipe) serviceNumber: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body(new ParseBodyPipe(parseCancellation)) body: { reasons?: string },
+  ): Promise<SubmittedFiling> {
+    const idempotencyKey = SubmissionPipe.requireKey(key);
+    return answered(
+      await this.registrations.cancelService(actor, idempotencyKey, serviceNumber, body.reasons),
+    );
+  }
+
+  @Post('subjects/:subjectNumber/cancellation')
+  @Roles('platform')
+  @HttpCode(201)
+  @ApiParam({
+    name: 'subjectNumber',
+    description: 'the subject number, e.g. 粤ICP备2026000123号 (URL-encoded)',
+    schema: { type: 'string', pattern: SUBJECT_NUMBER_PATTERN },
+  })
+  @ApiRoute({
+    bearer: true,
+    body: cancellationBody,
+    bodyRequired: false,
+    idempotencyKey: 'required',
+    problems: {
+      ...COMMON_PROBLEMS,
+      409: 'every service of the subject is cancelled (registration-cancelled); some were filed through another platform; none has a form on record; the Idempotency-Key was used for another request; nothing was started',
+    },
+  })
+  @ApiSubmitted()
+  async cancelSubject(
+    @CurrentActor() actor: Actor,
+    @Param('subjectNumber', subjectNumberPipe) subjectNumber: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body(new ParseBodyPipe(parseCancellation)) body: { reasons?: string },
+  ): Promise<SubmittedFiling> {
+    const idempotencyKey = SubmissionPipe.requireKey(key);
+    return answered(
+      await this.registrations.cancelSubject(actor, idempotencyKey, subjectNumber, body.reasons),
+    );
+  }
+}
