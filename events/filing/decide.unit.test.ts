@@ -17,6 +17,7 @@ import {
 import type { FilingCommand, FilingCommandType } from './filing-commands';
 import type { FilingEvent, FilingEventOf } from './filing-events';
 import type { FilingStatus } from './filing-state';
+import { withdrawalRulesDiffer } from './decide/submission';
 
 const SUBMITTED_ON = '2026-11-30';
 const FILING_ID = 'filing-0001';
@@ -832,17 +833,21 @@ describe('issuance, publication and notification', () => {
 });
 
 describe('WithdrawFiling', () => {
+  // Until the platform has approved it, or while it is back with the platform (to be reviewed again).
   const WITHDRAWABLE: FilingStatus[] = [
     'submitted',
     'platform_review',
     'returned_for_correction',
+    'returned_to_platform',
+  ];
+  const APPROVED_BY_THE_PLATFORM: FilingStatus[] = [
     'platform_approved',
     'sms_verification',
-    'returned_to_platform',
     'sms_verified',
     'bureau_review',
   ];
   const NOT_WITHDRAWABLE: FilingStatus[] = [
+    ...APPROVED_BY_THE_PLATFORM,
     'not_submitted',
     'bureau_approved',
     'registered',
@@ -850,6 +855,18 @@ describe('WithdrawFiling', () => {
     'completed',
     'rejected',
     'withdrawn',
+  ];
+  const CANCELLATION: FilingEventOf<'FilingSubmitted'> = {
+    type: 'FilingSubmitted',
+    data: {
+      ...SUBMITTED.data,
+      kind: 'cancellation',
+      target: { subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
+    },
+  };
+  const withHistory = (status: FilingStatus, first: FilingEvent): FilingEvent[] => [
+    first,
+    ...AT[status].slice(1),
   ];
 
   it('covers every status', () => {
@@ -868,8 +885,45 @@ describe('WithdrawFiling', () => {
       .thenThrows('wrong_stage', { status });
   });
 
+  it('withdraws a filing the registry sent back for correction after the bureau approved it', () => {
+    const refused: FilingEvent = {
+      type: 'RegistrationNumberRefused',
+      data: { refusal: 'subject_number_mismatch', reasons: '主体备案号不符' },
+    };
+    given(...AT.bureau_approved, refused)
+      .when(withdraw())
+      .then({ type: 'FilingWithdrawn', data: {} });
+  });
+
+  it.each(WITHDRAWABLE.filter((status) => status !== 'not_submitted'))(
+    'refuses to withdraw a cancellation filing in status %s',
+    (status) => {
+      given(...withHistory(status, CANCELLATION))
+        .when(withdraw())
+        .thenThrows('wrong_stage', { status, rule: 'cancellation_not_withdrawable' });
+    },
+  );
+
+  it.each(APPROVED_BY_THE_PLATFORM)(
+    'withdraws in status %s under the rule a run recorded before followed (until the bureau decided)',
+    (status) => {
+      given(...AT[status])
+        .when({ ...withdraw(), type: 'WithdrawFiling', rule: 'until_bureau_decision' })
+        .then({ type: 'FilingWithdrawn', data: {} });
+    },
+  );
+
+  it('says where the two withdrawal rules differ: after platform approval, and for a cancellation', () => {
+    const differ = (Object.keys(AT) as FilingStatus[]).filter((status) =>
+      withdrawalRulesDiffer(stateAfter(...AT[status])),
+    );
+    expect(differ.sort()).toEqual([...APPROVED_BY_THE_PLATFORM].sort());
+    expect(withdrawalRulesDiffer(stateAfter(...withHistory('platform_review', CANCELLATION)))).toBe(true);
+    expect(withdrawalRulesDiffer(stateAfter(...withHistory('bureau_approved', CANCELLATION)))).toBe(false);
+  });
+
   it('keeps the platform’s reasons', () => {
-    given(...AT.bureau_review)
+    given(...AT.platform_review)
       .when(withdraw(PLATFORM, ' 产品下线 '))
       .then({ type: 'FilingWithdrawn', data: { reasons: '产品下线' } });
   });
@@ -982,7 +1036,7 @@ const COMMAND_ROLES: Record<
     status: 'published',
     command: (actor) => ({ type: 'NotifyApplicant', actor, channels: ['email'] }),
   },
-  WithdrawFiling: { role: 'platform', status: 'bureau_review', command: (actor) => withdraw(actor) },
+  WithdrawFiling: { role: 'platform', status: 'platform_review', command: (actor) => withdraw(actor) },
 };
 
 describe('roles', () => {

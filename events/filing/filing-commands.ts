@@ -1,6 +1,8 @@
 import type { Actor } from './actor';
 import type { IssuanceRefusal, ReviewDeadline } from './filing-events';
 
+export type WithdrawalRule = 'until_platform_approval' | 'until_bureau_decision';
+
 export type PlatformDecision = 'approve' | 'reject' | 'return';
 export type BureauDecision = 'approve' | 'reject';
 export type SmsCheckOutcome = 'match' | 'mismatch' | 'expired';
@@ -30,7 +32,11 @@ export type FilingCommand =
   | { type: 'RefuseRegistrationNumber'; actor: Actor; refusal: IssuanceRefusal; reasons: string }
   | { type: 'PublishRegistration'; actor: Actor }
   | { type: 'NotifyApplicant'; actor: Actor; channels: Array<'sms' | 'email'> }
-  | { type: 'WithdrawFiling'; actor: Actor; reasons?: string };
+  /**
+   * `rule`: absent = the platforms' rule (until the platform has approved the filing); only a workflow
+   * replaying a run recorded under the earlier rule names `until_bureau_decision` (decide/submission.ts).
+   */
+  | { type: 'WithdrawFiling'; actor: Actor; reasons?: string; rule?: WithdrawalRule };
 
 export type FilingCommandType = FilingCommand['type'];
 export type FilingCommandOf<T extends FilingCommandType> = Extract<FilingCommand, { type: T }>;

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/workflow';
 import { type Actor } from '../../events/filing/actor';
 import { decide } from '../../events/filing/decide';
+import { withdrawalRulesDiffer } from '../../events/filing/decide/submission';
 import { EMPTY_STREAM, sealFilingEventsAt, type StreamHead } from '../../events/filing/envelope';
 import { evolve } from '../../events/filing/evolve';
 import type { FilingCommand } from '../../events/filing/filing-commands';
@@ -40,6 +41,21 @@ const sealingSchemaVersion = (): number => (patched(SCHEMA_V2_PATCH) ? SCHEMA_V2
  * still out (its caller got no answer); replaying them must end the same way.
  */
 const ALL_HANDLERS_FINISHED_PATCH = 'filing-all-handlers-finished';
+
+/**
+ * Withdrawal follows the platforms' rule (until the platform has approved the filing; a cancellation
+ * filing not at all). Runs recorded before followed the earlier rule (until the bureau decided), and a
+ * withdrawal they accepted after approval, or of a cancellation, must be appended again on replay:
+ * where the two rules differ, the patch decides. Validators run the platforms' rule (they do not run
+ * on replay), so a running filing is held to it from the moment a worker with this code picks it up.
+ */
+const WITHDRAWAL_RULE_PATCH = 'filing-withdrawal-rule';
+
+/** The command as this run decides it now: a withdrawal by the rule its history was recorded under. */
+function underRecordedRule(command: FilingCommand, state: FilingState): FilingCommand {
+  if (command.type !== 'WithdrawFiling' || !withdrawalRulesDiffer(state)) return command;
+  return patched(WITHDRAWAL_RULE_PATCH) ? command : { ...command, rule: 'until_bureau_decision' };
+}
 
 /** The domain's refusal, as a failure the caller receives (`type` = the domain error code). */
 function toFailure(error: unknown): unknown {
@@ -250,7 +266,7 @@ export class FilingRun {
   /** Decides against the state at the moment of appending (under the lock), then appends and folds. */
   private commit(command: FilingCommand, causationId: string): Promise<void> {
     return this.appending.run(async () => {
-      const events = decide(command, this.current);
+      const events = decide(underRecordedRule(command, this.current), this.current);
       if (events.length === 0) return;
       const occurredAt = nowIso();
       const sealed = sealFilingEventsAt(sealingSchemaVersion(), this.head, events, {

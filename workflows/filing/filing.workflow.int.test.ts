@@ -69,6 +69,21 @@ describe('filingWorkflow on the time-skipping test server', () => {
       updateId: action('sms'),
     });
   };
+  /** Withdrawal ends with the platform's approval: a filing past it is closed by the bureau. */
+  const refuseWithdrawal = async (h: Handle) => {
+    const before = await harness.eventTypes(h.workflowId.slice(7));
+    const late = h.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
+    await expect(late).rejects.toMatchObject({ cause: { type: 'wrong_stage' } });
+    expect(await harness.eventTypes(h.workflowId.slice(7))).toEqual(before);
+  };
+  const rejectInBureau = async (h: Handle) => {
+    await harness.waitForStatus(h, 'bureau_review');
+    await h.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'reject', reasons: '测试结束，驳回' }],
+      updateId: action('br'),
+    });
+    expect((await harness.outcome(h)).status).toBe('rejected');
+  };
   const approveBureau = async (h: Handle, bureau = GUANGDONG) => {
     await harness.waitForStatus(h, 'bureau_review');
     return h.executeUpdate(bureauReviewUpdate, {
@@ -227,8 +242,9 @@ describe('filingWorkflow on the time-skipping test server', () => {
       'PlatformReviewApproved',
       'SmsVerificationSent',
     ]);
-    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
-    expect((await harness.outcome(handle)).status).toBe('withdrawn');
+    await refuseWithdrawal(handle);
+    expect((await verifySms(handle)).verified).toBe(true);
+    await rejectInBureau(handle);
   });
 
   it('requires the bureau’s explanation to reject, and ends the filing with it', async () => {
@@ -293,8 +309,12 @@ describe('filingWorkflow on the time-skipping test server', () => {
     expect((await harness.eventTypes(filingId)).filter((t) => t === 'PlatformReviewApproved')).toHaveLength(
       1,
     );
-    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
-    await harness.outcome(handle);
+    // Approved by the platform, the filing can no longer be withdrawn: not in SMS, not in bureau review.
+    await refuseWithdrawal(handle);
+    expect((await verifySms(handle)).verified).toBe(true);
+    await harness.waitForStatus(handle, 'bureau_review');
+    await refuseWithdrawal(handle);
+    await rejectInBureau(handle);
   });
 
   it('returns the filing after five wrong codes; after resubmission only the new code works', async () => {
@@ -331,8 +351,7 @@ describe('filingWorkflow on the time-skipping test server', () => {
     expect(types.filter((t) => t === 'SmsVerificationSent')).toHaveLength(2);
     expect(types).toContain('FilingReturnedToPlatform');
     expect(types).toContain('FilingResubmitted');
-    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
-    await harness.outcome(handle);
+    await rejectInBureau(handle);
   });
 
   it('returns the filing when 24 hours pass without a correct code', async () => {
