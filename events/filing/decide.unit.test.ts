@@ -371,6 +371,37 @@ describe('CorrectFiling', () => {
       .thenThrows('invalid_command');
   });
 
+  it('records a correction after the SMS check expired (a new mobile for the app’s person in charge)', () => {
+    const change = (form: Record<string, unknown>): void => {
+      section(form, 'appPrincipal').mobile = '+8613600136000';
+    };
+    const input = loadValidForm('valid-app');
+    change(input);
+    given(...AT.returned_to_platform)
+      .when(correct(input))
+      .then({
+        type: 'FilingCorrected',
+        data: { form: validatedForm('valid-app', change), appName: '示例记账' },
+      });
+  });
+
+  it('refuses a correction after the SMS check that moves the filing to another province', () => {
+    const form = loadValidForm('valid-app');
+    section(form, 'operator').province = '110000';
+    given(...AT.returned_to_platform)
+      .when(correct(form))
+      .thenThrows('invalid_command', { rule: 'immutable_on_correction' });
+  });
+
+  it.each(['platform_approved', 'sms_verification', 'bureau_review'] as const)(
+    'refuses a correction in status %s',
+    (status) => {
+      given(...AT[status])
+        .when(correct(loadValidForm('valid-app')))
+        .thenThrows('wrong_stage', { status });
+    },
+  );
+
   it('refuses a correction while the platform review runs', () => {
     given(...AT.platform_review)
       .when(correct(loadValidForm('valid-app')))

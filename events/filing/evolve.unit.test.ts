@@ -168,6 +168,14 @@ describe('evolve: status after typical histories', () => {
     });
   });
 
+  it('takes a form corrected after the SMS check and starts over at submitted, the SMS round kept', () => {
+    const newMobile = validatedAppForm((form) => {
+      (form.appPrincipal as Record<string, unknown>).mobile = '+8613600136000';
+    });
+    const state = stateIn('submitted', ...AT.returned_to_platform, corrected(newMobile, '示例记账'));
+    expect(state).toMatchObject({ form: newMobile, smsRound: 1, province: '440000' });
+  });
+
   it('never modifies the state it is given', () => {
     let state: FilingState = deepFreeze({ status: 'not_submitted' });
     for (const event of timed(AT.completed)) state = deepFreeze(evolve(state, event));

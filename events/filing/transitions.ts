@@ -21,7 +21,7 @@ export const LEGAL_TRANSITIONS: Readonly<Record<FilingStatus, readonly FilingEve
     'FilingReturnedToPlatform',
     'FilingWithdrawn',
   ],
-  returned_to_platform: ['FilingResubmitted', 'FilingWithdrawn'],
+  returned_to_platform: ['FilingResubmitted', 'FilingCorrected', 'FilingWithdrawn'],
   sms_verified: ['BureauReviewStarted', 'FilingWithdrawn'],
   bureau_review: ['BureauReviewOverdue', 'BureauReviewApproved', 'BureauReviewRejected', 'FilingWithdrawn'],
   bureau_approved: ['RegistrationNumberIssued', 'RegistrationNumberRefused'],

@@ -377,6 +377,54 @@ describe('filingWorkflow on the time-skipping test server', () => {
     await harness.outcome(handle);
   });
 
+  it('after the SMS window expired, takes a form with a new mobile, reviews it again and texts the new mobile', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    await harness.waitForStatus(handle, 'sms_verification');
+    const oldCode = harness.latestCode(APP_MOBILE);
+    await harness.env.sleep(24 * HOUR + 60_000);
+    await harness.waitForStatus(handle, 'returned_to_platform');
+
+    const newMobile = '+8613600136000';
+    const form = loadValidForm('valid-app');
+    (form.appPrincipal as Record<string, unknown>).mobile = newMobile;
+    const corrected = await handle.executeUpdate(correctionUpdate, {
+      args: [{ actor: PLATFORM, form }],
+      updateId: action('fix'),
+    });
+    expect(corrected.status).toBe('submitted');
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    await harness.waitForStatus(handle, 'sms_verification');
+
+    // The new round's code went to the new mobile; the old mobile got nothing new, its code is dead.
+    expect(harness.latestCode(APP_MOBILE)).toBe(oldCode);
+    const stale = await handle.executeUpdate(smsVerificationUpdate, {
+      args: [{ actor: APPLICANT, sealedAnswer: harness.seal(oldCode, APP_ID_LAST6) }],
+      updateId: action('sms'),
+    });
+    expect(stale.verified).toBe(oldCode === harness.latestCode(newMobile));
+    expect((await verifySms(handle, newMobile)).verified).toBe(true);
+    await harness.waitForStatus(handle, 'bureau_review');
+    expect(await harness.eventTypes(handle.workflowId.slice(7))).toEqual([
+      'FilingSubmitted',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      'SmsVerificationExpired',
+      'FilingReturnedToPlatform',
+      'FilingCorrected',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      ...(oldCode === harness.latestCode(newMobile) ? [] : ['SmsVerificationFailed']),
+      'SmsVerified',
+      'BureauReviewStarted',
+    ]);
+    await rejectInBureau(handle);
+  });
+
   it('escalates overdue reviews exactly once, at the working-day deadline, and still waits for a human', async () => {
     const handle = await harness.startFiling(loadValidForm('valid-app'));
     const review = await harness.waitForStatus(handle, 'platform_review');

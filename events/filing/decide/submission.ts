@@ -37,7 +37,9 @@ export const decideSubmitFiling: Decider<'SubmitFiling'> = (command, state) => {
 export const decideCorrectFiling: Decider<'CorrectFiling'> = (command, state) => {
   const submitted = submittedState(state, 'a correction');
   requireScope(command.actor, submitted);
-  requireStatus(state, ['returned_for_correction'], 'a correction');
+  // Back with the platform: returned for correction, or after the SMS check failed or expired (a
+  // new mobile, say). Either way the corrected filing is reviewed again, then a new SMS round.
+  requireStatus(state, ['returned_for_correction', 'returned_to_platform'], 'a correction');
   const form = validForm(command.form, command.correctedOn);
   if (provinceOf(form) !== submitted.province || form.serviceType !== submitted.serviceType) {
     throw new FilingDomainError(
