@@ -52,7 +52,7 @@ export const FILING_COMMAND_RULES = {
   ReviewAsBureau: {
     roles: ['bureau'],
     action: 'decide a bureau review',
-    records: ['BureauReviewApproved', 'BureauReviewRejected'],
+    records: ['BureauReviewApproved', 'BureauReviewRejected', 'BureauReviewReturned'],
   },
   IssueRegistrationNumber: {
     roles: ['system'],

@@ -15,7 +15,7 @@ import {
   SUBJECT_NUMBER,
 } from '../../test/support/decider-spec';
 import type { FilingCommand, FilingCommandType } from './filing-commands';
-import type { FilingEvent, FilingEventOf } from './filing-events';
+import type { FieldReason, FilingEvent, FilingEventOf } from './filing-events';
 import type { FilingStatus } from './filing-state';
 import { withdrawalRulesDiffer } from './decide/submission';
 
@@ -100,10 +100,16 @@ const reviewAsPlatform = (
   actor: Actor = PLATFORM,
 ): FilingCommand => ({ type: 'ReviewAsPlatform', actor, decision, reasons });
 const reviewAsBureau = (
-  decision: 'approve' | 'reject',
+  decision: 'approve' | 'reject' | 'return',
   reasons?: string,
   actor: Actor = GUANGDONG_BUREAU,
-): FilingCommand => ({ type: 'ReviewAsBureau', actor, decision, reasons });
+  fieldReasons?: FieldReason[],
+): FilingCommand => ({ type: 'ReviewAsBureau', actor, decision, reasons, fieldReasons });
+const PACKAGE_NAME_REASON: FieldReason = {
+  path: 'app.platforms.0.packageName',
+  problem: '包名与安装包不一致',
+  suggestion: '按安装包中的包名填写',
+};
 const correct = (form: unknown, actor: Actor = PLATFORM): FilingCommand => ({
   type: 'CorrectFiling',
   actor,
@@ -265,6 +271,33 @@ describe('ReviewAsPlatform', () => {
     given(...AT.platform_review)
       .when(reviewAsPlatform('return', '应用服务内容与截图不符'))
       .then(RETURNED);
+  });
+
+  it.each([
+    ['return', 'FilingReturnedForCorrection'],
+    ['reject', 'PlatformReviewRejected'],
+  ] as const)('may %s with per-field reasons beside the explanation', (decision, type) => {
+    given(...AT.platform_review)
+      .when({
+        type: 'ReviewAsPlatform',
+        actor: PLATFORM,
+        decision,
+        reasons: '请修改',
+        fieldReasons: [PACKAGE_NAME_REASON],
+      })
+      .then({ type, data: { reasons: '请修改', fieldReasons: [PACKAGE_NAME_REASON] } });
+  });
+
+  it('refuses a per-field reason naming no field of the form', () => {
+    given(...AT.platform_review)
+      .when({
+        type: 'ReviewAsPlatform',
+        actor: PLATFORM,
+        decision: 'return',
+        reasons: '请修改',
+        fieldReasons: [PACKAGE_NAME_REASON, { path: 'foo.bar', problem: '?' }],
+      })
+      .thenThrows('invalid_command', { field: 'fieldReasons.1.path', rule: 'unknown_form_field' });
   });
 
   it.each([
@@ -723,6 +756,100 @@ describe('bureau review', () => {
     given(...AT.bureau_approved)
       .when(reviewAsBureau('reject', '重复决定'))
       .thenThrows('wrong_stage');
+  });
+
+  it('returns a filing for correction with its explanation and per-field reasons (trimmed)', () => {
+    given(...AT.bureau_review)
+      .when(
+        reviewAsBureau('return', ' 请核对应用信息 ', GUANGDONG_BUREAU, [
+          {
+            path: ' app.platforms.0.packageName ',
+            problem: ' 包名与安装包不一致 ',
+            suggestion: ' 按安装包中的包名填写 ',
+          },
+          { path: 'app.name', problem: '名称与截图不符', suggestion: '  ' },
+        ]),
+      )
+      .then({
+        type: 'BureauReviewReturned',
+        data: {
+          reasons: '请核对应用信息',
+          fieldReasons: [PACKAGE_NAME_REASON, { path: 'app.name', problem: '名称与截图不符' }],
+        },
+      });
+  });
+
+  it('rejects with per-field reasons beside the explanation', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('reject', '不予备案', GUANGDONG_BUREAU, [PACKAGE_NAME_REASON]))
+      .then({
+        type: 'BureauReviewRejected',
+        data: { reasons: '不予备案', fieldReasons: [PACKAGE_NAME_REASON] },
+      });
+  });
+
+  it.each([
+    [undefined, 'fieldReasons', 'required'],
+    [[], 'fieldReasons', 'required'],
+  ] as const)('refuses a return without field reasons (%j)', (fieldReasons, field, rule) => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', '请修改', GUANGDONG_BUREAU, fieldReasons as FieldReason[] | undefined))
+      .thenThrows('invalid_command', { field, rule });
+  });
+
+  it('refuses a return without an explanation', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', ' ', GUANGDONG_BUREAU, [PACKAGE_NAME_REASON]))
+      .thenThrows('invalid_command', { field: 'reasons', rule: 'required' });
+  });
+
+  it.each([
+    [{ path: 'foo.bar', problem: '不存在' }, 'fieldReasons.0.path', 'unknown_form_field'],
+    [{ path: 'app.platforms.x.packageName', problem: '不存在' }, 'fieldReasons.0.path', 'unknown_form_field'],
+    [{ path: 'app.name', problem: '  ' }, 'fieldReasons.0.problem', 'required'],
+    [{ path: 'app.name' }, 'fieldReasons.0.problem', 'required'],
+    [{ path: 'app.name', problem: '问题', suggestion: 7 }, 'fieldReasons.0.suggestion', 'type'],
+    [{ path: 'app.name', problem: '问'.repeat(501) }, 'fieldReasons.0.problem', 'too_long'],
+    ['app.name', 'fieldReasons.0', 'type'],
+  ] as const)('refuses the field reason %j, naming %s', (reason, field, rule) => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', '请修改', GUANGDONG_BUREAU, [reason as unknown as FieldReason]))
+      .thenThrows('invalid_command', { field, rule });
+  });
+
+  it('refuses more than 50 field reasons', () => {
+    const many = Array.from({ length: 51 }, () => PACKAGE_NAME_REASON);
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', '请修改', GUANGDONG_BUREAU, many))
+      .thenThrows('invalid_command', { field: 'fieldReasons', rule: 'too_many' });
+  });
+
+  it('refuses field reasons on an approval', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('approve', undefined, GUANGDONG_BUREAU, [PACKAGE_NAME_REASON]))
+      .thenThrows('invalid_command', { field: 'fieldReasons', rule: 'not_allowed' });
+  });
+
+  it('refuses a return by another province’s bureau, or outside bureau review', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', '请修改', BEIJING_BUREAU, [PACKAGE_NAME_REASON]))
+      .thenThrows('out_of_scope');
+    given(...AT.sms_verified)
+      .when(reviewAsBureau('return', '请修改', GUANGDONG_BUREAU, [PACKAGE_NAME_REASON]))
+      .thenThrows('wrong_stage', { status: 'sms_verified' });
+  });
+
+  it('lets the platform correct a filing the bureau returned, which starts over at submitted', () => {
+    const returnedByBureau: FilingEvent = {
+      type: 'BureauReviewReturned',
+      data: { reasons: '请修改', fieldReasons: [PACKAGE_NAME_REASON] },
+    };
+    given(...AT.bureau_review, returnedByBureau)
+      .when(correct(loadValidForm('valid-app')))
+      .then({ type: 'FilingCorrected', data: { form: appForm, appName: '示例记账' } });
+    given(...AT.bureau_review, returnedByBureau)
+      .when(withdraw())
+      .then({ type: 'FilingWithdrawn', data: {} });
   });
 });
 

@@ -73,11 +73,12 @@ function commands(actor: Actor): FilingCommand[] {
     { type: 'ResubmitFiling', actor },
     { type: 'StartBureauReview', actor, deadline: BUREAU_REVIEW_DUE },
     { type: 'FlagBureauReviewOverdue', actor },
-    ...(['approve', 'reject'] as const).map((decision): FilingCommand => ({
+    ...(['approve', 'reject', 'return'] as const).map((decision): FilingCommand => ({
       type: 'ReviewAsBureau',
       actor,
       decision,
       reasons: '理由',
+      ...(decision === 'return' && { fieldReasons: [{ path: 'app.name', problem: '名称不符' }] }),
     })),
     { type: 'IssueRegistrationNumber', actor, subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
     { type: 'RefuseRegistrationNumber', actor, refusal: 'subject_not_registered', reasons: '理由' },

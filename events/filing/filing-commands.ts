@@ -1,10 +1,10 @@
 import type { Actor } from './actor';
-import type { IssuanceRefusal, ReviewDeadline } from './filing-events';
+import type { FieldReason, IssuanceRefusal, ReviewDeadline } from './filing-events';
 
 export type WithdrawalRule = 'until_platform_approval' | 'until_bureau_decision';
 
 export type PlatformDecision = 'approve' | 'reject' | 'return';
-export type BureauDecision = 'approve' | 'reject';
+export type BureauDecision = 'approve' | 'reject' | 'return';
 export type SmsCheckOutcome = 'match' | 'mismatch' | 'expired';
 
 /** Imperative; `actor` is who asks. Forms arrive as unknown JSON and are validated by `decide`. */
@@ -13,7 +13,14 @@ export type FilingCommand =
   /** `deadline.workingDays`: the allowance `dueAt` was computed with (recorded in the event). */
   | { type: 'StartPlatformReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagPlatformReviewOverdue'; actor: Actor }
-  | { type: 'ReviewAsPlatform'; actor: Actor; decision: PlatformDecision; reasons?: string }
+  /** `fieldReasons`: per-field reasons of a reject or return (checked by `decide`, refused on approve). */
+  | {
+      type: 'ReviewAsPlatform';
+      actor: Actor;
+      decision: PlatformDecision;
+      reasons?: string;
+      fieldReasons?: readonly FieldReason[];
+    }
   | { type: 'CorrectFiling'; actor: Actor; form: unknown; correctedOn: string }
   | { type: 'RecordSmsSent'; actor: Actor; challengeId: string; expiresAt: string }
   | { type: 'RecordSmsCheck'; actor: Actor; challengeId: string; outcome: SmsCheckOutcome }
@@ -21,7 +28,14 @@ export type FilingCommand =
   | { type: 'ResubmitFiling'; actor: Actor; reasons?: string }
   | { type: 'StartBureauReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagBureauReviewOverdue'; actor: Actor }
-  | { type: 'ReviewAsBureau'; actor: Actor; decision: BureauDecision; reasons?: string }
+  /** A bureau return needs reasons and at least one field reason. */
+  | {
+      type: 'ReviewAsBureau';
+      actor: Actor;
+      decision: BureauDecision;
+      reasons?: string;
+      fieldReasons?: readonly FieldReason[];
+    }
   | {
       type: 'IssueRegistrationNumber';
       actor: Actor;

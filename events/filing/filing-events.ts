@@ -18,6 +18,24 @@ export interface ReviewDeadline extends Deadline {
 export type ReturnToPlatformReason = 'sms_attempts_exhausted' | 'sms_expired';
 
 /**
+ * One problem a reviewer found at one field of the form, beside the explanation (`reasons`) of a
+ * rejection or return: `path` a field path of the registration form as validation errors name it
+ * (`app.platforms.0.packageName`, `isFormFieldPath`), `problem` what is wrong, `suggestion` what to do.
+ */
+export interface FieldReason {
+  path: string;
+  problem: string;
+  suggestion?: string;
+}
+
+/** The explanation of a rejection or return, with its per-field reasons when the reviewer gave any. */
+export interface ReviewReasons {
+  reasons: string;
+  /** Absent when none were given (and in every event recorded before they were kept). */
+  fieldReasons?: FieldReason[];
+}
+
+/**
  * Why no number could be issued to an approved filing: what it says of its subject no longer holds
  * in the registry (e.g. another filing registered the certificate meanwhile). The platform corrects it.
  */
@@ -52,9 +70,9 @@ export type FilingEvent =
   | { type: 'PlatformReviewStarted'; data: ReviewDeadline & { round: number } }
   | { type: 'PlatformReviewOverdue'; data: { dueAt: string } }
   | { type: 'PlatformReviewApproved'; data: { reasons?: string } }
-  | { type: 'FilingReturnedForCorrection'; data: { reasons: string } }
+  | { type: 'FilingReturnedForCorrection'; data: ReviewReasons }
   | { type: 'FilingCorrected'; data: { form: RegistrationForm; appName: string } }
-  | { type: 'PlatformReviewRejected'; data: { reasons: string } }
+  | { type: 'PlatformReviewRejected'; data: ReviewReasons }
   | { type: 'SmsVerificationSent'; data: { challengeId: string; round: number; expiresAt: string } }
   | {
       type: 'SmsVerificationFailed';
@@ -67,7 +85,9 @@ export type FilingEvent =
   | { type: 'BureauReviewStarted'; data: ReviewDeadline & { province: ProvinceCode } }
   | { type: 'BureauReviewOverdue'; data: { dueAt: string } }
   | { type: 'BureauReviewApproved'; data: { reasons?: string } }
-  | { type: 'BureauReviewRejected'; data: { reasons: string } }
+  | { type: 'BureauReviewRejected'; data: ReviewReasons }
+  /** The bureau sends the filing back for correction: reviewed by the platform again, a new SMS round. */
+  | { type: 'BureauReviewReturned'; data: Required<ReviewReasons> }
   | {
       type: 'RegistrationNumberIssued';
       /** `operatorName`: as the registry publishes it; absent in events recorded before it was kept. */
@@ -108,6 +128,7 @@ export const FILING_EVENT_TYPES: readonly FilingEventType[] = [
   'BureauReviewOverdue',
   'BureauReviewApproved',
   'BureauReviewRejected',
+  'BureauReviewReturned',
   'RegistrationNumberIssued',
   'RegistrationNumberRefused',
   'RegistrationPublished',

@@ -1,7 +1,7 @@
 import type { ServiceType } from '../form/registration-form';
 import type { RegistrationForm } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
-import type { ReturnToPlatformReason } from './filing-events';
+import type { FieldReason, ReturnToPlatformReason } from './filing-events';
 import type { FilingKind, FilingTarget } from './filing-kind';
 
 /** What every filing knows once submitted. `form` holds personal data: never expose it as is. */
@@ -31,7 +31,14 @@ export type FilingState =
   | { readonly status: 'not_submitted' }
   | (FilingFacts & { readonly status: 'submitted' })
   | (FilingFacts & { readonly status: 'platform_review'; readonly review: ReviewClock })
-  | (FilingFacts & { readonly status: 'returned_for_correction'; readonly reasons: string })
+  | (FilingFacts & {
+      readonly status: 'returned_for_correction';
+      /** Who sent it back: the platform's reviewer, the bureau, or the registry at issuance. */
+      /** Set by `evolve`; absent only in a state rebuilt from a read-model row. */
+      readonly returnedBy?: ReturnedBy;
+      readonly reasons: string;
+      readonly fieldReasons?: readonly FieldReason[];
+    })
   | (FilingFacts & { readonly status: 'platform_approved' })
   | (FilingFacts & {
       readonly status: 'sms_verification';
@@ -64,8 +71,11 @@ export type FilingState =
       readonly status: 'rejected';
       readonly rejectedBy: 'platform' | 'bureau';
       readonly reasons: string;
+      readonly fieldReasons?: readonly FieldReason[];
     })
   | (FilingFacts & { readonly status: 'withdrawn' });
+
+export type ReturnedBy = 'platform' | 'bureau' | 'registry';
 
 export type FilingStatus = FilingState['status'];
 export type SubmittedFilingState = Exclude<FilingState, { status: 'not_submitted' }>;

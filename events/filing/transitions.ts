@@ -23,7 +23,14 @@ export const LEGAL_TRANSITIONS: Readonly<Record<FilingStatus, readonly FilingEve
   ],
   returned_to_platform: ['FilingResubmitted', 'FilingCorrected', 'FilingWithdrawn'],
   sms_verified: ['BureauReviewStarted', 'FilingWithdrawn'],
-  bureau_review: ['BureauReviewOverdue', 'BureauReviewApproved', 'BureauReviewRejected', 'FilingWithdrawn'],
+  bureau_review: [
+    'BureauReviewOverdue',
+    'BureauReviewApproved',
+    'BureauReviewRejected',
+    'BureauReviewReturned',
+    // Only in logs written before withdrawal ended with the platform's approval (docs/filing-process.md).
+    'FilingWithdrawn',
+  ],
   bureau_approved: ['RegistrationNumberIssued', 'RegistrationNumberRefused'],
   registered: ['RegistrationPublished'],
   published: ['ApplicantNotified'],

@@ -22,6 +22,8 @@ function queueChangeOf(row: BureauQueueRow, read: FilingEventInStream): QueueCha
       return { appName: event.data.appName };
     case 'BureauReviewApproved':
     case 'BureauReviewRejected':
+    // Returned for correction: off the queue until its next bureau review starts (BureauReviewStarted).
+    case 'BureauReviewReturned':
     case 'FilingWithdrawn':
       return { leaveQueue: true };
     case 'FilingSubmitted':
