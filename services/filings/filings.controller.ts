@@ -35,6 +35,7 @@ import {
   parseReasonsOnly,
   platformReviewBody,
   reasonsOnlyBody,
+  type ReviewBody,
 } from './filings.requests';
 import { ApiDecision, filingStatusSchema, pageSchema } from './filing.responses';
 import { ApiRoute } from '../http/openapi-operation';
@@ -178,7 +179,7 @@ export class FilingsController {
     @CurrentActor() actor: Actor,
     @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
-    @Body(new ParseBodyPipe(parsePlatformReview)) body: { decision: PlatformDecision; reasons?: string },
+    @Body(new ParseBodyPipe(parsePlatformReview)) body: ReviewBody<PlatformDecision>,
   ): Promise<FilingStatusView> {
     return this.filings.decideOnce(actor, id, platformReviewUpdate, [{ actor, ...body }], key);
   }

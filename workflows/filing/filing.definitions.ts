@@ -1,6 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../events/filing/actor';
 import type { BureauDecision, PlatformDecision } from '../../events/filing/filing-commands';
+import type { FieldReason } from '../../events/filing/filing-events';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 
 export interface FilingWorkflowInput {
@@ -25,10 +26,16 @@ interface Decision {
   actor: Actor;
 }
 
-export const platformReviewUpdate = defineUpdate<
-  FilingStatusView,
-  [Decision & { decision: PlatformDecision; reasons?: string }]
->('platformReview');
+/** A review decision; a rejection or return may name the fields to correct (`fieldReasons`). */
+interface ReviewDecision<D> extends Decision {
+  decision: D;
+  reasons?: string;
+  fieldReasons?: FieldReason[];
+}
+
+export const platformReviewUpdate = defineUpdate<FilingStatusView, [ReviewDecision<PlatformDecision>]>(
+  'platformReview',
+);
 export const correctionUpdate = defineUpdate<FilingStatusView, [Decision & { form: unknown }]>('correction');
 export const resubmissionUpdate = defineUpdate<FilingStatusView, [Decision & { reasons?: string }]>(
   'resubmission',
@@ -36,10 +43,9 @@ export const resubmissionUpdate = defineUpdate<FilingStatusView, [Decision & { r
 export const withdrawalUpdate = defineUpdate<FilingStatusView, [Decision & { reasons?: string }]>(
   'withdrawal',
 );
-export const bureauReviewUpdate = defineUpdate<
-  FilingStatusView,
-  [Decision & { decision: BureauDecision; reasons?: string }]
->('bureauReview');
+export const bureauReviewUpdate = defineUpdate<FilingStatusView, [ReviewDecision<BureauDecision>]>(
+  'bureauReview',
+);
 
 export interface SmsVerificationResult {
   verified: boolean;
