@@ -6,7 +6,7 @@ import { READ_MODELS } from '../tokens';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { filingStatusSchema, pageSchema } from '../filings/filing.responses';
+import { filingStatusSchema, pageSchema, fieldReasonSchema } from '../filings/filing.responses';
 import { ApiRoute } from '../http/openapi-operation';
 import { type PageQuery, pageOnlyQuery, parsePageOnly } from '../http/query-parameters';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
@@ -49,6 +49,12 @@ const bureauFilingSchema = {
           type: { type: 'string', description: 'the event type, e.g. BureauReviewStarted' },
           occurredAt: { type: 'string', format: 'date-time' },
           actorRole: { type: 'string', description: 'the role of whoever recorded the event' },
+          reasons: { type: 'string', description: 'the explanation of a rejection or return' },
+          fieldReasons: {
+            type: 'array',
+            description: 'per-field reasons of a rejection or return',
+            items: fieldReasonSchema,
+          },
         },
       },
     },
