@@ -758,12 +758,12 @@ describe('bureau review', () => {
       .thenThrows('wrong_stage');
   });
 
-  it('returns a filing for correction with its explanation and per-field reasons (trimmed)', () => {
+  it('returns a filing for correction with its explanation and per-field reasons (texts trimmed)', () => {
     given(...AT.bureau_review)
       .when(
         reviewAsBureau('return', ' 请核对应用信息 ', GUANGDONG_BUREAU, [
           {
-            path: ' app.platforms.0.packageName ',
+            path: 'app.platforms.0.packageName',
             problem: ' 包名与安装包不一致 ',
             suggestion: ' 按安装包中的包名填写 ',
           },
@@ -805,6 +805,7 @@ describe('bureau review', () => {
 
   it.each([
     [{ path: 'foo.bar', problem: '不存在' }, 'fieldReasons.0.path', 'unknown_form_field'],
+    [{ path: ' app.name', problem: '空格' }, 'fieldReasons.0.path', 'unknown_form_field'],
     [{ path: 'app.platforms.x.packageName', problem: '不存在' }, 'fieldReasons.0.path', 'unknown_form_field'],
     [{ path: 'app.name', problem: '  ' }, 'fieldReasons.0.problem', 'required'],
     [{ path: 'app.name' }, 'fieldReasons.0.problem', 'required'],

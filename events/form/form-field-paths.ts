@@ -55,6 +55,22 @@ export const FORM_FIELD_PATH_PATTERNS: ReadonlySet<string> = (() => {
   return paths;
 })();
 
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The same paths as one anchored regular expression (list indexes as `0`, `12`, …), published as
+ * the JSON Schema `pattern` of a field path: what `isFormFieldPath` accepts, no more, no less.
+ */
+export const FORM_FIELD_PATH_PATTERN = `^(?:${[...FORM_FIELD_PATH_PATTERNS]
+  .sort()
+  .map((pattern) =>
+    pattern
+      .split('.')
+      .map((segment) => (segment === ANY_INDEX ? INDEX_SEGMENT.source.slice(1, -1) : escapeRegex(segment)))
+      .join('\\.'),
+  )
+  .join('|')})$`;
+
 /**
  * Whether `path` names a field of the registration form in the dotted form validation errors use
  * (`formatPath`): `app.platforms.0.packageName`, `operator.name`, `appPrincipal`. Pure.

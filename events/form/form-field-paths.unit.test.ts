@@ -1,5 +1,5 @@
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
-import { FORM_FIELD_PATH_PATTERNS, isFormFieldPath } from './form-field-paths';
+import { FORM_FIELD_PATH_PATTERN, FORM_FIELD_PATH_PATTERNS, isFormFieldPath } from './form-field-paths';
 import { validateRegistrationForm } from './validate-form';
 
 /** Every path of a value, as `formatPath` writes it. */
@@ -52,5 +52,20 @@ describe('form field paths', () => {
     expect(
       [...FORM_FIELD_PATH_PATTERNS].filter((p) => /(^|\.)(properties|items|anyOf)(\.|$)/.test(p)),
     ).toEqual([]);
+  });
+
+  it('publishes a pattern that accepts exactly what isFormFieldPath accepts', () => {
+    const pattern = new RegExp(FORM_FIELD_PATH_PATTERN, 'u');
+    const samples = [
+      ...[...FORM_FIELD_PATH_PATTERNS].map((p) => p.replaceAll('*', '3')),
+      ...[...FORM_FIELD_PATH_PATTERNS].map((p) => p.replaceAll('*', '01')),
+      ...[...FORM_FIELD_PATH_PATTERNS].map((p) => `${p}.x`),
+      'foo.bar',
+      ' app.name',
+      'app.name ',
+      'appXname',
+      '',
+    ];
+    expect(samples.filter((path) => pattern.test(path) !== isFormFieldPath(path))).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import type { PlatformDecision } from '../../events/filing/filing-commands';
 import type { FieldReason } from '../../events/filing/filing-events';
 import { MAX_FIELD_REASON_LENGTH, MAX_FIELD_REASONS } from '../../events/filing/decide/guards';
-import { isFormFieldPath } from '../../events/form/form-field-paths';
+import { FORM_FIELD_PATH_PATTERN, isFormFieldPath } from '../../events/form/form-field-paths';
 import { NON_BLANK_PATTERN } from '../../events/form/schema/json-schema';
 import { registrationFormSchema } from '../../events/form/registration-form.schema';
 import { jsonBody, nonBlankWhen } from '../http/request-bodies';
 import type { RequestRule } from '../http/request-object';
 import {
   checkedLaterField,
+  codePoints,
   choiceField,
   MAX_REASONS,
   type FieldError,
@@ -38,7 +39,7 @@ function readFieldReasonText(
     errors.push({ path: at, rule: 'type', message: `${at} must be text` });
   } else if (required && value.trim() === '') {
     errors.push({ path: at, rule: 'required', message: `${at} must not be blank` });
-  } else if ([...value.trim()].length > MAX_FIELD_REASON_LENGTH) {
+  } else if (codePoints(value) > MAX_FIELD_REASON_LENGTH) {
     errors.push({
       path: at,
       rule: 'too_long',
@@ -67,7 +68,7 @@ function readFieldReason(value: unknown, at: string, errors: FieldError[]): Fiel
   }
   const before = errors.length;
   const path = readFieldReasonText(reason.path, `${at}.path`, true, errors);
-  if (path !== undefined && !isFormFieldPath(path.trim())) {
+  if (path !== undefined && !isFormFieldPath(path)) {
     errors.push({
       path: `${at}.path`,
       rule: 'unknown_form_field',
@@ -95,7 +96,10 @@ export const fieldReasonsField: RequestField<FieldReason[]> = {
       required: ['path', 'problem'],
       additionalProperties: false,
       properties: {
-        path: { ...fieldReasonText('a field path of the registration form'), pattern: NON_BLANK_PATTERN },
+        path: {
+          ...fieldReasonText('a field path of the registration form'),
+          pattern: FORM_FIELD_PATH_PATTERN,
+        },
         problem: { ...fieldReasonText('what is wrong with the field'), pattern: NON_BLANK_PATTERN },
         suggestion: { anyOf: [fieldReasonText('what to change'), { type: 'null' }] },
       },

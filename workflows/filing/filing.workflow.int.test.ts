@@ -425,6 +425,70 @@ describe('filingWorkflow on the time-skipping test server', () => {
     await rejectInBureau(handle);
   });
 
+  it('takes a filing the bureau returned through correction, platform review and a new SMS round back to the bureau', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    expect((await verifySms(handle)).verified).toBe(true);
+    await harness.waitForStatus(handle, 'bureau_review');
+    const filingId = handle.workflowId.slice(7);
+
+    const withoutFields = handle.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'return', reasons: '请修改' }],
+      updateId: action('br'),
+    });
+    await expect(withoutFields).rejects.toMatchObject({ cause: { type: 'invalid_command' } });
+    const fieldReasons = [
+      { path: 'app.platforms.0.packageName', problem: '包名与安装包不一致', suggestion: '按安装包填写' },
+    ];
+    const returned = await handle.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'return', reasons: '请核对应用信息', fieldReasons }],
+      updateId: action('br'),
+    });
+    expect(returned).toMatchObject({
+      status: 'returned_for_correction',
+      returnedBy: 'bureau',
+      reasons: '请核对应用信息',
+      fieldReasons,
+    });
+
+    await handle.executeUpdate(correctionUpdate, {
+      args: [{ actor: PLATFORM, form: loadValidForm('valid-app') }],
+      updateId: action('fix'),
+    });
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    expect((await verifySms(handle)).verified).toBe(true);
+    const again = await harness.waitForStatus(handle, 'bureau_review');
+    expect(again).toMatchObject({ status: 'bureau_review', stage: 'bureau_review' });
+
+    const events = await harness.events(filingId);
+    expect(events.map((e) => e.type)).toEqual([
+      'FilingSubmitted',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      'SmsVerified',
+      'BureauReviewStarted',
+      'BureauReviewReturned',
+      'FilingCorrected',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      'SmsVerified',
+      'BureauReviewStarted',
+    ]);
+    expect(events.find((e) => e.type === 'BureauReviewReturned')?.data).toEqual({
+      reasons: '请核对应用信息',
+      fieldReasons,
+    });
+    expect(
+      events.filter((e) => e.type === 'SmsVerificationSent').map((e) => (e.data as { round: number }).round),
+    ).toEqual([1, 2]);
+    await approveBureau(handle);
+    expect((await harness.outcome(handle)).status).toBe('completed');
+  });
+
   it('escalates overdue reviews exactly once, at the working-day deadline, and still waits for a human', async () => {
     const handle = await harness.startFiling(loadValidForm('valid-app'));
     const review = await harness.waitForStatus(handle, 'platform_review');

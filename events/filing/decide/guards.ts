@@ -88,10 +88,11 @@ function fieldReasonText(value: unknown, field: string, required: boolean): stri
     if (required) throw invalidFieldReason(field, 'required', `${field} is required`);
     return undefined;
   }
-  const text = typeof value === 'string' ? value.trim() : undefined;
-  if (text === undefined) throw invalidFieldReason(field, 'type', `${field} must be text`);
+  if (typeof value !== 'string') throw invalidFieldReason(field, 'type', `${field} must be text`);
+  const text = value.trim();
   if (required && !text) throw invalidFieldReason(field, 'required', `${field} must not be blank`);
-  if (text.length > MAX_FIELD_REASON_LENGTH) {
+  // Counted as given, in characters (code points), as the request's JSON Schema counts them.
+  if ([...value].length > MAX_FIELD_REASON_LENGTH) {
     throw invalidFieldReason(
       field,
       'too_long',
@@ -108,8 +109,9 @@ function fieldReasonAt(input: unknown, index: number): FieldReason {
     throw invalidFieldReason(at, 'type', `${at} must be an object`);
   }
   const { path, problem, suggestion } = input as Record<string, unknown>;
+  // The path exactly as validation errors write it: no spaces around it.
   const pathText = fieldReasonText(path, `${at}.path`, true) ?? '';
-  if (!isFormFieldPath(pathText)) {
+  if (pathText !== path || !isFormFieldPath(pathText)) {
     throw invalidFieldReason(`${at}.path`, 'unknown_form_field', `${at}.path names no field of the form`);
   }
   const problemText = fieldReasonText(problem, `${at}.problem`, true) ?? '';
