@@ -120,6 +120,27 @@ const smsCheck = (
   outcome: 'match' | 'mismatch' | 'expired',
   challengeId = FIRST_CHALLENGE,
 ): FilingCommand => ({ type: 'RecordSmsCheck', actor: APPLICANT, challengeId, outcome });
+/** Before the window of the first SMS round closes (SMS_EXPIRES_AT). */
+const BEFORE_EXPIRY = '2026-12-02T02:00:00.000Z';
+const resend = (
+  trigger: 'requested' | 'scheduled',
+  actor: Actor = trigger === 'requested' ? PLATFORM : SYSTEM,
+  challengeId = `${FIRST_CHALLENGE}:1`,
+  at = BEFORE_EXPIRY,
+): FilingCommand => ({
+  type: trigger === 'requested' ? 'RequestSmsResend' : 'SendScheduledSmsResend',
+  actor,
+  challengeId,
+  at,
+});
+const resent = (
+  trigger: 'requested' | 'scheduled',
+  challengeId = `${FIRST_CHALLENGE}:1`,
+  previousChallengeId = FIRST_CHALLENGE,
+): FilingEvent => ({
+  type: 'SmsVerificationResent',
+  data: { challengeId, previousChallengeId, trigger, expiresAt: SMS_EXPIRES_AT },
+});
 const withdraw = (actor: Actor = PLATFORM, reasons?: string): FilingCommand => ({
   type: 'WithdrawFiling',
   actor,
@@ -590,6 +611,97 @@ describe('12381 SMS verification', () => {
     given(...AT.sms_verified)
       .when(smsCheck('match'))
       .thenThrows('wrong_stage');
+  });
+});
+
+describe('SMS resends', () => {
+  const atSms = AT.sms_verification;
+
+  it('sends a new code on the platform’s request, keeping the round’s window', () => {
+    given(...atSms)
+      .when(resend('requested'))
+      .then(resent('requested'));
+  });
+
+  it('sends the scheduled resend as the system, once besides the requested one', () => {
+    given(...atSms, resent('requested'))
+      .when(resend('scheduled', SYSTEM, `${FIRST_CHALLENGE}:2`))
+      .then(resent('scheduled', `${FIRST_CHALLENGE}:2`, `${FIRST_CHALLENGE}:1`));
+  });
+
+  it.each(['requested', 'scheduled'] as const)('refuses a second %s resend in one round', (trigger) => {
+    given(...atSms, resent(trigger))
+      .when(resend(trigger, undefined, `${FIRST_CHALLENGE}:2`))
+      .thenThrows('wrong_stage', { rule: 'resend_used' });
+  });
+
+  it('refuses a resend once the window has closed', () => {
+    given(...atSms)
+      .when(resend('requested', PLATFORM, `${FIRST_CHALLENGE}:1`, SMS_EXPIRES_AT))
+      .thenThrows('wrong_stage', { rule: 'sms_window_closed' });
+  });
+
+  it('pairs the trigger with its role: the platform requests, the process schedules', () => {
+    given(...atSms)
+      .when(resend('requested', SYSTEM))
+      .thenThrows('forbidden_role');
+    given(...atSms)
+      .when(resend('scheduled', PLATFORM))
+      .thenThrows('forbidden_role');
+  });
+
+  it('treats another platform’s filing as out of scope', () => {
+    given(...atSms)
+      .when(resend('requested', OTHER_PLATFORM))
+      .thenThrows('out_of_scope');
+  });
+
+  it('needs a new challenge', () => {
+    given(...atSms)
+      .when(resend('requested', PLATFORM, FIRST_CHALLENGE))
+      .thenThrows('invalid_command', { field: 'challengeId', rule: 'not_new' });
+  });
+
+  it.each(['platform_approved', 'returned_to_platform', 'sms_verified'] as const)(
+    'refuses a resend in status %s',
+    (status) => {
+      given(...AT[status])
+        .when(resend('requested'))
+        .thenThrows('wrong_stage', { status });
+    },
+  );
+
+  it('kills the code before: an answer to it is refused, the new one verifies', () => {
+    given(...atSms, resent('requested'))
+      .when(smsCheck('match', FIRST_CHALLENGE))
+      .thenThrows('wrong_stage');
+    given(...atSms, resent('requested'))
+      .when(smsCheck('match', `${FIRST_CHALLENGE}:1`))
+      .then({ type: 'SmsVerified', data: { challengeId: `${FIRST_CHALLENGE}:1` } });
+  });
+
+  it('keeps counting wrong answers across a resend', () => {
+    given(...atSms, smsFailed(1), smsFailed(2), resent('requested'))
+      .when(smsCheck('mismatch', `${FIRST_CHALLENGE}:1`))
+      .then({
+        type: 'SmsVerificationFailed',
+        data: { challengeId: `${FIRST_CHALLENGE}:1`, failedAttempts: 3, attemptsLeft: 2 },
+      });
+  });
+
+  it('expires the resent code at the round’s window; a timer for the code before changes nothing', () => {
+    given(...atSms, resent('scheduled'))
+      .when({ type: 'ExpireSmsChallenge', actor: SYSTEM, challengeId: FIRST_CHALLENGE })
+      .then();
+    given(...atSms, resent('scheduled'))
+      .when({ type: 'ExpireSmsChallenge', actor: SYSTEM, challengeId: `${FIRST_CHALLENGE}:1` })
+      .then(
+        {
+          type: 'SmsVerificationExpired',
+          data: { challengeId: `${FIRST_CHALLENGE}:1`, expiresAt: SMS_EXPIRES_AT },
+        },
+        { type: 'FilingReturnedToPlatform', data: { reason: 'sms_expired' } },
+      );
   });
 });
 
@@ -1194,6 +1306,16 @@ const COMMAND_ROLES: Record<
     role: 'system',
     status: 'published',
     command: (actor) => ({ type: 'NotifyApplicant', actor, channels: ['email'] }),
+  },
+  RequestSmsResend: {
+    role: 'platform',
+    status: 'sms_verification',
+    command: (actor) => resend('requested', actor),
+  },
+  SendScheduledSmsResend: {
+    role: 'system',
+    status: 'sms_verification',
+    command: (actor) => resend('scheduled', actor),
   },
   WithdrawFiling: { role: 'platform', status: 'platform_review', command: (actor) => withdraw(actor) },
 };

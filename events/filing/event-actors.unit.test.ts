@@ -70,6 +70,12 @@ function commands(actor: Actor): FilingCommand[] {
       outcome,
     })),
     { type: 'ExpireSmsChallenge', actor, challengeId: FIRST_CHALLENGE },
+    ...(['RequestSmsResend', 'SendScheduledSmsResend'] as const).map((type): FilingCommand => ({
+      type,
+      actor,
+      challengeId: `${FIRST_CHALLENGE}:1`,
+      at: '2026-12-01T00:00:00.000Z',
+    })),
     { type: 'ResubmitFiling', actor },
     { type: 'StartBureauReview', actor, deadline: BUREAU_REVIEW_DUE },
     { type: 'FlagBureauReviewOverdue', actor },

@@ -104,6 +104,16 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
       const s = submitted(state, event.type);
       return s.status === 'sms_verification' ? { ...s, failedAttempts: event.data.failedAttempts } : s;
     }
+    case 'SmsVerificationResent': {
+      const s = submitted(state, event.type);
+      if (s.status !== 'sms_verification') return s;
+      return {
+        ...s,
+        challengeId: event.data.challengeId,
+        expiresAt: event.data.expiresAt,
+        resends: [...(s.resends ?? []), event.data.trigger],
+      };
+    }
     case 'SmsVerified':
       return inStatus(submitted(state, event.type), { status: 'sms_verified' });
     case 'SmsVerificationExpired': {

@@ -226,6 +226,25 @@ describe('evolve: status after typical histories', () => {
     expect(state).toMatchObject({ form: newMobile, smsRound: 1, province: '440000' });
   });
 
+  it('takes a resent code as the round’s challenge, keeping its window and its wrong answers', () => {
+    const state = stateIn('sms_verification', ...AT.sms_verification, smsFailed(1), {
+      type: 'SmsVerificationResent',
+      data: {
+        challengeId: `${FIRST_CHALLENGE}:1`,
+        previousChallengeId: FIRST_CHALLENGE,
+        trigger: 'scheduled',
+        expiresAt: SMS_EXPIRES_AT,
+      },
+    });
+    expect(state).toMatchObject({
+      challengeId: `${FIRST_CHALLENGE}:1`,
+      expiresAt: SMS_EXPIRES_AT,
+      failedAttempts: 1,
+      resends: ['scheduled'],
+      smsRound: 1,
+    });
+  });
+
   it('never modifies the state it is given', () => {
     let state: FilingState = deepFreeze({ status: 'not_submitted' });
     for (const event of timed(AT.completed)) state = deepFreeze(evolve(state, event));
@@ -409,6 +428,15 @@ function sampleEvent(type: FilingEventType): FilingEvent {
       type: 'SmsVerificationFailed',
       data: { challengeId: FIRST_CHALLENGE, failedAttempts: 1, attemptsLeft: 4 },
     },
+    SmsVerificationResent: {
+      type: 'SmsVerificationResent',
+      data: {
+        challengeId: `${FIRST_CHALLENGE}:1`,
+        previousChallengeId: FIRST_CHALLENGE,
+        trigger: 'requested',
+        expiresAt: SMS_EXPIRES_AT,
+      },
+    },
     SmsVerified: { type: 'SmsVerified', data: { challengeId: FIRST_CHALLENGE } },
     SmsVerificationExpired: {
       type: 'SmsVerificationExpired',
@@ -462,6 +490,7 @@ const NEXT_STATUS: Record<FilingEventType, FilingStatus | 'same'> = {
   PlatformReviewRejected: 'rejected',
   SmsVerificationSent: 'sms_verification',
   SmsVerificationFailed: 'same',
+  SmsVerificationResent: 'same',
   SmsVerified: 'sms_verified',
   SmsVerificationExpired: 'same',
   FilingReturnedToPlatform: 'returned_to_platform',
@@ -553,7 +582,7 @@ describe('evolve: property', () => {
   it('reaches every status on some walk', () => {
     const reached = new Set<FilingStatus>();
     fc.assert(
-      fc.property(fc.array(fc.nat({ max: 1000 }), { minLength: 20, maxLength: 60 }), (picks) => {
+      fc.property(fc.array(fc.nat({ max: 1000 }), { minLength: 20, maxLength: 100 }), (picks) => {
         let state: FilingState = initialFilingState;
         reached.add(state.status);
         for (const pick of picks) {
@@ -564,7 +593,7 @@ describe('evolve: property', () => {
           reached.add(state.status);
         }
       }),
-      { numRuns: 1000, seed: 20261130 },
+      { numRuns: 3000, seed: 20261130 },
     );
     expect([...reached].sort()).toEqual([...STATUSES].sort());
   });

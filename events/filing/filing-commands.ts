@@ -25,6 +25,10 @@ export type FilingCommand =
   | { type: 'RecordSmsSent'; actor: Actor; challengeId: string; expiresAt: string }
   | { type: 'RecordSmsCheck'; actor: Actor; challengeId: string; outcome: SmsCheckOutcome }
   | { type: 'ExpireSmsChallenge'; actor: Actor; challengeId: string }
+  /** A new code under `challengeId`, sent (by the activity) at `at`, on the platform's request. */
+  | { type: 'RequestSmsResend'; actor: Actor; challengeId: string; at: string }
+  /** The same, sent by the process itself at noon China time the day after the round's first code. */
+  | { type: 'SendScheduledSmsResend'; actor: Actor; challengeId: string; at: string }
   | { type: 'ResubmitFiling'; actor: Actor; reasons?: string }
   | { type: 'StartBureauReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagBureauReviewOverdue'; actor: Actor }

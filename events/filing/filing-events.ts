@@ -2,6 +2,7 @@ import type { RegistrationForm, ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { Actor } from './actor';
 import type { FilingTarget, RegistrationFilingKind } from './filing-kind';
+import type { SmsResendTrigger } from './sms-resend';
 
 /** A deadline computed by the working-day calendar; provisional when a year's holidays are not announced. */
 export interface Deadline {
@@ -78,6 +79,19 @@ export type FilingEvent =
       type: 'SmsVerificationFailed';
       data: { challengeId: string; failedAttempts: number; attemptsLeft: number };
     }
+  /**
+   * A new code for the same round (`<filingId>:sms:<round>:<resend>`): the one before is dead; the
+   * window (`expiresAt`) stays the round's. Asked by the platform, or sent by the process at noon.
+   */
+  | {
+      type: 'SmsVerificationResent';
+      data: {
+        challengeId: string;
+        previousChallengeId: string;
+        trigger: SmsResendTrigger;
+        expiresAt: string;
+      };
+    }
   | { type: 'SmsVerified'; data: { challengeId: string } }
   | { type: 'SmsVerificationExpired'; data: { challengeId: string; expiresAt: string } }
   | { type: 'FilingReturnedToPlatform'; data: { reason: ReturnToPlatformReason } }
@@ -120,6 +134,7 @@ export const FILING_EVENT_TYPES: readonly FilingEventType[] = [
   'PlatformReviewRejected',
   'SmsVerificationSent',
   'SmsVerificationFailed',
+  'SmsVerificationResent',
   'SmsVerified',
   'SmsVerificationExpired',
   'FilingReturnedToPlatform',

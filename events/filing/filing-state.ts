@@ -3,6 +3,7 @@ import type { RegistrationForm } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { FieldReason, ReturnToPlatformReason } from './filing-events';
 import type { FilingKind, FilingTarget } from './filing-kind';
+import type { SmsResendTrigger } from './sms-resend';
 
 /** What every filing knows once submitted. `form` holds personal data: never expose it as is. */
 export interface FilingFacts {
@@ -44,7 +45,10 @@ export type FilingState =
       readonly status: 'sms_verification';
       readonly challengeId: string;
       readonly expiresAt: string;
+      /** Counted over the round, resends included: a new code gives no new attempts. */
       readonly failedAttempts: number;
+      /** The round's resends so far, by trigger (each at most once); absent before the first. */
+      readonly resends?: readonly SmsResendTrigger[];
     })
   | (FilingFacts & { readonly status: 'returned_to_platform'; readonly reason: ReturnToPlatformReason })
   | (FilingFacts & { readonly status: 'sms_verified' })

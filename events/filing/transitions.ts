@@ -16,6 +16,7 @@ export const LEGAL_TRANSITIONS: Readonly<Record<FilingStatus, readonly FilingEve
   platform_approved: ['SmsVerificationSent', 'FilingWithdrawn'],
   sms_verification: [
     'SmsVerificationFailed',
+    'SmsVerificationResent',
     'SmsVerified',
     'SmsVerificationExpired',
     'FilingReturnedToPlatform',

@@ -34,6 +34,7 @@ function queueChangeOf(row: BureauQueueRow, read: FilingEventInStream): QueueCha
     case 'PlatformReviewRejected':
     case 'SmsVerificationSent':
     case 'SmsVerificationFailed':
+    case 'SmsVerificationResent':
     case 'SmsVerified':
     case 'SmsVerificationExpired':
     case 'FilingReturnedToPlatform':
