@@ -6,12 +6,14 @@ import {
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
-import { type Actor } from '../../events/filing/actor';
+import { type Actor, SYSTEM_ACTOR } from '../../events/filing/actor';
+import { appPrincipalIdLast6 } from '../../events/filing/filing-subject';
+import { resentChallengeId, type SmsResendTrigger } from '../../events/filing/sms-resend';
 import { decide } from '../../events/filing/decide';
 import { withdrawalRulesDiffer } from '../../events/filing/decide/submission';
 import { EMPTY_STREAM, sealFilingEventsAt, type StreamHead } from '../../events/filing/envelope';
 import { evolve } from '../../events/filing/evolve';
-import type { FilingCommand } from '../../events/filing/filing-commands';
+import type { FilingCommand, FilingCommandOf } from '../../events/filing/filing-commands';
 import { FilingDomainError } from '../../events/filing/filing-errors';
 import type { FILING_SCHEMA_VERSION } from '../../events/filing/filing-events';
 import { type FilingState, initialFilingState, isTerminal } from '../../events/filing/filing-state';
@@ -22,6 +24,8 @@ import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import { AppendLock } from './append-lock';
 import { appendActivity, processActivities } from './filing.activities';
 import type { FilingOutcome, FilingWorkflowInput, SmsVerificationResult } from './filing.definitions';
+
+type SmsResendCommand = FilingCommandOf<'RequestSmsResend' | 'SendScheduledSmsResend'>;
 
 export const nowIso = (): string => new Date(Date.now()).toISOString();
 
@@ -218,6 +222,58 @@ export class FilingRun {
       attemptsLeft: current.smsAttemptsLeft ?? 0,
       status: current,
     };
+  }
+
+  /**
+   * The resend `trigger` would record now: the round's next challenge
+   * (`<filingId>:sms:<round>:<resend>`), at workflow time.
+   */
+  smsResend(actor: Actor, trigger: SmsResendTrigger): SmsResendCommand {
+    const s = this.current;
+    const round = s.status === 'sms_verification' ? s.smsRound : 0;
+    const resends = s.status === 'sms_verification' ? (s.resends?.length ?? 0) : 0;
+    const challengeId = resentChallengeId(this.filingId, round, resends + 1);
+    const type = trigger === 'requested' ? 'RequestSmsResend' : 'SendScheduledSmsResend';
+    return { type, actor, challengeId, at: nowIso() };
+  }
+
+  /** The platform's request: a new code is sent (idempotent by challenge), then recorded. */
+  async requestSmsResend(actor: Actor): Promise<FilingStatusView> {
+    try {
+      await this.resendSms(actor, 'requested', currentUpdateInfo()?.id ?? 'sms-resend');
+      return this.view();
+    } catch (error) {
+      throw toFailure(error);
+    }
+  }
+
+  /** The noon resend; skipped when the filing moved on meanwhile (answered, withdrawn, expired). */
+  async sendScheduledSmsResend(): Promise<void> {
+    try {
+      const causation = `${workflowInfo().workflowId}:SendScheduledSmsResend:${this.head.revision + 1}`;
+      await this.resendSms(SYSTEM_ACTOR, 'scheduled', causation);
+    } catch (error) {
+      if (error instanceof FilingDomainError && error.code === 'wrong_stage') return;
+      throw error;
+    }
+  }
+
+  /** Decides first (nothing is sent for a resend the domain refuses), sends, decides again and appends. */
+  private async resendSms(actor: Actor, trigger: SmsResendTrigger, causationId: string): Promise<void> {
+    const planned = this.smsResend(actor, trigger);
+    decide(planned, this.current);
+    const s = this.current;
+    if (s.status !== 'sms_verification') return;
+    await this.activities.sendSmsChallenge({
+      challengeId: planned.challengeId,
+      mobile: s.form.appPrincipal.mobile,
+      idLast6: appPrincipalIdLast6(s.form),
+      appName: s.appName,
+      ttlMs: Date.parse(s.expiresAt) - Date.now(),
+      at: nowIso(),
+      resend: true,
+    });
+    await this.commit({ ...planned, at: nowIso() }, causationId);
   }
 
   /** The check a validator decides on before an SMS answer is checked. */

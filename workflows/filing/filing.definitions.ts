@@ -40,6 +40,9 @@ export const correctionUpdate = defineUpdate<FilingStatusView, [Decision & { for
 export const resubmissionUpdate = defineUpdate<FilingStatusView, [Decision & { reasons?: string }]>(
   'resubmission',
 );
+/** The platform asks for the 12381 code to be sent again (once per SMS round, within its window). */
+export const smsResendUpdate = defineUpdate<FilingStatusView, [Decision]>('smsResend');
+
 export const withdrawalUpdate = defineUpdate<FilingStatusView, [Decision & { reasons?: string }]>(
   'withdrawal',
 );

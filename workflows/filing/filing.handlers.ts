@@ -9,6 +9,7 @@ import {
   correctionUpdate,
   platformReviewUpdate,
   resubmissionUpdate,
+  smsResendUpdate,
   smsVerificationUpdate,
   statusQuery,
   submittedUpdate,
@@ -53,6 +54,9 @@ export function handleMessages(run: FilingRun): void {
     reasons,
     fieldReasons,
   }));
+  setHandler(smsResendUpdate, ({ actor }) => run.requestSmsResend(actor), {
+    validator: ({ actor }) => run.validate(run.smsResend(actor, 'requested')),
+  });
   setHandler(smsVerificationUpdate, ({ actor, sealedAnswer }) => run.checkSmsAnswer(actor, sealedAnswer), {
     validator: ({ actor }) => run.validate(run.smsCheck(actor)),
   });
