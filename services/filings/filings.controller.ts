@@ -17,6 +17,7 @@ import {
   correctionUpdate,
   platformReviewUpdate,
   resubmissionUpdate,
+  smsResendUpdate,
   withdrawalUpdate,
 } from '../../workflows/filing/filing.definitions';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -30,7 +31,9 @@ import { type FilingListQuery, filingListQuery, parseFilingList } from './list.r
 import { readPage } from '../http/read-page';
 import {
   correctionBody,
+  emptyBody,
   parseCorrection,
+  parseEmpty,
   parsePlatformReview,
   parseReasonsOnly,
   platformReviewBody,
@@ -209,6 +212,24 @@ export class FilingsController {
     @Body(new ParseBodyPipe(parseReasonsOnly)) body: { reasons?: string },
   ): Promise<FilingStatusView> {
     return this.filings.decideOnce(actor, id, resubmissionUpdate, [{ actor, ...body }], key);
+  }
+
+  /**
+   * The 12381 code sent again, as a new code (the one before is dead), once per SMS round while its
+   * 24-hour window is open; the window stays. (The process sends it once more itself at noon China
+   * time the next day.)
+   */
+  @Post(':id/sms-resend')
+  @ApiDecision(emptyBody, false)
+  @Roles('platform')
+  @HttpCode(200)
+  smsResend(
+    @CurrentActor() actor: Actor,
+    @Param('id', filingIdPipe) id: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body(new ParseBodyPipe(parseEmpty)) _body: Record<string, never>,
+  ): Promise<FilingStatusView> {
+    return this.filings.decideOnce(actor, id, smsResendUpdate, [{ actor }], key);
   }
 
   @Post(':id/withdrawal')

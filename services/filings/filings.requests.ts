@@ -194,6 +194,13 @@ export function parseReasonsOnly(body: unknown): Parsed<{ reasons?: string }> {
   return reasonsOnlyBody.parse(body);
 }
 
+/** A decision that says nothing but itself (the SMS resend): an empty object, or no body at all. */
+export const emptyBody = jsonBody({}, [], { absentIsEmpty: true });
+
+export function parseEmpty(body: unknown): Parsed<Record<string, never>> {
+  return emptyBody.parse(body) as Parsed<Record<string, never>>;
+}
+
 /** The corrected form is validated in full by `SubmissionPipe.forCorrection`, against the same schema. */
 export const correctionBody = jsonBody({
   form: required(checkedLaterField(registrationFormSchema.jsonSchema)),

@@ -15,6 +15,7 @@ import {
   correctionUpdate,
   platformReviewUpdate,
   resubmissionUpdate,
+  smsResendUpdate,
   smsVerificationUpdate,
   statusQuery,
   withdrawalUpdate,
@@ -487,6 +488,97 @@ describe('filingWorkflow on the time-skipping test server', () => {
     ).toEqual([1, 2]);
     await approveBureau(handle);
     expect((await harness.outcome(handle)).status).toBe('completed');
+  });
+
+  it('resends the code once on request: a new code, the old one dead, the window unchanged', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    const sms = await harness.waitForStatus(handle, 'sms_verification');
+    const filingId = handle.workflowId.slice(7);
+    const firstCode = harness.latestCode(APP_MOBILE);
+
+    const resent = await handle.executeUpdate(smsResendUpdate, {
+      args: [{ actor: PLATFORM }],
+      updateId: action('resend'),
+    });
+    expect(resent).toMatchObject({ status: 'sms_verification', dueBy: sms.dueBy });
+    const again = handle.executeUpdate(smsResendUpdate, {
+      args: [{ actor: PLATFORM }],
+      updateId: action('resend'),
+    });
+    await expect(again).rejects.toMatchObject({ cause: { type: 'wrong_stage' } });
+    const foreign = handle.executeUpdate(smsResendUpdate, {
+      args: [{ actor: { ...PLATFORM, platformId: 'alipay' } }],
+      updateId: action('resend'),
+    });
+    await expect(foreign).rejects.toMatchObject({ cause: { type: 'out_of_scope' } });
+
+    const events = await harness.events(filingId);
+    expect(events.at(-1)).toMatchObject({
+      type: 'SmsVerificationResent',
+      data: {
+        challengeId: `${filingId}:sms:1:1`,
+        previousChallengeId: `${filingId}:sms:1`,
+        trigger: 'requested',
+        expiresAt: sms.dueBy,
+      },
+    });
+    const newCode = harness.latestCode(APP_MOBILE);
+    // The old code counts as a wrong answer (unless the new one happens to be the same six digits).
+    const stale = await handle.executeUpdate(smsVerificationUpdate, {
+      args: [{ actor: APPLICANT, sealedAnswer: harness.seal(firstCode, APP_ID_LAST6) }],
+      updateId: action('sms'),
+    });
+    expect(stale.verified).toBe(firstCode === newCode);
+    if (firstCode !== newCode) expect(stale.attemptsLeft).toBe(4);
+    if (!stale.verified) expect((await verifySms(handle)).verified).toBe(true);
+    await rejectInBureau(handle);
+  });
+
+  it('resends the code by itself at noon China time the next day, while the window is open', async () => {
+    // Send the SMS after noon China time, so the next day's noon falls inside its 24-hour window.
+    const chinaMs = (await harness.env.currentTimeMs()) + 8 * HOUR;
+    const sinceMidnight = chinaMs % (24 * HOUR);
+    if (sinceMidnight < 13 * HOUR) await harness.env.sleep(13 * HOUR - sinceMidnight);
+
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    const sms = await harness.waitForStatus(handle, 'sms_verification');
+    const filingId = handle.workflowId.slice(7);
+    const firstCode = harness.latestCode(APP_MOBILE);
+    const sentChina = Date.parse(String(sms.dueBy)) - 24 * HOUR + 8 * HOUR;
+    const noon = sentChina - (sentChina % (24 * HOUR)) + 24 * HOUR + 12 * HOUR - 8 * HOUR;
+
+    await harness.env.sleep(noon - (await harness.env.currentTimeMs()) - 60_000);
+    expect((await harness.eventTypes(filingId)).at(-1)).toBe('SmsVerificationSent');
+    await harness.env.sleep(2 * 60_000);
+    const resent = (await harness.events(filingId)).at(-1);
+    expect(resent).toMatchObject({
+      type: 'SmsVerificationResent',
+      data: { challengeId: `${filingId}:sms:1:1`, trigger: 'scheduled', expiresAt: sms.dueBy },
+      metadata: { actor: { role: 'system' } },
+    });
+    expect(
+      Date.parse(String((resent?.metadata as { occurredAt: string }).occurredAt)),
+    ).toBeGreaterThanOrEqual(noon);
+
+    // The platform may still ask once; then the old codes are dead and the newest verifies.
+    await handle.executeUpdate(smsResendUpdate, { args: [{ actor: PLATFORM }], updateId: action('resend') });
+    const newest = harness.latestCode(APP_MOBILE);
+    const stale = await handle.executeUpdate(smsVerificationUpdate, {
+      args: [{ actor: APPLICANT, sealedAnswer: harness.seal(firstCode, APP_ID_LAST6) }],
+      updateId: action('sms'),
+    });
+    expect(stale.verified).toBe(firstCode === newest);
+    if (!stale.verified) expect((await verifySms(handle)).verified).toBe(true);
+    expect(
+      (await harness.events(filingId))
+        .filter((e) => e.type === 'SmsVerificationResent')
+        .map((e) => (e.data as { challengeId: string }).challengeId),
+    ).toEqual([`${filingId}:sms:1:1`, `${filingId}:sms:1:2`]);
+    await rejectInBureau(handle);
   });
 
   it('escalates overdue reviews exactly once, at the working-day deadline, and still waits for a human', async () => {
