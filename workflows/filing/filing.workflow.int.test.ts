@@ -346,6 +346,36 @@ describe('filingWorkflow on the time-skipping test server', () => {
     await expectReplays(handle);
   });
 
+  it('lets exactly one of an approval and a withdrawal sent together through, and replays either outcome', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    const [approve, withdraw] = await Promise.allSettled([
+      handle.executeUpdate(platformReviewUpdate, {
+        args: [{ actor: PLATFORM, decision: 'approve' }],
+        updateId: action('pr'),
+      }),
+      handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') }),
+    ]);
+    expect([approve.status, withdraw.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const loser = approve.status === 'rejected' ? approve : withdraw;
+    expect((loser as PromiseRejectedResult).reason).toMatchObject({ cause: { type: 'wrong_stage' } });
+    const types = await harness.eventTypes(handle.workflowId.slice(7));
+    if (withdraw.status === 'fulfilled') {
+      expect(types).toEqual(['FilingSubmitted', 'PlatformReviewStarted', 'FilingWithdrawn']);
+    } else {
+      expect(types.slice(0, 3)).toEqual([
+        'FilingSubmitted',
+        'PlatformReviewStarted',
+        'PlatformReviewApproved',
+      ]);
+      expect(types).not.toContain('FilingWithdrawn');
+      expect((await verifySms(handle)).verified).toBe(true);
+      await rejectInBureau(handle);
+    }
+    await harness.outcome(handle);
+    await expectReplays(handle);
+  });
+
   it('returns the filing after five wrong codes; after resubmission only the new code works', async () => {
     const handle = await harness.startFiling(loadValidForm('valid-app'));
     await harness.waitForStatus(handle, 'platform_review');
