@@ -21,8 +21,8 @@ function queueChangeOf(row: BureauQueueRow, read: FilingEventInStream): QueueCha
     case 'FilingCorrected':
       return { appName: event.data.appName };
     case 'BureauReviewApproved':
+    // A return leaves the queue too, until the filing's next bureau review starts (BureauReviewStarted).
     case 'BureauReviewRejected':
-    // Returned for correction: off the queue until its next bureau review starts (BureauReviewStarted).
     case 'BureauReviewReturned':
     case 'FilingWithdrawn':
       return { leaveQueue: true };
