@@ -20,8 +20,8 @@ function queueChangeOf(row: BureauQueueRow, read: FilingEventInStream): QueueCha
       return row.queuedAt === undefined ? {} : { overdue: true };
     case 'FilingCorrected':
       return { appName: event.data.appName };
-    case 'BureauReviewApproved':
     // A return leaves the queue too, until the filing's next bureau review starts (BureauReviewStarted).
+    case 'BureauReviewApproved':
     case 'BureauReviewRejected':
     case 'BureauReviewReturned':
     case 'FilingWithdrawn':
