@@ -258,22 +258,30 @@ export class FilingRun {
     }
   }
 
-  /** Decides first (nothing is sent for a resend the domain refuses), sends, decides again and appends. */
+  /**
+   * Decides first (nothing is sent for a resend the domain refuses), sends, then appends under the
+   * lock, where `decide` runs again. If the other trigger's resend was recorded while this code was
+   * being sent, the challenge it was sent under is taken: the next one is sent instead.
+   */
   private async resendSms(actor: Actor, trigger: SmsResendTrigger, causationId: string): Promise<void> {
-    const planned = this.smsResend(actor, trigger);
-    decide(planned, this.current);
-    const s = this.current;
-    if (s.status !== 'sms_verification') return;
-    await this.activities.sendSmsChallenge({
-      challengeId: planned.challengeId,
-      mobile: s.form.appPrincipal.mobile,
-      idLast6: appPrincipalIdLast6(s.form),
-      appName: s.appName,
-      ttlMs: Date.parse(s.expiresAt) - Date.now(),
-      at: nowIso(),
-      resend: true,
-    });
-    await this.commit({ ...planned, at: nowIso() }, causationId);
+    let planned = this.smsResend(actor, trigger);
+    for (;;) {
+      decide(planned, this.current);
+      const s = this.current;
+      if (s.status !== 'sms_verification') return;
+      await this.activities.sendSmsChallenge({
+        challengeId: planned.challengeId,
+        mobile: s.form.appPrincipal.mobile,
+        idLast6: appPrincipalIdLast6(s.form),
+        appName: s.appName,
+        ttlMs: Date.parse(s.expiresAt) - Date.now(),
+        at: nowIso(),
+        resend: true,
+      });
+      const now = this.smsResend(actor, trigger);
+      if (now.challengeId === planned.challengeId) return this.commit(now, causationId);
+      planned = now;
+    }
   }
 
   /** The check a validator decides on before an SMS answer is checked. */
