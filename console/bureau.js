@@ -207,8 +207,30 @@ function filingFacts(view, detail) {
     [t('detail.dueBy'), view.dueBy && chinaTime(view.dueBy)],
     [t('detail.overdue'), view.overdue ? t('common.yes') : t('common.no')],
     [t('detail.registrationNumber'), view.registrationNumber && h('strong', {}, view.registrationNumber)],
+    [t('detail.returnedBy'), view.returnedBy && label('returnedBy', view.returnedBy)],
     [t('detail.reasons'), view.reasons],
+    [t('detail.fieldReasons'), view.fieldReasons?.length ? fieldReasonList(view.fieldReasons) : undefined],
   ]);
+}
+
+/** Per-field reasons of a rejection or return: the field's path, the problem, the suggestion. */
+function fieldReasonList(fieldReasons) {
+  return h(
+    'ul',
+    { class: 'field-reasons' },
+    fieldReasons.map((reason) =>
+      h(
+        'li',
+        { 'data-path': reason.path },
+        h('code', {}, reason.path),
+        ' — ',
+        reason.problem,
+        reason.suggestion
+          ? h('span', { class: 'suggestion' }, ` (${t('fieldReason.suggestion')}: ${reason.suggestion})`)
+          : null,
+      ),
+    ),
+  );
 }
 
 export async function filingView(main, { id }, ctx) {
@@ -345,7 +367,9 @@ function differenceSection(detail) {
 }
 
 function timelineTable(timeline) {
-  const headers = ['seq', 'time', 'event', 'actor'].map((c) => t(`detail.col.${c}`));
+  const headers = ['seq', 'time', 'event', 'actor', 'reasons'].map((c) =>
+    c === 'reasons' ? t('detail.reasons') : t(`detail.col.${c}`),
+  );
   return table(
     t('detail.timeline'),
     headers,
@@ -357,6 +381,12 @@ function timelineTable(timeline) {
         h('td', {}, chinaTime(entry.occurredAt)),
         h('td', {}, label('event', entry.type)),
         h('td', {}, entry.actorRole ? label('role', entry.actorRole) : '—'),
+        h(
+          'td',
+          {},
+          entry.reasons ?? '',
+          entry.fieldReasons?.length ? fieldReasonList(entry.fieldReasons) : null,
+        ),
       ),
     ),
     { class: 'timeline' },
@@ -377,6 +407,7 @@ function decisionForm(filingId, refresh) {
   let lastSent;
   const outcome = h('div', { id: 'decision-outcome', 'aria-live': 'polite' });
   const reasons = h('textarea', { id: 'reasons', name: 'reasons', rows: 4, maxlength: 2000 });
+  const fieldReasons = fieldReasonsEditor();
   const submit = h('button', { type: 'submit', class: 'primary' }, t('decision.submit'));
   const radio = (value) =>
     h(
@@ -390,9 +421,17 @@ function decisionForm(filingId, refresh) {
     'form',
     { class: 'decision', novalidate: true, 'aria-labelledby': 'decision-title' },
     h('h3', { id: 'decision-title' }, t('decision.title')),
-    h('fieldset', {}, h('legend', {}, t('decision.choice')), radio('approve'), radio('reject')),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('decision.choice')),
+      radio('approve'),
+      radio('reject'),
+      radio('return'),
+    ),
     h('label', { for: 'reasons' }, t('decision.reasons')),
     reasons,
+    fieldReasons.element,
     h('div', { class: 'actions' }, submit),
     outcome,
   );
@@ -408,9 +447,21 @@ function decisionForm(filingId, refresh) {
       reasons.focus();
       return;
     }
+    const given = decision === 'approve' ? [] : fieldReasons.values();
+    if (decision === 'return' && (explanation === '' || given.length === 0)) {
+      reasons.setAttribute('aria-describedby', 'decision-outcome');
+      if (explanation === '') reasons.setAttribute('aria-invalid', 'true');
+      show(outcome, notice('error', t('decision.fieldReasonsRequired')));
+      (explanation === '' ? reasons : fieldReasons.first()).focus();
+      return;
+    }
     submit.disabled = true;
     show(outcome, notice('info', t('decision.sending')));
-    const body = explanation ? { decision, reasons: explanation } : { decision };
+    const body = {
+      decision,
+      ...(explanation ? { reasons: explanation } : {}),
+      ...(given.length > 0 ? { fieldReasons: given } : {}),
+    };
     if (lastSent !== undefined && lastSent !== JSON.stringify(body)) idempotencyKey = crypto.randomUUID();
     lastSent = JSON.stringify(body);
     try {
@@ -420,8 +471,8 @@ function decisionForm(filingId, refresh) {
         body,
       });
       for (const input of form.querySelectorAll('input, textarea, button')) input.disabled = true;
-      if (decision === 'reject') {
-        show(outcome, notice('ok', t('decision.rejected')));
+      if (decision === 'reject' || decision === 'return') {
+        show(outcome, notice('ok', t(decision === 'reject' ? 'decision.rejected' : 'decision.returned')));
         await refresh();
       } else {
         await awaitNumber(outcome, refresh);
@@ -440,6 +491,56 @@ function decisionForm(filingId, refresh) {
     }
   });
   return form;
+}
+
+/**
+ * Rows of per-field reasons: the field's path in the form (as `app.platforms.0.packageName`), the
+ * problem, an optional suggestion. The server checks each path against the form's fields (400 naming
+ * `fieldReasons.N.path`). `values()` gives the rows with a path or a problem.
+ */
+function fieldReasonsEditor() {
+  const rows = h('ol', { class: 'field-reason-rows' });
+  let count = 0;
+  const addRow = () => {
+    count += 1;
+    const id = (what) => `field-reason-${count}-${what}`;
+    const input = (what, attributes = {}) =>
+      h('input', { id: id(what), name: `fieldReason.${what}`, type: 'text', maxlength: 500, ...attributes });
+    const row = h(
+      'li',
+      { class: 'field-reason' },
+      h('label', { for: id('path') }, t('fieldReason.path')),
+      input('path', { placeholder: 'app.platforms.0.packageName', spellcheck: 'false' }),
+      h('label', { for: id('problem') }, t('fieldReason.problem')),
+      input('problem'),
+      h('label', { for: id('suggestion') }, t('fieldReason.suggestion')),
+      input('suggestion'),
+    );
+    const remove = h('button', { type: 'button' }, t('decision.removeFieldReason'));
+    remove.addEventListener('click', () => row.remove());
+    row.append(remove);
+    rows.append(row);
+  };
+  const add = h('button', { type: 'button' }, t('decision.addFieldReason'));
+  add.addEventListener('click', addRow);
+  addRow();
+  const element = h(
+    'fieldset',
+    { class: 'field-reasons-editor' },
+    h('legend', {}, t('decision.fieldReasons')),
+    rows,
+    add,
+  );
+  const values = () =>
+    [...rows.querySelectorAll('li')]
+      .map((row) => {
+        const value = (what) => row.querySelector(`[name="fieldReason.${what}"]`).value.trim();
+        const suggestion = value('suggestion');
+        return { path: value('path'), problem: value('problem'), ...(suggestion ? { suggestion } : {}) };
+      })
+      .filter((reason) => reason.path !== '' || reason.problem !== '');
+  const first = () => rows.querySelector('input') ?? add;
+  return { element, values, first };
 }
 
 /** After an approval: the number is issued by the workflow a moment later; poll the filing for it. */
@@ -463,7 +564,7 @@ async function awaitNumber(outcome, refresh) {
 }
 
 /** Events that end a bureau review or take the filing out of it: what "decided first" can mean. */
-const DECISIONS = ['BureauReviewApproved', 'BureauReviewRejected', 'FilingWithdrawn'];
+const DECISIONS = ['BureauReviewApproved', 'BureauReviewRejected', 'BureauReviewReturned', 'FilingWithdrawn'];
 
 /**
  * 409: someone decided first. The problem names the status; the filing's timeline names the decision,

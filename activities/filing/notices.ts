@@ -1,11 +1,7 @@
 import type { ServiceType } from '../../events/form/registration-form';
 import type { FilingKind } from '../../events/filing/filing-kind';
-import type {
-  NoticeFacts,
-  NoticeFieldReason,
-  NoticeTemplate,
-  OutcomeNotice,
-} from '../../events/filing/outcome-notices';
+import type { FieldReason } from '../../events/filing/filing-events';
+import type { NoticeFacts, NoticeTemplate, OutcomeNotice } from '../../events/filing/outcome-notices';
 
 /** The registration system's public lookup (ICP/IP地址/域名信息备案管理系统), named in every number's notice. */
 export const ICP_LOOKUP_URL = 'https://beian.miit.gov.cn';
@@ -45,10 +41,7 @@ function filingOf(f: NoticeFacts): string {
   return `您的${SERVICE_LABELS[f.serviceType]}「${f.appName}」${KIND_LABELS[f.kind]}申请（申请号：${f.filingId}）`;
 }
 
-function reasonsOf(
-  label: string,
-  f: { reasons: string; fieldReasons: readonly NoticeFieldReason[] },
-): string {
+function reasonsOf(label: string, f: { reasons: string; fieldReasons: readonly FieldReason[] }): string {
   const fields = f.fieldReasons.map(
     (r, i) => `（${i + 1}）${r.path}：${r.problem}${r.suggestion ? `；修改建议：${r.suggestion}` : ''}`,
   );

@@ -10,6 +10,11 @@ export interface SmsActivityDeps {
   openSmsAnswer: OpenSmsAnswer;
 }
 
+/** `YYYY-MM-DD HH:mm` in China time (UTC+8), as a text message names a moment. */
+function chinaMinute(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** The 12381 verification. The code exists in clear only between issue and send; it is never returned. */
 export function createSmsActivities(deps: SmsActivityDeps) {
   return {
@@ -20,6 +25,8 @@ export function createSmsActivities(deps: SmsActivityDeps) {
       appName: string;
       ttlMs: number;
       at: string;
+      /** A resend of the round's code: a new code, valid until the round's window closes (`at + ttlMs`). */
+      resend?: boolean;
     }): Promise<{ expiresAt: string }> {
       const now = new Date(input.at);
       const issued = deps.codes.issue({
@@ -32,7 +39,9 @@ export function createSmsActivities(deps: SmsActivityDeps) {
         await deps.sms.send({
           to: input.mobile,
           sender: ICP_SMS_SENDER,
-          text: `【工信部ICP备案】您的APP备案「${input.appName}」短信核验码为${issued.code}，24小时内有效。请勿泄露。`,
+          text: input.resend
+            ? `【工信部ICP备案】您的APP备案「${input.appName}」新的短信核验码为${issued.code}，此前的核验码已作废，${chinaMinute(issued.expiresAt)}前有效。请勿泄露。`
+            : `【工信部ICP备案】您的APP备案「${input.appName}」短信核验码为${issued.code}，24小时内有效。请勿泄露。`,
           idempotencyKey: issued.sendKey,
         });
         deps.codes.markSent(input.challengeId, { sendKey: issued.sendKey, now });

@@ -42,6 +42,16 @@ export const FILING_COMMAND_RULES = {
     action: 'expire an SMS',
     records: ['SmsVerificationExpired', 'FilingReturnedToPlatform'],
   },
+  RequestSmsResend: {
+    roles: ['platform'],
+    action: 'request an SMS resend',
+    records: ['SmsVerificationResent'],
+  },
+  SendScheduledSmsResend: {
+    roles: ['system'],
+    action: 'send the scheduled SMS resend',
+    records: ['SmsVerificationResent'],
+  },
   ResubmitFiling: { roles: ['platform'], action: 'resubmit a filing', records: ['FilingResubmitted'] },
   StartBureauReview: { roles: ['system'], action: 'start a review', records: ['BureauReviewStarted'] },
   FlagBureauReviewOverdue: {
@@ -52,7 +62,7 @@ export const FILING_COMMAND_RULES = {
   ReviewAsBureau: {
     roles: ['bureau'],
     action: 'decide a bureau review',
-    records: ['BureauReviewApproved', 'BureauReviewRejected'],
+    records: ['BureauReviewApproved', 'BureauReviewRejected', 'BureauReviewReturned'],
   },
   IssueRegistrationNumber: {
     roles: ['system'],

@@ -19,6 +19,8 @@ import {
   decideStartPlatformReview,
 } from './decide/platform-review';
 import {
+  decideRequestSmsResend,
+  decideSendScheduledSmsResend,
   decideExpireSmsChallenge,
   decideRecordSmsCheck,
   decideRecordSmsSent,
@@ -56,6 +58,10 @@ export function decide(command: FilingCommand, state: FilingState): FilingEvent[
       return decideRecordSmsCheck(command, state);
     case 'ExpireSmsChallenge':
       return decideExpireSmsChallenge(command, state);
+    case 'RequestSmsResend':
+      return decideRequestSmsResend(command, state);
+    case 'SendScheduledSmsResend':
+      return decideSendScheduledSmsResend(command, state);
     case 'ResubmitFiling':
       return decideResubmitFiling(command, state);
     case 'StartBureauReview':

@@ -15,8 +15,9 @@ import {
   SUBJECT_NUMBER,
 } from '../../test/support/decider-spec';
 import type { FilingCommand, FilingCommandType } from './filing-commands';
-import type { FilingEvent, FilingEventOf } from './filing-events';
+import type { FieldReason, FilingEvent, FilingEventOf } from './filing-events';
 import type { FilingStatus } from './filing-state';
+import { withdrawalRulesDiffer } from './decide/submission';
 
 const SUBMITTED_ON = '2026-11-30';
 const FILING_ID = 'filing-0001';
@@ -100,10 +101,16 @@ const reviewAsPlatform = (
   actor: Actor = PLATFORM,
 ): FilingCommand => ({ type: 'ReviewAsPlatform', actor, decision, reasons });
 const reviewAsBureau = (
-  decision: 'approve' | 'reject',
+  decision: 'approve' | 'reject' | 'return',
   reasons?: string,
   actor: Actor = GUANGDONG_BUREAU,
-): FilingCommand => ({ type: 'ReviewAsBureau', actor, decision, reasons });
+  fieldReasons?: FieldReason[],
+): FilingCommand => ({ type: 'ReviewAsBureau', actor, decision, reasons, fieldReasons });
+const PACKAGE_NAME_REASON: FieldReason = {
+  path: 'app.platforms.0.packageName',
+  problem: '包名与安装包不一致',
+  suggestion: '按安装包中的包名填写',
+};
 const correct = (form: unknown, actor: Actor = PLATFORM): FilingCommand => ({
   type: 'CorrectFiling',
   actor,
@@ -114,6 +121,27 @@ const smsCheck = (
   outcome: 'match' | 'mismatch' | 'expired',
   challengeId = FIRST_CHALLENGE,
 ): FilingCommand => ({ type: 'RecordSmsCheck', actor: APPLICANT, challengeId, outcome });
+/** Before the window of the first SMS round closes (SMS_EXPIRES_AT). */
+const BEFORE_EXPIRY = '2026-12-02T02:00:00.000Z';
+const resend = (
+  trigger: 'requested' | 'scheduled',
+  actor: Actor = trigger === 'requested' ? PLATFORM : SYSTEM,
+  challengeId = `${FIRST_CHALLENGE}:1`,
+  at = BEFORE_EXPIRY,
+): FilingCommand => ({
+  type: trigger === 'requested' ? 'RequestSmsResend' : 'SendScheduledSmsResend',
+  actor,
+  challengeId,
+  at,
+});
+const resent = (
+  trigger: 'requested' | 'scheduled',
+  challengeId = `${FIRST_CHALLENGE}:1`,
+  previousChallengeId = FIRST_CHALLENGE,
+): FilingEvent => ({
+  type: 'SmsVerificationResent',
+  data: { challengeId, previousChallengeId, trigger, expiresAt: SMS_EXPIRES_AT },
+});
 const withdraw = (actor: Actor = PLATFORM, reasons?: string): FilingCommand => ({
   type: 'WithdrawFiling',
   actor,
@@ -268,6 +296,33 @@ describe('ReviewAsPlatform', () => {
   });
 
   it.each([
+    ['return', 'FilingReturnedForCorrection'],
+    ['reject', 'PlatformReviewRejected'],
+  ] as const)('may %s with per-field reasons beside the explanation', (decision, type) => {
+    given(...AT.platform_review)
+      .when({
+        type: 'ReviewAsPlatform',
+        actor: PLATFORM,
+        decision,
+        reasons: '请修改',
+        fieldReasons: [PACKAGE_NAME_REASON],
+      })
+      .then({ type, data: { reasons: '请修改', fieldReasons: [PACKAGE_NAME_REASON] } });
+  });
+
+  it('refuses a per-field reason naming no field of the form', () => {
+    given(...AT.platform_review)
+      .when({
+        type: 'ReviewAsPlatform',
+        actor: PLATFORM,
+        decision: 'return',
+        reasons: '请修改',
+        fieldReasons: [PACKAGE_NAME_REASON, { path: 'foo.bar', problem: '?' }],
+      })
+      .thenThrows('invalid_command', { field: 'fieldReasons.1.path', rule: 'unknown_form_field' });
+  });
+
+  it.each([
     ['reject', undefined],
     ['reject', ''],
     ['reject', ' \n\t '],
@@ -370,6 +425,37 @@ describe('CorrectFiling', () => {
       .when(correct(form))
       .thenThrows('invalid_command');
   });
+
+  it('records a correction after the SMS check expired (a new mobile for the app’s person in charge)', () => {
+    const change = (form: Record<string, unknown>): void => {
+      section(form, 'appPrincipal').mobile = '+8613600136000';
+    };
+    const input = loadValidForm('valid-app');
+    change(input);
+    given(...AT.returned_to_platform)
+      .when(correct(input))
+      .then({
+        type: 'FilingCorrected',
+        data: { form: validatedForm('valid-app', change), appName: '示例记账' },
+      });
+  });
+
+  it('refuses a correction after the SMS check that moves the filing to another province', () => {
+    const form = loadValidForm('valid-app');
+    section(form, 'operator').province = '110000';
+    given(...AT.returned_to_platform)
+      .when(correct(form))
+      .thenThrows('invalid_command', { rule: 'immutable_on_correction' });
+  });
+
+  it.each(['platform_approved', 'sms_verification', 'bureau_review'] as const)(
+    'refuses a correction in status %s',
+    (status) => {
+      given(...AT[status])
+        .when(correct(loadValidForm('valid-app')))
+        .thenThrows('wrong_stage', { status });
+    },
+  );
 
   it('refuses a correction while the platform review runs', () => {
     given(...AT.platform_review)
@@ -526,6 +612,97 @@ describe('12381 SMS verification', () => {
     given(...AT.sms_verified)
       .when(smsCheck('match'))
       .thenThrows('wrong_stage');
+  });
+});
+
+describe('SMS resends', () => {
+  const atSms = AT.sms_verification;
+
+  it('sends a new code on the platform’s request, keeping the round’s window', () => {
+    given(...atSms)
+      .when(resend('requested'))
+      .then(resent('requested'));
+  });
+
+  it('sends the scheduled resend as the system, once besides the requested one', () => {
+    given(...atSms, resent('requested'))
+      .when(resend('scheduled', SYSTEM, `${FIRST_CHALLENGE}:2`))
+      .then(resent('scheduled', `${FIRST_CHALLENGE}:2`, `${FIRST_CHALLENGE}:1`));
+  });
+
+  it.each(['requested', 'scheduled'] as const)('refuses a second %s resend in one round', (trigger) => {
+    given(...atSms, resent(trigger))
+      .when(resend(trigger, undefined, `${FIRST_CHALLENGE}:2`))
+      .thenThrows('wrong_stage', { rule: 'resend_used' });
+  });
+
+  it('refuses a resend once the window has closed', () => {
+    given(...atSms)
+      .when(resend('requested', PLATFORM, `${FIRST_CHALLENGE}:1`, SMS_EXPIRES_AT))
+      .thenThrows('wrong_stage', { rule: 'sms_window_closed' });
+  });
+
+  it('pairs the trigger with its role: the platform requests, the process schedules', () => {
+    given(...atSms)
+      .when(resend('requested', SYSTEM))
+      .thenThrows('forbidden_role');
+    given(...atSms)
+      .when(resend('scheduled', PLATFORM))
+      .thenThrows('forbidden_role');
+  });
+
+  it('treats another platform’s filing as out of scope', () => {
+    given(...atSms)
+      .when(resend('requested', OTHER_PLATFORM))
+      .thenThrows('out_of_scope');
+  });
+
+  it('needs a new challenge', () => {
+    given(...atSms)
+      .when(resend('requested', PLATFORM, FIRST_CHALLENGE))
+      .thenThrows('invalid_command', { field: 'challengeId', rule: 'not_new' });
+  });
+
+  it.each(['platform_approved', 'returned_to_platform', 'sms_verified'] as const)(
+    'refuses a resend in status %s',
+    (status) => {
+      given(...AT[status])
+        .when(resend('requested'))
+        .thenThrows('wrong_stage', { status });
+    },
+  );
+
+  it('kills the code before: an answer to it is refused, the new one verifies', () => {
+    given(...atSms, resent('requested'))
+      .when(smsCheck('match', FIRST_CHALLENGE))
+      .thenThrows('wrong_stage');
+    given(...atSms, resent('requested'))
+      .when(smsCheck('match', `${FIRST_CHALLENGE}:1`))
+      .then({ type: 'SmsVerified', data: { challengeId: `${FIRST_CHALLENGE}:1` } });
+  });
+
+  it('keeps counting wrong answers across a resend', () => {
+    given(...atSms, smsFailed(1), smsFailed(2), resent('requested'))
+      .when(smsCheck('mismatch', `${FIRST_CHALLENGE}:1`))
+      .then({
+        type: 'SmsVerificationFailed',
+        data: { challengeId: `${FIRST_CHALLENGE}:1`, failedAttempts: 3, attemptsLeft: 2 },
+      });
+  });
+
+  it('expires the resent code at the round’s window; a timer for the code before changes nothing', () => {
+    given(...atSms, resent('scheduled'))
+      .when({ type: 'ExpireSmsChallenge', actor: SYSTEM, challengeId: FIRST_CHALLENGE })
+      .then();
+    given(...atSms, resent('scheduled'))
+      .when({ type: 'ExpireSmsChallenge', actor: SYSTEM, challengeId: `${FIRST_CHALLENGE}:1` })
+      .then(
+        {
+          type: 'SmsVerificationExpired',
+          data: { challengeId: `${FIRST_CHALLENGE}:1`, expiresAt: SMS_EXPIRES_AT },
+        },
+        { type: 'FilingReturnedToPlatform', data: { reason: 'sms_expired' } },
+      );
   });
 });
 
@@ -693,6 +870,101 @@ describe('bureau review', () => {
       .when(reviewAsBureau('reject', '重复决定'))
       .thenThrows('wrong_stage');
   });
+
+  it('returns a filing for correction with its explanation and per-field reasons (texts trimmed)', () => {
+    given(...AT.bureau_review)
+      .when(
+        reviewAsBureau('return', ' 请核对应用信息 ', GUANGDONG_BUREAU, [
+          {
+            path: 'app.platforms.0.packageName',
+            problem: ' 包名与安装包不一致 ',
+            suggestion: ' 按安装包中的包名填写 ',
+          },
+          { path: 'app.name', problem: '名称与截图不符', suggestion: '  ' },
+        ]),
+      )
+      .then({
+        type: 'BureauReviewReturned',
+        data: {
+          reasons: '请核对应用信息',
+          fieldReasons: [PACKAGE_NAME_REASON, { path: 'app.name', problem: '名称与截图不符' }],
+        },
+      });
+  });
+
+  it('rejects with per-field reasons beside the explanation', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('reject', '不予备案', GUANGDONG_BUREAU, [PACKAGE_NAME_REASON]))
+      .then({
+        type: 'BureauReviewRejected',
+        data: { reasons: '不予备案', fieldReasons: [PACKAGE_NAME_REASON] },
+      });
+  });
+
+  it.each([
+    [undefined, 'fieldReasons', 'required'],
+    [[], 'fieldReasons', 'required'],
+  ] as const)('refuses a return without field reasons (%j)', (fieldReasons, field, rule) => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', '请修改', GUANGDONG_BUREAU, fieldReasons as FieldReason[] | undefined))
+      .thenThrows('invalid_command', { field, rule });
+  });
+
+  it('refuses a return without an explanation', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', ' ', GUANGDONG_BUREAU, [PACKAGE_NAME_REASON]))
+      .thenThrows('invalid_command', { field: 'reasons', rule: 'required' });
+  });
+
+  it.each([
+    [{ path: 'foo.bar', problem: '不存在' }, 'fieldReasons.0.path', 'unknown_form_field'],
+    [{ path: ' app.name', problem: '空格' }, 'fieldReasons.0.path', 'unknown_form_field'],
+    [{ path: 'app.platforms.x.packageName', problem: '不存在' }, 'fieldReasons.0.path', 'unknown_form_field'],
+    [{ path: 'app.name', problem: '  ' }, 'fieldReasons.0.problem', 'required'],
+    [{ path: 'app.name' }, 'fieldReasons.0.problem', 'required'],
+    [{ path: 'app.name', problem: '问题', suggestion: 7 }, 'fieldReasons.0.suggestion', 'type'],
+    [{ path: 'app.name', problem: '问'.repeat(501) }, 'fieldReasons.0.problem', 'too_long'],
+    ['app.name', 'fieldReasons.0', 'type'],
+  ] as const)('refuses the field reason %j, naming %s', (reason, field, rule) => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', '请修改', GUANGDONG_BUREAU, [reason as unknown as FieldReason]))
+      .thenThrows('invalid_command', { field, rule });
+  });
+
+  it('refuses more than 50 field reasons', () => {
+    const many = Array.from({ length: 51 }, () => PACKAGE_NAME_REASON);
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', '请修改', GUANGDONG_BUREAU, many))
+      .thenThrows('invalid_command', { field: 'fieldReasons', rule: 'too_many' });
+  });
+
+  it('refuses field reasons on an approval', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('approve', undefined, GUANGDONG_BUREAU, [PACKAGE_NAME_REASON]))
+      .thenThrows('invalid_command', { field: 'fieldReasons', rule: 'not_allowed' });
+  });
+
+  it('refuses a return by another province’s bureau, or outside bureau review', () => {
+    given(...AT.bureau_review)
+      .when(reviewAsBureau('return', '请修改', BEIJING_BUREAU, [PACKAGE_NAME_REASON]))
+      .thenThrows('out_of_scope');
+    given(...AT.sms_verified)
+      .when(reviewAsBureau('return', '请修改', GUANGDONG_BUREAU, [PACKAGE_NAME_REASON]))
+      .thenThrows('wrong_stage', { status: 'sms_verified' });
+  });
+
+  it('lets the platform correct a filing the bureau returned, which starts over at submitted', () => {
+    const returnedByBureau: FilingEvent = {
+      type: 'BureauReviewReturned',
+      data: { reasons: '请修改', fieldReasons: [PACKAGE_NAME_REASON] },
+    };
+    given(...AT.bureau_review, returnedByBureau)
+      .when(correct(loadValidForm('valid-app')))
+      .then({ type: 'FilingCorrected', data: { form: appForm, appName: '示例记账' } });
+    given(...AT.bureau_review, returnedByBureau)
+      .when(withdraw())
+      .then({ type: 'FilingWithdrawn', data: {} });
+  });
 });
 
 describe('issuance, publication and notification', () => {
@@ -833,17 +1105,21 @@ describe('issuance, publication and notification', () => {
 });
 
 describe('WithdrawFiling', () => {
+  // Until the platform has approved it, or while it is back with the platform (to be reviewed again).
   const WITHDRAWABLE: FilingStatus[] = [
     'submitted',
     'platform_review',
     'returned_for_correction',
+    'returned_to_platform',
+  ];
+  const APPROVED_BY_THE_PLATFORM: FilingStatus[] = [
     'platform_approved',
     'sms_verification',
-    'returned_to_platform',
     'sms_verified',
     'bureau_review',
   ];
   const NOT_WITHDRAWABLE: FilingStatus[] = [
+    ...APPROVED_BY_THE_PLATFORM,
     'not_submitted',
     'bureau_approved',
     'registered',
@@ -851,6 +1127,18 @@ describe('WithdrawFiling', () => {
     'completed',
     'rejected',
     'withdrawn',
+  ];
+  const CANCELLATION: FilingEventOf<'FilingSubmitted'> = {
+    type: 'FilingSubmitted',
+    data: {
+      ...SUBMITTED.data,
+      kind: 'cancellation',
+      target: { subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
+    },
+  };
+  const withHistory = (status: FilingStatus, first: FilingEvent): FilingEvent[] => [
+    first,
+    ...AT[status].slice(1),
   ];
 
   it('covers every status', () => {
@@ -869,8 +1157,45 @@ describe('WithdrawFiling', () => {
       .thenThrows('wrong_stage', { status });
   });
 
+  it('withdraws a filing the registry sent back for correction after the bureau approved it', () => {
+    const refused: FilingEvent = {
+      type: 'RegistrationNumberRefused',
+      data: { refusal: 'subject_number_mismatch', reasons: '主体备案号不符' },
+    };
+    given(...AT.bureau_approved, refused)
+      .when(withdraw())
+      .then({ type: 'FilingWithdrawn', data: {} });
+  });
+
+  it.each(WITHDRAWABLE.filter((status) => status !== 'not_submitted'))(
+    'refuses to withdraw a cancellation filing in status %s',
+    (status) => {
+      given(...withHistory(status, CANCELLATION))
+        .when(withdraw())
+        .thenThrows('wrong_stage', { status, rule: 'cancellation_not_withdrawable' });
+    },
+  );
+
+  it.each(APPROVED_BY_THE_PLATFORM)(
+    'withdraws in status %s under the rule a run recorded before followed (until the bureau decided)',
+    (status) => {
+      given(...AT[status])
+        .when({ ...withdraw(), type: 'WithdrawFiling', rule: 'until_bureau_decision' })
+        .then({ type: 'FilingWithdrawn', data: {} });
+    },
+  );
+
+  it('says where the two withdrawal rules differ: after platform approval, and for a cancellation', () => {
+    const differ = (Object.keys(AT) as FilingStatus[]).filter((status) =>
+      withdrawalRulesDiffer(stateAfter(...AT[status])),
+    );
+    expect(differ.sort()).toEqual([...APPROVED_BY_THE_PLATFORM].sort());
+    expect(withdrawalRulesDiffer(stateAfter(...withHistory('platform_review', CANCELLATION)))).toBe(true);
+    expect(withdrawalRulesDiffer(stateAfter(...withHistory('bureau_approved', CANCELLATION)))).toBe(false);
+  });
+
   it('keeps the platform’s reasons', () => {
-    given(...AT.bureau_review)
+    given(...AT.platform_review)
       .when(withdraw(PLATFORM, ' 产品下线 '))
       .then({ type: 'FilingWithdrawn', data: { reasons: '产品下线' } });
   });
@@ -1003,7 +1328,17 @@ const COMMAND_ROLES: Record<
     status: 'published',
     command: (actor) => ({ type: 'NotifyApplicant', actor, channels: ['email'] }),
   },
-  WithdrawFiling: { role: 'platform', status: 'bureau_review', command: (actor) => withdraw(actor) },
+  RequestSmsResend: {
+    role: 'platform',
+    status: 'sms_verification',
+    command: (actor) => resend('requested', actor),
+  },
+  SendScheduledSmsResend: {
+    role: 'system',
+    status: 'sms_verification',
+    command: (actor) => resend('scheduled', actor),
+  },
+  WithdrawFiling: { role: 'platform', status: 'platform_review', command: (actor) => withdraw(actor) },
 };
 
 describe('roles', () => {

@@ -71,14 +71,21 @@ function commands(actor: Actor): FilingCommand[] {
       outcome,
     })),
     { type: 'ExpireSmsChallenge', actor, challengeId: FIRST_CHALLENGE },
+    ...(['RequestSmsResend', 'SendScheduledSmsResend'] as const).map((type): FilingCommand => ({
+      type,
+      actor,
+      challengeId: `${FIRST_CHALLENGE}:1`,
+      at: '2026-12-01T00:00:00.000Z',
+    })),
     { type: 'ResubmitFiling', actor },
     { type: 'StartBureauReview', actor, deadline: BUREAU_REVIEW_DUE },
     { type: 'FlagBureauReviewOverdue', actor },
-    ...(['approve', 'reject'] as const).map((decision): FilingCommand => ({
+    ...(['approve', 'reject', 'return'] as const).map((decision): FilingCommand => ({
       type: 'ReviewAsBureau',
       actor,
       decision,
       reasons: '理由',
+      ...(decision === 'return' && { fieldReasons: [{ path: 'app.name', problem: '名称不符' }] }),
     })),
     { type: 'IssueRegistrationNumber', actor, subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
     { type: 'RefuseRegistrationNumber', actor, refusal: 'subject_not_registered', reasons: '理由' },

@@ -1,5 +1,5 @@
 import { assertNever } from '../assert-never';
-import type { FilingEvent } from './filing-events';
+import type { FilingEvent, ReviewReasons } from './filing-events';
 import { FilingDomainError } from './filing-errors';
 import { type FilingState, inStatus, type SubmittedFilingState } from './filing-state';
 import { isLegalTransition } from './transitions';
@@ -14,6 +14,13 @@ function submitted(state: FilingState, type: string): SubmittedFilingState {
     });
   }
   return state;
+}
+
+/** The reasons as the state keeps them: field reasons only when there are any. */
+function reviewReasons(data: ReviewReasons): ReviewReasons {
+  return data.fieldReasons && data.fieldReasons.length > 0
+    ? { reasons: data.reasons, fieldReasons: data.fieldReasons }
+    : { reasons: data.reasons };
 }
 
 /** The one fold of a filing's history: pure, used by the workflow and by auditors alike. */
@@ -64,7 +71,14 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
     case 'FilingReturnedForCorrection':
       return inStatus(submitted(state, event.type), {
         status: 'returned_for_correction',
-        reasons: event.data.reasons,
+        returnedBy: 'platform',
+        ...reviewReasons(event.data),
+      });
+    case 'BureauReviewReturned':
+      return inStatus(submitted(state, event.type), {
+        status: 'returned_for_correction',
+        returnedBy: 'bureau',
+        ...reviewReasons(event.data),
       });
     case 'FilingCorrected':
       return inStatus(submitted(state, event.type), {
@@ -76,7 +90,7 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
       return inStatus(submitted(state, event.type), {
         status: 'rejected',
         rejectedBy: 'platform',
-        reasons: event.data.reasons,
+        ...reviewReasons(event.data),
       });
     case 'SmsVerificationSent':
       return inStatus(submitted(state, event.type), {
@@ -89,6 +103,16 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
     case 'SmsVerificationFailed': {
       const s = submitted(state, event.type);
       return s.status === 'sms_verification' ? { ...s, failedAttempts: event.data.failedAttempts } : s;
+    }
+    case 'SmsVerificationResent': {
+      const s = submitted(state, event.type);
+      if (s.status !== 'sms_verification') return s;
+      return {
+        ...s,
+        challengeId: event.data.challengeId,
+        expiresAt: event.data.expiresAt,
+        resends: [...(s.resends ?? []), event.data.trigger],
+      };
     }
     case 'SmsVerified':
       return inStatus(submitted(state, event.type), { status: 'sms_verified' });
@@ -119,7 +143,7 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
       return inStatus(submitted(state, event.type), {
         status: 'rejected',
         rejectedBy: 'bureau',
-        reasons: event.data.reasons,
+        ...reviewReasons(event.data),
       });
     case 'RegistrationNumberIssued':
       return inStatus(submitted(state, event.type), {
@@ -140,6 +164,7 @@ export function evolve(state: FilingState, event: TimedFilingEvent): FilingState
     case 'RegistrationNumberRefused':
       return inStatus(submitted(state, event.type), {
         status: 'returned_for_correction',
+        returnedBy: 'registry',
         reasons: event.data.reasons,
       });
     case 'RegistrationPublished': {

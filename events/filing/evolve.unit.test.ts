@@ -155,6 +155,56 @@ describe('evolve: status after typical histories', () => {
     expect(stateIn('returned_to_platform', ...AT.returned_to_platform).reason).toBe('sms_expired');
   });
 
+  it('records who returned a filing, with the per-field reasons', () => {
+    const fieldReasons = [
+      { path: 'app.platforms.0.packageName', problem: '包名与安装包不一致', suggestion: '按安装包填写' },
+    ];
+    expect(stateIn('returned_for_correction', ...AT.returned_for_correction)).toMatchObject({
+      returnedBy: 'platform',
+    });
+    expect(
+      stateIn('returned_for_correction', ...AT.bureau_review, {
+        type: 'BureauReviewReturned',
+        data: { reasons: '请核对包名', fieldReasons },
+      }),
+    ).toMatchObject({ returnedBy: 'bureau', reasons: '请核对包名', fieldReasons });
+    expect(
+      stateIn('returned_for_correction', ...AT.bureau_approved, {
+        type: 'RegistrationNumberRefused',
+        data: { refusal: 'subject_not_registered', reasons: '主体备案号不在备案库中' },
+      }),
+    ).toMatchObject({ returnedBy: 'registry' });
+    expect(
+      stateIn('rejected', ...AT.platform_review, {
+        type: 'PlatformReviewRejected',
+        data: { reasons: '不予通过', fieldReasons },
+      }),
+    ).toMatchObject({ rejectedBy: 'platform', fieldReasons });
+    expect(stateIn('returned_for_correction', ...AT.returned_for_correction)).not.toHaveProperty(
+      'fieldReasons',
+    );
+  });
+
+  it('takes a filing the bureau returned through correction, platform review and a new SMS round back to the bureau', () => {
+    const history: FilingEvent[] = [
+      ...AT.bureau_review,
+      {
+        type: 'BureauReviewReturned',
+        data: { reasons: '请核对', fieldReasons: [{ path: 'app.name', problem: '名称不符' }] },
+      },
+      corrected(validatedAppForm(), '示例记账'),
+      reviewStarted(2),
+      { type: 'PlatformReviewApproved', data: {} },
+      {
+        type: 'SmsVerificationSent',
+        data: { challengeId: 'filing-0001:sms:2', round: 2, expiresAt: SMS_EXPIRES_AT },
+      },
+      { type: 'SmsVerified', data: { challengeId: 'filing-0001:sms:2' } },
+      { type: 'BureauReviewStarted', data: { ...BUREAU_REVIEW_DUE, province: '440000' } },
+    ];
+    expect(stateIn('bureau_review', ...history)).toMatchObject({ platformReviewRound: 2, smsRound: 2 });
+  });
+
   it('takes the corrected form and app name but keeps province and service type', () => {
     const renamed = validatedAppForm((form) => {
       (form.app as Record<string, unknown>).name = '示例记账本';
@@ -165,6 +215,33 @@ describe('evolve: status after typical histories', () => {
       form: renamed,
       province: '440000',
       serviceType: 'app',
+    });
+  });
+
+  it('takes a form corrected after the SMS check and starts over at submitted, the SMS round kept', () => {
+    const newMobile = validatedAppForm((form) => {
+      (form.appPrincipal as Record<string, unknown>).mobile = '+8613600136000';
+    });
+    const state = stateIn('submitted', ...AT.returned_to_platform, corrected(newMobile, '示例记账'));
+    expect(state).toMatchObject({ form: newMobile, smsRound: 1, province: '440000' });
+  });
+
+  it('takes a resent code as the round’s challenge, keeping its window and its wrong answers', () => {
+    const state = stateIn('sms_verification', ...AT.sms_verification, smsFailed(1), {
+      type: 'SmsVerificationResent',
+      data: {
+        challengeId: `${FIRST_CHALLENGE}:1`,
+        previousChallengeId: FIRST_CHALLENGE,
+        trigger: 'scheduled',
+        expiresAt: SMS_EXPIRES_AT,
+      },
+    });
+    expect(state).toMatchObject({
+      challengeId: `${FIRST_CHALLENGE}:1`,
+      expiresAt: SMS_EXPIRES_AT,
+      failedAttempts: 1,
+      resends: ['scheduled'],
+      smsRound: 1,
     });
   });
 
@@ -351,6 +428,15 @@ function sampleEvent(type: FilingEventType): FilingEvent {
       type: 'SmsVerificationFailed',
       data: { challengeId: FIRST_CHALLENGE, failedAttempts: 1, attemptsLeft: 4 },
     },
+    SmsVerificationResent: {
+      type: 'SmsVerificationResent',
+      data: {
+        challengeId: `${FIRST_CHALLENGE}:1`,
+        previousChallengeId: FIRST_CHALLENGE,
+        trigger: 'requested',
+        expiresAt: SMS_EXPIRES_AT,
+      },
+    },
     SmsVerified: { type: 'SmsVerified', data: { challengeId: FIRST_CHALLENGE } },
     SmsVerificationExpired: {
       type: 'SmsVerificationExpired',
@@ -362,6 +448,13 @@ function sampleEvent(type: FilingEventType): FilingEvent {
     BureauReviewOverdue: { type: 'BureauReviewOverdue', data: { dueAt: BUREAU_REVIEW_DUE.dueAt } },
     BureauReviewApproved: { type: 'BureauReviewApproved', data: {} },
     BureauReviewRejected: { type: 'BureauReviewRejected', data: { reasons: '不予备案' } },
+    BureauReviewReturned: {
+      type: 'BureauReviewReturned',
+      data: {
+        reasons: '请修改后重新提交',
+        fieldReasons: [{ path: 'app.name', problem: '应用名称与截图不符', suggestion: '按截图填写' }],
+      },
+    },
     RegistrationNumberIssued: {
       type: 'RegistrationNumberIssued',
       data: { subjectNumber: SUBJECT_NUMBER, serviceNumber: SERVICE_NUMBER },
@@ -401,6 +494,7 @@ const NEXT_STATUS: Record<FilingEventType, FilingStatus | 'same'> = {
   PlatformReviewRejected: 'rejected',
   SmsVerificationSent: 'sms_verification',
   SmsVerificationFailed: 'same',
+  SmsVerificationResent: 'same',
   SmsVerified: 'sms_verified',
   SmsVerificationExpired: 'same',
   FilingReturnedToPlatform: 'returned_to_platform',
@@ -409,6 +503,7 @@ const NEXT_STATUS: Record<FilingEventType, FilingStatus | 'same'> = {
   BureauReviewOverdue: 'same',
   BureauReviewApproved: 'bureau_approved',
   BureauReviewRejected: 'rejected',
+  BureauReviewReturned: 'returned_for_correction',
   RegistrationNumberIssued: 'registered',
   RegistrationNumberRefused: 'returned_for_correction',
   FilingAppliedToRegistry: 'registered',
@@ -492,7 +587,7 @@ describe('evolve: property', () => {
   it('reaches every status on some walk', () => {
     const reached = new Set<FilingStatus>();
     fc.assert(
-      fc.property(fc.array(fc.nat({ max: 1000 }), { minLength: 20, maxLength: 60 }), (picks) => {
+      fc.property(fc.array(fc.nat({ max: 1000 }), { minLength: 20, maxLength: 100 }), (picks) => {
         let state: FilingState = initialFilingState;
         reached.add(state.status);
         for (const pick of picks) {
@@ -503,7 +598,7 @@ describe('evolve: property', () => {
           reached.add(state.status);
         }
       }),
-      { numRuns: 1000, seed: 20261130 },
+      { numRuns: 3000, seed: 20261130 },
     );
     expect([...reached].sort()).toEqual([...STATUSES].sort());
   });

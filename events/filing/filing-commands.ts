@@ -1,9 +1,11 @@
 import type { Actor } from './actor';
-import type { IssuanceRefusal, ReviewDeadline } from './filing-events';
+import type { FieldReason, IssuanceRefusal, ReviewDeadline } from './filing-events';
 import type { FilingTarget, FilingKind } from './filing-kind';
 
+export type WithdrawalRule = 'until_platform_approval' | 'until_bureau_decision';
+
 export type PlatformDecision = 'approve' | 'reject' | 'return';
-export type BureauDecision = 'approve' | 'reject';
+export type BureauDecision = 'approve' | 'reject' | 'return';
 export type SmsCheckOutcome = 'match' | 'mismatch' | 'expired';
 
 /** Imperative; `actor` is who asks. Forms arrive as unknown JSON and are validated by `decide`. */
@@ -23,15 +25,33 @@ export type FilingCommand =
   /** `deadline.workingDays`: the allowance `dueAt` was computed with (recorded in the event). */
   | { type: 'StartPlatformReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagPlatformReviewOverdue'; actor: Actor }
-  | { type: 'ReviewAsPlatform'; actor: Actor; decision: PlatformDecision; reasons?: string }
+  /** `fieldReasons`: per-field reasons of a reject or return (checked by `decide`, refused on approve). */
+  | {
+      type: 'ReviewAsPlatform';
+      actor: Actor;
+      decision: PlatformDecision;
+      reasons?: string;
+      fieldReasons?: readonly FieldReason[];
+    }
   | { type: 'CorrectFiling'; actor: Actor; form: unknown; correctedOn: string }
   | { type: 'RecordSmsSent'; actor: Actor; challengeId: string; expiresAt: string }
   | { type: 'RecordSmsCheck'; actor: Actor; challengeId: string; outcome: SmsCheckOutcome }
   | { type: 'ExpireSmsChallenge'; actor: Actor; challengeId: string }
+  /** A new code under `challengeId`, sent (by the activity) at `at`, on the platform's request. */
+  | { type: 'RequestSmsResend'; actor: Actor; challengeId: string; at: string }
+  /** The same, sent by the process itself at noon China time the day after the round's first code. */
+  | { type: 'SendScheduledSmsResend'; actor: Actor; challengeId: string; at: string }
   | { type: 'ResubmitFiling'; actor: Actor; reasons?: string }
   | { type: 'StartBureauReview'; actor: Actor; deadline: ReviewDeadline }
   | { type: 'FlagBureauReviewOverdue'; actor: Actor }
-  | { type: 'ReviewAsBureau'; actor: Actor; decision: BureauDecision; reasons?: string }
+  /** A bureau return needs reasons and at least one field reason. */
+  | {
+      type: 'ReviewAsBureau';
+      actor: Actor;
+      decision: BureauDecision;
+      reasons?: string;
+      fieldReasons?: readonly FieldReason[];
+    }
   | {
       type: 'IssueRegistrationNumber';
       actor: Actor;
@@ -44,7 +64,11 @@ export type FilingCommand =
   | { type: 'ApplyToRegistry'; actor: Actor; subjectNumber: string; serviceNumbers: string[] }
   | { type: 'PublishRegistration'; actor: Actor }
   | { type: 'NotifyApplicant'; actor: Actor; channels: Array<'sms' | 'email'> }
-  | { type: 'WithdrawFiling'; actor: Actor; reasons?: string };
+  /**
+   * `rule`: absent = the platforms' rule (until the platform has approved the filing); only a workflow
+   * replaying a run recorded under the earlier rule names `until_bureau_decision` (decide/submission.ts).
+   */
+  | { type: 'WithdrawFiling'; actor: Actor; reasons?: string; rule?: WithdrawalRule };
 
 export type FilingCommandType = FilingCommand['type'];
 export type FilingCommandOf<T extends FilingCommandType> = Extract<FilingCommand, { type: T }>;

@@ -2,6 +2,7 @@ import type { RegistrationForm, ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { Actor } from './actor';
 import type { FilingTarget, RegistrationFilingKind } from './filing-kind';
+import type { SmsResendTrigger } from './sms-resend';
 
 /** A deadline computed by the working-day calendar; provisional when a year's holidays are not announced. */
 export interface Deadline {
@@ -16,6 +17,24 @@ export interface ReviewDeadline extends Deadline {
 }
 
 export type ReturnToPlatformReason = 'sms_attempts_exhausted' | 'sms_expired';
+
+/**
+ * One problem a reviewer found at one field of the form, beside the explanation (`reasons`) of a
+ * rejection or return: `path` a field path of the registration form as validation errors name it
+ * (`app.platforms.0.packageName`, `isFormFieldPath`), `problem` what is wrong, `suggestion` what to do.
+ */
+export interface FieldReason {
+  path: string;
+  problem: string;
+  suggestion?: string;
+}
+
+/** The explanation of a rejection or return, with its per-field reasons when the reviewer gave any. */
+export interface ReviewReasons {
+  reasons: string;
+  /** Absent when none were given (and in every event recorded before they were kept). */
+  fieldReasons?: FieldReason[];
+}
 
 /**
  * Why no number could be issued to an approved filing: what it says of its subject no longer holds
@@ -56,13 +75,26 @@ export type FilingEvent =
   | { type: 'PlatformReviewStarted'; data: ReviewDeadline & { round: number } }
   | { type: 'PlatformReviewOverdue'; data: { dueAt: string } }
   | { type: 'PlatformReviewApproved'; data: { reasons?: string } }
-  | { type: 'FilingReturnedForCorrection'; data: { reasons: string } }
+  | { type: 'FilingReturnedForCorrection'; data: ReviewReasons }
   | { type: 'FilingCorrected'; data: { form: RegistrationForm; appName: string } }
-  | { type: 'PlatformReviewRejected'; data: { reasons: string } }
+  | { type: 'PlatformReviewRejected'; data: ReviewReasons }
   | { type: 'SmsVerificationSent'; data: { challengeId: string; round: number; expiresAt: string } }
   | {
       type: 'SmsVerificationFailed';
       data: { challengeId: string; failedAttempts: number; attemptsLeft: number };
+    }
+  /**
+   * A new code for the same round (`<filingId>:sms:<round>:<resend>`): the one before is dead; the
+   * window (`expiresAt`) stays the round's. Asked by the platform, or sent by the process at noon.
+   */
+  | {
+      type: 'SmsVerificationResent';
+      data: {
+        challengeId: string;
+        previousChallengeId: string;
+        trigger: SmsResendTrigger;
+        expiresAt: string;
+      };
     }
   | { type: 'SmsVerified'; data: { challengeId: string } }
   | { type: 'SmsVerificationExpired'; data: { challengeId: string; expiresAt: string } }
@@ -71,7 +103,9 @@ export type FilingEvent =
   | { type: 'BureauReviewStarted'; data: ReviewDeadline & { province: ProvinceCode } }
   | { type: 'BureauReviewOverdue'; data: { dueAt: string } }
   | { type: 'BureauReviewApproved'; data: { reasons?: string } }
-  | { type: 'BureauReviewRejected'; data: { reasons: string } }
+  | { type: 'BureauReviewRejected'; data: ReviewReasons }
+  /** The bureau sends the filing back for correction: reviewed by the platform again, a new SMS round. */
+  | { type: 'BureauReviewReturned'; data: Required<ReviewReasons> }
   | {
       type: 'RegistrationNumberIssued';
       /** `operatorName`: as the registry publishes it; absent in events recorded before it was kept. */
@@ -106,6 +140,7 @@ export const FILING_EVENT_TYPES: readonly FilingEventType[] = [
   'PlatformReviewRejected',
   'SmsVerificationSent',
   'SmsVerificationFailed',
+  'SmsVerificationResent',
   'SmsVerified',
   'SmsVerificationExpired',
   'FilingReturnedToPlatform',
@@ -114,6 +149,7 @@ export const FILING_EVENT_TYPES: readonly FilingEventType[] = [
   'BureauReviewOverdue',
   'BureauReviewApproved',
   'BureauReviewRejected',
+  'BureauReviewReturned',
   'RegistrationNumberIssued',
   'RegistrationNumberRefused',
   'FilingAppliedToRegistry',

@@ -1,8 +1,9 @@
 import type { ServiceType } from '../form/registration-form';
 import type { RegistrationForm } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
-import type { ReturnToPlatformReason } from './filing-events';
+import type { FieldReason, ReturnToPlatformReason } from './filing-events';
 import type { FilingKind, FilingTarget } from './filing-kind';
+import type { SmsResendTrigger } from './sms-resend';
 
 /** What every filing knows once submitted. `form` holds personal data: never expose it as is. */
 export interface FilingFacts {
@@ -31,13 +32,23 @@ export type FilingState =
   | { readonly status: 'not_submitted' }
   | (FilingFacts & { readonly status: 'submitted' })
   | (FilingFacts & { readonly status: 'platform_review'; readonly review: ReviewClock })
-  | (FilingFacts & { readonly status: 'returned_for_correction'; readonly reasons: string })
+  | (FilingFacts & {
+      readonly status: 'returned_for_correction';
+      /** Who sent it back: the platform's reviewer, the bureau, or the registry at issuance. */
+      /** Set by `evolve`; absent only in a state rebuilt from a read-model row. */
+      readonly returnedBy?: ReturnedBy;
+      readonly reasons: string;
+      readonly fieldReasons?: readonly FieldReason[];
+    })
   | (FilingFacts & { readonly status: 'platform_approved' })
   | (FilingFacts & {
       readonly status: 'sms_verification';
       readonly challengeId: string;
       readonly expiresAt: string;
+      /** Counted over the round, resends included: a new code gives no new attempts. */
       readonly failedAttempts: number;
+      /** The round's resends so far, by trigger (each at most once); absent before the first. */
+      readonly resends?: readonly SmsResendTrigger[];
     })
   | (FilingFacts & { readonly status: 'returned_to_platform'; readonly reason: ReturnToPlatformReason })
   | (FilingFacts & { readonly status: 'sms_verified' })
@@ -64,8 +75,11 @@ export type FilingState =
       readonly status: 'rejected';
       readonly rejectedBy: 'platform' | 'bureau';
       readonly reasons: string;
+      readonly fieldReasons?: readonly FieldReason[];
     })
   | (FilingFacts & { readonly status: 'withdrawn' });
+
+export type ReturnedBy = 'platform' | 'bureau' | 'registry';
 
 export type FilingStatus = FilingState['status'];
 export type SubmittedFilingState = Exclude<FilingState, { status: 'not_submitted' }>;

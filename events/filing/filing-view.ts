@@ -3,7 +3,8 @@ import type { ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { StreamHead } from './envelope';
 import type { FilingKind, FilingTarget } from './filing-kind';
-import type { FilingStage, FilingState, FilingStatus } from './filing-state';
+import type { FieldReason } from './filing-events';
+import type { FilingStage, FilingState, FilingStatus, ReturnedBy } from './filing-state';
 import { MAX_SMS_FAILED_ATTEMPTS } from './filing-state';
 import { stageOf } from './transitions';
 
@@ -28,6 +29,10 @@ export interface FilingStatusView {
   overdue: boolean;
   smsAttemptsLeft?: number;
   reasons?: string;
+  /** Per-field reasons of the return or rejection, when the reviewer gave any. */
+  fieldReasons?: readonly FieldReason[];
+  /** Who returned the filing for correction: its platform, the bureau, or the registry at issuance. */
+  returnedBy?: ReturnedBy;
   revision: number;
 }
 
@@ -41,6 +46,8 @@ export type FilingStanding = Pick<
   | 'overdue'
   | 'smsAttemptsLeft'
   | 'reasons'
+  | 'fieldReasons'
+  | 'returnedBy'
   | 'registrationNumber'
 >;
 
@@ -58,8 +65,22 @@ export function filingStandingOf(state: FilingState): FilingStanding {
       return { status, stage, overdue: false, dueBy: state.expiresAt, smsAttemptsLeft };
     }
     case 'returned_for_correction':
+      return {
+        status,
+        stage,
+        overdue: false,
+        reasons: state.reasons,
+        ...(state.fieldReasons && { fieldReasons: state.fieldReasons }),
+        ...(state.returnedBy && { returnedBy: state.returnedBy }),
+      };
     case 'rejected':
-      return { status, stage, overdue: false, reasons: state.reasons };
+      return {
+        status,
+        stage,
+        overdue: false,
+        reasons: state.reasons,
+        ...(state.fieldReasons && { fieldReasons: state.fieldReasons }),
+      };
     case 'registered':
     case 'published':
     case 'completed':

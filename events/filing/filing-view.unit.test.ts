@@ -160,6 +160,24 @@ describe.each(VALID_FORM_FIXTURES)('filingStatusView of a filing with form %s', 
     }
   });
 
+  it('says the bureau returned a filing, with its explanation and per-field reasons', () => {
+    const fieldReasons = [{ path: 'app.name', problem: '名称与截图不符', suggestion: '按截图填写' }];
+    const history: FilingEvent[] = [
+      ...historiesByStatus(submitted).bureau_review,
+      { type: 'BureauReviewReturned', data: { reasons: '请修改后重新提交', fieldReasons } },
+    ];
+    const state = timed(history).reduce(evolve, initialFilingState);
+    expect(filingStatusView(FILING_ID, state, { revision: history.length - 1, lastHash: 'h' })).toMatchObject(
+      {
+        status: 'returned_for_correction',
+        stage: 'platform_review',
+        returnedBy: 'bureau',
+        reasons: '请修改后重新提交',
+        fieldReasons,
+      },
+    );
+  });
+
   it('still shows what the filing is and where it stands', () => {
     const completed = statesAlong(historiesByStatus(submitted).completed).at(-1);
     if (!completed) throw new Error('no states');

@@ -1,31 +1,12 @@
 import { assertNever } from '../assert-never';
 import type { ServiceType } from '../form/registration-form';
-import type { FilingEvent, FilingEventType, ReturnToPlatformReason } from './filing-events';
+import type { FieldReason, FilingEvent, ReturnToPlatformReason } from './filing-events';
 import type { FilingKind } from './filing-kind';
 import type { FilingFacts, FilingState } from './filing-state';
 import { smsRecipientOf } from './sms-recipient';
 
-/** A reason a reviewer gives for one field of the form (the bureau's per-field reasons). */
-export interface NoticeFieldReason {
-  readonly path: string;
-  readonly problem: string;
-  readonly suggestion?: string;
-}
-
-/**
- * Events being added beside this module (issue 17): the bureau's return for correction and the
- * registry update of a change, cancellation or new access. Each drops out of `NoticeEvent` as soon
- * as `FilingEvent` holds its type, so the decisions below then read the recorded event itself.
- */
-type AnticipatedEvent =
-  | {
-      type: 'BureauReviewReturned';
-      data: { reasons: string; fieldReasons?: readonly NoticeFieldReason[] };
-    }
-  | { type: 'FilingAppliedToRegistry'; data: { subjectNumber: string; serviceNumbers: readonly string[] } };
-
 /** Every event a filing records, as far as notices are concerned. */
-export type NoticeEvent = FilingEvent | Exclude<AnticipatedEvent, { type: FilingEventType }>;
+export type NoticeEvent = FilingEvent;
 
 export type NoticeChannel = 'sms' | 'email';
 
@@ -37,7 +18,7 @@ export interface NoticeFacts {
   readonly kind: FilingKind;
 }
 
-type Reasons = { readonly reasons: string; readonly fieldReasons: readonly NoticeFieldReason[] };
+type Reasons = { readonly reasons: string; readonly fieldReasons: readonly FieldReason[] };
 
 /**
  * What the applicant is told, as a template and the facts its text needs; the texts themselves (in
@@ -99,16 +80,13 @@ export const noticeFactsOf = (s: FilingFacts): NoticeFacts => ({
   kind: s.kind,
 });
 
-/** Per-field reasons, where the event carries them (read by shape: older events have none). */
-function fieldReasonsOf(data: object): readonly NoticeFieldReason[] {
-  const reasons = 'fieldReasons' in data ? data.fieldReasons : undefined;
-  return Array.isArray(reasons) ? (reasons as NoticeFieldReason[]) : [];
-}
-
-const withReasons = (s: FilingFacts, data: { reasons: string }): NoticeFacts & Reasons => ({
+const withReasons = (
+  s: FilingFacts,
+  data: { reasons: string; fieldReasons?: readonly FieldReason[] },
+): NoticeFacts & Reasons => ({
   ...noticeFactsOf(s),
   reasons: data.reasons,
-  fieldReasons: fieldReasonsOf(data),
+  fieldReasons: data.fieldReasons ?? [],
 });
 
 /**
@@ -150,6 +128,9 @@ export function noticeOf(event: NoticeEvent, stateAfter: FilingState): OutcomeNo
     case 'SmsVerificationExpired':
     case 'SmsVerificationFailed':
     case 'SmsVerified':
+      return undefined;
+    // A resent code is its own message (the 12381 SMS); the window it closes in is unchanged.
+    case 'SmsVerificationResent':
       return undefined;
     // The platform's own steps, and the system's bookkeeping.
     case 'FilingSubmitted':

@@ -76,6 +76,18 @@ const DECISIONS: ReadonlyArray<[NoticeEvent, NoticeTemplate | undefined]> = [
   ],
   [{ type: 'SmsVerified', data: { challengeId: FIRST_CHALLENGE } }, undefined],
   [
+    {
+      type: 'SmsVerificationResent',
+      data: {
+        challengeId: `${FIRST_CHALLENGE}:1`,
+        previousChallengeId: FIRST_CHALLENGE,
+        trigger: 'requested',
+        expiresAt: '2026-12-02T02:00:00.000Z',
+      },
+    },
+    undefined,
+  ],
+  [
     { type: 'SmsVerificationExpired', data: { challengeId: FIRST_CHALLENGE, expiresAt: SMS_EXPIRES_AT } },
     undefined,
   ],

@@ -1,7 +1,12 @@
 import type { FilingEventType } from './filing-events';
 import type { FilingStage, FilingStatus } from './filing-state';
 
-/** Which events may follow each status: the workflow, `evolve` and the auditors all use this table. */
+/**
+ * Which events may follow each status: the workflow, `evolve` and the auditors all use this table.
+ * It says what a log may hold, not what may be decided now: `FilingWithdrawn` after the platform's
+ * approval (platform_approved to bureau_review) is only in logs written before withdrawal ended with
+ * that approval; `decide` refuses it today (docs/filing-process.md, "Withdrawal").
+ */
 export const LEGAL_TRANSITIONS: Readonly<Record<FilingStatus, readonly FilingEventType[]>> = {
   not_submitted: ['FilingSubmitted'],
   submitted: ['PlatformReviewStarted', 'FilingWithdrawn'],
@@ -16,14 +21,21 @@ export const LEGAL_TRANSITIONS: Readonly<Record<FilingStatus, readonly FilingEve
   platform_approved: ['SmsVerificationSent', 'FilingWithdrawn'],
   sms_verification: [
     'SmsVerificationFailed',
+    'SmsVerificationResent',
     'SmsVerified',
     'SmsVerificationExpired',
     'FilingReturnedToPlatform',
     'FilingWithdrawn',
   ],
-  returned_to_platform: ['FilingResubmitted', 'FilingWithdrawn'],
+  returned_to_platform: ['FilingResubmitted', 'FilingCorrected', 'FilingWithdrawn'],
   sms_verified: ['BureauReviewStarted', 'FilingWithdrawn'],
-  bureau_review: ['BureauReviewOverdue', 'BureauReviewApproved', 'BureauReviewRejected', 'FilingWithdrawn'],
+  bureau_review: [
+    'BureauReviewOverdue',
+    'BureauReviewApproved',
+    'BureauReviewRejected',
+    'BureauReviewReturned',
+    'FilingWithdrawn',
+  ],
   bureau_approved: ['RegistrationNumberIssued', 'RegistrationNumberRefused', 'FilingAppliedToRegistry'],
   registered: ['RegistrationPublished'],
   published: ['ApplicantNotified'],

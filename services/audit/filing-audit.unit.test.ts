@@ -109,6 +109,63 @@ describe('auditing a filing’s history', () => {
     expect(report.findings.map((finding) => finding.rule)).not.toContain('hash_mismatch');
   });
 
+  it('checks a resent SMS code: its round’s window, and the role its trigger names', () => {
+    const filing = byPath('completed');
+    const sentAt = filing.envelopes.findIndex((envelope) => envelope.type === 'SmsVerificationSent');
+    const sent = filing.envelopes[sentAt]!;
+    const sentData = sent.data as { challengeId: string; expiresAt: string };
+    /** The history with a resend recorded 2 hours after the code was sent, sealed again from there. */
+    const withResend = (
+      trigger: 'requested' | 'scheduled',
+      role: 'platform' | 'system',
+      expiresAt = sentData.expiresAt,
+    ): FilingEnvelope[] => {
+      const at = new Date(Date.parse(sent.metadata.occurredAt) + 2 * 3_600_000).toISOString();
+      const actor =
+        role === 'platform'
+          ? { role, id: 'p-1', platformId: filing.platformId }
+          : { role, id: 'filing-workflow' };
+      const events = filing.envelopes.map((envelope) => ({ envelope, event: envelope as FilingEvent }));
+      const resend: FilingEvent = {
+        type: 'SmsVerificationResent',
+        data: {
+          challengeId: `${sentData.challengeId}:1`,
+          previousChallengeId: sentData.challengeId,
+          trigger,
+          expiresAt,
+        },
+      };
+      let head = EMPTY_STREAM as { revision: number; lastHash: string };
+      const out: FilingEnvelope[] = [];
+      const seal = (event: FilingEvent, metadata: FilingEnvelope['metadata']) => {
+        const sealed = sealFilingEvents(
+          head,
+          [{ type: event.type, data: event.data } as FilingEvent],
+          metadata,
+        );
+        head = sealed.head;
+        out.push(sealed.envelopes[0]!);
+      };
+      events.forEach(({ envelope, event }, index) => {
+        seal(event, envelope.metadata);
+        if (index === sentAt) seal(resend, { ...envelope.metadata, occurredAt: at, actor });
+      });
+      return out;
+    };
+    const audit = (envelopes: FilingEnvelope[]) =>
+      auditFilingHistory(filing.filingId, recorded(filing, envelopes), { calendar }).findings;
+
+    expect(audit(withResend('scheduled', 'system'))).toEqual([]);
+    expect(audit(withResend('requested', 'platform'))).toEqual([]);
+    expect(audit(withResend('requested', 'system'))).toEqual([
+      expect.objectContaining({ seq: sentAt + 1, rule: 'actor_role' }),
+    ]);
+    const later = new Date(Date.parse(sentData.expiresAt) + 3_600_000).toISOString();
+    expect(audit(withResend('scheduled', 'system', later))).toContainEqual(
+      expect.objectContaining({ seq: sentAt + 1, rule: 'sms_window' }),
+    );
+  });
+
   it('flags a bureau decision recorded by another province’s bureau, and by a platform', () => {
     const filing = byPath('completed');
     const decision = filing.envelopes.findIndex((envelope) => envelope.type === 'BureauReviewApproved');

@@ -195,6 +195,8 @@ function smsBreaches(context: RuleContext): Breach[] {
       }
       return breaches;
     }
+    case 'SmsVerificationResent':
+      return resendBreaches(context, event.data);
     case 'SmsVerificationExpired':
       if (state.status !== 'sms_verification') return [];
       return ms(occurredAt) < ms(state.expiresAt)
@@ -203,6 +205,39 @@ function smsBreaches(context: RuleContext): Breach[] {
     default:
       return [];
   }
+}
+
+/**
+ * A resent code keeps the round's window, is sent while it is open, and by the role its trigger
+ * names: the platform asks (`requested`), the process sends at noon (`scheduled`).
+ */
+function resendBreaches(
+  context: RuleContext,
+  data: { trigger: 'requested' | 'scheduled'; expiresAt: string },
+): Breach[] {
+  const { state, occurredAt, actor } = context;
+  const breaches: Breach[] = [];
+  const role = data.trigger === 'requested' ? 'platform' : 'system';
+  if (actor.role !== role) {
+    breaches.push({
+      rule: 'actor_role',
+      message: `a ${data.trigger} SMS resend recorded by role ${actor.role}; only ${role} may`,
+    });
+  }
+  if (state.status !== 'sms_verification') return breaches;
+  if (data.expiresAt !== state.expiresAt) {
+    breaches.push({
+      rule: 'sms_window',
+      message: `a resent code expires ${data.expiresAt}; the round's window closes ${state.expiresAt}`,
+    });
+  }
+  if (ms(occurredAt) >= ms(state.expiresAt)) {
+    breaches.push({
+      rule: 'sms_window',
+      message: `SMS resent at ${occurredAt}, after the window closed (${state.expiresAt})`,
+    });
+  }
+  return breaches;
 }
 
 /** Every time rule the event breaks, given the state before it. */

@@ -1,6 +1,6 @@
 import { type ActorRole, isActorRole } from '../../events/filing/actor';
 import { evolve } from '../../events/filing/evolve';
-import { FILING_EVENT_TYPES } from '../../events/filing/filing-events';
+import { type FieldReason, type FilingEvent, FILING_EVENT_TYPES } from '../../events/filing/filing-events';
 import type { FilingKind, FilingTarget } from '../../events/filing/filing-kind';
 import {
   type FilingState,
@@ -24,6 +24,10 @@ export interface BureauTimelineEntry {
   readonly occurredAt: string;
   /** The role of whoever recorded it; absent when the log does not say. */
   readonly actorRole?: ActorRole;
+  /** A rejection's or return's explanation, as the reviewer wrote it for the filing's parties. */
+  readonly reasons?: string;
+  /** Its per-field reasons, when the reviewer gave any. */
+  readonly fieldReasons?: readonly FieldReason[];
 }
 
 /**
@@ -89,6 +93,23 @@ function timelineEntry(event: RecordedEvent): BureauTimelineEntry {
   };
 }
 
+/** What a rejection or return said, for the timeline: the explanation and the per-field reasons. */
+function reviewReasonsOf(event: FilingEvent): Pick<BureauTimelineEntry, 'reasons' | 'fieldReasons'> {
+  switch (event.type) {
+    case 'FilingReturnedForCorrection':
+    case 'PlatformReviewRejected':
+    case 'BureauReviewRejected':
+    case 'BureauReviewReturned': {
+      const { reasons, fieldReasons } = event.data;
+      return fieldReasons && fieldReasons.length > 0 ? { reasons, fieldReasons } : { reasons };
+    }
+    case 'RegistrationNumberRefused':
+      return { reasons: event.data.reasons };
+    default:
+      return {};
+  }
+}
+
 /** A history the domain cannot fold (damaged or tampered with): a server error, for an auditor to look at. */
 export class UnreadableHistoryError extends Error {
   override readonly name = 'UnreadableHistoryError';
@@ -108,10 +129,14 @@ function foldHistory(
   const timeline: BureauTimelineEntry[] = [];
   for (const event of recorded) {
     const entry = timelineEntry(event);
-    timeline.push(entry);
-    if (!KNOWN_TYPES.has(event.type)) continue;
+    if (!KNOWN_TYPES.has(event.type)) {
+      timeline.push(entry);
+      continue;
+    }
     try {
-      state = evolve(state, { ...upcastFilingEvent(event), metadata: { occurredAt: entry.occurredAt } });
+      const domainEvent = upcastFilingEvent(event);
+      timeline.push({ ...entry, ...reviewReasonsOf(domainEvent) });
+      state = evolve(state, { ...domainEvent, metadata: { occurredAt: entry.occurredAt } });
     } catch (error) {
       throw new UnreadableHistoryError(
         `filing ${filingId}: seq ${entry.seq} (${event.type}) cannot be folded: ${(error as Error).message}`,

@@ -8,6 +8,7 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { ApiDecision } from '../filings/filing.responses';
+import type { ReviewBody } from '../filings/filings.requests';
 import { FilingsService } from '../filings/filings.service';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { filingIdPipe } from '../http/request-keys';
@@ -28,7 +29,7 @@ export class BureauReviewController {
     @CurrentActor() actor: Actor,
     @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
-    @Body(new ParseBodyPipe(parseBureauReview)) body: { decision: BureauDecision; reasons?: string },
+    @Body(new ParseBodyPipe(parseBureauReview)) body: ReviewBody<BureauDecision>,
   ): Promise<FilingStatusView> {
     return this.filings.decideOnce(actor, id, bureauReviewUpdate, [{ actor, ...body }], key);
   }

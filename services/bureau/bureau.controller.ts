@@ -7,7 +7,12 @@ import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { FILING_KINDS } from '../../events/filing/filing-kind';
-import { filingKindProperties, filingStatusSchema, pageSchema } from '../filings/filing.responses';
+import {
+  fieldReasonSchema,
+  filingKindProperties,
+  filingStatusSchema,
+  pageSchema,
+} from '../filings/filing.responses';
 import { ApiRoute } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import type { PageQuery } from '../http/query-parameters';
@@ -89,6 +94,12 @@ const bureauFilingSchema = {
           type: { type: 'string', description: 'the event type, e.g. BureauReviewStarted' },
           occurredAt: { type: 'string', format: 'date-time' },
           actorRole: { type: 'string', description: 'the role of whoever recorded the event' },
+          reasons: { type: 'string', description: 'the explanation of a rejection or return' },
+          fieldReasons: {
+            type: 'array',
+            description: 'per-field reasons of a rejection or return',
+            items: fieldReasonSchema,
+          },
         },
       },
     },

@@ -16,6 +16,17 @@ const text = (description: string, extra: SchemaObject = {}): SchemaObject => ({
   ...extra,
 });
 
+/** One per-field reason: `path` a field of the registration form (`app.platforms.0.packageName`). */
+export const fieldReasonSchema: SchemaObject = {
+  type: 'object',
+  required: ['path', 'problem'],
+  properties: {
+    path: text('a field path of the registration form', { example: 'app.platforms.0.packageName' }),
+    problem: text('what is wrong with the field'),
+    suggestion: text('what to change'),
+  },
+};
+
 export const filingStatusSchema: SchemaObject = {
   type: 'object',
   required: ['filingId', 'status', 'stage', 'overdue', 'revision'],
@@ -54,6 +65,12 @@ export const filingStatusSchema: SchemaObject = {
     overdue: { type: 'boolean' },
     smsAttemptsLeft: { type: 'integer' },
     reasons: text('reasons of a return or rejection'),
+    fieldReasons: {
+      type: 'array',
+      description: 'per-field reasons of a return or rejection, when the reviewer gave any',
+      items: fieldReasonSchema,
+    },
+    returnedBy: text('who returned the filing for correction', { enum: ['platform', 'bureau', 'registry'] }),
     revision: { type: 'integer', description: 'seq of the last event in the filing’s stream' },
     ...filingKindProperties(),
   },

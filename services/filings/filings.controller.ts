@@ -17,6 +17,7 @@ import {
   correctionUpdate,
   platformReviewUpdate,
   resubmissionUpdate,
+  smsResendUpdate,
   withdrawalUpdate,
 } from '../../workflows/filing/filing.definitions';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -30,11 +31,14 @@ import { type FilingListQuery, filingListQuery, parseFilingList } from './list.r
 import { readPage } from '../http/read-page';
 import {
   correctionBody,
+  emptyBody,
   parseCorrection,
+  parseEmpty,
   parsePlatformReview,
   parseReasonsOnly,
   platformReviewBody,
   reasonsOnlyBody,
+  type ReviewBody,
 } from './filings.requests';
 import { ApiDecision, filingStatusSchema, pageSchema } from './filing.responses';
 import { ApiRoute } from '../http/openapi-operation';
@@ -178,7 +182,7 @@ export class FilingsController {
     @CurrentActor() actor: Actor,
     @Param('id', filingIdPipe) id: string,
     @Headers('idempotency-key') key: string | undefined,
-    @Body(new ParseBodyPipe(parsePlatformReview)) body: { decision: PlatformDecision; reasons?: string },
+    @Body(new ParseBodyPipe(parsePlatformReview)) body: ReviewBody<PlatformDecision>,
   ): Promise<FilingStatusView> {
     return this.filings.decideOnce(actor, id, platformReviewUpdate, [{ actor, ...body }], key);
   }
@@ -208,6 +212,24 @@ export class FilingsController {
     @Body(new ParseBodyPipe(parseReasonsOnly)) body: { reasons?: string },
   ): Promise<FilingStatusView> {
     return this.filings.decideOnce(actor, id, resubmissionUpdate, [{ actor, ...body }], key);
+  }
+
+  /**
+   * The 12381 code sent again, as a new code (the one before is dead), once per SMS round while its
+   * 24-hour window is open; the window stays. (The process sends it once more itself at noon China
+   * time the next day.)
+   */
+  @Post(':id/sms-resend')
+  @ApiDecision(emptyBody, false)
+  @Roles('platform')
+  @HttpCode(200)
+  smsResend(
+    @CurrentActor() actor: Actor,
+    @Param('id', filingIdPipe) id: string,
+    @Headers('idempotency-key') key: string | undefined,
+    @Body(new ParseBodyPipe(parseEmpty)) _body: Record<string, never>,
+  ): Promise<FilingStatusView> {
+    return this.filings.decideOnce(actor, id, smsResendUpdate, [{ actor }], key);
   }
 
   @Post(':id/withdrawal')

@@ -59,6 +59,27 @@ describe('bureau queue projection: given events → row', () => {
     expect(row?.overdue).toBe(false);
   });
 
+  it('returned by the bureau → leaves the queue; after correction, review and SMS it is queued again', () => {
+    const returned: FilingEvent = {
+      type: 'BureauReviewReturned',
+      data: { reasons: '请修改', fieldReasons: [{ path: 'app.name', problem: '名称不符' }] },
+    };
+    const history = [...AT.bureau_review, returned];
+    expect(given(history)?.queuedAt).toBeUndefined();
+    // The second round as the first (the queue only follows the bureau stage): review, SMS, bureau.
+    const back: FilingEvent[] = [
+      ...history,
+      { type: 'FilingCorrected', data: { form: SUBMITTED.data.form, appName: '示例记账本' } },
+      ...AT.bureau_review.slice(1),
+    ];
+    const row = given(back);
+    expect(row).toMatchObject({
+      appName: '示例记账本',
+      queuedAt: minutesAfterEpoch(back.length - 1),
+      revision: back.length - 1,
+    });
+  });
+
   it('an overdue platform review does not put the filing in the bureau queue', () => {
     const row = given([...AT.platform_review, { type: 'PlatformReviewOverdue', data: { dueAt: 'x' } }]);
     expect(row).toMatchObject({ overdue: false });

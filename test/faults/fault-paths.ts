@@ -136,14 +136,22 @@ export const FAULT_PATHS = {
       'BureauReviewRejected',
     ],
   },
-  withdrawn_in_bureau_review: {
+  /** Withdrawal ends with the platform's approval; a filing back with the platform may be withdrawn again. */
+  withdrawn_after_sms_failure: {
     steps: [
       { kind: 'platform', decision: 'approve' },
-      { kind: 'sms', round: 1, wrong: 0 },
-      { kind: 'withdraw', from: 'bureau_review' },
+      { kind: 'sms', round: 1, wrong: 5, giveUp: true },
+      { kind: 'withdraw', from: 'returned_to_platform' },
     ],
     finalStatus: 'withdrawn',
-    events: [...SUBMITTED, 'PlatformReviewApproved', ...SMS_PASSED, ...BUREAU_STARTED, 'FilingWithdrawn'],
+    events: [
+      ...SUBMITTED,
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      ...FIVE_FAILURES,
+      'FilingReturnedToPlatform',
+      'FilingWithdrawn',
+    ],
   },
   withdrawn_in_platform_review: {
     steps: [{ kind: 'withdraw', from: 'platform_review' }],
@@ -163,7 +171,7 @@ export const FAULT_PATH_MIX: readonly FaultPathName[] = [
   'sms_exhausted_then_resubmitted',
   'bureau_rejected',
   'one_wrong_code_then_completed',
-  'withdrawn_in_bureau_review',
+  'withdrawn_after_sms_failure',
   'completed',
   'withdrawn_in_platform_review',
 ];

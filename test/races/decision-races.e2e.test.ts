@@ -15,8 +15,9 @@ import {
 /**
  * Decisions that meet at the same moment on one filing, over the real API of `icp start`: two bureau
  * operators of one province (approve against reject), one decision sent twice with one
- * Idempotency-Key, a platform withdrawing while the bureau approves. Ten filings per race, each pair
- * of requests sent in the same tick (the order alternating), then every stream checked exactly.
+ * Idempotency-Key, a platform withdrawing while its reviewer approves (withdrawal ends with the
+ * platform's approval, so that is where it can still race). Ten filings per race, each pair of
+ * requests sent in the same tick (the order alternating), then every stream checked exactly.
  */
 
 const RACES_PER_KIND = 10;
@@ -36,9 +37,12 @@ const APPROVED = [
   'ApplicantNotified',
 ];
 const REJECTED = [...PREFIX, 'BureauReviewRejected'];
-const WITHDRAWN = [...PREFIX, 'FilingWithdrawn'];
+const IN_PLATFORM_REVIEW = ['FilingSubmitted', 'PlatformReviewStarted'];
+const WITHDRAWN = [...IN_PLATFORM_REVIEW, 'FilingWithdrawn'];
+const PLATFORM_APPROVED = [...IN_PLATFORM_REVIEW, 'PlatformReviewApproved', 'SmsVerificationSent'];
 /** The statuses a decision's answer or a loser's `filingStatus` may name once a winner was recorded. */
 const AFTER_APPROVAL = ['bureau_approved', 'registered', 'published', 'completed'];
+const AFTER_PLATFORM_APPROVAL = ['platform_approved', 'sms_verification'];
 
 type Kind = 'operators' | 'same-key' | 'withdraw-vs-approve';
 
@@ -107,7 +111,7 @@ describe('decision races over the real API (`icp start`)', () => {
     });
     api = new FilingApi(system.base, tokens);
 
-    // Thirty filings brought to bureau review over the API, six at a time.
+    // Twenty filings brought to bureau review over the API, six at a time; ten left in platform review.
     const kinds: Kind[] = ['operators', 'same-key', 'withdraw-vs-approve'];
     const plan = kinds.flatMap((kind, k) =>
       Array.from({ length: RACES_PER_KIND }, (_, index) => ({
@@ -124,6 +128,7 @@ describe('decision races over the real API (`icp start`)', () => {
         expect(created.status).toBe(202);
         const id = String(created.json.filingId);
         await api.waitForStatus(id, ['platform_review']);
+        if (kind === 'withdraw-vs-approve') return { kind, index, appName, id };
         const approved = await api.call('POST', `/v1/filings/${id}/platform-review`, 'wechat', {
           decision: 'approve',
         });
@@ -133,9 +138,10 @@ describe('decision races over the real API (`icp start`)', () => {
       });
       const codes = await smsCodes(
         env,
-        submitted.map((s) => s.appName),
+        submitted.filter((s) => s.kind !== 'withdraw-vs-approve').map((s) => s.appName),
       );
-      await inBatches(submitted, 6, async ({ id, appName }) => {
+      const toBureau = submitted.filter((s) => s.kind !== 'withdraw-vs-approve');
+      await inBatches(toBureau, 6, async ({ id, appName }) => {
         const answer = { code: codes.get(appName), idLast6: ID_LAST6 };
         let verified = await api.call('POST', `/v1/filings/${id}/sms-verification`, undefined, answer);
         if (verified.status === 429) {
@@ -159,7 +165,7 @@ describe('decision races over the real API (`icp start`)', () => {
     console.info(
       [
         'decision races over the real API',
-        `  did: icp start (${timings.start} ms); ${races.length} filings brought to bureau review over HTTP ` +
+        `  did: icp start (${timings.start} ms); ${races.length} filings brought to their review over HTTP ` +
           `(${timings.prepare} ms); ${RACES_PER_KIND} races of each kind, each pair sent in one tick`,
         `  operators approve|reject: winners ${JSON.stringify(outcomes('operators'))} (${timings.operators} ms)`,
         `  same Idempotency-Key twice: ${JSON.stringify(outcomes('same-key'))} (${timings['same-key']} ms)`,
@@ -258,27 +264,28 @@ describe('decision races over the real API (`icp start`)', () => {
     );
   });
 
-  it('a platform withdraws while the bureau approves: exactly one of the two recorded, the other gets 409', async () => {
+  it('a platform withdraws while its reviewer approves: exactly one of the two recorded, the other gets 409', async () => {
     await timed('withdraw-vs-approve', async () => {
       for (const race of racesOf('withdraw-vs-approve')) {
         const [withdraw, approve] = await together(
           race.index,
           () => api.call('POST', `/v1/filings/${race.id}/withdrawal`, 'wechat', { reasons: '运营方撤回' }),
-          () => api.call('POST', `/v1/filings/${race.id}/bureau-review`, 'officerA', { decision: 'approve' }),
+          () => api.call('POST', `/v1/filings/${race.id}/platform-review`, 'wechat', { decision: 'approve' }),
         );
         race.spreadMs = Math.abs(withdraw.ms - approve.ms);
         expect([withdraw.status, approve.status].sort()).toEqual([200, 409]);
         if (approve.status === 200) {
+          // Approved by the platform, the filing can no longer be withdrawn.
           race.winner = 'approve';
-          race.expected = APPROVED;
-          expectAlreadyDecided(withdraw, AFTER_APPROVAL);
+          race.expected = PLATFORM_APPROVED;
+          expectAlreadyDecided(withdraw, AFTER_PLATFORM_APPROVAL);
         } else {
           race.winner = 'withdraw';
           race.expected = WITHDRAWN;
           expect(withdraw.json.status).toBe('withdrawn');
           expectAlreadyDecided(approve, ['withdrawn']);
         }
-        await api.waitForStatus(race.id, [race.winner === 'approve' ? 'completed' : 'withdrawn']);
+        await api.waitForStatus(race.id, [race.winner === 'approve' ? 'sms_verification' : 'withdrawn']);
         expect(streamProblems(await api.events(race.id), race.expected)).toEqual([]);
       }
     });

@@ -1,6 +1,7 @@
 import { createEventLogActivities } from '../../activities/filing/event-log.activities';
 import { type Actor, SYSTEM_ACTOR } from '../../events/filing/actor';
 import { decide } from '../../events/filing/decide';
+import { withdrawalRulesDiffer } from '../../events/filing/decide/submission';
 import { EMPTY_STREAM, sealFilingEvents, type StreamHead } from '../../events/filing/envelope';
 import { evolve } from '../../events/filing/evolve';
 import type { BureauDecision, FilingCommand, PlatformDecision } from '../../events/filing/filing-commands';
@@ -509,7 +510,13 @@ class FilingHistoryBuilder {
         : this.clock + this.random.between(2 * HOUR_MS, 5 * DAY_MS);
     const actor = this.random.pick(platformReviewers(this.submission.platformId));
     const reasons = this.random.pick(WITHDRAW_REASONS);
-    return this.record({ type: 'WithdrawFiling', actor, reasons }, at, this.actionId());
+    // Past the platform's approval only a run recorded under the earlier rule withdrew: logs hold those.
+    const rule = withdrawalRulesDiffer(state) ? 'until_bureau_decision' : undefined;
+    return this.record(
+      { type: 'WithdrawFiling', actor, reasons, ...(rule && { rule }) },
+      at,
+      this.actionId(),
+    );
   }
 
   /** Number allocation, publication and the applicant's notification, as the workflow runs them back to back. */

@@ -374,6 +374,12 @@ describe('HTTP API over a started system (`icp start`)', () => {
       ],
       [
         'POST',
+        `/v1/filings/${id}/sms-resend`,
+        {},
+        { none: 401, wechat: 409, alipay: 404, guangdong: 403, sichuan: 403, auditor: 403 },
+      ],
+      [
+        'POST',
         `/v1/filings/${id}/bureau-review`,
         { decision: 'approve' },
         { none: 401, wechat: 403, alipay: 403, guangdong: 409, sichuan: 404, auditor: 403 },

@@ -106,7 +106,7 @@ const ROUTES: readonly Route[] = [
     body: {},
     expect: (a) => (a.role === 'platform' ? 400 : 403),
   },
-  ...['platform-review', 'correction', 'resubmission', 'withdrawal'].map((decision): Route => ({
+  ...['platform-review', 'correction', 'resubmission', 'sms-resend', 'withdrawal'].map((decision): Route => ({
     name: `POST /v1/filings/{id}/${decision}`,
     method: 'POST',
     path: (f) => `/v1/filings/${f}/${decision}`,

@@ -6,11 +6,14 @@ import {
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
-import { type Actor } from '../../events/filing/actor';
+import { type Actor, SYSTEM_ACTOR } from '../../events/filing/actor';
+import { idLast6Of, smsRecipientOf } from '../../events/filing/sms-recipient';
+import { resentChallengeId, type SmsResendTrigger } from '../../events/filing/sms-resend';
 import { decide } from '../../events/filing/decide';
+import { withdrawalRulesDiffer } from '../../events/filing/decide/submission';
 import { EMPTY_STREAM, sealFilingEventsAt, type StreamHead } from '../../events/filing/envelope';
 import { evolve } from '../../events/filing/evolve';
-import type { FilingCommand } from '../../events/filing/filing-commands';
+import type { FilingCommand, FilingCommandOf } from '../../events/filing/filing-commands';
 import { FilingDomainError } from '../../events/filing/filing-errors';
 import type { FILING_SCHEMA_VERSION } from '../../events/filing/filing-events';
 import { type FilingState, initialFilingState, isTerminal } from '../../events/filing/filing-state';
@@ -22,6 +25,8 @@ import { AppendLock } from './append-lock';
 import { appendActivity, processActivities } from './filing.activities';
 import { OutcomeNotices } from './outcome-notices';
 import type { FilingOutcome, FilingWorkflowInput, SmsVerificationResult } from './filing.definitions';
+
+type SmsResendCommand = FilingCommandOf<'RequestSmsResend' | 'SendScheduledSmsResend'>;
 
 export const nowIso = (): string => new Date(Date.now()).toISOString();
 
@@ -41,6 +46,21 @@ const sealingSchemaVersion = (): number => (patched(SCHEMA_V2_PATCH) ? SCHEMA_V2
  * still out (its caller got no answer); replaying them must end the same way.
  */
 const ALL_HANDLERS_FINISHED_PATCH = 'filing-all-handlers-finished';
+
+/**
+ * Withdrawal follows the platforms' rule (until the platform has approved the filing; a cancellation
+ * filing not at all). Runs recorded before followed the earlier rule (until the bureau decided), and a
+ * withdrawal they accepted after approval, or of a cancellation, must be appended again on replay:
+ * where the two rules differ, the patch decides. Validators run the platforms' rule (they do not run
+ * on replay), so a running filing is held to it from the moment a worker with this code picks it up.
+ */
+const WITHDRAWAL_RULE_PATCH = 'filing-withdrawal-rule';
+
+/** The command as this run decides it now: a withdrawal by the rule its history was recorded under. */
+function underRecordedRule(command: FilingCommand, state: FilingState): FilingCommand {
+  if (command.type !== 'WithdrawFiling' || !withdrawalRulesDiffer(state)) return command;
+  return patched(WITHDRAWAL_RULE_PATCH) ? command : { ...command, rule: 'until_bureau_decision' };
+}
 
 /** The domain's refusal, as a failure the caller receives (`type` = the domain error code). */
 function toFailure(error: unknown): unknown {
@@ -210,6 +230,67 @@ export class FilingRun {
     };
   }
 
+  /**
+   * The resend `trigger` would record now: the round's next challenge
+   * (`<filingId>:sms:<round>:<resend>`), at workflow time.
+   */
+  smsResend(actor: Actor, trigger: SmsResendTrigger): SmsResendCommand {
+    const s = this.current;
+    const round = s.status === 'sms_verification' ? s.smsRound : 0;
+    const resends = s.status === 'sms_verification' ? (s.resends?.length ?? 0) : 0;
+    const challengeId = resentChallengeId(this.filingId, round, resends + 1);
+    const type = trigger === 'requested' ? 'RequestSmsResend' : 'SendScheduledSmsResend';
+    return { type, actor, challengeId, at: nowIso() };
+  }
+
+  /** The platform's request: a new code is sent (idempotent by challenge), then recorded. */
+  async requestSmsResend(actor: Actor): Promise<FilingStatusView> {
+    try {
+      await this.resendSms(actor, 'requested', currentUpdateInfo()?.id ?? 'sms-resend');
+      return this.view();
+    } catch (error) {
+      throw toFailure(error);
+    }
+  }
+
+  /** The noon resend; skipped when the filing moved on meanwhile (answered, withdrawn, expired). */
+  async sendScheduledSmsResend(): Promise<void> {
+    try {
+      const causation = `${workflowInfo().workflowId}:SendScheduledSmsResend:${this.head.revision + 1}`;
+      await this.resendSms(SYSTEM_ACTOR, 'scheduled', causation);
+    } catch (error) {
+      if (error instanceof FilingDomainError && error.code === 'wrong_stage') return;
+      throw error;
+    }
+  }
+
+  /**
+   * Decides first (nothing is sent for a resend the domain refuses), sends, then appends under the
+   * lock, where `decide` runs again. If the other trigger's resend was recorded while this code was
+   * being sent, the challenge it was sent under is taken: the next one is sent instead.
+   */
+  private async resendSms(actor: Actor, trigger: SmsResendTrigger, causationId: string): Promise<void> {
+    let planned = this.smsResend(actor, trigger);
+    for (;;) {
+      decide(planned, this.current);
+      const s = this.current;
+      if (s.status !== 'sms_verification') return;
+      const recipient = smsRecipientOf(s);
+      await this.activities.sendSmsChallenge({
+        challengeId: planned.challengeId,
+        mobile: recipient.mobile,
+        idLast6: idLast6Of(recipient),
+        appName: s.appName,
+        ttlMs: Date.parse(s.expiresAt) - Date.now(),
+        at: nowIso(),
+        resend: true,
+      });
+      const now = this.smsResend(actor, trigger);
+      if (now.challengeId === planned.challengeId) return this.commit(now, causationId);
+      planned = now;
+    }
+  }
+
   /** The check a validator decides on before an SMS answer is checked. */
   smsCheck(actor: Actor): FilingCommand {
     return { type: 'RecordSmsCheck', actor, challengeId: this.challengeId(), outcome: 'mismatch' };
@@ -257,7 +338,7 @@ export class FilingRun {
   /** Decides against the state at the moment of appending (under the lock), then appends and folds. */
   private commit(command: FilingCommand, causationId: string): Promise<void> {
     return this.appending.run(async () => {
-      const events = decide(command, this.current);
+      const events = decide(underRecordedRule(command, this.current), this.current);
       if (events.length === 0) return;
       const occurredAt = nowIso();
       const sealed = sealFilingEventsAt(sealingSchemaVersion(), this.head, events, {

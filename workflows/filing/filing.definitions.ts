@@ -2,6 +2,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../../events/filing/actor';
 import type { BureauDecision, PlatformDecision } from '../../events/filing/filing-commands';
 import type { FilingKind, FilingTarget } from '../../events/filing/filing-kind';
+import type { FieldReason } from '../../events/filing/filing-events';
 import type { FilingStatusView } from '../../events/filing/filing-view';
 
 export interface FilingWorkflowInput {
@@ -32,21 +33,29 @@ interface Decision {
   actor: Actor;
 }
 
-export const platformReviewUpdate = defineUpdate<
-  FilingStatusView,
-  [Decision & { decision: PlatformDecision; reasons?: string }]
->('platformReview');
+/** A review decision; a rejection or return may name the fields to correct (`fieldReasons`). */
+interface ReviewDecision<D> extends Decision {
+  decision: D;
+  reasons?: string;
+  fieldReasons?: FieldReason[];
+}
+
+export const platformReviewUpdate = defineUpdate<FilingStatusView, [ReviewDecision<PlatformDecision>]>(
+  'platformReview',
+);
 export const correctionUpdate = defineUpdate<FilingStatusView, [Decision & { form: unknown }]>('correction');
 export const resubmissionUpdate = defineUpdate<FilingStatusView, [Decision & { reasons?: string }]>(
   'resubmission',
 );
+/** The platform asks for the 12381 code to be sent again (once per SMS round, within its window). */
+export const smsResendUpdate = defineUpdate<FilingStatusView, [Decision]>('smsResend');
+
 export const withdrawalUpdate = defineUpdate<FilingStatusView, [Decision & { reasons?: string }]>(
   'withdrawal',
 );
-export const bureauReviewUpdate = defineUpdate<
-  FilingStatusView,
-  [Decision & { decision: BureauDecision; reasons?: string }]
->('bureauReview');
+export const bureauReviewUpdate = defineUpdate<FilingStatusView, [ReviewDecision<BureauDecision>]>(
+  'bureauReview',
+);
 
 export interface SmsVerificationResult {
   verified: boolean;

@@ -9,6 +9,7 @@ import {
   correctionUpdate,
   platformReviewUpdate,
   resubmissionUpdate,
+  smsResendUpdate,
   smsVerificationUpdate,
   statusQuery,
   submittedUpdate,
@@ -31,11 +32,12 @@ function onDecision<A extends { actor: Actor }>(
 export function handleMessages(run: FilingRun): void {
   setHandler(statusQuery, () => run.view());
   setHandler(submittedUpdate, () => run.submitted(), { validator: () => run.refuseWhileSettling() });
-  onDecision(run, platformReviewUpdate, ({ actor, decision, reasons }) => ({
+  onDecision(run, platformReviewUpdate, ({ actor, decision, reasons, fieldReasons }) => ({
     type: 'ReviewAsPlatform',
     actor,
     decision,
     reasons,
+    fieldReasons,
   }));
   onDecision(run, correctionUpdate, ({ actor, form }) => ({
     type: 'CorrectFiling',
@@ -45,12 +47,16 @@ export function handleMessages(run: FilingRun): void {
   }));
   onDecision(run, resubmissionUpdate, (args) => ({ type: 'ResubmitFiling', ...args }));
   onDecision(run, withdrawalUpdate, (args) => ({ type: 'WithdrawFiling', ...args }));
-  onDecision(run, bureauReviewUpdate, ({ actor, decision, reasons }) => ({
+  onDecision(run, bureauReviewUpdate, ({ actor, decision, reasons, fieldReasons }) => ({
     type: 'ReviewAsBureau',
     actor,
     decision,
     reasons,
+    fieldReasons,
   }));
+  setHandler(smsResendUpdate, ({ actor }) => run.requestSmsResend(actor), {
+    validator: ({ actor }) => run.validate(run.smsResend(actor, 'requested')),
+  });
   setHandler(smsVerificationUpdate, ({ actor, sealedAnswer }) => run.checkSmsAnswer(actor, sealedAnswer), {
     validator: ({ actor }) => run.validate(run.smsCheck(actor)),
   });

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../events/filing/actor';
 import type { FilingStateOf, FilingStatus } from '../../events/filing/filing-state';
 import { subjectKeyOf } from '../../events/filing/filing-subject';
@@ -6,6 +6,7 @@ import { idLast6Of, smsRecipientOf } from '../../events/filing/sms-recipient';
 import type { RegistrationForm } from '../../events/form/registration-form';
 import type { FiledService } from '../../activities/registration-numbers/allocation-request';
 import type { RegistryUpdateRequest } from '../../activities/registry-updates/registry-update-request';
+import { scheduledSmsResendAt } from '../../events/filing/sms-resend';
 import { preApprovalCategoriesOf, serviceIdentifiersOf } from '../../events/registry/service-identifiers';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
 import {
@@ -73,8 +74,35 @@ export async function sendSmsChallenge(run: FilingRun, s: FilingStateOf<'platfor
   });
 }
 
-/** The applicant answers (an update) within the window, or the challenge expires. */
+/**
+ * Runs recorded before the noon resend waited for the answer or the expiry only; replaying them must
+ * start the same one timer. From this patch on, a round whose window is still open at noon China time
+ * the next day first waits for that noon and sends the code again (`SendScheduledSmsResend`).
+ */
+const SMS_AUTO_RESEND_PATCH = 'filing-sms-auto-resend';
+
+/**
+ * The noon resend still to come in this round: not sent yet, and noon not passed (a run that finds
+ * noon passed on entering this status, e.g. one recorded before the patch answering a wrong code in
+ * the afternoon, sends none rather than a surprise code right after the applicant's answer).
+ */
+function scheduledResendDue(s: FilingStateOf<'sms_verification'>): string | undefined {
+  if (s.resends?.includes('scheduled')) return undefined;
+  const noon = scheduledSmsResendAt(s.expiresAt);
+  return noon !== undefined && Date.now() < Date.parse(noon) ? noon : undefined;
+}
+
+/**
+ * The applicant answers (an update) within the window, or the challenge expires; at noon China time
+ * the day after the code was sent, while the window is open, the code is sent again once.
+ */
 export async function awaitSmsAnswer(run: FilingRun, s: FilingStateOf<'sms_verification'>): Promise<void> {
+  const noon = scheduledResendDue(s);
+  if (noon !== undefined && patched(SMS_AUTO_RESEND_PATCH)) {
+    const untilNoon = run.movedBefore(s, noon);
+    if (untilNoon !== false && (await untilNoon)) return;
+    return run.sendScheduledSmsResend();
+  }
   const waiting = run.movedBefore(s, s.expiresAt);
   if (waiting !== false && (await waiting)) return;
   return run.commitSystem({ type: 'ExpireSmsChallenge', actor: SYSTEM_ACTOR, challengeId: s.challengeId });

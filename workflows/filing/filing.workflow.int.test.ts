@@ -1,11 +1,17 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { foldFiling } from '../../events/filing/evolve';
 import { verifyFilingChain } from '../../events/filing/envelope';
 import { FILING_SCHEMA_VERSION, type StoredFilingEnvelope } from '../../events/filing/filing-events';
 import { upcastFilingEnvelope } from '../../events/filing/upcast';
 import { filingStatusView } from '../../events/filing/filing-view';
 import type { RecordedEvent } from '../../events/ports/event-log.port';
+import { filingDataConverter } from '../../infra/temporal/payload-keys';
 import { WORKFLOWS_PATH } from '../../main/worker/create-worker';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { EXISTING_SUBJECT_OF_FIXTURE, registerImportedSubject } from '../../test/support/registry-subjects';
@@ -15,6 +21,7 @@ import {
   correctionUpdate,
   platformReviewUpdate,
   resubmissionUpdate,
+  smsResendUpdate,
   smsVerificationUpdate,
   statusQuery,
   withdrawalUpdate,
@@ -68,6 +75,41 @@ describe('filingWorkflow on the time-skipping test server', () => {
       args: [{ actor: APPLICANT, sealedAnswer }],
       updateId: action('sms'),
     });
+  };
+  /** Today's code replays the history it just recorded (patch markers where it calls `patched`). */
+  const expectReplays = async (h: Handle) => {
+    const history = await h.fetchHistory();
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: bundle, dataConverter: filingDataConverter(harness.config) },
+        history,
+        h.workflowId,
+      ),
+    ).resolves.toBeUndefined();
+    return history;
+  };
+  const patchMarkers = (history: Awaited<ReturnType<Handle['fetchHistory']>>): string[] =>
+    (history.events ?? []).flatMap((event) => {
+      const marker = event.markerRecordedEventAttributes;
+      const payload = marker?.details?.['patch-data']?.payloads?.[0]?.data;
+      if (marker?.markerName !== 'core_patch' || !payload) return [];
+      return [(JSON.parse(Buffer.from(payload).toString('utf8')) as { id: string }).id];
+    });
+
+  /** Withdrawal ends with the platform's approval: a filing past it is closed by the bureau. */
+  const refuseWithdrawal = async (h: Handle) => {
+    const before = await harness.eventTypes(h.workflowId.slice(7));
+    const late = h.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
+    await expect(late).rejects.toMatchObject({ cause: { type: 'wrong_stage' } });
+    expect(await harness.eventTypes(h.workflowId.slice(7))).toEqual(before);
+  };
+  const rejectInBureau = async (h: Handle) => {
+    await harness.waitForStatus(h, 'bureau_review');
+    await h.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'reject', reasons: '测试结束，驳回' }],
+      updateId: action('br'),
+    });
+    expect((await harness.outcome(h)).status).toBe('rejected');
   };
   const approveBureau = async (h: Handle, bureau = GUANGDONG) => {
     await harness.waitForStatus(h, 'bureau_review');
@@ -227,8 +269,9 @@ describe('filingWorkflow on the time-skipping test server', () => {
       'PlatformReviewApproved',
       'SmsVerificationSent',
     ]);
-    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
-    expect((await harness.outcome(handle)).status).toBe('withdrawn');
+    await refuseWithdrawal(handle);
+    expect((await verifySms(handle)).verified).toBe(true);
+    await rejectInBureau(handle);
   });
 
   it('requires the bureau’s explanation to reject, and ends the filing with it', async () => {
@@ -293,8 +336,44 @@ describe('filingWorkflow on the time-skipping test server', () => {
     expect((await harness.eventTypes(filingId)).filter((t) => t === 'PlatformReviewApproved')).toHaveLength(
       1,
     );
-    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
+    // Approved by the platform, the filing can no longer be withdrawn: not in SMS, not in bureau review.
+    await harness.waitForStatus(handle, 'sms_verification');
+    await refuseWithdrawal(handle);
+    expect((await verifySms(handle)).verified).toBe(true);
+    await harness.waitForStatus(handle, 'bureau_review');
+    await refuseWithdrawal(handle);
+    await rejectInBureau(handle);
+    await expectReplays(handle);
+  });
+
+  it('lets exactly one of an approval and a withdrawal sent together through, and replays either outcome', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    const [approve, withdraw] = await Promise.allSettled([
+      handle.executeUpdate(platformReviewUpdate, {
+        args: [{ actor: PLATFORM, decision: 'approve' }],
+        updateId: action('pr'),
+      }),
+      handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') }),
+    ]);
+    expect([approve.status, withdraw.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const loser = approve.status === 'rejected' ? approve : withdraw;
+    expect((loser as PromiseRejectedResult).reason).toMatchObject({ cause: { type: 'wrong_stage' } });
+    const types = await harness.eventTypes(handle.workflowId.slice(7));
+    if (withdraw.status === 'fulfilled') {
+      expect(types).toEqual(['FilingSubmitted', 'PlatformReviewStarted', 'FilingWithdrawn']);
+    } else {
+      expect(types.slice(0, 3)).toEqual([
+        'FilingSubmitted',
+        'PlatformReviewStarted',
+        'PlatformReviewApproved',
+      ]);
+      expect(types).not.toContain('FilingWithdrawn');
+      expect((await verifySms(handle)).verified).toBe(true);
+      await rejectInBureau(handle);
+    }
     await harness.outcome(handle);
+    await expectReplays(handle);
   });
 
   it('returns the filing after five wrong codes; after resubmission only the new code works', async () => {
@@ -331,8 +410,7 @@ describe('filingWorkflow on the time-skipping test server', () => {
     expect(types.filter((t) => t === 'SmsVerificationSent')).toHaveLength(2);
     expect(types).toContain('FilingReturnedToPlatform');
     expect(types).toContain('FilingResubmitted');
-    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
-    await harness.outcome(handle);
+    await rejectInBureau(handle);
   });
 
   it('returns the filing when 24 hours pass without a correct code', async () => {
@@ -356,6 +434,214 @@ describe('filingWorkflow on the time-skipping test server', () => {
     });
     await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
     await harness.outcome(handle);
+  });
+
+  it('after the SMS window expired, takes a form with a new mobile, reviews it again and texts the new mobile', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    await harness.waitForStatus(handle, 'sms_verification');
+    await harness.env.sleep(24 * HOUR + 60_000);
+    await harness.waitForStatus(handle, 'returned_to_platform');
+    // The last code the old mobile got (a noon resend may have replaced the first within the window).
+    const oldCode = harness.latestCode(APP_MOBILE);
+
+    const newMobile = '+8613600136000';
+    const form = loadValidForm('valid-app');
+    (form.appPrincipal as Record<string, unknown>).mobile = newMobile;
+    const corrected = await handle.executeUpdate(correctionUpdate, {
+      args: [{ actor: PLATFORM, form }],
+      updateId: action('fix'),
+    });
+    expect(corrected.status).toBe('submitted');
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    await harness.waitForStatus(handle, 'sms_verification');
+
+    // The new round's code went to the new mobile; the old mobile got nothing new, its code is dead.
+    expect(harness.latestCode(APP_MOBILE)).toBe(oldCode);
+    const stale = await handle.executeUpdate(smsVerificationUpdate, {
+      args: [{ actor: APPLICANT, sealedAnswer: harness.seal(oldCode, APP_ID_LAST6) }],
+      updateId: action('sms'),
+    });
+    expect(stale.verified).toBe(oldCode === harness.latestCode(newMobile));
+    expect((await verifySms(handle, newMobile)).verified).toBe(true);
+    await harness.waitForStatus(handle, 'bureau_review');
+    // Whether the noon resend came within the first window depends on the hour the test runs.
+    const types = await harness.eventTypes(handle.workflowId.slice(7));
+    expect(types.filter((type) => type !== 'SmsVerificationResent')).toEqual([
+      'FilingSubmitted',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      'SmsVerificationExpired',
+      'FilingReturnedToPlatform',
+      'FilingCorrected',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      ...(oldCode === harness.latestCode(newMobile) ? [] : ['SmsVerificationFailed']),
+      'SmsVerified',
+      'BureauReviewStarted',
+    ]);
+    await rejectInBureau(handle);
+  });
+
+  it('takes a filing the bureau returned through correction, platform review and a new SMS round back to the bureau', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    expect((await verifySms(handle)).verified).toBe(true);
+    await harness.waitForStatus(handle, 'bureau_review');
+    const filingId = handle.workflowId.slice(7);
+
+    const withoutFields = handle.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'return', reasons: '请修改' }],
+      updateId: action('br'),
+    });
+    await expect(withoutFields).rejects.toMatchObject({ cause: { type: 'invalid_command' } });
+    const fieldReasons = [
+      { path: 'app.platforms.0.packageName', problem: '包名与安装包不一致', suggestion: '按安装包填写' },
+    ];
+    const returned = await handle.executeUpdate(bureauReviewUpdate, {
+      args: [{ actor: GUANGDONG, decision: 'return', reasons: '请核对应用信息', fieldReasons }],
+      updateId: action('br'),
+    });
+    expect(returned).toMatchObject({
+      status: 'returned_for_correction',
+      returnedBy: 'bureau',
+      reasons: '请核对应用信息',
+      fieldReasons,
+    });
+
+    await handle.executeUpdate(correctionUpdate, {
+      args: [{ actor: PLATFORM, form: loadValidForm('valid-app') }],
+      updateId: action('fix'),
+    });
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    expect((await verifySms(handle)).verified).toBe(true);
+    const again = await harness.waitForStatus(handle, 'bureau_review');
+    expect(again).toMatchObject({ status: 'bureau_review', stage: 'bureau_review' });
+
+    const events = await harness.events(filingId);
+    expect(events.map((e) => e.type)).toEqual([
+      'FilingSubmitted',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      'SmsVerified',
+      'BureauReviewStarted',
+      'BureauReviewReturned',
+      'FilingCorrected',
+      'PlatformReviewStarted',
+      'PlatformReviewApproved',
+      'SmsVerificationSent',
+      'SmsVerified',
+      'BureauReviewStarted',
+    ]);
+    expect(events.find((e) => e.type === 'BureauReviewReturned')?.data).toEqual({
+      reasons: '请核对应用信息',
+      fieldReasons,
+    });
+    expect(
+      events.filter((e) => e.type === 'SmsVerificationSent').map((e) => (e.data as { round: number }).round),
+    ).toEqual([1, 2]);
+    await approveBureau(handle);
+    expect((await harness.outcome(handle)).status).toBe('completed');
+    await expectReplays(handle);
+  });
+
+  it('resends the code once on request: a new code, the old one dead, the window unchanged', async () => {
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    const sms = await harness.waitForStatus(handle, 'sms_verification');
+    const filingId = handle.workflowId.slice(7);
+    const firstCode = harness.latestCode(APP_MOBILE);
+
+    const resent = await handle.executeUpdate(smsResendUpdate, {
+      args: [{ actor: PLATFORM }],
+      updateId: action('resend'),
+    });
+    expect(resent).toMatchObject({ status: 'sms_verification', dueBy: sms.dueBy });
+    const again = handle.executeUpdate(smsResendUpdate, {
+      args: [{ actor: PLATFORM }],
+      updateId: action('resend'),
+    });
+    await expect(again).rejects.toMatchObject({ cause: { type: 'wrong_stage' } });
+    const foreign = handle.executeUpdate(smsResendUpdate, {
+      args: [{ actor: { ...PLATFORM, platformId: 'alipay' } }],
+      updateId: action('resend'),
+    });
+    await expect(foreign).rejects.toMatchObject({ cause: { type: 'out_of_scope' } });
+
+    const events = await harness.events(filingId);
+    expect(events.at(-1)).toMatchObject({
+      type: 'SmsVerificationResent',
+      data: {
+        challengeId: `${filingId}:sms:1:1`,
+        previousChallengeId: `${filingId}:sms:1`,
+        trigger: 'requested',
+        expiresAt: sms.dueBy,
+      },
+    });
+    const newCode = harness.latestCode(APP_MOBILE);
+    // The old code counts as a wrong answer (unless the new one happens to be the same six digits).
+    const stale = await handle.executeUpdate(smsVerificationUpdate, {
+      args: [{ actor: APPLICANT, sealedAnswer: harness.seal(firstCode, APP_ID_LAST6) }],
+      updateId: action('sms'),
+    });
+    expect(stale.verified).toBe(firstCode === newCode);
+    if (firstCode !== newCode) expect(stale.attemptsLeft).toBe(4);
+    if (!stale.verified) expect((await verifySms(handle)).verified).toBe(true);
+    await rejectInBureau(handle);
+  });
+
+  it('resends the code by itself at noon China time the next day, while the window is open', async () => {
+    // Send the SMS after noon China time, so the next day's noon falls inside its 24-hour window.
+    const chinaMs = (await harness.env.currentTimeMs()) + 8 * HOUR;
+    const sinceMidnight = chinaMs % (24 * HOUR);
+    if (sinceMidnight < 13 * HOUR) await harness.env.sleep(13 * HOUR - sinceMidnight);
+
+    const handle = await harness.startFiling(loadValidForm('valid-app'));
+    await harness.waitForStatus(handle, 'platform_review');
+    await approvePlatform(handle);
+    const sms = await harness.waitForStatus(handle, 'sms_verification');
+    const filingId = handle.workflowId.slice(7);
+    const firstCode = harness.latestCode(APP_MOBILE);
+    const sentChina = Date.parse(String(sms.dueBy)) - 24 * HOUR + 8 * HOUR;
+    const noon = sentChina - (sentChina % (24 * HOUR)) + 24 * HOUR + 12 * HOUR - 8 * HOUR;
+
+    await harness.env.sleep(noon - (await harness.env.currentTimeMs()) - 60_000);
+    expect((await harness.eventTypes(filingId)).at(-1)).toBe('SmsVerificationSent');
+    await harness.env.sleep(2 * 60_000);
+    const resent = (await harness.events(filingId)).at(-1);
+    expect(resent).toMatchObject({
+      type: 'SmsVerificationResent',
+      data: { challengeId: `${filingId}:sms:1:1`, trigger: 'scheduled', expiresAt: sms.dueBy },
+      metadata: { actor: { role: 'system' } },
+    });
+    expect(
+      Date.parse(String((resent?.metadata as { occurredAt: string }).occurredAt)),
+    ).toBeGreaterThanOrEqual(noon);
+
+    // The platform may still ask once; then the old codes are dead and the newest verifies.
+    await handle.executeUpdate(smsResendUpdate, { args: [{ actor: PLATFORM }], updateId: action('resend') });
+    const newest = harness.latestCode(APP_MOBILE);
+    const stale = await handle.executeUpdate(smsVerificationUpdate, {
+      args: [{ actor: APPLICANT, sealedAnswer: harness.seal(firstCode, APP_ID_LAST6) }],
+      updateId: action('sms'),
+    });
+    expect(stale.verified).toBe(firstCode === newest);
+    if (!stale.verified) expect((await verifySms(handle)).verified).toBe(true);
+    expect(
+      (await harness.events(filingId))
+        .filter((e) => e.type === 'SmsVerificationResent')
+        .map((e) => (e.data as { challengeId: string }).challengeId),
+    ).toEqual([`${filingId}:sms:1:1`, `${filingId}:sms:1:2`]);
+    await rejectInBureau(handle);
+    expect(patchMarkers(await expectReplays(handle))).toContain('filing-sms-auto-resend');
   });
 
   it('escalates overdue reviews exactly once, at the working-day deadline, and still waits for a human', async () => {

@@ -2,10 +2,11 @@ import { assertNever } from '../../assert-never';
 import type { Decider } from '../command-rules';
 import {
   reasonsOf,
-  requiredReasons,
+  refuseFieldReasons,
   requireScope,
   requireStatus,
   reviewDeadline,
+  reviewReasonsOf,
   submittedState,
   withReasons,
 } from './guards';
@@ -31,13 +32,17 @@ export const decideReviewAsBureau: Decider<'ReviewAsBureau'> = (command, state) 
   const decision = command.decision;
   switch (decision) {
     case 'approve':
+      refuseFieldReasons(command);
       return [
         { type: 'BureauReviewApproved', data: withReasons(reasonsOf(command.reasons, false, 'approve')) },
       ];
     case 'reject':
-      return [
-        { type: 'BureauReviewRejected', data: { reasons: requiredReasons(command.reasons, 'reject') } },
-      ];
+      return [{ type: 'BureauReviewRejected', data: reviewReasonsOf(command, 'reject') }];
+    case 'return': {
+      // A return names what to correct: the explanation and at least one field.
+      const { reasons, fieldReasons = [] } = reviewReasonsOf(command, 'return', true);
+      return [{ type: 'BureauReviewReturned', data: { reasons, fieldReasons } }];
+    }
     default:
       return assertNever(decision, 'bureau decision');
   }

@@ -5,7 +5,8 @@ import { isProvinceCode, type ProvinceCode } from '../../provinces';
 import type { Actor } from '../actor';
 import type { FilingCommandRule } from '../command-rules';
 import { FilingDomainError } from '../filing-errors';
-import type { ReviewDeadline } from '../filing-events';
+import { isFormFieldPath } from '../../form/form-field-paths';
+import type { FieldReason, ReviewDeadline, ReviewReasons } from '../filing-events';
 import type { FilingState, FilingStateOf, FilingStatus, SubmittedFilingState } from '../filing-state';
 import { stageOf } from '../transitions';
 
@@ -72,6 +73,90 @@ export function reasonsOf(value: string | undefined, required: boolean, what: st
     );
   }
   return text || undefined;
+}
+
+/** At most this many field reasons on one decision, each text at most MAX_FIELD_REASON_LENGTH. */
+export const MAX_FIELD_REASONS = 50;
+export const MAX_FIELD_REASON_LENGTH = 500;
+
+function invalidFieldReason(field: string, rule: string, message: string): FilingDomainError {
+  return new FilingDomainError('invalid_command', message, { field, rule });
+}
+
+function fieldReasonText(value: unknown, field: string, required: boolean): string | undefined {
+  if (value === undefined || value === null) {
+    if (required) throw invalidFieldReason(field, 'required', `${field} is required`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw invalidFieldReason(field, 'type', `${field} must be text`);
+  const text = value.trim();
+  if (required && !text) throw invalidFieldReason(field, 'required', `${field} must not be blank`);
+  // Counted as given, in characters (code points), as the request's JSON Schema counts them.
+  if ([...value].length > MAX_FIELD_REASON_LENGTH) {
+    throw invalidFieldReason(
+      field,
+      'too_long',
+      `${field} must be at most ${MAX_FIELD_REASON_LENGTH} characters`,
+    );
+  }
+  return text || undefined;
+}
+
+/** One field reason, trimmed: a real form field path, a problem, an optional suggestion. */
+function fieldReasonAt(input: unknown, index: number): FieldReason {
+  const at = `fieldReasons.${index}`;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalidFieldReason(at, 'type', `${at} must be an object`);
+  }
+  const { path, problem, suggestion } = input as Record<string, unknown>;
+  // The path exactly as validation errors write it: no spaces around it.
+  const pathText = fieldReasonText(path, `${at}.path`, true) ?? '';
+  if (pathText !== path || !isFormFieldPath(pathText)) {
+    throw invalidFieldReason(`${at}.path`, 'unknown_form_field', `${at}.path names no field of the form`);
+  }
+  const problemText = fieldReasonText(problem, `${at}.problem`, true) ?? '';
+  const suggestionText = fieldReasonText(suggestion, `${at}.suggestion`, false);
+  return suggestionText === undefined
+    ? { path: pathText, problem: problemText }
+    : { path: pathText, problem: problemText, suggestion: suggestionText };
+}
+
+/**
+ * The per-field reasons of a rejection or return, checked: each path a field of the registration
+ * form (`isFormFieldPath`), each problem given. `required`: at least one (a bureau return).
+ */
+export function fieldReasonsOf(value: unknown, required: boolean, what: string): FieldReason[] {
+  if (value === undefined || value === null) {
+    if (required)
+      throw invalidFieldReason('fieldReasons', 'required', `field reasons are required to ${what}`);
+    return [];
+  }
+  if (!Array.isArray(value)) throw invalidFieldReason('fieldReasons', 'type', 'fieldReasons must be a list');
+  if (required && value.length === 0) {
+    throw invalidFieldReason('fieldReasons', 'required', `at least one field reason is required to ${what}`);
+  }
+  if (value.length > MAX_FIELD_REASONS) {
+    throw invalidFieldReason('fieldReasons', 'too_many', `at most ${MAX_FIELD_REASONS} field reasons`);
+  }
+  return value.map(fieldReasonAt);
+}
+
+/** The reasons of a rejection or return as its event records them: field reasons only when given. */
+export function reviewReasonsOf(
+  command: { reasons?: string; fieldReasons?: unknown },
+  what: string,
+  fieldReasonsRequired = false,
+): ReviewReasons {
+  const reasons = requiredReasons(command.reasons, what);
+  const fieldReasons = fieldReasonsOf(command.fieldReasons, fieldReasonsRequired, what);
+  return fieldReasons.length > 0 ? { reasons, fieldReasons } : { reasons };
+}
+
+/** An approval carries no field reasons: there is nothing to correct. */
+export function refuseFieldReasons(command: { fieldReasons?: readonly unknown[] }): void {
+  if (command.fieldReasons !== undefined && command.fieldReasons.length > 0) {
+    throw invalidFieldReason('fieldReasons', 'not_allowed', 'an approval carries no field reasons');
+  }
 }
 
 export function requiredReasons(value: string | undefined, what: string): string {

@@ -2,10 +2,11 @@ import { assertNever } from '../../assert-never';
 import type { Decider } from '../command-rules';
 import {
   reasonsOf,
-  requiredReasons,
+  refuseFieldReasons,
   requireScope,
   requireStatus,
   reviewDeadline,
+  reviewReasonsOf,
   submittedState,
   withReasons,
 } from './guards';
@@ -31,20 +32,14 @@ export const decideReviewAsPlatform: Decider<'ReviewAsPlatform'> = (command, sta
   const decision = command.decision;
   switch (decision) {
     case 'approve':
+      refuseFieldReasons(command);
       return [
         { type: 'PlatformReviewApproved', data: withReasons(reasonsOf(command.reasons, false, 'approve')) },
       ];
     case 'reject':
-      return [
-        { type: 'PlatformReviewRejected', data: { reasons: requiredReasons(command.reasons, 'reject') } },
-      ];
+      return [{ type: 'PlatformReviewRejected', data: reviewReasonsOf(command, 'reject') }];
     case 'return':
-      return [
-        {
-          type: 'FilingReturnedForCorrection',
-          data: { reasons: requiredReasons(command.reasons, 'return') },
-        },
-      ];
+      return [{ type: 'FilingReturnedForCorrection', data: reviewReasonsOf(command, 'return') }];
     default:
       return assertNever(decision, 'platform decision');
   }

@@ -1,7 +1,10 @@
 import { assertNever } from '../../assert-never';
 import type { Decider, EventRecordedBy } from '../command-rules';
-import { MAX_SMS_FAILED_ATTEMPTS } from '../filing-state';
-import { requireStatus, wrongStage } from './guards';
+import { type FilingState, MAX_SMS_FAILED_ATTEMPTS } from '../filing-state';
+import type { SmsResendTrigger } from '../sms-resend';
+import { FilingDomainError } from '../filing-errors';
+import { stageOf } from '../transitions';
+import { requireScope, requireStatus, submittedState, wrongStage } from './guards';
 
 export const decideRecordSmsSent: Decider<'RecordSmsSent'> = (command, state) => {
   const approved = requireStatus(state, ['platform_approved'], 'sending the verification SMS');
@@ -29,6 +32,59 @@ export const decideRecordSmsCheck: Decider<'RecordSmsCheck'> = (command, state) 
       return assertNever(outcome, 'SMS check outcome');
   }
 };
+
+/**
+ * A new code for the round, each trigger once per round and only while the window is open: the
+ * code before it is dead from then on (answers are checked against the current challenge only).
+ */
+function resendSms(
+  command: { challengeId: string; at: string },
+  state: FilingState,
+  trigger: SmsResendTrigger,
+): EventRecordedBy<'RequestSmsResend'>[] {
+  const waiting = requireStatus(state, ['sms_verification'], 'an SMS resend');
+  if (waiting.resends?.includes(trigger)) {
+    throw new FilingDomainError('wrong_stage', `this SMS round's ${trigger} resend was already sent`, {
+      status: waiting.status,
+      stage: stageOf(waiting.status),
+      rule: 'resend_used',
+    });
+  }
+  if (!(Date.parse(command.at) < Date.parse(waiting.expiresAt))) {
+    throw new FilingDomainError('wrong_stage', 'the SMS window has closed; no code can be resent', {
+      status: waiting.status,
+      stage: stageOf(waiting.status),
+      rule: 'sms_window_closed',
+    });
+  }
+  if (command.challengeId === waiting.challengeId) {
+    throw new FilingDomainError('invalid_command', 'a resend needs a new challenge', {
+      field: 'challengeId',
+      rule: 'not_new',
+    });
+  }
+  return [
+    {
+      type: 'SmsVerificationResent',
+      data: {
+        challengeId: command.challengeId,
+        previousChallengeId: waiting.challengeId,
+        trigger,
+        expiresAt: waiting.expiresAt,
+      },
+    },
+  ];
+}
+
+/** The platform asks for the code again (once per round). */
+export const decideRequestSmsResend: Decider<'RequestSmsResend'> = (command, state) => {
+  requireScope(command.actor, submittedState(state, 'an SMS resend'));
+  return resendSms(command, state, 'requested');
+};
+
+/** The process sends the code again at noon the next day (once per round). */
+export const decideSendScheduledSmsResend: Decider<'SendScheduledSmsResend'> = (command, state) =>
+  resendSms(command, state, 'scheduled');
 
 /** The window closed; a timer for a challenge a resubmission replaced changes nothing. */
 export const decideExpireSmsChallenge: Decider<'ExpireSmsChallenge'> = (command, state) => {

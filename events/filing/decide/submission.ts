@@ -4,7 +4,8 @@ import { operatorCertificateOf } from '../filing-subject';
 import { FilingDomainError } from '../filing-errors';
 import type { FilingTarget, RegistrationFilingKind } from '../filing-kind';
 import { isFilingKind } from '../filing-kind';
-import type { FilingStatus } from '../filing-state';
+import type { FilingState, FilingStatus, SubmittedFilingState } from '../filing-state';
+import { stageOf } from '../transitions';
 import {
   provinceOf,
   reasonsOf,
@@ -121,7 +122,9 @@ function validAlters(alters: unknown): { subject: boolean; service: boolean } {
 export const decideCorrectFiling: Decider<'CorrectFiling'> = (command, state) => {
   const submitted = submittedState(state, 'a correction');
   requireScope(command.actor, submitted);
-  requireStatus(state, ['returned_for_correction'], 'a correction');
+  // Back with the platform: returned for correction, or after the SMS check failed or expired (a
+  // new mobile, say). Either way the corrected filing is reviewed again, then a new SMS round.
+  requireStatus(state, ['returned_for_correction', 'returned_to_platform'], 'a correction');
   const form = validForm(command.form, command.correctedOn);
   if (provinceOf(form) !== submitted.province || form.serviceType !== submitted.serviceType) {
     throw new FilingDomainError(
@@ -149,20 +152,60 @@ export const decideResubmitFiling: Decider<'ResubmitFiling'> = (command, state) 
   return [{ type: 'FilingResubmitted', data: withReasons(reasonsOf(command.reasons, false, 'resubmit')) }];
 };
 
-/** Until the bureau decides, a platform may take its filing back. */
-const WITHDRAWABLE: readonly FilingStatus[] = [
+/**
+ * Which withdrawal rule a decision follows (`WithdrawalRule`, on the command). `until_platform_approval` is the platforms' rule and the
+ * one every new decision follows. `until_bureau_decision` is the rule runs recorded before it followed
+ * (withdrawable until the bureau decided); a workflow replaying such a history decides its recorded
+ * withdrawals by it, so they are appended again as they were (`filing-withdrawal-rule` patch).
+ */
+/**
+ * A filing may be withdrawn while it is with the platform, not once the platform has approved it:
+ * before its review ends, and whenever it is back with the platform (returned for correction by the
+ * platform, the bureau or the registry, or returned after the SMS check), since it is then reviewed
+ * again before it goes on. Once approved, the filing is the applicant's and the bureau's.
+ */
+export const WITHDRAWABLE_STATUSES: readonly FilingStatus[] = [
   'submitted',
   'platform_review',
   'returned_for_correction',
+  'returned_to_platform',
+];
+
+/** The rule runs recorded before the platforms' rule followed: until the bureau decided. */
+const WITHDRAWABLE_UNTIL_BUREAU_DECISION: readonly FilingStatus[] = [
+  ...WITHDRAWABLE_STATUSES,
   'platform_approved',
   'sms_verification',
-  'returned_to_platform',
   'sms_verified',
   'bureau_review',
 ];
 
+/** A cancellation filing, once submitted, cannot be withdrawn (as on the platforms). */
+function refuseWithdrawalOfCancellation(state: SubmittedFilingState): void {
+  if (state.kind !== 'cancellation') return;
+  throw new FilingDomainError(
+    'wrong_stage',
+    `a cancellation filing cannot be withdrawn once submitted (${state.status})`,
+    { status: state.status, stage: stageOf(state.status), rule: 'cancellation_not_withdrawable' },
+  );
+}
+
+/** Whether `state` is one where the two withdrawal rules answer differently (see WithdrawalRule). */
+export function withdrawalRulesDiffer(state: FilingState): boolean {
+  if (state.status === 'not_submitted' || !WITHDRAWABLE_UNTIL_BUREAU_DECISION.includes(state.status)) {
+    return false;
+  }
+  return state.kind === 'cancellation' || !WITHDRAWABLE_STATUSES.includes(state.status);
+}
+
 export const decideWithdrawFiling: Decider<'WithdrawFiling'> = (command, state) => {
-  requireScope(command.actor, submittedState(state, 'a withdrawal'));
-  requireStatus(state, WITHDRAWABLE, 'a withdrawal');
+  const submitted = submittedState(state, 'a withdrawal');
+  requireScope(command.actor, submitted);
+  if (command.rule === 'until_bureau_decision') {
+    requireStatus(state, WITHDRAWABLE_UNTIL_BUREAU_DECISION, 'a withdrawal');
+  } else {
+    requireStatus(state, WITHDRAWABLE_STATUSES, 'a withdrawal');
+    refuseWithdrawalOfCancellation(submitted);
+  }
   return [{ type: 'FilingWithdrawn', data: withReasons(reasonsOf(command.reasons, false, 'withdraw')) }];
 };
