@@ -49,7 +49,7 @@ const ApiServiceNumber = () =>
 
 const ApiSubmitted = () =>
   ApiResponse({
-    status: 201,
+    status: 202,
     description: 'filing started; drive it with the /v1/filings/{id}/* routes',
     schema: submittedSchema,
   });
@@ -75,7 +75,7 @@ export class RegistrationsController {
 
   @Post('registrations/:serviceNumber/changes')
   @Roles('platform')
-  @HttpCode(201)
+  @HttpCode(202)
   @ApiServiceNumber()
   @ApiRoute({
     bearer: true,
@@ -100,7 +100,7 @@ export class RegistrationsController {
 
   @Post('registrations/:serviceNumber/accesses')
   @Roles('platform')
-  @HttpCode(201)
+  @HttpCode(202)
   @ApiServiceNumber()
   @ApiRoute({
     bearer: true,
@@ -125,7 +125,7 @@ export class RegistrationsController {
 
   @Post('registrations/:serviceNumber/cancellation')
   @Roles('platform')
-  @HttpCode(201)
+  @HttpCode(202)
   @ApiServiceNumber()
   @ApiRoute({
     bearer: true,
@@ -152,7 +152,7 @@ export class RegistrationsController {
 
   @Post('subjects/:subjectNumber/cancellation')
   @Roles('platform')
-  @HttpCode(201)
+  @HttpCode(202)
   @ApiParam({
     name: 'subjectNumber',
     description: 'the subject number, e.g. 粤ICP备2026000123号 (URL-encoded)',

@@ -157,6 +157,16 @@ describe('changes, cancellations and new accesses at submission', () => {
       updateId: action('wd'),
     });
   };
+  /** A cancellation cannot be withdrawn once submitted: the platform's review ends it instead. */
+  const rejectAtPlatform = async (filingId: string) => {
+    harness.startedFilingIds.push(filingId);
+    const handle = handleOf(filingId);
+    await harness.waitForStatus(handle, 'platform_review');
+    await handle.executeUpdate(platformReviewUpdate, {
+      args: [{ actor: PLATFORM, decision: 'reject', reasons: '测试结束' }],
+      updateId: action('pr-reject'),
+    });
+  };
   const submittedData = async (filingId: string) =>
     (await harness.events(filingId))[0]?.data as Record<string, unknown>;
 
@@ -291,7 +301,7 @@ describe('changes, cancellations and new accesses at submission', () => {
       const view = await registrations.cancelService(PLATFORM, key(), service.serviceNumber, '应用下线');
       expect(view).toMatchObject({ kind: 'cancellation', target: { serviceNumber: service.serviceNumber } });
       expect(await submittedData(view.filingId)).toMatchObject({ reasons: '应用下线' });
-      await withdraw(view.filingId);
+      await rejectAtPlatform(view.filingId);
 
       await createRegistryUpdater({ eventLog: harness.eventLog }).apply({
         filingId: randomUUID(),
@@ -362,7 +372,7 @@ describe('changes, cancellations and new accesses at submission', () => {
       const view = await registrations.cancelSubject(PLATFORM, key(), base.subjectNumber, undefined);
       expect(view).toMatchObject({ kind: 'cancellation', target: { subjectNumber: base.subjectNumber } });
       expect(view.target?.serviceNumber).toBeUndefined();
-      await withdraw(view.filingId);
+      await rejectAtPlatform(view.filingId);
 
       expect(
         await refusedWithNothingWritten((k) =>
@@ -424,11 +434,11 @@ describe('changes, cancellations and new accesses at submission', () => {
     };
     const changes = () => `/v1/registrations/${encodeURIComponent(base.serviceNumber)}/changes`;
 
-    it('answers a change with 201 and the filing, with its kind and target', async () => {
+    it('answers a change with 202 (started) and the filing, with its kind and target', async () => {
       const response = await post(changes(), {
         form: appForm('reg1', (f) => (f.app.name = '示例记账 HTTP')),
       });
-      expect(response.status).toBe(201);
+      expect(response.status).toBe(202);
       expect(response.body).toMatchObject({
         status: 'submitted',
         kind: 'change',

@@ -200,8 +200,10 @@ describe('filings of other kinds on the time-skipping test server', () => {
     await harness.waitForStatus(handle, 'returned_for_correction');
     const last = (await harness.events(filingIdOf(handle))).at(-1);
     expect(last).toMatchObject({ type: 'RegistrationNumberRefused', data: { refusal: 'registry_changed' } });
-    await handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') });
-    expect((await handle.result()).status).toBe('withdrawn');
+    // A cancellation cannot be withdrawn: the platform rejects it on its next review.
+    await expect(
+      handle.executeUpdate(withdrawalUpdate, { args: [{ actor: PLATFORM }], updateId: action('wd') }),
+    ).rejects.toThrow(/Update failed/);
   });
 
   it('cancels the whole subject with every active service, verified by the subject’s principal, under the subject number', async () => {
