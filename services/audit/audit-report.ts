@@ -1,3 +1,4 @@
+import type { ServiceVersion } from '../../events/registry/service';
 import type { ActorRole } from '../../events/filing/actor';
 import type { FilingStage, FilingStatus } from '../../events/filing/filing-state';
 import type { RegistryRecorder } from '../../events/registry/registry-envelope';
@@ -139,6 +140,8 @@ export interface RegistryAuditReport {
   /** The subject's number (subject and service streams), once the replay has read it. */
   subjectNumber?: string;
   serviceNumber?: string;
+  /** A service stream that replays clean: every version of the service, each with the filing that made it. */
+  versions?: ServiceVersion[];
   findings: AuditFinding[];
   timeline: RegistryTimelineEntry[];
 }

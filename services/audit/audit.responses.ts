@@ -140,6 +140,36 @@ export const registryAuditReportSchema: SchemaObject = {
     },
     subjectNumber: { type: 'string' },
     serviceNumber: { type: 'string' },
+    versions: {
+      type: 'array',
+      description:
+        'a service stream without findings: every version, oldest first, with the filing that made it',
+      items: {
+        type: 'object',
+        required: [
+          'version',
+          'name',
+          'identifiers',
+          'preApprovalCategories',
+          'operatorName',
+          'operatorNature',
+          'since',
+        ],
+        properties: {
+          version: { type: 'integer', minimum: 1 },
+          name: { type: 'string' },
+          identifiers: {
+            type: 'object',
+            description: 'packages, bundles, mini program, quick-app package, domains',
+          },
+          preApprovalCategories: { type: 'array', items: { type: 'string' } },
+          operatorName: { type: 'string' },
+          operatorNature: { type: 'string' },
+          filingId: { type: 'string', description: 'absent for an imported registration' },
+          since: { type: 'string', format: 'date', description: 'China date the version took effect' },
+        },
+      },
+    },
     findings: { type: 'array', items: findingSchema },
     timeline: { type: 'array', items: registryTimelineEntrySchema },
   },

@@ -152,6 +152,11 @@ describe('auditing the registry’s life events, clean and tampered with in the 
       ['ServiceAccessWithdrawn', 'isp', true],
       ['ServiceAccessAdded', 'system', true],
     ]);
+    expect(report?.versions?.map(({ version, name }) => [version, name])).toEqual([
+      [1, expect.any(String)],
+      [2, expect.any(String)],
+    ]);
+    expect(report?.versions?.[0]?.filingId).not.toBe(report?.versions?.[1]?.filingId);
 
     const result = await runCommand(auditCommand(), ['verify', '--all']);
     expect(result.code).toBe(0);

@@ -9,8 +9,15 @@ import {
   type RegistryStreamKind,
   RegistryStreamReplay,
 } from '../../events/registry/registry-transitions';
+import { foldService, type ServiceVersion } from '../../events/registry/service';
 import type { AuditFinding, RegistryAuditReport, RegistryTimelineEntry } from './audit-report';
 import { readRegistryEvent } from './registry-event-reader';
+
+/** The versions of a service stream with no findings, as the registry's own fold reads them. */
+function versionsOf(recorded: readonly RecordedEvent[]): ServiceVersion[] | undefined {
+  const state = foldService(recorded);
+  return state.status === 'unregistered' ? undefined : [...state.versions];
+}
 
 /** The recorder's role when the sealed metadata names one the envelope knows; undefined otherwise. */
 function recorderOf(metadata: RegistryEventMetadata): RegistryEventMetadata['recordedBy'] | undefined {
@@ -78,6 +85,7 @@ export function auditRegistryStream(
   findings.sort((a, b) => a.seq - b.seq);
 
   const { subjectNumber, serviceNumber } = replay.state;
+  const versions = kind === 'service' && findings.length === 0 ? versionsOf(recorded) : undefined;
   return {
     streamId,
     kind,
@@ -86,6 +94,7 @@ export function auditRegistryStream(
     unsealed,
     ...(subjectNumber === undefined ? {} : { subjectNumber }),
     ...(serviceNumber === undefined ? {} : { serviceNumber }),
+    ...(versions && { versions }),
     findings,
     timeline,
   };

@@ -14,6 +14,8 @@ export const JWT_AUDIENCE = 'icp-filing-api';
 export interface StartedSystem {
   readonly base: string;
   readonly port: number;
+  /** The embedded Temporal dev server's port (TEMPORAL_PORT), for CLI commands that ask it. */
+  readonly temporalPort: number;
   readonly dataDir: string;
   readonly temporal: Client;
   /** The data directory's `jwt` secret, which signs the API's bearer tokens (HS256). */
@@ -46,6 +48,7 @@ export async function startSystem(name: string): Promise<StartedSystem> {
   return {
     base: `http://127.0.0.1:${port}`,
     port,
+    temporalPort,
     dataDir,
     temporal: new Client({ connection }),
     jwtSecret,
