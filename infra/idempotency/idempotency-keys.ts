@@ -65,6 +65,16 @@ export class IdempotencyKeys {
       : { outcome: 'conflict', filingId: row.filing_id };
   }
 
+  /** What a submission's key was first sent with, if it was; writes nothing. */
+  submittedWith(platformId: string, key: string): { bodyDigest: string; filingId: string } | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT body_digest, filing_id FROM submission_keys WHERE platform_id = ? AND idempotency_key = ?',
+      )
+      .get(platformId, key) as { body_digest: string; filing_id: string } | undefined;
+    return row && { bodyDigest: row.body_digest, filingId: row.filing_id };
+  }
+
   /** A decision's key on one filing: the same decision again is fine, another one is a conflict. */
   claimDecision(request: {
     filingId: string;

@@ -15,7 +15,7 @@ import {
   serviceNumberPipe,
   type SubjectNumberRequest,
   subjectNumberPipe,
-} from './registry-audit.requests';
+} from '../http/registration-number-params';
 import { NO_SUCH_SERVICE, NO_SUCH_SUBJECT, RegistryAuditService } from './registry-audit.service';
 
 const VERIFIED =

@@ -4,7 +4,7 @@ import { genericProblem, ProblemException } from '../http/problem-details';
 import { EVENT_LOG } from '../tokens';
 import type { RegistryAuditReport } from './audit-report';
 import { auditService, auditSubject } from './registry-audit-loader';
-import type { SubjectNumberRequest } from './registry-audit.requests';
+import type { SubjectNumberRequest } from '../http/registration-number-params';
 
 export const NO_SUCH_SUBJECT = 'the registry holds no such subject';
 export const NO_SUCH_SERVICE = 'the registry holds no such service';

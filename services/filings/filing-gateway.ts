@@ -97,6 +97,16 @@ export class FilingGateway {
     }
   }
 
+  /** The live state of a filing whose workflow was started; undefined when Temporal holds no run of it. */
+  async stateIfStarted(filingId: string): Promise<FilingStatusView | undefined> {
+    try {
+      return await this.liveState(filingId);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   /** The workflow's status query, within LIVE_READ_BOUNDS. */
   liveState(filingId: string): Promise<FilingStatusView> {
     return withinTemporalBounds(this.client, LIVE_READ_BOUNDS, () =>

@@ -95,6 +95,26 @@ export class FilingsService {
     });
   }
 
+  /**
+   * The filing an earlier request with this key started (its live state), when the same request is
+   * sent again: a retry is answered alike even once the registry has moved on. Another request under
+   * the key is 409; a key never used, or one whose filing never started (the first request died
+   * between the two), undefined: the request then goes through its checks again. Writes nothing.
+   */
+  async earlierSubmission(
+    actor: Actor,
+    key: string,
+    request: unknown,
+  ): Promise<FilingStatusView | undefined> {
+    const earlier = this.keys.submittedWith(actor.platformId ?? '', key);
+    if (!earlier) return undefined;
+    if (earlier.bodyDigest !== sha256Hex(canonicalJson(request))) {
+      throw keyReused('request');
+    }
+    const view = await this.gateway.stateIfStarted(earlier.filingId);
+    return view && inScope(actor, view) ? view : undefined;
+  }
+
   /** The key bound to what was sent: a new filing id, the same one again, or 409 for another body. */
   private claimKey(actor: Actor, key: string, body: unknown, what: string) {
     const claim = this.keys.claim({
@@ -104,14 +124,7 @@ export class FilingsService {
       filingId: randomUUID(),
       now: new Date(),
     });
-    if (claim.outcome === 'conflict') {
-      throw new ProblemException({
-        type: problemType('idempotency-key-reused'),
-        title: 'Idempotency-Key reused',
-        status: 409,
-        detail: `this Idempotency-Key was already used for a different ${what}`,
-      });
-    }
+    if (claim.outcome === 'conflict') throw keyReused(what);
     return claim;
   }
 
@@ -183,4 +196,13 @@ export class FilingsService {
   ): Promise<Ret> {
     return this.gateway.update(actor, filingId, update, args, actionId);
   }
+}
+
+function keyReused(what: string): ProblemException {
+  return new ProblemException({
+    type: problemType('idempotency-key-reused'),
+    title: 'Idempotency-Key reused',
+    status: 409,
+    detail: `this Idempotency-Key was already used for a different ${what}`,
+  });
 }

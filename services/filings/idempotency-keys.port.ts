@@ -17,6 +17,8 @@ export interface IdempotencyKeys {
     filingId: string;
     now: Date;
   }): KeyClaim;
+  /** What a submission's key was first sent with, if it was; writes nothing. */
+  submittedWith(platformId: string, key: string): { bodyDigest: string; filingId: string } | undefined;
   /** Per filing: a decision's key; the same decision again is fine, another one is a conflict. */
   claimDecision(request: { filingId: string; key: string; bodyDigest: string; now: Date }): 'ok' | 'conflict';
 }

@@ -5,7 +5,7 @@ import {
   SERVICE_NUMBER_EXAMPLE,
   SERVICE_NUMBER_PATTERN,
   serviceNumberPipe,
-} from '../audit/registry-audit.requests';
+} from '../http/registration-number-params';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';

@@ -68,10 +68,22 @@ export async function readRegisteredVersion(
   eventLog: EventLog,
   serviceNumber: string,
 ): Promise<RegisteredVersion | undefined> {
-  const service = serviceOnRecord(await eventLog.readStream(serviceStreamId(serviceNumber)));
+  const streamId = serviceStreamIdOf(serviceNumber);
+  if (streamId === undefined) return undefined;
+  const service = serviceOnRecord(await eventLog.readStream(streamId));
   if (!service) return undefined;
   const filingId = service.versionFilingId;
   if (!filingId) return { service };
   const made = registeredFormOf(foldStoredFiling(await eventLog.readStream(filingStreamId(filingId))));
   return made ? { service, filing: { filingId, ...made } } : { service };
+}
+
+/** The stream a number names; undefined for a number of the published shape no registry stream can hold. */
+function serviceStreamIdOf(serviceNumber: string): string | undefined {
+  try {
+    return serviceStreamId(serviceNumber);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }

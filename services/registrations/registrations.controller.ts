@@ -16,11 +16,14 @@ import {
   parseAccess,
   parseCancellation,
   parseChange,
+} from './registrations.requests';
+import {
   SERVICE_NUMBER_PATTERN,
   serviceNumberPipe,
-  SUBJECT_NUMBER_PATTERN,
+  type SubjectNumberRequest,
   subjectNumberPipe,
-} from './registrations.requests';
+} from '../http/registration-number-params';
+import { SUBJECT_NUMBER_PATTERN } from '../../events/form/subject-number';
 import { RegistrationsService } from './registrations.service';
 
 /** What a filing of another kind answers: the filing as submitted, with its kind and target, and its links. */
@@ -171,13 +174,13 @@ export class RegistrationsController {
   @ApiSubmitted()
   async cancelSubject(
     @CurrentActor() actor: Actor,
-    @Param('subjectNumber', subjectNumberPipe) subjectNumber: string,
+    @Param('subjectNumber', subjectNumberPipe) subject: SubjectNumberRequest,
     @Headers('idempotency-key') key: string | undefined,
     @Body(new ParseBodyPipe(parseCancellation)) body: { reasons?: string },
   ): Promise<SubmittedFiling> {
     const idempotencyKey = SubmissionPipe.requireKey(key);
     return answered(
-      await this.registrations.cancelSubject(actor, idempotencyKey, subjectNumber, body.reasons),
+      await this.registrations.cancelSubject(actor, idempotencyKey, subject.subjectNumber, body.reasons),
     );
   }
 }

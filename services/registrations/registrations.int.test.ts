@@ -298,7 +298,13 @@ describe('changes, cancellations and new accesses at submission', () => {
   describe('cancellations', () => {
     it('starts a service cancellation with its reasons, and refuses everything once the service is cancelled', async () => {
       const service = await registered('reg2');
-      const view = await registrations.cancelService(PLATFORM, key(), service.serviceNumber, '应用下线');
+      const cancellationKey = key();
+      const view = await registrations.cancelService(
+        PLATFORM,
+        cancellationKey,
+        service.serviceNumber,
+        '应用下线',
+      );
       expect(view).toMatchObject({ kind: 'cancellation', target: { serviceNumber: service.serviceNumber } });
       expect(await submittedData(view.filingId)).toMatchObject({ reasons: '应用下线' });
       await rejectAtPlatform(view.filingId);
@@ -326,6 +332,17 @@ describe('changes, cancellations and new accesses at submission', () => {
           type: expect.stringContaining('registration-cancelled'),
         });
       }
+      // The first request sent again under its key is a retry: the filing it started, not a refusal.
+      const retried = await registrations.cancelService(
+        PLATFORM,
+        cancellationKey,
+        service.serviceNumber,
+        '应用下线',
+      );
+      expect({ filingId: retried.filingId, status: retried.status }).toEqual({
+        filingId: view.filingId,
+        status: 'rejected',
+      });
     });
 
     it('refuses a service imported without its form with 409, on any platform’s word', async () => {

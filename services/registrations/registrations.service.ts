@@ -56,6 +56,16 @@ export class RegistrationsService {
 
   /** A new version of the service (and of its subject's sections): `form` is validated by the pipe. */
   async change(actor: Actor, key: string, serviceNumber: string, form: unknown): Promise<FilingStatusView> {
+    const request = { route: 'changes', serviceNumber, form };
+    return this.once(actor, key, request, () => this.startChange(actor, key, request));
+  }
+
+  private async startChange(
+    actor: Actor,
+    key: string,
+    request: { serviceNumber: string; form: unknown },
+  ): Promise<FilingStatusView> {
+    const { serviceNumber, form } = request;
     const version = await this.workable(actor, serviceNumber);
     const proposed = form as RegistrationForm;
     refuseImmutableChanges(version.filing.form, proposed);
@@ -71,7 +81,7 @@ export class RegistrationsService {
       kind: 'change',
       target: { ...targetOf(version), alters: altersOf(differences) },
       form: proposed,
-      request: { route: 'changes', serviceNumber, form },
+      request,
     });
   }
 
@@ -82,6 +92,16 @@ export class RegistrationsService {
     serviceNumber: string,
     access: unknown,
   ): Promise<FilingStatusView> {
+    const request = { route: 'accesses', serviceNumber, access };
+    return this.once(actor, key, request, () => this.startNewAccess(actor, key, request));
+  }
+
+  private async startNewAccess(
+    actor: Actor,
+    key: string,
+    request: { serviceNumber: string; access: unknown },
+  ): Promise<FilingStatusView> {
+    const { serviceNumber, access } = request;
     const version = await this.workable(actor, serviceNumber);
     const form = formWithAccess(version.filing.form, access);
     // A registration from before accesses were kept: its form names the ISP that served it.
@@ -106,7 +126,7 @@ export class RegistrationsService {
       kind: 'new_access',
       target: targetOf(version),
       form,
-      request: { route: 'accesses', serviceNumber, access },
+      request,
     });
   }
 
@@ -117,13 +137,16 @@ export class RegistrationsService {
     serviceNumber: string,
     reasons: string | undefined,
   ): Promise<FilingStatusView> {
-    const version = await this.workable(actor, serviceNumber);
-    return this.submit(actor, key, {
-      kind: 'cancellation',
-      target: targetOf(version),
-      form: stillValid(version.filing.form),
-      ...(reasons !== undefined && { reasons }),
-      request: { route: 'cancellation', serviceNumber, reasons: reasons ?? null },
+    const request = { route: 'cancellation', serviceNumber, reasons: reasons ?? null };
+    return this.once(actor, key, request, async () => {
+      const version = await this.workable(actor, serviceNumber);
+      return this.submit(actor, key, {
+        kind: 'cancellation',
+        target: targetOf(version),
+        form: stillValid(version.filing.form),
+        ...(reasons !== undefined && { reasons }),
+        request,
+      });
     });
   }
 
@@ -139,6 +162,17 @@ export class RegistrationsService {
     subjectNumber: string,
     reasons: string | undefined,
   ): Promise<FilingStatusView> {
+    const request = { route: 'subject-cancellation', subjectNumber, reasons: reasons ?? null };
+    return this.once(actor, key, request, () => this.startSubjectCancellation(actor, key, request));
+  }
+
+  private async startSubjectCancellation(
+    actor: Actor,
+    key: string,
+    request: { subjectNumber: string; reasons: string | null },
+  ): Promise<FilingStatusView> {
+    const { subjectNumber } = request;
+    const reasons = request.reasons ?? undefined;
     const versions = await this.subjectServices(subjectNumber);
     if (versions.length === 0) throw notFound('subject', subjectNumber);
     const live = versions.filter(({ service }) => service.status !== 'cancelled');
@@ -162,8 +196,18 @@ export class RegistrationsService {
       target: { subjectNumber: base.service.registered.subjectNumber, baseFilingId: base.filing.filingId },
       form: stillValid(base.filing.form),
       ...(reasons !== undefined && { reasons }),
-      request: { route: 'subject-cancellation', subjectNumber, reasons: reasons ?? null },
+      request,
     });
+  }
+
+  /** A retry (the same request under the same key) answers the filing it started, whatever the registry says now. */
+  private async once(
+    actor: Actor,
+    key: string,
+    request: unknown,
+    start: () => Promise<FilingStatusView>,
+  ): Promise<FilingStatusView> {
+    return (await this.filings.earlierSubmission(actor, key, request)) ?? start();
   }
 
   private submit(actor: Actor, key: string, submission: ActingSubmission): Promise<FilingStatusView> {

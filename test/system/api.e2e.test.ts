@@ -533,7 +533,8 @@ describe('HTTP API over a started system (`icp start`)', () => {
       for (const [method, operation] of Object.entries(operations)) {
         if (method === 'post')
           expect({ path, body: operation.requestBody !== undefined }).toEqual({ path, body: true });
-        const success = operation.responses['200'] ?? operation.responses['202'];
+        const success =
+          operation.responses['200'] ?? operation.responses['201'] ?? operation.responses['202'];
         expect({ path, method, schema: success?.content !== undefined }).toEqual({
           path,
           method,

@@ -162,6 +162,22 @@ const ROUTES: readonly Route[] = [
     path: () => '/v1/dashboard/sla',
     expect: (a) => (a.role === 'bureau' || a.role === 'auditor' ? 200 : 403),
   },
+  // Changes, cancellations, new accesses: platforms only; a platform gets past the guard to the 400
+  // of the missing Idempotency-Key (and, but for a cancellation, of the empty body).
+  ...(['changes', 'accesses', 'cancellation'] as const).map((route): Route => ({
+    name: `POST /v1/registrations/{serviceNumber}/${route}`,
+    method: 'POST',
+    path: () => `/v1/registrations/${encodeURIComponent('粤ICP备2026999999号-1A')}/${route}`,
+    body: {},
+    expect: (a) => (a.role === 'platform' ? 400 : 403),
+  })),
+  {
+    name: 'POST /v1/subjects/{subjectNumber}/cancellation',
+    method: 'POST',
+    path: () => `/v1/subjects/${encodeURIComponent('粤ICP备2026999999号')}/cancellation`,
+    body: {},
+    expect: (a) => (a.role === 'platform' ? 400 : 403),
+  },
   // ISPs only: an empty body gets an ISP past the guard to the body's 400, nothing is written.
   {
     name: 'POST /v1/registry/services/{serviceNumber}/access-withdrawals',

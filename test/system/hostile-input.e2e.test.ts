@@ -12,9 +12,16 @@ import { type FieldError, type Parsed } from '../../services/http/request-fields
 import { parseBureauReview } from '../../services/bureau/bureau.requests';
 import {
   parseCorrection,
+  parseEmpty,
   parsePlatformReview,
   parseReasonsOnly,
 } from '../../services/filings/filings.requests';
+import {
+  parseAccess,
+  parseCancellation,
+  parseChange,
+} from '../../services/registrations/registrations.requests';
+import { parseAccessWithdrawal } from '../../services/isp/isp.requests';
 import { parseSmsAnswer } from '../../services/applicant/applicant.requests';
 import { parseFilingList } from '../../services/filings/list.requests';
 import { FILING_KINDS } from '../../events/filing/filing-kind';
@@ -47,7 +54,7 @@ const UUID_V4 = /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F
 const ANY_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const validForm = loadValidForm('valid-app') as Json;
 
-type Caller = 'wechat' | 'guangdong' | 'auditor';
+type Caller = 'wechat' | 'guangdong' | 'auditor' | 'isp';
 
 const errorsOf =
   <T>(parse: (input: unknown) => Parsed<T>): RouteValidation =>
@@ -60,6 +67,8 @@ function formErrors(form: unknown, prefix: string): FieldError[] {
   const result = validateRegistrationForm(form, { submittedOn: chinaDateOfEpochMs(Date.now()) });
   return result.ok ? [] : result.errors.map((e) => ({ ...e, path: prefix ? `${prefix}.${e.path}` : e.path }));
 }
+
+const REGISTRATION_PATH = `/v1/registrations/${encodeURIComponent('粤ICP备2026999999号-1A')}`;
 
 interface BodyRoute {
   readonly route: string;
@@ -115,6 +124,52 @@ const BODY_ROUTES: readonly BodyRoute[] = [
     path: (id) => `/v1/filings/${id}/bureau-review`,
     base: { decision: 'reject', reasons: '材料不全' },
     validate: errorsOf(parseBureauReview),
+  },
+  {
+    route: 'POST /v1/filings/{id}/sms-resend',
+    caller: 'wechat',
+    path: (id) => `/v1/filings/${id}/sms-resend`,
+    base: {},
+    validate: errorsOf(parseEmpty),
+  },
+  // Acting on a registration: a number no service holds (the body's 400 comes before its 404).
+  {
+    route: 'POST /v1/registrations/{serviceNumber}/changes',
+    caller: 'wechat',
+    path: () => `${REGISTRATION_PATH}/changes`,
+    base: { form: validForm },
+    validate: (body) => {
+      const errors = errorsOf(parseChange)(body);
+      return errors.length > 0 ? errors : formErrors((body as { form: unknown }).form, 'form');
+    },
+  },
+  {
+    route: 'POST /v1/registrations/{serviceNumber}/accesses',
+    caller: 'wechat',
+    path: () => `${REGISTRATION_PATH}/accesses`,
+    base: { access: (loadValidForm('valid-app') as { access: Json }).access },
+    validate: errorsOf(parseAccess),
+  },
+  {
+    route: 'POST /v1/registrations/{serviceNumber}/cancellation',
+    caller: 'wechat',
+    path: () => `${REGISTRATION_PATH}/cancellation`,
+    base: { reasons: '应用停止运营' },
+    validate: errorsOf(parseCancellation),
+  },
+  {
+    route: 'POST /v1/subjects/{subjectNumber}/cancellation',
+    caller: 'wechat',
+    path: () => `/v1/subjects/${encodeURIComponent('粤ICP备2026999999号')}/cancellation`,
+    base: { reasons: '主体注销' },
+    validate: errorsOf(parseCancellation),
+  },
+  {
+    route: 'POST /v1/registry/services/{serviceNumber}/access-withdrawals',
+    caller: 'isp',
+    path: () => `/v1/registry/services/${encodeURIComponent('粤ICP备2026999999号-1A')}/access-withdrawals`,
+    base: { reason: '用户停止使用云服务' },
+    validate: errorsOf(parseAccessWithdrawal),
   },
   {
     route: 'POST /v1/filings/{id}/sms-verification',
@@ -419,6 +474,11 @@ describe('hostile input against a started system (`icp start`)', () => {
       province: '440000',
     });
     tokens.auditor = await signToken(system.jwtSecret, { sub: 'audit-1', role: 'auditor' });
+    tokens.isp = await signToken(system.jwtSecret, {
+      sub: 'isp-ops',
+      role: 'isp',
+      ispName: '阿里云计算有限公司',
+    });
 
     const submit = async (key: string) => {
       const form = withDistinctIdentifiers(validForm, key);
@@ -512,7 +572,9 @@ describe('hostile input against a started system (`icp start`)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc
-          .constantFrom(...BODY_ROUTES)
+          // A route whose body must be empty (sms-resend) has no field to mutate: its key and its
+          // raw body are checked by the other tests here.
+          .constantFrom(...BODY_ROUTES.filter((r) => Object.keys(r.base as object).length > 0))
           .chain((route) =>
             fc.tuple(
               fc.constant(route),

@@ -12,7 +12,7 @@ import {
   listRegistryStreams,
   type RegistryStreamToAudit,
 } from '../../../services/audit/registry-audit-loader';
-import type { SubjectNumberRequest } from '../../../services/audit/registry-audit.requests';
+import type { SubjectNumberRequest } from '../../../services/http/registration-number-params';
 import type { CliIo } from '../command';
 import type { ProgressBar } from '../progress-bar';
 import { findingLine, registryReplayLines } from './audit-format';

@@ -31,7 +31,7 @@ import {
   SUBJECT_NUMBER_EXAMPLE,
   serviceNumberOf,
   subjectNumberOf,
-} from '../../../services/audit/registry-audit.requests';
+} from '../../../services/http/registration-number-params';
 
 const USAGE =
   'icp audit replay <filingId> | replay --subject N [--province P] | replay --service N | replay --stream ID | verify --all|--province P|--since YYYY-MM-DD [--json]';

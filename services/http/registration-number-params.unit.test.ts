@@ -1,5 +1,5 @@
 import { SUBJECT_NUMBER_PATTERN } from '../../events/form/subject-number';
-import { SERVICE_NUMBER_PATTERN, serviceNumberOf, subjectNumberOf } from './registry-audit.requests';
+import { SERVICE_NUMBER_PATTERN, serviceNumberOf, subjectNumberOf } from './registration-number-params';
 
 const SUBJECTS = ['粤ICP备2026000001号', '京ICP备05012345号', '粤B2-20090059', '蜀ICP备2026000001号'];
 const NOT_SUBJECTS = ['粤ICP备2026000001号-1A', 'ICP备2026000001号', '粤B2-2009005', '', '粤ICP备号'];

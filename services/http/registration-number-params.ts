@@ -1,7 +1,7 @@
 import type { PipeTransform } from '@nestjs/common';
 import { SUBJECT_NUMBER_PATTERN, subjectNumberCheck } from '../../events/form/subject-number';
 import { issuedAbbreviation } from '../../events/provinces';
-import { ValidationProblem } from '../http/problem-details';
+import { ValidationProblem } from './problem-details';
 
 /** A subject number as the registry states it (issued abbreviation), and the province it names. */
 export interface SubjectNumberRequest {
