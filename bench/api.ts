@@ -9,7 +9,7 @@ import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
 import { filingDataConverter } from '../infra/temporal/payload-keys';
 import { createTokenVerifier } from '../infra/auth/token-verifier';
 import { freePort } from '../infra/process/net';
-import { loadOrCreateSecret } from '../infra/secrets/local-secret';
+import { loadOrCreateSecret, localSecretsAsEnvironment } from '../infra/secrets/local-secret';
 import { SMS_CODE_PEPPER_SECRET } from '../infra/verification/sms-code-store';
 import { SMS_ANSWER_SECRET } from '../main/worker/activity-deps';
 import { parseBenchArgs, size } from './lib/args';
@@ -139,6 +139,7 @@ runBench(NAME, async () => {
     ...process.env,
     ICP_DATA_DIR: dataDir,
     TEMPORAL_ADDRESS: server.address,
+    ...localSecretsAsEnvironment(dataDir),
     PORT: String(port),
     HOST: '127.0.0.1',
   };

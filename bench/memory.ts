@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../infra/config/config';
 import { freePort } from '../infra/process/net';
-import { loadOrCreateSecret } from '../infra/secrets/local-secret';
+import { loadOrCreateSecret, localSecretsAsEnvironment } from '../infra/secrets/local-secret';
 import { filingDataConverter } from '../infra/temporal/payload-keys';
 import { SMS_CODE_PEPPER_SECRET } from '../infra/verification/sms-code-store';
 import { SMS_ANSWER_SECRET } from '../main/worker/activity-deps';
@@ -77,6 +77,7 @@ runBench(NAME, async () => {
     ...process.env,
     ICP_DATA_DIR: dataDir,
     TEMPORAL_ADDRESS: server.address,
+    ...localSecretsAsEnvironment(dataDir),
     PORT: String(await freePort()),
     HOST: '127.0.0.1',
   };

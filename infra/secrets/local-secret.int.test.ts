@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError } from '../config/config';
-import { loadOrCreateSecret, secretEnvVar, secretFile } from './local-secret';
+import { loadOrCreateSecret, localSecretsAsEnvironment, secretEnvVar, secretFile } from './local-secret';
 
 const run = promisify(execFile);
 
@@ -119,6 +119,40 @@ describe('loadOrCreateSecret', () => {
       expect(load).not.toThrow(value);
     },
   );
+
+  it.each(['TEMPORAL_ADDRESS', 'DATABASE_URL'])(
+    'with %s set, requires the variable and generates no file',
+    (setting) => {
+      const env = { [setting]: 'somewhere:7233' };
+
+      expect(() => loadOrCreateSecret(dataDir, 'answer-seal', env)).toThrow(
+        new ConfigError(`ICP_SECRET_ANSWER_SEAL: required when ${setting} is set (64 hex characters)`),
+      );
+      expect(() => readdirSync(join(dataDir, 'secrets'))).toThrow(/ENOENT/);
+      const hex = 'ef'.repeat(32);
+      expect(loadOrCreateSecret(dataDir, 'answer-seal', { ...env, ICP_SECRET_ANSWER_SEAL: hex })).toEqual(
+        Buffer.from(hex, 'hex'),
+      );
+    },
+  );
+
+  it('exports the data directory’s secrets as the variables several hosts read', () => {
+    const env = localSecretsAsEnvironment(dataDir);
+
+    expect(Object.keys(env)).toEqual([
+      'ICP_SECRET_JWT',
+      'ICP_SECRET_SMS_ANSWER',
+      'ICP_SECRET_SMS_CODE_PEPPER',
+      'TEMPORAL_PAYLOAD_KEYS',
+    ]);
+    expect(env.ICP_SECRET_JWT).toBe(readFileSync(secretFile(dataDir, 'jwt'), 'utf8').trim());
+    expect(env.TEMPORAL_PAYLOAD_KEYS).toBe(
+      `local=${readFileSync(secretFile(dataDir, 'payload-key'), 'utf8').trim()}`,
+    );
+    expect(loadOrCreateSecret(dataDir, 'sms-answer', { ...env, DATABASE_URL: 'postgres://db/icp' })).toEqual(
+      Buffer.from(env.ICP_SECRET_SMS_ANSWER as string, 'hex'),
+    );
+  });
 
   it('ignores an empty override and uses the file', () => {
     const key = loadOrCreateSecret(dataDir, 'answer-seal', { ICP_SECRET_ANSWER_SEAL: ' ' });

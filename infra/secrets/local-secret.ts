@@ -9,6 +9,17 @@ const KEY_BYTES = 32;
 const HEX_KEY = /^[0-9a-f]{64}$/i;
 const SECRET_NAME = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 
+/**
+ * The setting that makes this a deployment of several hosts (`TEMPORAL_ADDRESS` or `DATABASE_URL`), or
+ * `undefined` for the embedded default. With one, no secret is generated into a data directory: a
+ * key made on one host would be unknown to the others.
+ */
+export function multiHostSetting(env: Env = process.env): 'TEMPORAL_ADDRESS' | 'DATABASE_URL' | undefined {
+  if (env.TEMPORAL_ADDRESS?.trim()) return 'TEMPORAL_ADDRESS';
+  if (env.DATABASE_URL?.trim()) return 'DATABASE_URL';
+  return undefined;
+}
+
 /** `sms-code-pepper` → `ICP_SECRET_SMS_CODE_PEPPER`. */
 export function secretEnvVar(name: string): string {
   return `ICP_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
@@ -21,7 +32,8 @@ export function secretFile(dataDir: string, name: string): string {
 /**
  * A 32-byte server secret: `ICP_SECRET_<NAME>` (64 hex characters) when set, else the key in
  * `<dataDir>/secrets/<name>.key`, created on first use (mode 0600). Processes that race to create it
- * all end with the same key. Errors name the variable or the file, never the key.
+ * all end with the same key. With a multi-host setting (see `multiHostSetting`) the variable is
+ * required. Errors name the variable or the file, never the key.
  */
 export function loadOrCreateSecret(dataDir: string, name: string, env: Env = process.env): Buffer {
   if (!SECRET_NAME.test(name))
@@ -33,6 +45,8 @@ export function loadOrCreateSecret(dataDir: string, name: string, env: Env = pro
       throw new ConfigError(`${variable}: must be 64 hex characters (a 32-byte key)`);
     return Buffer.from(fromEnv, 'hex');
   }
+  const multiHost = multiHostSetting(env);
+  if (multiHost) throw new ConfigError(`${variable}: required when ${multiHost} is set (64 hex characters)`);
   const file = secretFile(dataDir, name);
   return readSecretFile(file) ?? createSecretFile(file);
 }
@@ -75,4 +89,19 @@ function createSecretFile(file: string): Buffer {
   } finally {
     unlinkSync(temporary);
   }
+}
+
+/**
+ * The data directory's secrets (created if absent) as the environment variables that carry them on
+ * several hosts, for moving an embedded system onto a cluster (and for tests that run one). The
+ * payload key keeps its id `local`, so what it encrypted stays readable.
+ */
+export function localSecretsAsEnvironment(dataDir: string): Record<string, string> {
+  const hex = (name: string) => loadOrCreateSecret(dataDir, name, {}).toString('hex');
+  return {
+    [secretEnvVar('jwt')]: hex('jwt'),
+    [secretEnvVar('sms-answer')]: hex('sms-answer'),
+    [secretEnvVar('sms-code-pepper')]: hex('sms-code-pepper'),
+    TEMPORAL_PAYLOAD_KEYS: `local=${hex('payload-key')}`,
+  };
 }

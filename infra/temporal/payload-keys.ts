@@ -1,6 +1,6 @@
 import type { DataConverter } from '@temporalio/common';
 import { ConfigError, type IcpConfig } from '../config/config';
-import { loadOrCreateSecret } from '../secrets/local-secret';
+import { loadOrCreateSecret, multiHostSetting } from '../secrets/local-secret';
 import { AesGcmPayloadCodec, type PayloadKey } from './payload-codec';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -10,13 +10,19 @@ const KEY_ENTRY = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63})=([0-9a-fA-F]{64})$/;
 /**
  * The payload keys: `TEMPORAL_PAYLOAD_KEYS=id=hex64,id2=hex64` with `TEMPORAL_PAYLOAD_KEY_ID` naming
  * the one that encrypts (default the first); without them, one generated local key (`local`) in
- * `<dataDir>/secrets/payload-key.key`. Errors name the variable, never a key.
+ * `<dataDir>/secrets/payload-key.key` (the embedded default only: a multi-host setting requires the
+ * variable). Errors name the variable, never a key.
  */
 export function loadPayloadKeys(
   dataDir: string,
   env: Env = process.env,
 ): { keys: PayloadKey[]; currentKeyId: string } {
   const raw = env.TEMPORAL_PAYLOAD_KEYS?.trim();
+  const multiHost = multiHostSetting(env);
+  if (!raw && multiHost)
+    throw new ConfigError(
+      `TEMPORAL_PAYLOAD_KEYS: required when ${multiHost} is set (<id>=<64 hex characters>,…)`,
+    );
   if (!raw)
     return {
       keys: [{ id: 'local', key: loadOrCreateSecret(dataDir, 'payload-key', env) }],

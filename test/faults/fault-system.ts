@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../infra/config/config';
 import { prepareStatements } from '../../infra/event-log/sqlite/event-rows';
+import { localSecretsAsEnvironment } from '../../infra/secrets/local-secret';
 import { freePort } from '../../infra/process/net';
 import { type DevServer, startDevServer } from '../../infra/temporal/dev-server';
 import { resolveTemporalCli } from '../../infra/temporal/temporal-cli';
@@ -71,6 +72,7 @@ export class FaultSystem {
       PORT: String(ports.api),
       HOST: '127.0.0.1',
       ICP_PROJECTOR: 'external',
+      ...localSecretsAsEnvironment(dataDir),
     });
   }
 

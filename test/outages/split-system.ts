@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../infra/config/config';
+import { localSecretsAsEnvironment } from '../../infra/secrets/local-secret';
 import { freePort } from '../../infra/process/net';
 import { type DevServer, startDevServer } from '../../infra/temporal/dev-server';
 import { resolveTemporalCli } from '../../infra/temporal/temporal-cli';
@@ -30,6 +31,7 @@ export class SplitSystem {
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       HOST: '127.0.0.1',
       PORT: String(apiPort),
+      ...localSecretsAsEnvironment(dataDir),
     });
   }
 

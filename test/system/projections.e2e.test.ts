@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { PROJECTION_NAMES } from '../../events/ports/read-models.port';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
+import { localSecretsAsEnvironment } from '../../infra/secrets/local-secret';
 import { freePort } from '../../infra/process/net';
 import { appendFilingHistories, generateFilingHistories } from '../support/filing-histories';
 import { IcpProcess, isolatedEnv, runIcp } from './icp-process';
@@ -101,7 +102,12 @@ describe('projections as processes: `icp projector` killed mid-stream, `icp proj
 
   it('the API keeps answering from the read models while `icp projections rebuild` swaps them', async () => {
     const port = await freePort();
-    const apiEnv = { ...env, PORT: String(port), TEMPORAL_ADDRESS: '127.0.0.1:1' };
+    const apiEnv = {
+      ...env,
+      ...localSecretsAsEnvironment(dataDir),
+      PORT: String(port),
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    };
     const token = await runIcp(['token', '--role', 'auditor'], apiEnv);
     expect(token.code).toBe(0);
     const api = new IcpProcess(['api'], apiEnv);

@@ -161,11 +161,14 @@ describe('icp audit', () => {
     const filing = filings.find(
       (candidate) => candidate.path === 'every_detour_then_completed',
     ) as GeneratedFiling;
-    const saved = process.env.TEMPORAL_ADDRESS;
+    const saved = { address: process.env.TEMPORAL_ADDRESS, keys: process.env.TEMPORAL_PAYLOAD_KEYS };
     process.env.TEMPORAL_ADDRESS = '127.0.0.1:1';
+    process.env.TEMPORAL_PAYLOAD_KEYS ??= `test=${'ab'.repeat(32)}`;
     const result = await runCommand(auditCommand, ['replay', '--json', filing.filingId]).finally(() => {
-      if (saved === undefined) delete process.env.TEMPORAL_ADDRESS;
-      else process.env.TEMPORAL_ADDRESS = saved;
+      if (saved.address === undefined) delete process.env.TEMPORAL_ADDRESS;
+      else process.env.TEMPORAL_ADDRESS = saved.address;
+      if (saved.keys === undefined) delete process.env.TEMPORAL_PAYLOAD_KEYS;
+      else process.env.TEMPORAL_PAYLOAD_KEYS = saved.keys;
     });
     expect(result.code).toBe(0);
     const report = JSON.parse(result.out.join('\n')) as AuditReport;

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
-import { type IcpConfig, loadConfig } from '../../../infra/config/config';
+import { ConfigError, type IcpConfig, loadConfig } from '../../../infra/config/config';
+import { requireSecrets } from '../../../infra/config/secrets-config';
+import { multiHostSetting } from '../../../infra/secrets/local-secret';
 import { redactEventLogUrl } from '../../../infra/event-log/event-log-url';
 import { openEventLog } from '../../../infra/event-log/open-event-log';
 import { freePort, waitForPort } from '../../../infra/process/net';
@@ -26,6 +28,8 @@ export interface DoctorReport {
   testServer: { ready: boolean; startMs?: number; script?: string };
   eventLog: { url: string; ok: boolean };
   dataDir: string;
+  /** Where the API's and the worker's secrets come from, and whether they are usable. */
+  secrets: { source: 'environment' | 'data directory'; ok: boolean };
   problems: string[];
 }
 
@@ -50,14 +54,19 @@ export const doctorCommand: CliCommand = {
       );
       io.out(`event log    ${report.eventLog.url} (${report.eventLog.ok ? 'ok' : 'failing'})`);
       io.out(`data dir     ${report.dataDir}`);
+      io.out(`secrets      from the ${report.secrets.source} (${report.secrets.ok ? 'ok' : 'failing'})`);
     }
     for (const problem of report.problems) io.err(`problem: ${problem}`);
     return report.problems.length === 0 ? 0 : 1;
   },
 };
 
-export async function diagnose(config: IcpConfig): Promise<DoctorReport> {
+export async function diagnose(
+  config: IcpConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DoctorReport> {
   const problems: string[] = [];
+  const secrets = secretsUsable(env, problems);
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   if (nodeMajor < MIN_NODE_MAJOR)
     problems.push(`Node ${process.version} is too old: install Node ${MIN_NODE_MAJOR} or newer`);
@@ -88,8 +97,22 @@ export async function diagnose(config: IcpConfig): Promise<DoctorReport> {
     testServer,
     eventLog: { url: redactEventLogUrl(config.eventLog.url), ok: eventLogOk },
     dataDir: config.dataDir,
+    secrets,
     problems,
   };
+}
+
+/** The secrets an `icp start` host (the API and a worker) needs, as `requireSecrets` checks them. */
+function secretsUsable(env: NodeJS.ProcessEnv, problems: string[]): DoctorReport['secrets'] {
+  const source = multiHostSetting(env) ? 'environment' : 'data directory';
+  try {
+    requireSecrets('start', env);
+    return { source, ok: true };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
+    return { source, ok: false };
+  }
 }
 
 async function findCli(

@@ -1,6 +1,7 @@
 import { startProjector } from '../../../services/projections/projector';
 import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
 import { loadConfig } from '../../../infra/config/config';
+import { requireSecrets } from '../../../infra/config/secrets-config';
 import { openEventLog } from '../../../infra/event-log/open-event-log';
 import { shutdownSignal } from '../../../infra/process/signals';
 import { openReadModels } from '../../read-models';
@@ -20,6 +21,7 @@ export const projectorCommand: CliCommand = {
       return 2;
     }
     const config = loadConfig();
+    requireSecrets('projector');
     const eventLog = openEventLog(config.eventLog.url);
     const store = openReadModels(config.dataDir, loadChineseCalendar());
     let failed: Error | undefined;

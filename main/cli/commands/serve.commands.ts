@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { startHttpApp, startWorkerOnly } from '../../api/create-app';
 import { loadConfig } from '../../../infra/config/config';
+import { requireSecrets } from '../../../infra/config/secrets-config';
 import { shutdownSignal } from '../../../infra/process/signals';
 import type { CliCommand, CliIo } from '../command';
 
@@ -26,12 +27,20 @@ export const workerCommand: CliCommand = {
   name: 'worker',
   usage: 'icp worker',
   summary: 'run a Temporal worker only (scale out against TEMPORAL_ADDRESS)',
-  run: (_args, io) => serveUntilSignal('worker', () => startWorkerOnly(loadConfig()), io),
+  run: (_args, io) => {
+    const config = loadConfig();
+    requireSecrets('worker');
+    return serveUntilSignal('worker', () => startWorkerOnly(config), io);
+  },
 };
 
 export const apiCommand: CliCommand = {
   name: 'api',
   usage: 'icp api',
   summary: 'run the HTTP API only, without a worker',
-  run: (_args, io) => serveUntilSignal('api', () => startHttpApp(loadConfig(), { worker: false }), io),
+  run: (_args, io) => {
+    const config = loadConfig();
+    requireSecrets('api');
+    return serveUntilSignal('api', () => startHttpApp(config, { worker: false }), io);
+  },
 };

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { startHttpApp } from '../../api/create-app';
 import { type IcpConfig, loadConfig } from '../../../infra/config/config';
+import { requireSecrets } from '../../../infra/config/secrets-config';
 import { redactEventLogUrl } from '../../../infra/event-log/event-log-url';
 import { shutdownSignal } from '../../../infra/process/signals';
 import { type DevServer, startDevServer } from '../../../infra/temporal/dev-server';
@@ -15,6 +16,7 @@ export const startCommand: CliCommand = {
   summary: 'start the whole system: Temporal dev server, worker and HTTP API',
   async run(_args, io) {
     const config = loadConfig();
+    requireSecrets('start');
     const running: { devServer?: DevServer; app?: INestApplication } = {};
     const stop = async (): Promise<void> => {
       await running.app?.close();

@@ -8,6 +8,7 @@ import {
   TOKEN_ROLES,
   type TokenClaims,
 } from '../../../events/auth/token-claims';
+import { requireSecrets } from '../../../infra/config/secrets-config';
 import { createTokenVerifier, DEFAULT_TOKEN_TTL_SECONDS } from '../../../infra/auth/token-verifier';
 import { loadConfig } from '../../../infra/config/config';
 import type { CliCommand, CliIo } from '../command';
@@ -110,7 +111,9 @@ export const tokenCommand: CliCommand = {
       return 0;
     }
 
-    const verifier = createTokenVerifier({ dataDir: loadConfig().dataDir });
+    const config = loadConfig();
+    requireSecrets('token');
+    const verifier = createTokenVerifier({ dataDir: config.dataDir });
     io.out(await verifier.issue(parsed.claims, parsed.ttlSeconds));
     return 0;
   },
