@@ -6,11 +6,16 @@ import { AppModule, type AppRoles } from '../app.module';
 import { configureHttp } from '../../services/http/configure-http';
 import { HttpMetricsMiddleware } from '../../services/metrics/http-metrics.middleware';
 import type { IcpConfig } from '../../infra/config/config';
+import { loadTrustProxy, type TrustProxy } from '../../infra/config/trust-proxy';
 
-/** The HTTP API (and, in `icp start`, the worker in the same process), listening on config.http. */
+/**
+ * The HTTP API (and, in `icp start`, the worker in the same process), listening on config.http;
+ * `trustProxy` defaults to ICP_TRUST_PROXY.
+ */
 export async function startHttpApp(
   config: IcpConfig,
   roles: Omit<AppRoles, 'api'>,
+  http: { trustProxy?: TrustProxy } = { trustProxy: loadTrustProxy() },
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, { api: true, ...roles }),
@@ -20,7 +25,7 @@ export async function startHttpApp(
       bodyParser: false,
     },
   );
-  configureHttp(app, { requestMetrics: app.get(HttpMetricsMiddleware) });
+  configureHttp(app, { requestMetrics: app.get(HttpMetricsMiddleware), trustProxy: http.trustProxy });
   await app.listen(config.http.port, config.http.host);
   return app;
 }

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Connection } from '@temporalio/client';
 import type { EventLog } from '../../events/ports/event-log.port';
+import type { ProjectionStore } from '../../events/ports/read-models.port';
 import {
   EVENT_LOG,
   EVENT_LOG_LOCATION,
+  READ_MODELS,
   TEMPORAL_CONNECTION,
   TEMPORAL_TARGET,
   type TemporalTarget,
@@ -22,6 +24,18 @@ export interface HealthReport {
   eventLog: DependencyHealth & { url: string };
 }
 
+type Up = 'up' | 'down';
+
+/**
+ * What `/readyz` tells a load balancer: `ready` when the read routes can serve (the event log and
+ * the read models answer). Temporal is reported beside them: without it the read routes still serve,
+ * only the routes that start or change filings answer 503.
+ */
+export interface Readiness {
+  status: 'ready' | 'not-ready';
+  checks: { eventLog: Up; readModels: Up; temporal: Up };
+}
+
 @Injectable()
 export class HealthService {
   constructor(
@@ -29,17 +43,11 @@ export class HealthService {
     @Inject(EVENT_LOG_LOCATION) private readonly eventLogLocation: string,
     @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
+    @Inject(READ_MODELS) private readonly readModels: ProjectionStore,
   ) {}
 
   async check(): Promise<HealthReport> {
-    const [temporal, eventLog] = await Promise.all([
-      probe(() =>
-        this.connection.withDeadline(Date.now() + PING_TIMEOUT_MS, () =>
-          this.connection.workflowService.getSystemInfo({}),
-        ),
-      ),
-      probe(() => this.eventLog.ping()),
-    ]);
+    const [temporal, eventLog] = await Promise.all([this.pingTemporal(), probe(() => this.eventLog.ping())]);
     return {
       status: temporal.ok && eventLog.ok ? 'ok' : 'degraded',
       temporal: {
@@ -51,6 +59,41 @@ export class HealthService {
       },
       eventLog: { ...eventLog, url: this.eventLogLocation },
     };
+  }
+
+  async readiness(): Promise<Readiness> {
+    const [eventLog, readModels, temporal] = (
+      await Promise.all([
+        probe(() => withTimeout(this.eventLog.ping(), PING_TIMEOUT_MS)),
+        probe(() => withTimeout(this.readModels.lowestCheckpoint(), PING_TIMEOUT_MS)),
+        this.pingTemporal(),
+      ])
+    ).map((result): Up => (result.ok ? 'up' : 'down')) as [Up, Up, Up];
+    return {
+      status: eventLog === 'up' && readModels === 'up' ? 'ready' : 'not-ready',
+      checks: { eventLog, readModels, temporal },
+    };
+  }
+
+  private pingTemporal(): Promise<DependencyHealth> {
+    return probe(() =>
+      this.connection.withDeadline(Date.now() + PING_TIMEOUT_MS, () =>
+        this.connection.workflowService.getSystemInfo({}),
+      ),
+    );
+  }
+}
+
+/** Rejects when `promise` has not settled within `ms`; a probe never waits past its budget. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

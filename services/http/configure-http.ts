@@ -13,6 +13,11 @@ export interface HttpOptions {
   bodyLimit?: string;
   /** Runs first for every request, so it also sees requests the body parser refuses (413, 400). */
   requestMetrics?: NestMiddleware<Request, Response>;
+  /**
+   * Express `trust proxy` (`ICP_TRUST_PROXY`): the hops or proxy addresses whose `X-Forwarded-For`
+   * gives the client's address (`req.ip`, the per-client SMS rate limit). Absent: the socket's peer.
+   */
+  trustProxy?: number | readonly string[];
 }
 
 /**
@@ -22,6 +27,7 @@ export interface HttpOptions {
 export function configureHttp(app: NestExpressApplication, options: HttpOptions = {}): void {
   const bodyLimit = options.bodyLimit ?? '256kb';
   app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.getHttpServer().on('clientError', answerClientError);
   const { requestMetrics } = options;
   if (requestMetrics) {

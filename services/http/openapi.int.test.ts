@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { EVENT_LOG, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, TEMPORAL_TARGET } from '../tokens';
+import { EVENT_LOG, EVENT_LOG_LOCATION, READ_MODELS, TEMPORAL_CONNECTION, TEMPORAL_TARGET } from '../tokens';
 import { HealthModule } from '../health/health.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
@@ -49,11 +49,10 @@ describe('OpenAPI', () => {
 
 @Global()
 @Module({
-  providers: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG].map((token) => ({
-    provide: token,
-    useValue: {},
-  })),
-  exports: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG],
+  providers: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG, READ_MODELS].map(
+    (token) => ({ provide: token, useValue: {} }),
+  ),
+  exports: [TEMPORAL_TARGET, EVENT_LOG_LOCATION, TEMPORAL_CONNECTION, EVENT_LOG, READ_MODELS],
 })
 class UnusedInfraModule {}
 
@@ -67,6 +66,6 @@ describe('OpenAPI of the API’s current controllers', () => {
 
   it('documents them (operational /metrics left out)', async () => {
     const document = (await (await fetch(server.url('/openapi.json'))).json()) as OpenApiDocument;
-    expect(Object.keys(document.paths)).toEqual(['/health']);
+    expect(Object.keys(document.paths)).toEqual(['/health', '/livez', '/readyz']);
   });
 });

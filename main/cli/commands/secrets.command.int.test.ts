@@ -48,4 +48,11 @@ describe('start-up without the secrets of a multi-host setting', () => {
     expect(code).toBe(2);
     expect(stderr).toBe('icp api: secrets: malformed ICP_SECRET_JWT (must be 64 hex characters)\n');
   });
+
+  it('icp api refuses an ICP_TRUST_PROXY it cannot read, naming it', async () => {
+    const { code, stderr } = await runIcp(['api'], env({ ICP_TRUST_PROXY: 'true' }));
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^icp api: ICP_TRUST_PROXY: entry 1 must be an IP address[^\n]*\n$/);
+  });
 });

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { startHttpApp, startWorkerOnly } from '../../api/create-app';
 import { loadConfig } from '../../../infra/config/config';
 import { requireSecrets } from '../../../infra/config/secrets-config';
+import { loadTrustProxy } from '../../../infra/config/trust-proxy';
 import { shutdownSignal } from '../../../infra/process/signals';
 import type { CliCommand, CliIo } from '../command';
 
@@ -40,7 +41,8 @@ export const apiCommand: CliCommand = {
   summary: 'run the HTTP API only, without a worker',
   run: (_args, io) => {
     const config = loadConfig();
+    const trustProxy = loadTrustProxy();
     requireSecrets('api');
-    return serveUntilSignal('api', () => startHttpApp(config, { worker: false }), io);
+    return serveUntilSignal('api', () => startHttpApp(config, { worker: false }, { trustProxy }), io);
   },
 };

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { startHttpApp } from '../../api/create-app';
 import { type IcpConfig, loadConfig } from '../../../infra/config/config';
 import { requireSecrets } from '../../../infra/config/secrets-config';
+import { loadTrustProxy } from '../../../infra/config/trust-proxy';
 import { redactEventLogUrl } from '../../../infra/event-log/event-log-url';
 import { shutdownSignal } from '../../../infra/process/signals';
 import { type DevServer, startDevServer } from '../../../infra/temporal/dev-server';
@@ -16,6 +17,7 @@ export const startCommand: CliCommand = {
   summary: 'start the whole system: Temporal dev server, worker and HTTP API',
   async run(_args, io) {
     const config = loadConfig();
+    const trustProxy = loadTrustProxy();
     requireSecrets('start');
     const running: { devServer?: DevServer; app?: INestApplication } = {};
     const stop = async (): Promise<void> => {
@@ -24,7 +26,7 @@ export const startCommand: CliCommand = {
     };
     try {
       if (config.temporal.mode === 'embedded') running.devServer = await startEmbeddedTemporal(config, io);
-      running.app = await startHttpApp(config, { worker: true });
+      running.app = await startHttpApp(config, { worker: true }, { trustProxy });
     } catch (error) {
       io.err(`icp start: ${(error as Error).message}`);
       await stop();
