@@ -33,6 +33,7 @@ const APPLICANT = { role: 'applicant', id: 'public' } as const;
 @Controller('v1/filings')
 export class ApplicantController {
   private readonly perFiling = new AttemptLimiter(10, 60_000);
+  /** Keyed by `req.ip`: the client's address as ICP_TRUST_PROXY lets the proxies name it. */
   private readonly perClient = new AttemptLimiter(30, 60_000);
 
   constructor(

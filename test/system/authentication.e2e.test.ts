@@ -193,6 +193,8 @@ const PUBLIC_PATHS = [
   '/v1/public/services',
   '/v1/filings/{id}/sms-verification',
   '/health',
+  '/livez',
+  '/readyz',
   '/metrics',
   '/openapi.json',
 ];
