@@ -57,6 +57,7 @@ export function isolatedEnv(overrides: Record<string, string>): NodeJS.ProcessEn
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.TEMPORAL_ADDRESS;
   delete env.EVENT_STORE_URL;
+  delete env.DATABASE_URL;
   return { ...env, ...overrides };
 }
 
