@@ -191,13 +191,19 @@ describe('Temporal unavailable under a running API (`icp worker` + `icp api`)', 
     const health = await api.call('GET', '/health');
     expect(health.status).toBe(503);
     expect(health.json).toMatchObject({ temporal: { ok: false }, eventLog: { ok: true } });
+    const ready = await api.call('GET', '/readyz');
+    expect({ status: ready.status, body: ready.json }).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { eventLog: 'up', readModels: 'up', temporal: 'down' } },
+    });
+    expect((await api.call('GET', '/livez')).status).toBe(200);
     const slowest = Math.max(listed.ms, queue.ms, lookup.ms, dashboard.ms, events.ms);
     mark(
-      `read models (list, bureau queue, public lookup, SLA dashboard) and the event stream 200, slowest ${slowest} ms; /health 503 naming Temporal`,
+      `read models (list, bureau queue, public lookup, SLA dashboard) and the event stream 200, slowest ${slowest} ms; /health 503 naming Temporal; /readyz 200 (Temporal down), /livez 200`,
     );
     checked.push(
       `live reads 503 problem+json with Retry-After in < ${LIVE_READ_BOUND_MS} ms (slowest ${Math.max(...live.map((a) => a.ms))} ms)`,
-      'read-model routes, the event stream and public lookup 200 during the outage',
+      'read-model routes, the event stream and public lookup 200 during the outage; /readyz 200 naming Temporal down, /livez 200',
     );
   });
 
@@ -259,6 +265,10 @@ describe('Temporal unavailable under a running API (`icp worker` + `icp api`)', 
     expect(streamProblems(await api.events(ids.inBureau), AT_BUREAU)).toEqual([]);
     expect(streamProblems(await api.events(ids.completed), COMPLETED)).toEqual([]);
     expect((await api.call('GET', '/health')).status).toBe(200);
+    expect((await api.call('GET', '/readyz')).json).toEqual({
+      status: 'ready',
+      checks: { eventLog: 'up', readModels: 'up', temporal: 'up' },
+    });
     expect(system.icpProcesses.every((p) => isAlive(p.pid) && p.child.exitCode === null)).toBe(true);
     const verify = await runIcp(['audit', 'verify', '--all'], system.env);
     expect(verify.code).toBe(0);
