@@ -53,6 +53,13 @@ function runAs(): { prefix: string[]; uid: number; gid: number } | undefined {
   return { prefix: ['runuser', '-u', 'postgres', '--'], uid: id('-u'), gid: id('-g') };
 }
 
+/** The temp dir, unless the cluster's owner cannot reach it (TMPDIR under /root): then /tmp. */
+function clusterParent(owner: ReturnType<typeof runAs>): string {
+  if (!owner) return tmpdir();
+  const reachable = spawnSync(owner.prefix[0]!, [...owner.prefix.slice(1), 'test', '-x', tmpdir()]);
+  return reachable.status === 0 ? tmpdir() : '/tmp';
+}
+
 function run(command: string[], cwd: string, owner: ReturnType<typeof runAs>): void {
   const [file, ...args] = [...(owner?.prefix ?? []), ...command];
   const result = spawnSync(file!, args, { cwd, encoding: 'utf8', timeout: 60_000 });
@@ -74,7 +81,7 @@ process.once('exit', () => stopOnExit.forEach((stop) => stop()));
 export async function startPostgresCluster(): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   const owner = runAs();
-  const dir = mkdtempSync(join(tmpdir(), 'icp-pg-'));
+  const dir = mkdtempSync(join(clusterParent(owner), 'icp-pg-'));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const data = join(dir, 'data');
   run(
