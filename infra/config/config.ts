@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { isDatabaseUrl } from '../postgres/database-url';
 
 /**
  * The one configuration every entry point reads (`npm start`, `icp …`, tests), so a command run
@@ -22,6 +23,12 @@ export interface IcpConfig {
     tls?: { serverName?: string; clientCertPath?: string; clientKeyPath?: string; serverRootCaPath?: string };
   };
   eventLog: { url: string };
+  /**
+   * DATABASE_URL (`postgres://…`): the stores moved to PostgreSQL so far (the Idempotency-Keys) are
+   * shared by every host there; absent, they stay in SQLite files under dataDir. Holds the password:
+   * print it only through redactDatabaseUrl.
+   */
+  database?: { url: string };
   /** `in-process`: the API process runs the projector; `external`: `icp projector` runs it. */
   projector: 'in-process' | 'external';
 }
@@ -57,12 +64,25 @@ function projectorMode(env: Env): IcpConfig['projector'] {
   return raw;
 }
 
+function database(env: Env): IcpConfig['database'] {
+  const url = nonEmpty(env, 'DATABASE_URL');
+  if (url === undefined) return undefined;
+  // The value is never repeated: it may carry the password.
+  if (!isDatabaseUrl(url)) {
+    throw new ConfigError(
+      'DATABASE_URL: must be a postgres:// or postgresql:// URL with a host, e.g. postgres://icp@db.example:5432/icp',
+    );
+  }
+  return { url };
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): IcpConfig {
   const dataDir = resolve(cwd, nonEmpty(env, 'ICP_DATA_DIR') ?? 'data');
   const cacheDir = resolve(cwd, nonEmpty(env, 'ICP_CACHE_DIR') ?? resolve(homedir(), '.cache', 'icp-filing'));
   const devServerPort = port(env, 'TEMPORAL_PORT', 7233);
   const clusterAddress = nonEmpty(env, 'TEMPORAL_ADDRESS');
   const tlsEnabled = env.TEMPORAL_TLS === 'true' || !!nonEmpty(env, 'TEMPORAL_TLS_CERT');
+  const databaseConfig = database(env);
 
   return {
     dataDir,
@@ -86,5 +106,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     eventLog: { url: nonEmpty(env, 'EVENT_STORE_URL') ?? `sqlite:${resolve(dataDir, 'events.sqlite')}` },
     projector: projectorMode(env),
+    ...(databaseConfig && { database: databaseConfig }),
   };
 }

@@ -41,3 +41,34 @@ describe('one configuration for every entry point', () => {
     expect(() => loadConfig({ TEMPORAL_UI_PORT: '70000' })).toThrow(/TEMPORAL_UI_PORT/);
   });
 });
+
+describe('DATABASE_URL', () => {
+  it('keeps the embedded SQLite stores when absent or empty', () => {
+    expect(loadConfig({}).database).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: '  ' }).database).toBeUndefined();
+  });
+
+  it('moves the shared stores to PostgreSQL when set', () => {
+    const url = 'postgres://icp:secret@db.example:5432/icp';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ url });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db.example/icp' }).database).toEqual({
+      url: 'postgresql://db.example/icp',
+    });
+  });
+
+  it('refuses a malformed one in one line naming the variable, never repeating its value', () => {
+    for (const bad of ['mysql://icp:secret@db/icp', 'postgres://icp:secret@', 'secret-but-not-a-url']) {
+      let error: unknown;
+      try {
+        loadConfig({ DATABASE_URL: bad });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+      expect(message).not.toContain('secret');
+      expect(message).not.toContain('\n');
+    }
+  });
+});

@@ -11,7 +11,8 @@ export type KeyClaim =
  * Remembers what each Idempotency-Key was first sent with, so a retry gets the first answer and a
  * reused key with another body is refused: per platform, which filing a submission created; per
  * filing, which decision a key carried (Temporal deduplicates updates by id alone, so without this a
- * key reused for another decision would silently answer the first one's result).
+ * key reused for another decision would silently answer the first one's result). The embedded default
+ * (one host); with DATABASE_URL set, PgIdempotencyKeys (infra/postgres) takes its place. Async like it.
  */
 export class IdempotencyKeys {
   private readonly db: Database.Database;
@@ -39,13 +40,13 @@ export class IdempotencyKeys {
   }
 
   /** A submission's key: `filingId` is the id to use if the key is new. */
-  claim(request: {
+  async claim(request: {
     platformId: string;
     key: string;
     bodyDigest: string;
     filingId: string;
     now: Date;
-  }): KeyClaim {
+  }): Promise<KeyClaim> {
     this.db
       .prepare(
         `INSERT INTO submission_keys (platform_id, idempotency_key, body_digest, filing_id, created_at)
@@ -66,7 +67,10 @@ export class IdempotencyKeys {
   }
 
   /** What a submission's key was first sent with, if it was; writes nothing. */
-  submittedWith(platformId: string, key: string): { bodyDigest: string; filingId: string } | undefined {
+  async submittedWith(
+    platformId: string,
+    key: string,
+  ): Promise<{ bodyDigest: string; filingId: string } | undefined> {
     const row = this.db
       .prepare(
         'SELECT body_digest, filing_id FROM submission_keys WHERE platform_id = ? AND idempotency_key = ?',
@@ -76,12 +80,12 @@ export class IdempotencyKeys {
   }
 
   /** A decision's key on one filing: the same decision again is fine, another one is a conflict. */
-  claimDecision(request: {
+  async claimDecision(request: {
     filingId: string;
     key: string;
     bodyDigest: string;
     now: Date;
-  }): 'ok' | 'conflict' {
+  }): Promise<'ok' | 'conflict'> {
     this.db
       .prepare(
         `INSERT INTO decision_keys (filing_id, idempotency_key, body_digest, created_at)
@@ -94,7 +98,7 @@ export class IdempotencyKeys {
     return row.body_digest === request.bodyDigest ? 'ok' : 'conflict';
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

@@ -7,7 +7,7 @@ import { loadChineseCalendar, readChineseDaysDataset } from '../../infra/calenda
 import type { IcpConfig } from '../../infra/config/config';
 import { redactEventLogUrl } from '../../infra/event-log/event-log-url';
 import { openEventLog } from '../../infra/event-log/open-event-log';
-import { openIdempotencyKeys, type IdempotencyKeys } from '../../infra/idempotency/idempotency-keys';
+import { openConfiguredIdempotencyKeys } from '../../infra/idempotency/open-idempotency-keys';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { lazyClient } from '../../infra/temporal/connection';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
@@ -38,7 +38,7 @@ export class AdaptersModule implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
     @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
-    @Inject(IDEMPOTENCY_KEYS) private readonly idempotencyKeys: IdempotencyKeys,
+    @Inject(IDEMPOTENCY_KEYS) private readonly idempotencyKeys: { close(): Promise<void> },
   ) {}
 
   static forRoot(config: IcpConfig): DynamicModule {
@@ -51,7 +51,7 @@ export class AdaptersModule implements OnApplicationShutdown {
       { provide: TEMPORAL_CONNECTION, useValue: temporal.connection },
       { provide: TEMPORAL_CLIENT, useValue: temporal.client },
       { provide: TEMPORAL_TARGET, useValue: target },
-      { provide: IDEMPOTENCY_KEYS, useFactory: () => openIdempotencyKeys(config.dataDir) },
+      { provide: IDEMPOTENCY_KEYS, useFactory: () => openConfiguredIdempotencyKeys(config) },
       { provide: SMS_ANSWER_SEALER, useFactory: () => smsAnswerSealer(config) },
       { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier({ dataDir: config.dataDir }) },
       { provide: WORKING_DAY_CALENDAR, useFactory: () => loadChineseCalendar() },
@@ -67,7 +67,7 @@ export class AdaptersModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.connection.close();
     await this.eventLog.close();
-    this.idempotencyKeys.close();
+    await this.idempotencyKeys.close();
   }
 }
 

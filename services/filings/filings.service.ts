@@ -10,7 +10,7 @@ import { filingStreamId } from '../../events/filing/stream-ids';
 import { sha256Hex } from '../../events/ids';
 import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
 import { EVENT_LOG, IDEMPOTENCY_KEYS } from '../tokens';
-import type { IdempotencyKeys } from './idempotency-keys.port';
+import type { IdempotencyKeys, KeyClaim } from './idempotency-keys.port';
 import { FilingNotFound, ProblemException, problemType } from '../http/problem-details';
 import { decisionActionId } from '../http/request-keys';
 import { FilingGateway } from './filing-gateway';
@@ -50,7 +50,7 @@ export class FilingsService {
    */
   async submit(actor: Actor, idempotencyKey: string, form: unknown): Promise<FilingStatusView> {
     await this.assertSubjectRegistered(form);
-    const claim = this.claimKey(actor, idempotencyKey, form, 'form');
+    const claim = await this.claimKey(actor, idempotencyKey, form, 'form');
     await this.identifierClaims.claimAtSubmission(actor, claim.filingId, form, claim.outcome === 'replayed');
     return this.gateway.submit({
       filingId: claim.filingId,
@@ -72,7 +72,7 @@ export class FilingsService {
     submission: ActingSubmission,
   ): Promise<FilingStatusView> {
     const { kind, target, form, reasons } = submission;
-    const claim = this.claimKey(actor, idempotencyKey, submission.request, 'request');
+    const claim = await this.claimKey(actor, idempotencyKey, submission.request, 'request');
     if (kind === 'change') {
       const replayed = claim.outcome === 'replayed';
       await this.identifierClaims.claimAtSubmission(
@@ -106,7 +106,7 @@ export class FilingsService {
     key: string,
     request: unknown,
   ): Promise<FilingStatusView | undefined> {
-    const earlier = this.keys.submittedWith(actor.platformId ?? '', key);
+    const earlier = await this.keys.submittedWith(actor.platformId ?? '', key);
     if (!earlier) return undefined;
     if (earlier.bodyDigest !== sha256Hex(canonicalJson(request))) {
       throw keyReused('request');
@@ -116,8 +116,8 @@ export class FilingsService {
   }
 
   /** The key bound to what was sent: a new filing id, the same one again, or 409 for another body. */
-  private claimKey(actor: Actor, key: string, body: unknown, what: string) {
-    const claim = this.keys.claim({
+  private async claimKey(actor: Actor, key: string, body: unknown, what: string): Promise<KeyClaim> {
+    const claim = await this.keys.claim({
       platformId: actor.platformId ?? '',
       key,
       bodyDigest: sha256Hex(canonicalJson(body)),
@@ -167,7 +167,7 @@ export class FilingsService {
   ): Promise<Ret> {
     const actionId = decisionActionId(keyHeader);
     if (keyHeader?.trim()) {
-      const claim = this.keys.claimDecision({
+      const claim = await this.keys.claimDecision({
         filingId,
         key: actionId,
         bodyDigest: sha256Hex(canonicalJson({ decision: update.name, args })),

@@ -6,7 +6,8 @@ export type KeyClaim =
 
 /**
  * Remembers what each Idempotency-Key was first sent with, so a retry gets the first answer and a
- * reused key with another body is refused.
+ * reused key with another body is refused. Adapters: a SQLite file per host (the embedded default) or
+ * PostgreSQL shared by every host (DATABASE_URL); a claim is atomic across hosts.
  */
 export interface IdempotencyKeys {
   /** Per platform: which filing a submission created. */
@@ -16,9 +17,17 @@ export interface IdempotencyKeys {
     bodyDigest: string;
     filingId: string;
     now: Date;
-  }): KeyClaim;
+  }): Promise<KeyClaim>;
   /** What a submission's key was first sent with, if it was; writes nothing. */
-  submittedWith(platformId: string, key: string): { bodyDigest: string; filingId: string } | undefined;
+  submittedWith(
+    platformId: string,
+    key: string,
+  ): Promise<{ bodyDigest: string; filingId: string } | undefined>;
   /** Per filing: a decision's key; the same decision again is fine, another one is a conflict. */
-  claimDecision(request: { filingId: string; key: string; bodyDigest: string; now: Date }): 'ok' | 'conflict';
+  claimDecision(request: {
+    filingId: string;
+    key: string;
+    bodyDigest: string;
+    now: Date;
+  }): Promise<'ok' | 'conflict'>;
 }
