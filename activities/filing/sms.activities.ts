@@ -29,7 +29,7 @@ export function createSmsActivities(deps: SmsActivityDeps) {
       resend?: boolean;
     }): Promise<{ expiresAt: string }> {
       const now = new Date(input.at);
-      const issued = deps.codes.issue({
+      const issued = await deps.codes.issue({
         challengeId: input.challengeId,
         idLast6: input.idLast6,
         ttlMs: input.ttlMs,
@@ -44,7 +44,7 @@ export function createSmsActivities(deps: SmsActivityDeps) {
             : `【工信部ICP备案】您的APP备案「${input.appName}」短信核验码为${issued.code}，24小时内有效。请勿泄露。`,
           idempotencyKey: issued.sendKey,
         });
-        deps.codes.markSent(input.challengeId, { sendKey: issued.sendKey, now });
+        await deps.codes.markSent(input.challengeId, { sendKey: issued.sendKey, now });
       }
       return { expiresAt: issued.expiresAt };
     },
@@ -58,7 +58,11 @@ export function createSmsActivities(deps: SmsActivityDeps) {
       if (answer === null) {
         throw ApplicationFailure.nonRetryable('the answer could not be opened', 'invalid_command');
       }
-      const result = deps.codes.check({ challengeId: input.challengeId, ...answer, now: new Date(input.at) });
+      const result = await deps.codes.check({
+        challengeId: input.challengeId,
+        ...answer,
+        now: new Date(input.at),
+      });
       // An unknown challenge (an answer to an SMS never sent) counts as a wrong answer.
       return result === 'unknown_challenge' ? 'mismatch' : result;
     },

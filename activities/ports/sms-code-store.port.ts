@@ -10,11 +10,12 @@ export interface IssuedSmsCode {
   sendKey: string;
 }
 
+/** Asynchronous: the store may be a file on this host or a database every worker host shares. */
 export interface SmsCodeStore {
   /** The code for a challenge, idempotently: once marked sent, a retry gets `alreadySent` and no code. */
-  issue(request: { challengeId: string; idLast6: string; ttlMs: number; now: Date }): IssuedSmsCode;
-  markSent(challengeId: string, options: { sendKey?: string; now?: Date }): boolean;
-  check(request: { challengeId: string; code: string; idLast6: string; now: Date }): SmsCodeCheck;
+  issue(request: { challengeId: string; idLast6: string; ttlMs: number; now: Date }): Promise<IssuedSmsCode>;
+  markSent(challengeId: string, options: { sendKey?: string; now?: Date }): Promise<boolean>;
+  check(request: { challengeId: string; code: string; idLast6: string; now: Date }): Promise<SmsCodeCheck>;
 }
 
 /** What the applicant typed: the 12381 code and the last 6 characters of the ID number. */

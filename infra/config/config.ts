@@ -24,9 +24,9 @@ export interface IcpConfig {
   };
   eventLog: { url: string };
   /**
-   * DATABASE_URL (`postgres://…`): the stores moved to PostgreSQL so far (the Idempotency-Keys) are
-   * shared by every host there; absent, they stay in SQLite files under dataDir. Holds the password:
-   * print it only through redactDatabaseUrl.
+   * DATABASE_URL (`postgres://…`): the stores moved to PostgreSQL so far (the Idempotency-Keys, the
+   * SMS challenges) are shared by every host there; absent, they stay in SQLite files under dataDir.
+   * Holds the password: print it only through redactDatabaseUrl.
    */
   database?: { url: string };
   /** `in-process`: the API process runs the projector; `external`: `icp projector` runs it. */

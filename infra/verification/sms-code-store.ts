@@ -70,9 +70,7 @@ export class SmsCodeStore {
     readonly file: string,
     private readonly pepper: Buffer,
   ) {
-    if (pepper.length < MIN_PEPPER_BYTES) {
-      throw new SmsCodeStoreError(`the pepper must be at least ${MIN_PEPPER_BYTES} bytes`);
-    }
+    requirePepper(pepper);
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -85,14 +83,12 @@ export class SmsCodeStore {
    * `alreadySent` and no code. A code stored but never marked sent (a crash before or during the
    * send) is replaced by a fresh one: only a code still in hand can be sent again.
    */
-  issue(request: { challengeId: string; idLast6: string; ttlMs: number; now: Date }): IssuedSmsCode {
-    const { challengeId, ttlMs, now } = request;
-    requireChallengeId(challengeId);
-    const idLast6 = normalizeIdLast6(request.idLast6);
-    if (!ID_LAST6.test(idLast6)) throw new SmsCodeStoreError('idLast6 must be 6 letters or digits');
-    if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)
-      throw new SmsCodeStoreError('ttlMs must be a positive integer');
-    const issuedAt = isoTime(now);
+  async issue(request: IssueRequest): Promise<IssuedSmsCode> {
+    return this.issueNow(request);
+  }
+
+  private issueNow(request: IssueRequest): IssuedSmsCode {
+    const { challengeId, idLast6, ttlMs, now, issuedAt } = validIssueRequest(request);
 
     const issueOnce = this.db.transaction((): IssuedSmsCode => {
       const row = this.find(challengeId);
@@ -100,8 +96,7 @@ export class SmsCodeStore {
         return { alreadySent: true, expiresAt: row.expires_at, sendKey: sendKey(challengeId, row.issuance) };
       }
       const issuance = (row?.issuance ?? 0) + 1;
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      const salt = randomBytes(SALT_BYTES);
+      const { code, salt } = newCode();
       const expiresAt = isoTime(new Date(now.getTime() + ttlMs));
       this.db
         .prepare(
@@ -116,8 +111,8 @@ export class SmsCodeStore {
           challengeId,
           issuance,
           salt,
-          codeHash: this.hash('code', salt, code),
-          idHash: this.hash('id', salt, idLast6),
+          codeHash: hashValue(this.pepper, 'code', salt, code),
+          idHash: hashValue(this.pepper, 'id', salt, idLast6),
           issuedAt,
           expiresAt,
         });
@@ -131,7 +126,7 @@ export class SmsCodeStore {
    * was issued for and returns false if that code has since been replaced (so a late caller cannot
    * mark a replacement that was never sent).
    */
-  markSent(challengeId: string, options: { sendKey?: string; now?: Date } = {}): boolean {
+  async markSent(challengeId: string, options: { sendKey?: string; now?: Date } = {}): Promise<boolean> {
     const row = this.find(challengeId);
     if (!row) throw new SmsCodeStoreError(`no SMS code was issued for challenge ${challengeId}`);
     if (options.sendKey !== undefined && options.sendKey !== sendKey(challengeId, row.issuance)) return false;
@@ -147,23 +142,19 @@ export class SmsCodeStore {
    * Compares both the code and the ID characters, always both and in constant time, so the answer
    * does not reveal which one was wrong.
    */
-  check(request: { challengeId: string; code: string; idLast6: string; now: Date }): SmsCodeCheck {
+  async check(request: CheckRequest): Promise<SmsCodeCheck> {
     const now = Date.parse(isoTime(request.now));
     const row = this.find(request.challengeId);
     if (!row) return 'unknown_challenge';
-    const codeMatches = timingSafeEqual(
-      this.hash('code', row.salt, normalizeCode(request.code)),
-      row.code_hash,
+    return verdict(
+      this.pepper,
+      { salt: row.salt, codeHash: row.code_hash, idHash: row.id_hash, expiresAt: Date.parse(row.expires_at) },
+      request,
+      now,
     );
-    const idMatches = timingSafeEqual(
-      this.hash('id', row.salt, normalizeIdLast6(request.idLast6)),
-      row.id_hash,
-    );
-    if (now >= Date.parse(row.expires_at)) return 'expired';
-    return (Number(codeMatches) & Number(idMatches)) === 1 ? 'match' : 'mismatch';
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 
@@ -174,21 +165,66 @@ export class SmsCodeStore {
       )
       .get(challengeId) as ChallengeRow | undefined;
   }
-
-  private hash(purpose: 'code' | 'id', salt: Buffer, value: string): Buffer {
-    return createHmac('sha256', this.pepper)
-      .update(`icp-sms-${purpose}\0`)
-      .update(salt)
-      .update(value)
-      .digest();
-  }
 }
 
-export function openSmsCodeStore(dataDir: string, pepper: Buffer): SmsCodeStore {
+export function openSqliteSmsCodeStore(dataDir: string, pepper: Buffer): SmsCodeStore {
   return new SmsCodeStore(smsCodeStoreFile(dataDir), pepper);
 }
 
-function sendKey(challengeId: string, issuance: number): string {
+// What every backend shares: validation, hashing, the send key and the verdict, so both answer alike.
+
+export type IssueRequest = { challengeId: string; idLast6: string; ttlMs: number; now: Date };
+export type CheckRequest = { challengeId: string; code: string; idLast6: string; now: Date };
+
+/** Checks an issue request; errors never repeat the ID characters. */
+export function validIssueRequest(request: IssueRequest): IssueRequest & { issuedAt: string } {
+  const { challengeId, ttlMs, now } = request;
+  requireChallengeId(challengeId);
+  const idLast6 = normalizeIdLast6(request.idLast6);
+  if (!ID_LAST6.test(idLast6)) throw new SmsCodeStoreError('idLast6 must be 6 letters or digits');
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)
+    throw new SmsCodeStoreError('ttlMs must be a positive integer');
+  return { challengeId, idLast6, ttlMs, now, issuedAt: isoTime(now) };
+}
+
+export function requirePepper(pepper: Buffer): void {
+  if (pepper.length < MIN_PEPPER_BYTES) {
+    throw new SmsCodeStoreError(`the pepper must be at least ${MIN_PEPPER_BYTES} bytes`);
+  }
+}
+
+/** A fresh 6-digit code and the salt to hash it with. */
+export function newCode(): { code: string; salt: Buffer } {
+  return { code: String(randomInt(0, 1_000_000)).padStart(6, '0'), salt: randomBytes(SALT_BYTES) };
+}
+
+export function hashValue(pepper: Buffer, purpose: 'code' | 'id', salt: Buffer, value: string): Buffer {
+  return createHmac('sha256', pepper).update(`icp-sms-${purpose}\0`).update(salt).update(value).digest();
+}
+
+/**
+ * Compares both the code and the ID characters, always both and in constant time, so the answer
+ * does not reveal which one was wrong; expiry is decided after both comparisons.
+ */
+export function verdict(
+  pepper: Buffer,
+  stored: { salt: Buffer; codeHash: Buffer; idHash: Buffer; expiresAt: number },
+  request: CheckRequest,
+  now: number,
+): Exclude<SmsCodeCheck, 'unknown_challenge'> {
+  const codeMatches = timingSafeEqual(
+    hashValue(pepper, 'code', stored.salt, normalizeCode(request.code)),
+    stored.codeHash,
+  );
+  const idMatches = timingSafeEqual(
+    hashValue(pepper, 'id', stored.salt, normalizeIdLast6(request.idLast6)),
+    stored.idHash,
+  );
+  if (now >= stored.expiresAt) return 'expired';
+  return (Number(codeMatches) & Number(idMatches)) === 1 ? 'match' : 'mismatch';
+}
+
+export function sendKey(challengeId: string, issuance: number): string {
   return `sms-code:${challengeId}:${issuance}`;
 }
 
@@ -201,13 +237,13 @@ function normalizeIdLast6(idLast6: string): string {
   return idLast6.normalize('NFKC').trim().toUpperCase();
 }
 
-function requireChallengeId(challengeId: string): void {
+export function requireChallengeId(challengeId: string): void {
   if (typeof challengeId !== 'string' || challengeId.trim() === '') {
     throw new SmsCodeStoreError('challengeId must be a non-empty string');
   }
 }
 
-function isoTime(date: Date): string {
+export function isoTime(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new SmsCodeStoreError('now must be a valid date');
   return date.toISOString();
 }

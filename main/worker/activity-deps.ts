@@ -6,21 +6,22 @@ import type { EventLog } from '../../events/ports/event-log.port';
 import { openOutbox } from '../../infra/notify/outbox';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { smsAnswerOpener } from '../../infra/verification/sealed-answer';
-import { openSmsCodeStore, SMS_CODE_PEPPER_SECRET } from '../../infra/verification/sms-code-store';
+import { openSmsCodeStore } from '../../infra/verification/open-sms-code-store';
+import { SMS_CODE_PEPPER_SECRET } from '../../infra/verification/sms-code-store';
 
 /** Name of the secret the API seals applicants' SMS answers with and the worker opens them with. */
 export const SMS_ANSWER_SECRET = 'sms-answer';
 
-/** Everything activities touch, opened from the configuration; `close` releases the files. */
-export function openActivityDeps(
+/**
+ * Everything activities touch, opened from the configuration; `close` releases the files and the
+ * SMS challenges' pool (on PostgreSQL when DATABASE_URL is set, so any worker host checks any code).
+ */
+export async function openActivityDeps(
   config: IcpConfig,
   eventLog: EventLog,
-): { deps: ActivityDeps; close(): void } {
+): Promise<{ deps: ActivityDeps; close(): Promise<void> }> {
+  const smsCodes = await openSmsCodeStore(config, loadOrCreateSecret(config.dataDir, SMS_CODE_PEPPER_SECRET));
   const outbox = openOutbox(config.dataDir);
-  const smsCodes = openSmsCodeStore(
-    config.dataDir,
-    loadOrCreateSecret(config.dataDir, SMS_CODE_PEPPER_SECRET),
-  );
   return {
     deps: {
       eventLog,
@@ -31,9 +32,9 @@ export function openActivityDeps(
       openSmsAnswer: smsAnswerOpener(loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET)),
       workerIdentity: `${process.pid}@${hostname()}`,
     },
-    close: () => {
-      smsCodes.close();
+    close: async () => {
       outbox.close();
+      await smsCodes.close();
     },
   };
 }
