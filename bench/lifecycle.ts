@@ -67,7 +67,7 @@ runBench(NAME, async () => {
   installWorkerRuntimeLogging('WARN');
   const config = loadConfig({ ICP_DATA_DIR: dataDir, TEMPORAL_ADDRESS: server.address });
   const eventLog = new SqliteEventLog(join(dataDir, 'events.sqlite'));
-  const deps = openActivityDeps(config, eventLog);
+  const deps = await openActivityDeps(config, eventLog);
   const running: Array<Promise<void>> = [];
   const workers: Worker[] = [];
   let nativeConnection: NativeConnection | undefined;
@@ -178,7 +178,7 @@ runBench(NAME, async () => {
     await Promise.allSettled(running);
     await connection?.close();
     await nativeConnection?.close();
-    deps.close();
+    await deps.close();
     await eventLog.close();
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

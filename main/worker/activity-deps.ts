@@ -3,7 +3,7 @@ import type { ActivityDeps } from '../../activities';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog } from '../../events/ports/event-log.port';
-import { openOutbox } from '../../infra/notify/outbox';
+import { openConfiguredOutbox } from '../../infra/notify/open-outbox';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { smsAnswerOpener } from '../../infra/verification/sealed-answer';
 import { openSmsCodeStore, SMS_CODE_PEPPER_SECRET } from '../../infra/verification/sms-code-store';
@@ -11,12 +11,15 @@ import { openSmsCodeStore, SMS_CODE_PEPPER_SECRET } from '../../infra/verificati
 /** Name of the secret the API seals applicants' SMS answers with and the worker opens them with. */
 export const SMS_ANSWER_SECRET = 'sms-answer';
 
-/** Everything activities touch, opened from the configuration; `close` releases the files. */
-export function openActivityDeps(
+/**
+ * Everything activities touch, opened from the configuration (the outbox on PostgreSQL when
+ * DATABASE_URL is set); `close` releases the files and connections.
+ */
+export async function openActivityDeps(
   config: IcpConfig,
   eventLog: EventLog,
-): { deps: ActivityDeps; close(): void } {
-  const outbox = openOutbox(config.dataDir);
+): Promise<{ deps: ActivityDeps; close(): Promise<void> }> {
+  const outbox = await openConfiguredOutbox(config);
   const smsCodes = openSmsCodeStore(
     config.dataDir,
     loadOrCreateSecret(config.dataDir, SMS_CODE_PEPPER_SECRET),
@@ -31,9 +34,9 @@ export function openActivityDeps(
       openSmsAnswer: smsAnswerOpener(loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET)),
       workerIdentity: `${process.pid}@${hostname()}`,
     },
-    close: () => {
+    close: async () => {
       smsCodes.close();
-      outbox.close();
+      await outbox.close();
     },
   };
 }

@@ -22,7 +22,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   private connection?: NativeConnection;
   private worker?: Worker;
   private running?: Promise<void>;
-  private closeDeps?: () => void;
+  private closeDeps?: () => Promise<void>;
 
   constructor(
     @Inject(CONFIG) private readonly config: IcpConfig,
@@ -32,7 +32,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     installWorkerRuntimeLogging(process.env.ICP_WORKER_LOG_LEVEL === 'INFO' ? 'INFO' : 'WARN');
     this.connection = await connectWorkerConnection(this.config);
-    const activityDeps = openActivityDeps(this.config, this.eventLog);
+    const activityDeps = await openActivityDeps(this.config, this.eventLog);
     this.closeDeps = activityDeps.close;
     this.worker = await createWorker(this.config, this.connection, activityDeps.deps);
     this.running = this.worker.run();
@@ -47,6 +47,6 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();
-    this.closeDeps?.();
+    await this.closeDeps?.();
   }
 }

@@ -51,7 +51,7 @@ export const APPLICANT: Actor = { role: 'applicant', id: 'public' };
 export class FilingHarness<Log extends EventLog = SqliteEventLog> {
   private worker?: Worker;
   private running?: Promise<void>;
-  private closeDeps?: () => void;
+  private closeDeps?: () => Promise<void>;
   readonly taskQueue = `filing-${randomUUID()}`;
   /** Every filing this harness started, for the audit at the end of a test file. */
   readonly startedFilingIds: string[] = [];
@@ -83,7 +83,7 @@ export class FilingHarness<Log extends EventLog = SqliteEventLog> {
     const dataDir = mkdtempSync(join(tmpdir(), 'icp-filing-'));
     const config = loadConfig({ ICP_DATA_DIR: dataDir });
     const eventLog = openLog(dataDir);
-    const opened = openActivityDeps(config, eventLog);
+    const opened = await openActivityDeps(config, eventLog);
     const harness = new FilingHarness(await createTimeSkippingEnv(options), config, eventLog, opened.deps);
     harness.closeDeps = opened.close;
     return harness;
@@ -109,7 +109,7 @@ export class FilingHarness<Log extends EventLog = SqliteEventLog> {
     this.worker?.shutdown();
     await this.running;
     await this.env.teardown();
-    this.closeDeps?.();
+    await this.closeDeps?.();
     await this.eventLog.close();
     rmSync(this.config.dataDir, { recursive: true, force: true });
   }
