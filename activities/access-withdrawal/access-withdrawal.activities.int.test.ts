@@ -55,7 +55,7 @@ describe('access withdrawal activities', () => {
   });
 
   afterAll(async () => {
-    outbox?.close();
+    await outbox?.close();
     await eventLog?.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -5,14 +5,14 @@ import Database from 'better-sqlite3';
 export const DEFAULT_OUTBOX_LIMIT = 100;
 
 /** What the outbox stores of a message; the activities' notification port is this shape. */
-interface OutgoingSms {
+export interface OutgoingSms {
   to: string;
   sender: string;
   text: string;
   idempotencyKey: string;
 }
 
-interface OutgoingEmail {
+export interface OutgoingEmail {
   to: string;
   subject: string;
   text: string;
@@ -36,7 +36,26 @@ export interface OutboxFilter {
   limit?: number;
 }
 
-interface OutboxRow {
+/** A message as a backend writes it (one row). */
+export interface OutboxRecord {
+  channel: 'sms' | 'email';
+  to: string;
+  sender: string | null;
+  subject: string | null;
+  text: string;
+  idempotencyKey: string;
+}
+
+/** The SMS gateway and mail server ports of an outbox, whatever it stores into. */
+export interface Outbox {
+  readonly sms: { send(message: OutgoingSms): Promise<void> };
+  readonly email: { send(message: OutgoingEmail): Promise<void> };
+  /** Most recent first. */
+  list(filter?: OutboxFilter): Promise<OutboxMessage[]>;
+  close(): Promise<void>;
+}
+
+export interface OutboxRow {
   channel: 'sms' | 'email';
   recipient: string;
   sender: string | null;
@@ -72,9 +91,11 @@ export function outboxFile(dataDir: string): string {
  * the code a phone would have received. That makes it the only place a code may exist in clear;
  * a deployment wires the real gateway's adapters into the ports instead and has no outbox.
  */
-export class SqliteOutbox {
-  readonly sms = { send: async (message: OutgoingSms): Promise<void> => this.insertSms(message) };
-  readonly email = { send: async (message: OutgoingEmail): Promise<void> => this.insertEmail(message) };
+export class SqliteOutbox implements Outbox {
+  readonly sms = { send: async (message: OutgoingSms): Promise<void> => this.insert(smsRecord(message)) };
+  readonly email = {
+    send: async (message: OutgoingEmail): Promise<void> => this.insert(emailRecord(message)),
+  };
   private readonly db: Database.Database;
 
   constructor(
@@ -88,33 +109,22 @@ export class SqliteOutbox {
     this.db.exec(SCHEMA);
   }
 
+  /** The same list, synchronously (tests reading a file they opened). */
   listOutbox(filter: OutboxFilter = {}): OutboxMessage[] {
     return selectMessages(this.db, filter);
   }
 
-  close(): void {
+  async list(filter: OutboxFilter = {}): Promise<OutboxMessage[]> {
+    return this.listOutbox(filter);
+  }
+
+  /** Closes the file at once (before the promise settles). */
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 
-  private insertSms(message: OutgoingSms): void {
-    requireFields('sms', { to: message.to, sender: message.sender, idempotencyKey: message.idempotencyKey });
-    this.insert({ channel: 'sms', subject: null, ...message });
-  }
-
-  private insertEmail(message: OutgoingEmail): void {
-    requireFields('email', { to: message.to, idempotencyKey: message.idempotencyKey });
-    this.insert({ channel: 'email', sender: null, ...message });
-  }
-
   /** A retry with a key already stored keeps the first message, as a gateway's idempotency key does. */
-  private insert(message: {
-    channel: OutboxRow['channel'];
-    to: string;
-    sender: string | null;
-    subject: string | null;
-    text: string;
-    idempotencyKey: string;
-  }): void {
+  private insert(message: OutboxRecord): void {
     this.db
       .prepare(
         `INSERT INTO outbox (channel, recipient, sender, subject, text, idempotency_key, created_at)
@@ -152,8 +162,7 @@ export function readOutbox(dataDir: string, filter: OutboxFilter = {}): OutboxMe
 }
 
 function selectMessages(db: Database.Database, filter: OutboxFilter): OutboxMessage[] {
-  const limit = filter.limit ?? DEFAULT_OUTBOX_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError('outbox limit must be a positive integer');
+  const limit = outboxLimit(filter);
   const rows = db
     .prepare(
       `SELECT channel, recipient, sender, subject, text, idempotency_key, created_at FROM outbox
@@ -165,7 +174,26 @@ function selectMessages(db: Database.Database, filter: OutboxFilter): OutboxMess
   return rows.map(toMessage);
 }
 
-function toMessage(row: OutboxRow): OutboxMessage {
+/** The filter's limit, checked: a positive integer, DEFAULT_OUTBOX_LIMIT if absent. */
+export function outboxLimit(filter: OutboxFilter): number {
+  const limit = filter.limit ?? DEFAULT_OUTBOX_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError('outbox limit must be a positive integer');
+  return limit;
+}
+
+/** An SMS as stored, after checking the fields a gateway requires. */
+export function smsRecord(message: OutgoingSms): OutboxRecord {
+  requireFields('sms', { to: message.to, sender: message.sender, idempotencyKey: message.idempotencyKey });
+  return { channel: 'sms', subject: null, ...message };
+}
+
+/** An e-mail as stored, after checking the fields a mail server requires. */
+export function emailRecord(message: OutgoingEmail): OutboxRecord {
+  requireFields('email', { to: message.to, idempotencyKey: message.idempotencyKey });
+  return { channel: 'email', sender: null, ...message };
+}
+
+export function toMessage(row: OutboxRow): OutboxMessage {
   const sent = { to: row.recipient, idempotencyKey: row.idempotency_key, createdAt: row.created_at };
   return row.channel === 'sms'
     ? { channel: 'sms', sender: row.sender ?? '', text: row.text, ...sent }

@@ -3,7 +3,7 @@ import type { ActivityDeps } from '../../activities';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog } from '../../events/ports/event-log.port';
-import { openOutbox } from '../../infra/notify/outbox';
+import { openConfiguredOutbox } from '../../infra/notify/open-outbox';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { smsAnswerOpener } from '../../infra/verification/sealed-answer';
 import { openSmsCodeStore } from '../../infra/verification/open-sms-code-store';
@@ -13,15 +13,16 @@ import { SMS_CODE_PEPPER_SECRET } from '../../infra/verification/sms-code-store'
 export const SMS_ANSWER_SECRET = 'sms-answer';
 
 /**
- * Everything activities touch, opened from the configuration; `close` releases the files and the
- * SMS challenges' pool (on PostgreSQL when DATABASE_URL is set, so any worker host checks any code).
+ * Everything activities touch, opened from the configuration (the SMS challenges and the outbox on
+ * PostgreSQL when DATABASE_URL is set, so any worker host checks any code); `close` releases the files
+ * and connections.
  */
 export async function openActivityDeps(
   config: IcpConfig,
   eventLog: EventLog,
 ): Promise<{ deps: ActivityDeps; close(): Promise<void> }> {
   const smsCodes = await openSmsCodeStore(config, loadOrCreateSecret(config.dataDir, SMS_CODE_PEPPER_SECRET));
-  const outbox = openOutbox(config.dataDir);
+  const outbox = await openConfiguredOutbox(config);
   return {
     deps: {
       eventLog,
@@ -33,7 +34,7 @@ export async function openActivityDeps(
       workerIdentity: `${process.pid}@${hostname()}`,
     },
     close: async () => {
-      outbox.close();
+      await outbox.close();
       await smsCodes.close();
     },
   };

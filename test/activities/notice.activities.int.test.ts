@@ -22,8 +22,8 @@ describe('notifyOutcome on the real SQLite outbox', () => {
   const outbox = openOutbox(dir);
   const { notifyOutcome } = createNoticeActivities({ sms: outbox.sms, email: outbox.email });
 
-  afterAll(() => {
-    outbox.close();
+  afterAll(async () => {
+    await outbox.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,6 +1,6 @@
 import { createTokenVerifier } from '../../../infra/auth/token-verifier';
 import { type IcpConfig, loadConfig } from '../../../infra/config/config';
-import { readOutbox } from '../../../infra/notify/outbox';
+import { readConfiguredOutbox } from '../../../infra/notify/open-outbox';
 import type { CliCommand, CliIo } from '../command';
 import demoForm from '../demo/demo-form.json';
 
@@ -68,7 +68,7 @@ async function runDemo(config: IcpConfig, io: CliIo): Promise<string> {
   io.out('3. platform approved');
 
   await waitFor(api, id, platform, 'sms_verification');
-  const [sms] = readOutbox(config.dataDir, { to: form.appPrincipal.mobile, limit: 1 });
+  const [sms] = await readConfiguredOutbox(config, { to: form.appPrincipal.mobile, limit: 1 });
   const code = sms && /(\d{6})/.exec(sms.text)?.[1];
   if (!code) throw new DemoError('no 12381 SMS in the outbox: is this system using the embedded outbox?');
   io.out('4. 12381 SMS sent; the applicant read the code (see `icp outbox`)');

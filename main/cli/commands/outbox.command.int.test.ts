@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openOutbox } from '../../../infra/notify/outbox';
+import { PgOutbox } from '../../../infra/postgres/pg-outbox';
+import { openPgPool } from '../../../infra/postgres/pg-pool';
 import { runCommand } from '../../../test/cli/run-command';
+import { type PostgresCluster, startPostgresCluster } from '../../../test/support/postgres-cluster';
 import { outboxCommand } from './outbox.command';
 
 const run = (args: readonly string[]) => runCommand(outboxCommand, args);
@@ -45,7 +48,7 @@ describe('icp outbox', () => {
         idempotencyKey: 'sms:f1:approved',
       });
     } finally {
-      outbox.close();
+      await outbox.close();
     }
   }
 
@@ -136,5 +139,89 @@ describe('icp outbox', () => {
 
   it('prints usage and exits 0 for --help', async () => {
     expect(await run(['--help'])).toEqual({ code: 0, out: [`usage: ${outboxCommand.usage}`], err: [] });
+  });
+});
+
+describe('icp outbox with DATABASE_URL', () => {
+  const saved = { dataDir: process.env.ICP_DATA_DIR, databaseUrl: process.env.DATABASE_URL };
+  let cluster: PostgresCluster;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'icp-outbox-cli-pg-'));
+    process.env.ICP_DATA_DIR = dataDir;
+  });
+  afterEach(() => {
+    for (const [name, value] of [
+      ['ICP_DATA_DIR', saved.dataDir],
+      ['DATABASE_URL', saved.databaseUrl],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reads the PostgreSQL outbox, where every worker host sends, and not the local file', async () => {
+    const url = await cluster.newDatabase();
+    process.env.DATABASE_URL = url;
+    let clock = Date.parse('2026-01-05T09:00:00.000Z');
+    const hosts = await Promise.all(
+      [1, 2].map(() =>
+        PgOutbox.open(openPgPool(url, { max: 2 }), {
+          ownsPool: true,
+          now: () => new Date((clock += 60_000)),
+        }),
+      ),
+    );
+    const local = openOutbox(dataDir);
+    try {
+      await hosts[0]!.sms.send({
+        to: '13800138000',
+        sender: '12381',
+        text: 'code 048213',
+        idempotencyKey: 'a',
+      });
+      await hosts[1]!.sms.send({
+        to: '13800138000',
+        sender: '12381',
+        text: 'code 731904',
+        idempotencyKey: 'b',
+      });
+      await local.sms.send({ to: '13800138000', sender: '12381', text: 'local only', idempotencyKey: 'c' });
+    } finally {
+      await Promise.all([...hosts, local].map((outbox) => outbox.close()));
+    }
+
+    const { code, out, err } = await run(['--json', '--to', '13800138000']);
+    expect({ code, err }).toEqual({ code: 0, err: [] });
+    expect(JSON.parse(out.join('\n'))).toEqual([
+      {
+        channel: 'sms',
+        to: '13800138000',
+        sender: '12381',
+        text: 'code 731904',
+        idempotencyKey: 'b',
+        createdAt: '2026-01-05T09:02:00.000Z',
+      },
+      {
+        channel: 'sms',
+        to: '13800138000',
+        sender: '12381',
+        text: 'code 048213',
+        idempotencyKey: 'a',
+        createdAt: '2026-01-05T09:01:00.000Z',
+      },
+    ]);
+    expect((await run(['--limit', '1'])).out).toEqual([
+      '2026-01-05T09:02:00.000Z  sms    13800138000  code 731904',
+    ]);
   });
 });

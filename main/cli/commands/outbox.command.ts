@@ -1,5 +1,6 @@
 import { loadConfig } from '../../../infra/config/config';
-import { DEFAULT_OUTBOX_LIMIT, type OutboxMessage, readOutbox } from '../../../infra/notify/outbox';
+import { readConfiguredOutbox } from '../../../infra/notify/open-outbox';
+import { DEFAULT_OUTBOX_LIMIT, type OutboxMessage } from '../../../infra/notify/outbox';
 import type { CliCommand, CliIo } from '../command';
 
 const USAGE = 'icp outbox [--to MOBILE|EMAIL] [--limit N] [--json]';
@@ -54,7 +55,7 @@ function messageLine(message: OutboxMessage): string {
 
 /**
  * `icp outbox`: what the embedded SMS and email adapters "sent", newest first, read from
- * `<dataDir>/outbox.sqlite`. This is where a developer reads a 12381 code in development.
+ * `<dataDir>/outbox.sqlite`, or from PostgreSQL (every worker host's messages) when DATABASE_URL is set. This is where a developer reads a 12381 code in development.
  */
 export const outboxCommand: CliCommand = {
   name: 'outbox',
@@ -74,7 +75,7 @@ export const outboxCommand: CliCommand = {
       return 0;
     }
 
-    const messages = readOutbox(loadConfig().dataDir, { to: parsed.to, limit: parsed.limit });
+    const messages = await readConfiguredOutbox(loadConfig(), { to: parsed.to, limit: parsed.limit });
     if (parsed.json) io.out(JSON.stringify(messages, null, 2));
     else if (messages.length === 0) io.out(parsed.to ? `no messages to ${parsed.to}` : 'outbox is empty');
     else messages.forEach((message) => io.out(messageLine(message)));
