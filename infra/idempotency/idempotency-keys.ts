@@ -2,6 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
+/** What a submission's key was first sent with. */
+export interface FirstSubmission {
+  readonly bodyDigest: string;
+  readonly filingId: string;
+}
+
+/** A key sent again: the same body is a replay of the first submission, another body a conflict. */
+export function laterClaimOf(first: FirstSubmission, bodyDigest: string): KeyClaim {
+  return first.bodyDigest === bodyDigest
+    ? { outcome: 'replayed', filingId: first.filingId }
+    : { outcome: 'conflict', filingId: first.filingId };
+}
+
 export type KeyClaim =
   | { outcome: 'claimed'; filingId: string }
   | { outcome: 'replayed'; filingId: string }
@@ -53,24 +66,20 @@ export class IdempotencyKeys {
          VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
       .run(request.platformId, request.key, request.bodyDigest, request.filingId, request.now.toISOString());
-    const row = this.db
-      .prepare(
-        'SELECT body_digest, filing_id FROM submission_keys WHERE platform_id = ? AND idempotency_key = ?',
-      )
-      .get(request.platformId, request.key) as { body_digest: string; filing_id: string };
-    if (row.filing_id === request.filingId && row.body_digest === request.bodyDigest) {
-      return { outcome: 'claimed', filingId: row.filing_id };
+    const first = this.firstSubmission(request.platformId, request.key);
+    if (!first) throw new Error('idempotency key vanished between its claim and its read');
+    if (first.filingId === request.filingId && first.bodyDigest === request.bodyDigest) {
+      return { outcome: 'claimed', filingId: first.filingId };
     }
-    return row.body_digest === request.bodyDigest
-      ? { outcome: 'replayed', filingId: row.filing_id }
-      : { outcome: 'conflict', filingId: row.filing_id };
+    return laterClaimOf(first, request.bodyDigest);
   }
 
   /** What a submission's key was first sent with, if it was; writes nothing. */
-  async submittedWith(
-    platformId: string,
-    key: string,
-  ): Promise<{ bodyDigest: string; filingId: string } | undefined> {
+  async submittedWith(platformId: string, key: string): Promise<FirstSubmission | undefined> {
+    return this.firstSubmission(platformId, key);
+  }
+
+  private firstSubmission(platformId: string, key: string): FirstSubmission | undefined {
     const row = this.db
       .prepare(
         'SELECT body_digest, filing_id FROM submission_keys WHERE platform_id = ? AND idempotency_key = ?',

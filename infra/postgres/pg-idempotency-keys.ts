@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { KeyClaim } from '../idempotency/idempotency-keys';
+import { type FirstSubmission, type KeyClaim, laterClaimOf } from '../idempotency/idempotency-keys';
 import { type Migration, migrate } from './schema';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -57,16 +57,11 @@ export class PgIdempotencyKeys {
     if (inserted.rowCount === 1) return { outcome: 'claimed', filingId: request.filingId };
     const first = await this.submittedWith(request.platformId, request.key);
     if (!first) throw new Error('idempotency key vanished between its claim and its read');
-    return first.bodyDigest === request.bodyDigest
-      ? { outcome: 'replayed', filingId: first.filingId }
-      : { outcome: 'conflict', filingId: first.filingId };
+    return laterClaimOf(first, request.bodyDigest);
   }
 
   /** What a submission's key was first sent with, if it was; writes nothing. */
-  async submittedWith(
-    platformId: string,
-    key: string,
-  ): Promise<{ bodyDigest: string; filingId: string } | undefined> {
+  async submittedWith(platformId: string, key: string): Promise<FirstSubmission | undefined> {
     const result = await this.pool.query<{ body_digest: string; filing_id: string }>(
       'SELECT body_digest, filing_id FROM submission_keys WHERE platform_id = $1 AND idempotency_key = $2',
       [platformId, key],

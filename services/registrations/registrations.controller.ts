@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../events/filing/actor';
 import type { FilingStatusView } from '../../events/filing/filing-view';
@@ -7,7 +7,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { filingStatusSchema } from '../filings/filing.responses';
 import { SubmissionPipe } from '../filings/submission.pipe';
-import { ApiRoute, type RouteProblems } from '../http/openapi-operation';
+import { ApiRoute, type RouteDoc, type RouteProblems } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import {
   accessBody,
@@ -50,12 +50,24 @@ const ApiServiceNumber = () =>
     schema: { type: 'string', pattern: SERVICE_NUMBER_PATTERN },
   });
 
-const ApiSubmitted = () =>
-  ApiResponse({
-    status: 202,
-    description: 'filing started; drive it with the /v1/filings/{id}/* routes',
-    schema: submittedSchema,
-  });
+/** A platform's request starting a filing of another kind: its key required, answered 202 like `POST /v1/filings`. */
+const SubmissionRoute = (path: string, doc: Omit<RouteDoc, 'bearer' | 'idempotencyKey'>) =>
+  applyDecorators(
+    Post(path),
+    Roles('platform'),
+    HttpCode(202),
+    ApiRoute({
+      ...doc,
+      bearer: true,
+      idempotencyKey: 'required',
+      problems: { ...COMMON_PROBLEMS, ...doc.problems },
+    }),
+    ApiResponse({
+      status: 202,
+      description: 'filing started; drive it with the /v1/filings/{id}/* routes',
+      schema: submittedSchema,
+    }),
+  );
 
 function answered(view: FilingStatusView): SubmittedFiling {
   const id = view.filingId;
@@ -76,21 +88,14 @@ function answered(view: FilingStatusView): SubmittedFiling {
 export class RegistrationsController {
   constructor(private readonly registrations: RegistrationsService) {}
 
-  @Post('registrations/:serviceNumber/changes')
-  @Roles('platform')
-  @HttpCode(202)
-  @ApiServiceNumber()
-  @ApiRoute({
-    bearer: true,
+  @SubmissionRoute('registrations/:serviceNumber/changes', {
     body: changeBody,
-    idempotencyKey: 'required',
     problems: {
-      ...COMMON_PROBLEMS,
       400: 'the form has errors; or it alters the province (form.operator.province), the certificate number (form.operator.creditCode, form.operator.idNumber, form.operatorCertificate.number) or the service type (rule immutable_on_change); or it is the registered version as it stands (rule no_difference). errors[] names each field; nothing was started',
       409: 'the registration is cancelled (registration-cancelled) or has no form on record (registration-without-form, an imported service); the Idempotency-Key was used for another request; an identifier the change adds is held by another filing; nothing was started',
     },
   })
-  @ApiSubmitted()
+  @ApiServiceNumber()
   async change(
     @CurrentActor() actor: Actor,
     @Param('serviceNumber', serviceNumberPipe) serviceNumber: string,
@@ -101,21 +106,14 @@ export class RegistrationsController {
     return answered(await this.registrations.change(actor, idempotencyKey, serviceNumber, body.form));
   }
 
-  @Post('registrations/:serviceNumber/accesses')
-  @Roles('platform')
-  @HttpCode(202)
-  @ApiServiceNumber()
-  @ApiRoute({
-    bearer: true,
+  @SubmissionRoute('registrations/:serviceNumber/accesses', {
     body: accessBody,
-    idempotencyKey: 'required',
     problems: {
-      ...COMMON_PROBLEMS,
       400: 'the access section has errors (errors[] lists each); nothing was started',
       409: 'the ISP already gives the service access (isp-already-serving); the registration is cancelled, has no form on record, or its registered version no longer passes today’s checks; the Idempotency-Key was used for another request; nothing was started',
     },
   })
-  @ApiSubmitted()
+  @ApiServiceNumber()
   async access(
     @CurrentActor() actor: Actor,
     @Param('serviceNumber', serviceNumberPipe) serviceNumber: string,
@@ -126,21 +124,14 @@ export class RegistrationsController {
     return answered(await this.registrations.newAccess(actor, idempotencyKey, serviceNumber, body.access));
   }
 
-  @Post('registrations/:serviceNumber/cancellation')
-  @Roles('platform')
-  @HttpCode(202)
-  @ApiServiceNumber()
-  @ApiRoute({
-    bearer: true,
+  @SubmissionRoute('registrations/:serviceNumber/cancellation', {
     body: cancellationBody,
     bodyRequired: false,
-    idempotencyKey: 'required',
     problems: {
-      ...COMMON_PROBLEMS,
       409: 'the service is already cancelled (registration-cancelled), has no form on record, or its registered version no longer passes today’s checks; the Idempotency-Key was used for another request; nothing was started',
     },
   })
-  @ApiSubmitted()
+  @ApiServiceNumber()
   async cancelService(
     @CurrentActor() actor: Actor,
     @Param('serviceNumber', serviceNumberPipe) serviceNumber: string,
@@ -153,25 +144,18 @@ export class RegistrationsController {
     );
   }
 
-  @Post('subjects/:subjectNumber/cancellation')
-  @Roles('platform')
-  @HttpCode(202)
+  @SubmissionRoute('subjects/:subjectNumber/cancellation', {
+    body: cancellationBody,
+    bodyRequired: false,
+    problems: {
+      409: 'every service of the subject is cancelled (registration-cancelled); some were filed through another platform; none has a form on record; the Idempotency-Key was used for another request; nothing was started',
+    },
+  })
   @ApiParam({
     name: 'subjectNumber',
     description: 'the subject number, e.g. 粤ICP备2026000123号 (URL-encoded)',
     schema: { type: 'string', pattern: SUBJECT_NUMBER_PATTERN },
   })
-  @ApiRoute({
-    bearer: true,
-    body: cancellationBody,
-    bodyRequired: false,
-    idempotencyKey: 'required',
-    problems: {
-      ...COMMON_PROBLEMS,
-      409: 'every service of the subject is cancelled (registration-cancelled); some were filed through another platform; none has a form on record; the Idempotency-Key was used for another request; nothing was started',
-    },
-  })
-  @ApiSubmitted()
   async cancelSubject(
     @CurrentActor() actor: Actor,
     @Param('subjectNumber', subjectNumberPipe) subject: SubjectNumberRequest,

@@ -12,6 +12,7 @@ import { type FieldError, ProblemException, problemType, ValidationProblem } fro
 import { type ActingSubmission, FilingsService } from '../filings/filings.service';
 import { assertSubjectRegistered } from '../filings/subject-registration';
 import { EVENT_LOG, READ_MODELS } from '../tokens';
+import { sameIspName } from '../../events/registry/service';
 import { readRegisteredVersion, type RegisteredVersion } from './registered-version';
 
 /** A registered version a filing of another kind may start from: in scope, active, with a form on record. */
@@ -107,7 +108,7 @@ export class RegistrationsService {
     // A registration from before accesses were kept: its form names the ISP that served it.
     const { ispNames, accessesUnknown } = version.service;
     const serving = accessesUnknown ? [...ispNames, version.filing.form.access.ispName] : ispNames;
-    if (serving.some((ispName) => sameIsp(ispName, form.access.ispName))) {
+    if (serving.some((ispName) => sameIspName(ispName, form.access.ispName))) {
       throw new ProblemException({
         type: problemType('isp-already-serving'),
         title: 'ISP already serving',
@@ -254,8 +255,6 @@ function targetOf(version: Workable): FilingTarget {
   const { serviceNumber, subjectNumber } = version.service.registered;
   return { subjectNumber, serviceNumber, baseFilingId: version.filing.filingId };
 }
-
-const sameIsp = (a: string, b: string): boolean => a.normalize('NFKC').trim() === b.normalize('NFKC').trim();
 
 /** 400 naming each field a change may not alter, with rule `immutable_on_change`. */
 function refuseImmutableChanges(registered: RegistrationForm, proposed: RegistrationForm): void {

@@ -4,6 +4,7 @@ import { filingStreamId } from '../../events/filing/stream-ids';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import { uscc } from '../support/registry-import-lines';
+import { apiCaller } from './api-caller';
 import { isolatedEnv, runIcp } from './icp-process';
 import { filingWorkflowCount, type StartedSystem, startSystem } from './started-system';
 
@@ -26,20 +27,7 @@ describe('a registration’s life after its number, over a started system (`icp 
   let system: StartedSystem;
   const tokens: Record<string, string> = {};
 
-  const call = async (method: string, path: string, token?: string, body?: unknown, key?: string) => {
-    const response = await fetch(`${system.base}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${tokens[token]}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(key ? { 'idempotency-key': key } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, json: /json/.test(type) ? (JSON.parse(text) as Json) : {} };
-  };
+  const call = apiCaller(() => system, tokens);
 
   const env = () => isolatedEnv({ ICP_DATA_DIR: system.dataDir, TEMPORAL_PORT: String(system.temporalPort) });
 

@@ -4,6 +4,7 @@ import { filingStreamId } from '../../events/filing/stream-ids';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { chinaDateOfEpochMs } from '../../events/working-days/china-time';
+import { apiCaller } from './api-caller';
 import { isolatedEnv, runIcp } from './icp-process';
 import { writeFileSync } from 'node:fs';
 import { withDistinctIdentifiers } from '../support/distinct-identifiers';
@@ -33,24 +34,7 @@ describe('the registry behind issuance, over a started system (`icp start`)', ()
   let system: StartedSystem;
   const tokens: Record<string, string> = {};
 
-  const call = async (method: string, path: string, token?: string, body?: unknown, key?: string) => {
-    const response = await fetch(`${system.base}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${tokens[token]}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(key ? { 'idempotency-key': key } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    return {
-      status: response.status,
-      type,
-      json: /json/.test(type) ? (JSON.parse(text) as Record<string, unknown>) : {},
-    };
-  };
+  const call = apiCaller(() => system, tokens);
 
   const waitForStatus = async (id: string, status: string): Promise<Record<string, unknown>> => {
     const deadline = Date.now() + 30_000;
