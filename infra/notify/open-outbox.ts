@@ -1,18 +1,12 @@
 import type { IcpConfig } from '../config/config';
 import { PgOutbox } from '../postgres/pg-outbox';
-import { openPgPool } from '../postgres/pg-pool';
+import { openOnSharedPool } from '../postgres/pg-pool';
 import { openOutbox, type Outbox, type OutboxFilter, type OutboxMessage, readOutbox } from './outbox';
 
 type OutboxConfig = Pick<IcpConfig, 'dataDir' | 'database'>;
 
-async function openPgOutbox(url: string, now?: () => Date): Promise<PgOutbox> {
-  const pool = openPgPool(url, { max: 5, applicationName: 'icp-filing outbox' });
-  try {
-    return await PgOutbox.open(pool, { ownsPool: true, now });
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
+function openPgOutbox(url: string, now?: () => Date): Promise<PgOutbox> {
+  return openOnSharedPool(url, (lease) => PgOutbox.open(lease.pool, { ...lease, now }));
 }
 
 /** The outbox a worker sends into: PostgreSQL when DATABASE_URL is set, else `outbox.sqlite` in dataDir. */

@@ -6,7 +6,7 @@ import { type PostgresCluster, startPostgresCluster } from '../../test/support/p
 import { IdempotencyKeys } from '../idempotency/idempotency-keys';
 import { openConfiguredIdempotencyKeys } from '../idempotency/open-idempotency-keys';
 import { PgIdempotencyKeys } from './pg-idempotency-keys';
-import { openPgPool } from './pg-pool';
+import { endsPool, openPgPool } from './pg-pool';
 
 let cluster: PostgresCluster;
 beforeAll(async () => {
@@ -21,7 +21,8 @@ describeIdempotencyKeysContract('postgres', async () => {
   const url = await cluster.newDatabase();
   const opened: PgIdempotencyKeys[] = [];
   const open = async (): Promise<PgIdempotencyKeys> => {
-    const keys = await PgIdempotencyKeys.open(openPgPool(url, { max: 8 }), { ownsPool: true });
+    const pool = openPgPool(url, { max: 8 });
+    const keys = await PgIdempotencyKeys.open(pool, endsPool(pool));
     opened.push(keys);
     return keys;
   };
@@ -40,7 +41,7 @@ describe('PgIdempotencyKeys schema', () => {
     const pools = Array.from({ length: 4 }, () => openPgPool(url, { max: 2 }));
     try {
       const opened = await Promise.all(
-        pools.map((pool) => PgIdempotencyKeys.open(pool, { ownsPool: false })),
+        pools.map((pool) => PgIdempotencyKeys.open(pool, {})),
       );
       expect(opened).toHaveLength(4);
       const versions = await pools[0]!.query('SELECT store, version FROM icp_schema_migrations');

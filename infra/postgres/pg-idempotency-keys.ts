@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { type FirstSubmission, type KeyClaim, laterClaimOf } from '../idempotency/idempotency-keys';
+import { noRelease, type PoolRelease } from './pg-pool';
 import { type Migration, migrate } from './schema';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -32,13 +33,13 @@ const MIGRATIONS: readonly Migration[] = [
 export class PgIdempotencyKeys {
   private constructor(
     private readonly pool: Pool,
-    private readonly ownsPool: boolean,
+    private readonly release: () => Promise<void>,
   ) {}
 
-  /** Creates the tables if needed; `ownsPool`: `close()` ends the pool too. */
-  static async open(pool: Pool, options: { ownsPool: boolean }): Promise<PgIdempotencyKeys> {
+  /** Creates the tables if needed; `close()` calls `release` (a pool lease's, or the pool's own `end`). */
+  static async open(pool: Pool, options: PoolRelease): Promise<PgIdempotencyKeys> {
     await migrate(pool, 'idempotency-keys', MIGRATIONS);
-    return new PgIdempotencyKeys(pool, options.ownsPool);
+    return new PgIdempotencyKeys(pool, options.release ?? noRelease);
   }
 
   /** A submission's key: `filingId` is the id to use if the key is new. */
@@ -93,6 +94,6 @@ export class PgIdempotencyKeys {
   }
 
   async close(): Promise<void> {
-    if (this.ownsPool && !this.pool.ended) await this.pool.end();
+    await this.release();
   }
 }

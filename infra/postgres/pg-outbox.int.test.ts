@@ -6,7 +6,7 @@ import { type PostgresCluster, startPostgresCluster } from '../../test/support/p
 import { openConfiguredOutbox, readConfiguredOutbox } from '../notify/open-outbox';
 import { SqliteOutbox } from '../notify/outbox';
 import { PgOutbox } from './pg-outbox';
-import { openPgPool } from './pg-pool';
+import { endsPool, openPgPool } from './pg-pool';
 
 let cluster: PostgresCluster;
 beforeAll(async () => {
@@ -21,7 +21,8 @@ describeOutboxContract('postgres', async (now) => {
   const url = await cluster.newDatabase();
   const opened: PgOutbox[] = [];
   const open = async (clock?: () => Date): Promise<PgOutbox> => {
-    const outbox = await PgOutbox.open(openPgPool(url, { max: 8 }), { ownsPool: true, now: clock });
+    const pool = openPgPool(url, { max: 8 });
+    const outbox = await PgOutbox.open(pool, { ...endsPool(pool), now: clock });
     opened.push(outbox);
     return outbox;
   };
@@ -39,7 +40,7 @@ describe('PgOutbox schema', () => {
     const url = await cluster.newDatabase();
     const pools = Array.from({ length: 4 }, () => openPgPool(url, { max: 2 }));
     try {
-      const opened = await Promise.all(pools.map((pool) => PgOutbox.open(pool, { ownsPool: false })));
+      const opened = await Promise.all(pools.map((pool) => PgOutbox.open(pool, {})));
       expect(opened).toHaveLength(4);
       const versions = await pools[0]!.query('SELECT store, version FROM icp_schema_migrations');
       expect(versions.rows).toEqual([{ store: 'outbox', version: 1 }]);

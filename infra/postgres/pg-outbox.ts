@@ -11,6 +11,7 @@ import {
   smsRecord,
   toMessage,
 } from '../notify/outbox';
+import { noRelease, type PoolRelease } from './pg-pool';
 import { type Migration, migrate } from './schema';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -55,14 +56,14 @@ export class PgOutbox implements Outbox {
 
   private constructor(
     private readonly pool: Pool,
-    private readonly ownsPool: boolean,
+    private readonly release: () => Promise<void>,
     private readonly now: () => Date,
   ) {}
 
-  /** Creates the table if needed; `ownsPool`: `close()` ends the pool too. */
-  static async open(pool: Pool, options: { ownsPool: boolean; now?: () => Date }): Promise<PgOutbox> {
+  /** Creates the table if needed; `close()` calls `release` (a pool lease's, or the pool's own `end`). */
+  static async open(pool: Pool, options: PoolRelease & { now?: () => Date }): Promise<PgOutbox> {
     await migrate(pool, 'outbox', MIGRATIONS);
-    return new PgOutbox(pool, options.ownsPool, options.now ?? (() => new Date()));
+    return new PgOutbox(pool, options.release ?? noRelease, options.now ?? (() => new Date()));
   }
 
   async list(filter: OutboxFilter = {}): Promise<OutboxMessage[]> {
@@ -78,7 +79,7 @@ export class PgOutbox implements Outbox {
   }
 
   async close(): Promise<void> {
-    if (this.ownsPool && !this.pool.ended) await this.pool.end();
+    await this.release();
   }
 
   private async insert(message: OutboxRecord): Promise<void> {

@@ -7,7 +7,7 @@ import { describeSmsCodeStoreContract } from '../../test/contracts/sms-code-stor
 import { type PostgresCluster, startPostgresCluster } from '../../test/support/postgres-cluster';
 import { openSmsCodeStore } from '../verification/open-sms-code-store';
 import { SmsCodeStore } from '../verification/sms-code-store';
-import { openPgPool } from './pg-pool';
+import { endsPool, openPgPool } from './pg-pool';
 import { PgSmsCodeStore } from './pg-sms-code-store';
 
 let cluster: PostgresCluster;
@@ -25,7 +25,7 @@ describeSmsCodeStoreContract('postgres', async (pepper) => {
   const open = async (withPepper = pepper): Promise<PgSmsCodeStore> => {
     const pool = openPgPool(url, { max: 4 });
     try {
-      const store = await PgSmsCodeStore.open(pool, withPepper, { ownsPool: true });
+      const store = await PgSmsCodeStore.open(pool, withPepper, endsPool(pool));
       opened.push(store);
       return store;
     } catch (error) {
@@ -46,7 +46,8 @@ describeSmsCodeStoreContract('postgres', async (pepper) => {
 describe('PgSmsCodeStore', () => {
   it('stores neither the code nor the ID characters in clear', async () => {
     const url = await cluster.newDatabase();
-    const store = await PgSmsCodeStore.open(openPgPool(url, { max: 2 }), randomBytes(32), { ownsPool: true });
+    const ownPool = openPgPool(url, { max: 2 });
+    const store = await PgSmsCodeStore.open(ownPool, randomBytes(32), endsPool(ownPool));
     const pool = openPgPool(url, { max: 1 });
     try {
       const issued = await store.issue({

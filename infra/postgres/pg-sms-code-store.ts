@@ -12,7 +12,7 @@ import {
   validIssueRequest,
   verdict,
 } from '../verification/sms-code-store';
-import { inTransaction } from './pg-pool';
+import { inTransaction, noRelease, type PoolRelease } from './pg-pool';
 import { type Migration, migrate } from './schema';
 
 const MIGRATIONS: readonly Migration[] = [
@@ -58,14 +58,14 @@ export class PgSmsCodeStore {
   private constructor(
     private readonly pool: Pool,
     private readonly pepper: Buffer,
-    private readonly ownsPool: boolean,
+    private readonly release: () => Promise<void>,
   ) {}
 
-  /** Creates the table if needed; `ownsPool`: `close()` ends the pool too. */
-  static async open(pool: Pool, pepper: Buffer, options: { ownsPool: boolean }): Promise<PgSmsCodeStore> {
+  /** Creates the table if needed; `close()` calls `release` (a pool lease's, or the pool's own `end`). */
+  static async open(pool: Pool, pepper: Buffer, options: PoolRelease): Promise<PgSmsCodeStore> {
     requirePepper(pepper);
     await migrate(pool, 'sms-codes', MIGRATIONS);
-    return new PgSmsCodeStore(pool, pepper, options.ownsPool);
+    return new PgSmsCodeStore(pool, pepper, options.release ?? noRelease);
   }
 
   /**
@@ -154,7 +154,7 @@ export class PgSmsCodeStore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsPool && !this.pool.ended) await this.pool.end();
+    await this.release();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { IcpConfig } from '../config/config';
-import { openPgPool } from '../postgres/pg-pool';
+import { openOnSharedPool } from '../postgres/pg-pool';
 import { PgSmsCodeStore } from '../postgres/pg-sms-code-store';
 import { openSqliteSmsCodeStore, type SmsCodeStore } from './sms-code-store';
 
@@ -9,11 +9,5 @@ export async function openSmsCodeStore(
   pepper: Buffer,
 ): Promise<SmsCodeStore | PgSmsCodeStore> {
   if (!config.database) return openSqliteSmsCodeStore(config.dataDir, pepper);
-  const pool = openPgPool(config.database.url, { max: 5, applicationName: 'icp-filing sms-codes' });
-  try {
-    return await PgSmsCodeStore.open(pool, pepper, { ownsPool: true });
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
+  return openOnSharedPool(config.database.url, (lease) => PgSmsCodeStore.open(lease.pool, pepper, lease));
 }

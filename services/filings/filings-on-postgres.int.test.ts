@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { filingStreamId } from '../../events/filing/stream-ids';
 import { PgIdempotencyKeys } from '../../infra/postgres/pg-idempotency-keys';
-import { openPgPool } from '../../infra/postgres/pg-pool';
+import { endsPool, openPgPool } from '../../infra/postgres/pg-pool';
 import { loadValidForm } from '../../test/fixtures/forms/form-fixtures';
 import { type PostgresCluster, startPostgresCluster } from '../../test/support/postgres-cluster';
 import { FilingHarness, PLATFORM } from '../../test/temporal/filing-harness';
@@ -38,7 +38,8 @@ describe('Idempotency-Keys shared by two API hosts through PostgreSQL', () => {
     worker = await runKindsWorker(harness);
     hosts = await Promise.all(
       [1, 2].map(async () => {
-        const keys = await PgIdempotencyKeys.open(openPgPool(cluster.url, { max: 4 }), { ownsPool: true });
+        const pool = openPgPool(cluster.url, { max: 4 });
+        const keys = await PgIdempotencyKeys.open(pool, endsPool(pool));
         keyStores.push(keys);
         const gateway = new FilingGateway(
           { address: '', namespace: 'default', mode: 'embedded', taskQueue: harness.taskQueue },

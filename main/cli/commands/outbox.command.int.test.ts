@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openOutbox } from '../../../infra/notify/outbox';
 import { PgOutbox } from '../../../infra/postgres/pg-outbox';
-import { openPgPool } from '../../../infra/postgres/pg-pool';
+import { endsPool, openPgPool } from '../../../infra/postgres/pg-pool';
 import { runCommand } from '../../../test/cli/run-command';
 import { type PostgresCluster, startPostgresCluster } from '../../../test/support/postgres-cluster';
 import { outboxCommand } from './outbox.command';
@@ -174,12 +174,10 @@ describe('icp outbox with DATABASE_URL', () => {
     process.env.DATABASE_URL = url;
     let clock = Date.parse('2026-01-05T09:00:00.000Z');
     const hosts = await Promise.all(
-      [1, 2].map(() =>
-        PgOutbox.open(openPgPool(url, { max: 2 }), {
-          ownsPool: true,
-          now: () => new Date((clock += 60_000)),
-        }),
-      ),
+      [1, 2].map(() => {
+        const pool = openPgPool(url, { max: 2 });
+        return PgOutbox.open(pool, { ...endsPool(pool), now: () => new Date((clock += 60_000)) });
+      }),
     );
     const local = openOutbox(dataDir);
     try {
