@@ -40,9 +40,7 @@ describe('PgIdempotencyKeys schema', () => {
     const url = await cluster.newDatabase();
     const pools = Array.from({ length: 4 }, () => openPgPool(url, { max: 2 }));
     try {
-      const opened = await Promise.all(
-        pools.map((pool) => PgIdempotencyKeys.open(pool, {})),
-      );
+      const opened = await Promise.all(pools.map((pool) => PgIdempotencyKeys.open(pool, {})));
       expect(opened).toHaveLength(4);
       const versions = await pools[0]!.query('SELECT store, version FROM icp_schema_migrations');
       expect(versions.rows).toEqual([{ store: 'idempotency-keys', version: 1 }]);

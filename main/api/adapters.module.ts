@@ -8,9 +8,11 @@ import type { IcpConfig } from '../../infra/config/config';
 import { redactEventLogUrl } from '../../infra/event-log/event-log-url';
 import { openEventLog } from '../../infra/event-log/open-event-log';
 import { openConfiguredIdempotencyKeys } from '../../infra/idempotency/open-idempotency-keys';
+import { openConfiguredRateLimits } from '../../infra/rate-limits/open-rate-limits';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { lazyClient } from '../../infra/temporal/connection';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
+import { RATE_LIMITS } from '../../services/applicant/rate-limits.port';
 import { TOKEN_VERIFIER } from '../../services/auth/auth.tokens';
 import { currentRetryDeadline } from '../../services/temporal/temporal-bounds';
 import {
@@ -39,6 +41,7 @@ export class AdaptersModule implements OnApplicationShutdown {
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
     @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
     @Inject(IDEMPOTENCY_KEYS) private readonly idempotencyKeys: { close(): Promise<void> },
+    @Inject(RATE_LIMITS) private readonly rateLimits: { close(): Promise<void> },
   ) {}
 
   static forRoot(config: IcpConfig): DynamicModule {
@@ -52,6 +55,7 @@ export class AdaptersModule implements OnApplicationShutdown {
       { provide: TEMPORAL_CLIENT, useValue: temporal.client },
       { provide: TEMPORAL_TARGET, useValue: target },
       { provide: IDEMPOTENCY_KEYS, useFactory: () => openConfiguredIdempotencyKeys(config) },
+      { provide: RATE_LIMITS, useFactory: () => openConfiguredRateLimits(config) },
       { provide: SMS_ANSWER_SEALER, useFactory: () => smsAnswerSealer(config) },
       { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier({ dataDir: config.dataDir }) },
       { provide: WORKING_DAY_CALENDAR, useFactory: () => loadChineseCalendar() },
@@ -68,6 +72,7 @@ export class AdaptersModule implements OnApplicationShutdown {
     await this.connection.close();
     await this.eventLog.close();
     await this.idempotencyKeys.close();
+    await this.rateLimits.close();
   }
 }
 

@@ -21,7 +21,7 @@ import { filingIdPipe, requireIdempotencyKey } from '../http/request-keys';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiRoute } from '../http/openapi-operation';
 import { ProblemException, problemType } from '../http/problem-details';
-import { AttemptLimiter } from './attempt-limiter';
+import { SmsAnswerRateLimits } from './sms-answer-rate-limits';
 
 const APPLICANT = { role: 'applicant', id: 'public' } as const;
 
@@ -32,12 +32,9 @@ const APPLICANT = { role: 'applicant', id: 'public' } as const;
 @ApiTags('applicant')
 @Controller('v1/filings')
 export class ApplicantController {
-  private readonly perFiling = new AttemptLimiter(10, 60_000);
-  /** Keyed by `req.ip`: the client's address as ICP_TRUST_PROXY lets the proxies name it. */
-  private readonly perClient = new AttemptLimiter(30, 60_000);
-
   constructor(
     private readonly filings: FilingsService,
+    private readonly rateLimits: SmsAnswerRateLimits,
     @Inject(SMS_ANSWER_SEALER) private readonly answers: SmsAnswerSealer,
   ) {}
 
@@ -66,12 +63,13 @@ export class ApplicantController {
   })
   async verify(
     @Param('id', filingIdPipe) id: string,
+    /** `req.ip`: the client's address as ICP_TRUST_PROXY lets the proxies name it. */
     @Ip() clientIp: string,
     @Body(new ParseBodyPipe(parseSmsAnswer)) answer: { code: string; idLast6: string },
     @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') key: string | undefined,
   ): Promise<{ verified: true; status: string }> {
-    const wait = Math.max(this.perFiling.take(id), this.perClient.take(clientIp));
+    const wait = await this.rateLimits.secondsToWait(id, clientIp);
     if (wait > 0) {
       response.setHeader('Retry-After', String(wait));
       throw new ProblemException({

@@ -9,9 +9,7 @@ import { startHttpApp } from '../../main/api/create-app';
 import { type IcpConfig, loadConfig } from '../../infra/config/config';
 import { loadTrustProxy } from '../../infra/config/trust-proxy';
 import { createTimeSkippingEnv } from '../../test/temporal/time-skipping-env';
-
-/** The per-client limit of the SMS verification (ApplicantController.perClient). */
-const PER_CLIENT = 30;
+import { SMS_ANSWERS_PER_CLIENT as PER_CLIENT } from './sms-answer-rate-limits';
 
 /**
  * Two applicants behind one proxy (both reach the API from 127.0.0.1, each named in
