@@ -256,3 +256,17 @@ function lastLine(text: string): string {
 function tail(text: string): string {
   return text.trim().split('\n').slice(-6).join(' | ');
 }
+
+/** No host keeps a store on its own disk: every SQLite file would be state another host cannot see. */
+export function checkNothingOnDisk(cluster: MultiHostCluster, report: Checked): void {
+  const contents = cluster.dataDirectoryContents();
+  for (const [host, files] of Object.entries(contents)) {
+    const stores = files.filter((file) => /\.sqlite/.test(file));
+    if (stores.length > 0) report.problems.push(`${host} keeps ${stores.join(', ')} in its data directory`);
+  }
+  report.done.push(
+    `data directories: ${Object.entries(contents)
+      .map(([host, files]) => `${host} ${files.length === 0 ? 'empty' : files.join(' ')}`)
+      .join('; ')}`,
+  );
+}

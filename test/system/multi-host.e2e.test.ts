@@ -12,6 +12,7 @@ import { registerImportedSubject } from '../support/registry-subjects';
 import {
   type Checked,
   checkEventStreams,
+  checkNothingOnDisk,
   checkOutcomes,
   checkReadModelsAgree,
   checkSmsCrossing,
@@ -114,6 +115,7 @@ describe('several hosts: two API and two worker processes, one projector, one Te
       const survivors = cluster.byRole('api').filter((host) => host.alive);
       await checkReadModelsAgree(api, survivors, tokens, filings, report);
       await checkWithCli(cluster, report);
+      checkNothingOnDisk(cluster, report);
       report.problems.push(...unexpected(cluster, api));
     });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../infra/config/config';
@@ -64,6 +64,8 @@ export class MultiHostCluster {
   /** Exits nobody asked for, with the tail of the host's output. */
   readonly crashes: string[] = [];
   private readonly directories: string[] = [];
+  /** Each host's output once it exits (kept with ICP_MULTI_HOST_KEEP_DATA=1). */
+  private readonly logsDir: string;
   private forgetExitHook: () => void = () => undefined;
 
   private constructor(
@@ -72,7 +74,9 @@ export class MultiHostCluster {
     readonly postgres: PostgresCluster,
     /** What every host shares: TEMPORAL_ADDRESS, DATABASE_URL, EVENT_STORE_URL and the secrets. */
     readonly sharedEnv: Readonly<Record<string, string>>,
-  ) {}
+  ) {
+    this.logsDir = this.newDirectory('logs');
+  }
 
   /** The shared services first, then every host at once; resolves when all of them serve. */
   static async start(name: string, layout: Layout): Promise<MultiHostCluster> {
@@ -171,6 +175,16 @@ export class MultiHostCluster {
     }
   }
 
+  /** What each host left in its data directory (relative paths), e.g. `{ 'api-1': [] }`. */
+  dataDirectoryContents(): Record<string, string[]> {
+    return Object.fromEntries(
+      this.hosts.map((host) => [
+        host.name,
+        readdirSync(host.dataDir, { recursive: true }).map(String).sort(),
+      ]),
+    );
+  }
+
   private newDirectory(what: string): string {
     const dir = mkdtempSync(join(tmpdir(), `icp-${this.name}-${what}-`));
     this.directories.push(dir);
@@ -194,7 +208,7 @@ export class MultiHostCluster {
     this.hosts.push(host);
     void child.exited.then((code) => {
       host.alive = false;
-      appendFileSync(join(dataDir, `${name}.log`), `${child.stdout}\n${child.stderr}\n`);
+      appendFileSync(join(this.logsDir, `${name}.log`), `${child.stdout}\n${child.stderr}\n`);
       if (!host.killed) this.crashes.push(`${name} exited ${code} on its own: ${tail(child.stderr)}`);
     });
     await child.waitForOutput(RUNNING[role], START_TIMEOUT_MS);
