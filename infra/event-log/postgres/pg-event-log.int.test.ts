@@ -134,6 +134,42 @@ describe('PgEventLog', () => {
     expect(await log.readStream('allocator-44')).toHaveLength(3);
   });
 
+  it('refuses U+0000 where PostgreSQL keeps text (stream id, type), naming the field; stores it in data', async () => {
+    const log = host();
+    await expect(
+      log.appendToStream('filing-\u0000', [event('x', 0)], { expectedRevision: 'no_stream' }),
+    ).rejects.toThrow('stream id "filing-\\u0000" contains U+0000');
+    await expect(
+      log.appendToStream('filing-1', [{ ...event('x', 0), type: 'A\u0000' }], {
+        expectedRevision: 'no_stream',
+      }),
+    ).rejects.toThrow('stream filing-1, event #0: type contains U+0000');
+    await expect(log.readAll({ streamPrefix: '\u0000' })).rejects.toThrow('streamPrefix contains U+0000');
+    await log.appendToStream('filing-1', [{ ...event('x', 0), data: { nul: 'a\u0000b' } }], {
+      expectedRevision: 'no_stream',
+    });
+    expect((await log.readStream('filing-1'))[0]?.data).toEqual({ nul: 'a\u0000b' });
+  });
+
+  it('appends in one round trip, however many events and streams', async () => {
+    const pool = openPgPool(url, { max: 2 });
+    const log = new PgEventLog(pool, url, endsPool(pool));
+    logs.push(log);
+    await log.ping();
+    const queries = jest.spyOn(pool, 'query');
+
+    await log.appendToStream('a', [event('a', 0), event('a', 1), event('a', 2)], {
+      expectedRevision: 'no_stream',
+    });
+    await log.appendToStreams([
+      { streamId: 'a', events: [event('a', 3)], expectedRevision: 2 },
+      { streamId: 'b', events: [event('b', 0), event('b', 1)], expectedRevision: 'no_stream' },
+    ]);
+
+    expect(queries).toHaveBeenCalledTimes(2);
+    expect(await log.headPosition()).toBe(6);
+  });
+
   describe('appendToStreams', () => {
     it('appends to several streams in one transaction, in order, a stream twice included', async () => {
       const log = host();

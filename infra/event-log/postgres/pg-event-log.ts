@@ -91,9 +91,10 @@ export class PgEventLog implements EventLog {
   /** All in one call of `event_log_append`: one transaction, one round trip. */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     const payload = appends.map(({ streamId, events, expectedRevision }) => {
-      assertStreamId(streamId);
+      assertStoredAsText(streamId);
       assertExpectedRevision(expectedRevision);
       const ids = assertEventsToAppend(streamId, events);
+      events.forEach((event, index) => assertNoNul(event.type, `stream ${streamId}, event #${index}: type`));
       return {
         streamId,
         expectedRevision: String(expectedRevision),
@@ -121,7 +122,7 @@ export class PgEventLog implements EventLog {
     streamId: string,
     options: { fromRevision?: number; maxCount?: number } = {},
   ): Promise<RecordedEvent[]> {
-    assertStreamId(streamId);
+    assertStoredAsText(streamId);
     assertCount(options.fromRevision, 'fromRevision', 0);
     assertCount(options.maxCount, 'maxCount', 0);
     const rows = await this.query<PgEventRow>(READ_STREAM_SQL, [
@@ -133,7 +134,7 @@ export class PgEventLog implements EventLog {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    assertReadAllOptions(options);
+    assertPgReadAllOptions(options);
     const rows = await this.query<PgEventRow>(READ_ALL_SQL, [
       options.fromPosition ?? 0,
       Number.MAX_SAFE_INTEGER,
@@ -150,7 +151,7 @@ export class PgEventLog implements EventLog {
 
   /** `maxCount` is the size of each catch-up read; the subscription itself is unbounded. */
   subscribeToAll(options: SubscribeOptions): Subscription {
-    assertReadAllOptions(options);
+    assertPgReadAllOptions(options);
     if (this.closing) throw this.closedError();
     const subscription = new CatchUpSubscription(
       {
@@ -211,4 +212,21 @@ export class PgEventLog implements EventLog {
   private closedError(): EventLogUnavailableError {
     return new EventLogUnavailableError(`event log ${this.description} is closed`);
   }
+}
+
+/** PostgreSQL text cannot hold U+0000 (data and metadata can: JSON escapes it). */
+function assertNoNul(text: string, where: string): void {
+  if (text.includes('\u0000')) {
+    throw new RangeError(`${where} contains U+0000, which the event log on PostgreSQL cannot store`);
+  }
+}
+
+function assertStoredAsText(streamId: string): void {
+  assertStreamId(streamId);
+  assertNoNul(streamId, `stream id ${JSON.stringify(streamId)}`);
+}
+
+function assertPgReadAllOptions(options: ReadAllOptions): void {
+  assertReadAllOptions(options);
+  if (options.streamPrefix !== undefined) assertNoNul(options.streamPrefix, 'streamPrefix');
 }
