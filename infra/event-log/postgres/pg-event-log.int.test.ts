@@ -263,6 +263,27 @@ describe('PgEventLog', () => {
     });
   });
 
+  it('survives the server cutting its idle pooled connections: the next call opens another', async () => {
+    const pool = openPgPool(url, { max: 2 });
+    const log = new PgEventLog(pool, url, endsPool(pool));
+    logs.push(log);
+    await log.appendToStream('filing-1', [event('filing-1', 0)], { expectedRevision: 'no_stream' });
+    expect(pool.idleCount).toBeGreaterThan(0);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await withAdmin(url, (admin) =>
+        admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'icp-filing'",
+        ),
+      );
+      await waitFor(() => pool.idleCount === 0);
+    } finally {
+      stderr.mockRestore();
+    }
+    await log.appendToStream('filing-1', [event('filing-1', 1)], { expectedRevision: 0 });
+    expect((await log.readStream('filing-1')).map((recorded) => recorded.revision)).toEqual([0, 1]);
+  });
+
   describe('a server that cannot be reached', () => {
     const unreachable = (): string =>
       url.replace('postgres@', 'postgres:hunter2@').replace(/:(\d+)\//, ':1/');
@@ -330,17 +351,26 @@ function event(streamId: string, revision: number): EventToAppend {
   };
 }
 
+async function withAdmin<T>(url: string, work: (admin: Client) => Promise<T>): Promise<T> {
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * Waits until the adapter listens (again, after a cut), then cuts every LISTEN connection, as a network
  * failure or a server restart would.
  */
 async function terminateListeners(url: string): Promise<void> {
-  const admin = new Client({ connectionString: url });
-  await admin.connect();
-  try {
+  const listener = "application_name = 'icp-filing event-log listener'";
+  await withAdmin(url, async (admin) => {
     const listening = async (): Promise<boolean> => {
       const found = await admin.query(
-        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'icp-filing event-log listener' AND query LIKE 'LISTEN%'",
+        `SELECT 1 FROM pg_stat_activity WHERE ${listener} AND query LIKE 'LISTEN%'`,
       );
       return (found.rowCount ?? 0) > 0;
     };
@@ -349,12 +379,8 @@ async function terminateListeners(url: string): Promise<void> {
       if (Date.now() > deadline) throw new Error('the adapter did not LISTEN within 15 s');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await admin.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'icp-filing event-log listener'",
-    );
-  } finally {
-    await admin.end();
-  }
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ${listener}`);
+  });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
