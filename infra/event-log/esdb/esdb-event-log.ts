@@ -126,10 +126,7 @@ export class EsdbEventLog implements EventLog {
     );
   }
 
-  /**
-   * Reads $all forwards and filters here, as the stand-in's contract run checks it. Cheap from a recent
-   * position; from 0 it scans the whole log.
-   */
+  /** Reads $all forwards and filters the events here. Cheap from a recent position; from 0 it scans the whole log. */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     assertReadAllOptions(options);
     const after = options.fromPosition ?? 0;
