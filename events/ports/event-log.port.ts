@@ -85,7 +85,7 @@ export interface StreamAppend {
   expectedRevision: ExpectedRevision;
 }
 
-/** The event log every transition is appended to. SQLite (embedded) and EventStoreDB implement it. */
+/** The event log every transition is appended to. SQLite (embedded), PostgreSQL and KurrentDB/EventStoreDB implement it. */
 export interface EventLog {
   /** A public description of the backend, free of credentials. */
   readonly description: string;

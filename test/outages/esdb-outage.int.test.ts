@@ -14,10 +14,10 @@ import { FilingHarness, PLATFORM } from '../temporal/filing-harness';
 import { appForm, asStreamEvents, streamProblems } from '../races/filing-api';
 
 /**
- * The EventStoreDB event log unreachable for 30 s while filings move: the server stops listening
- * (connections refused) and comes back on the same port with what it stored. The real
- * @eventstore/db-client talks real gRPC to the in-process stand-in of EventStoreDB's API (no real
- * EventStoreDB runs on this machine). Appends fail with EventLogUnavailableError, Temporal retries
+ * The KurrentDB (EventStoreDB) event log unreachable for 30 s while filings move: the server stops
+ * listening (connections refused) and comes back on the same port with what it stored. The real
+ * @kurrent/kurrentdb-client talks real gRPC to the in-process stand-in of KurrentDB's API (no real
+ * KurrentDB runs on this machine). Appends fail with EventLogUnavailableError, Temporal retries
  * them with its backoff, and every transition lands once after the server is back.
  */
 

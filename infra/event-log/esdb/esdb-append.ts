@@ -8,7 +8,7 @@ import {
 import { sameContent } from './esdb-events';
 import { firstRevisionAfter } from './esdb-revisions';
 
-/** What the append needs from EventStoreDB; stream reads go to the leader, so they see every append. */
+/** What the append needs from KurrentDB; stream reads go to the leader, so they see every append. */
 export interface StreamAccess {
   /** Up to `maxCount` events of the stream from `fromRevision`, in order; [] when it does not exist. */
   read(streamId: string, fromRevision: number, maxCount: number): Promise<RecordedEvent[]>;
@@ -23,7 +23,7 @@ export interface StreamAccess {
 }
 
 /*
- * EventStoreDB is idempotent on event ids (IndexWriter.CheckCommit in the server): an append whose ids
+ * KurrentDB (like EventStoreDB before it) is idempotent on event ids (IndexWriter.CheckCommit in the server): an append whose ids
  * already sit at exactly the expected revisions is answered with success, not with a wrong expected
  * version, and nothing is written. The answer looks like that of a fresh write, so the adapter looks
  * first: the events already at those revisions make it a retry without sending anything. After a
@@ -31,7 +31,7 @@ export interface StreamAccess {
  * (registration-number slots use ids that name only the slot), so that append was not ours either.
  */
 
-/** The port's appendToStream on EventStoreDB; `events` are validated and their ids lower-case. */
+/** The port's appendToStream on KurrentDB; `events` are validated and their ids lower-case. */
 export async function appendWithRetryCheck(
   access: StreamAccess,
   streamId: string,
@@ -59,7 +59,7 @@ export async function appendWithRetryCheck(
   const last = stored[stored.length - 1];
   if (!last || !sameIds(stored, ids)) {
     throw new Error(
-      `stream ${streamId}: EventStoreDB accepted the append but the events are not at revisions ${first}–${outcome.nextExpectedRevision}`,
+      `stream ${streamId}: KurrentDB accepted the append but the events are not at revisions ${first}–${outcome.nextExpectedRevision}`,
     );
   }
   const ours = stored.every((event, index) => sameContent(event, events[index] as EventToAppend));

@@ -1,7 +1,8 @@
-import { type CurrentRevision, convertToCommandError, ErrorType } from '@eventstore/db-client';
+import { convertToCommandError, type CurrentStreamState, ErrorType } from '@kurrent/kurrentdb-client';
 import { ConfigError } from '../../config/config';
 import { EventLogUnavailableError } from '../../../events/ports/event-log.port';
 import { redactEventLogUrl } from '../event-log-url';
+import { clientConnectionString } from './esdb-connection-string';
 
 /** Failures after which the same call may succeed later: no server, no leader, a timeout, a cut stream. */
 const TRANSIENT_TYPES: ReadonlySet<string> = new Set([
@@ -14,15 +15,15 @@ const TRANSIENT_TYPES: ReadonlySet<string> = new Set([
 // gRPC status codes of the same failures, for call errors the client passes through unconverted:
 // CANCELLED, DEADLINE_EXCEEDED, ABORTED, UNAVAILABLE.
 const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 4, 10, 14]);
-// Thrown by the client itself when gossip finds no node (esdb+discover:// or several hosts).
+// Thrown by the client itself when gossip finds no node (+discover:// or several hosts).
 const DISCOVERY_FAILED = /^Failed to discover after \d+ attempts/;
 // The server's answer to a read that does not start on a record boundary (RpcExceptions.cs).
 const INVALID_POSITION = /invalid position/i;
 
-/** The user name and password in an esdb:// URL (raw and decoded), to keep them out of every message. */
+/** The user name and password in the URL (raw and decoded), to keep them out of every message. */
 export function urlSecrets(url: string): string[] {
-  // The client's own rule: `user:password@` right after the scheme.
-  const match = /^esdb(?:\+discover)?:\/\/([^:]+):([^@]+)@/.exec(url.trim());
+  // The client's own rule: `user:password@` right after the scheme (kurrentdb, esdb, +discover).
+  const match = /^[^:/]+:\/\/([^:]+):([^@]+)@/.exec(url.trim());
   if (!match) return [];
   const secrets = new Set<string>();
   for (const raw of [match[1], match[2]]) {
@@ -40,6 +41,11 @@ export function urlSecrets(url: string): string[] {
 
 export function scrub(text: string, secrets: readonly string[]): string {
   return secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join('***'), text);
+}
+
+/** The URL for messages: redacted, and scrubbed too, whatever scheme the redaction knows. */
+export function redactedUrl(url: string): string {
+  return scrub(redactEventLogUrl(url), urlSecrets(url));
 }
 
 function errorType(error: unknown): string | undefined {
@@ -72,10 +78,10 @@ export function isStreamNotFound(error: unknown): boolean {
 }
 
 /** The stream's actual revision when the server refused the expected one; undefined for other errors. */
-export function wrongExpectedVersion(error: unknown): { current: CurrentRevision } | undefined {
+export function wrongExpectedVersion(error: unknown): { current: CurrentStreamState } | undefined {
   if (errorType(error) !== ErrorType.WRONG_EXPECTED_VERSION) return undefined;
-  const { actualVersion } = error as { actualVersion?: unknown };
-  if (actualVersion === 'no_stream' || typeof actualVersion === 'bigint') return { current: actualVersion };
+  const { actualState } = error as { actualState?: unknown };
+  if (actualState === 'no_stream' || typeof actualState === 'bigint') return { current: actualState };
   return undefined;
 }
 
@@ -109,14 +115,18 @@ export function toEventLogError(error: unknown, description: string, secrets: re
   return converted instanceof Error ? converted : new Error(message);
 }
 
-/** The client refused the URL; its own message may quote the part holding the password. */
+/**
+ * The client refused the URL (as clientConnectionString handed it over); its own message may quote the
+ * part holding the password. The character it names is counted back in `url` as the operator wrote it.
+ */
 export function invalidConnectionString(error: unknown, url: string): ConfigError {
   const { location, expected } = (error ?? {}) as { location?: unknown; expected?: unknown };
+  const schemeShift = clientConnectionString(url).length - url.length;
   const detail =
     Array.isArray(location) && typeof location[0] === 'number' && typeof expected === 'string'
-      ? `at character ${location[0]}: expected ${expected}`
+      ? `at character ${location[0] - schemeShift}: expected ${expected}`
       : scrub(error instanceof Error ? error.message : String(error), urlSecrets(url));
   return new ConfigError(
-    `EVENT_STORE_URL: not a valid EventStoreDB connection string (${redactEventLogUrl(url)}) ${detail}`,
+    `EVENT_STORE_URL: not a valid KurrentDB connection string (${redactedUrl(url)}) ${detail}`,
   );
 }

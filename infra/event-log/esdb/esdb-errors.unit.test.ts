@@ -2,11 +2,11 @@ import {
   AccessDeniedError,
   CancelledError,
   DeadlineExceededError,
-  EventStoreDBClient,
+  KurrentDBClient,
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import { ConfigError } from '../../config/config';
 import { EventLogUnavailableError } from '../../../events/ports/event-log.port';
 import {
@@ -18,6 +18,7 @@ import {
   urlSecrets,
   wrongExpectedVersion,
 } from './esdb-errors';
+import { clientConnectionString } from './esdb-connection-string';
 
 const URL = 'esdb://icp-writer:S3cr%2Ft@node1:2113?tls=true';
 const DESCRIPTION = 'esdb://***@node1:2113?tls=true';
@@ -28,10 +29,11 @@ function serviceError(code: number, details: string): Error {
   return Object.assign(new Error(`${code} ${details}`), { code, details, metadata: undefined });
 }
 
-describe('EventStoreDB errors', () => {
+describe('KurrentDB errors', () => {
   it('finds the user name and password of the URL, raw and decoded', () => {
     expect(SECRETS).toEqual(expect.arrayContaining(['icp-writer', 'S3cr%2Ft', 'S3cr/t']));
     expect(urlSecrets('esdb://node1:2113?tls=false')).toEqual([]);
+    expect(urlSecrets('kurrentdb+discover://icp-writer:S3cr%2Ft@cluster.example')).toEqual(SECRETS);
     expect(scrub('login S3cr/t failed for icp-writer', SECRETS)).toBe('login *** failed for ***');
   });
 
@@ -105,19 +107,22 @@ describe('EventStoreDB errors', () => {
     expect(wrongExpectedVersion(new Error('nope'))).toBeUndefined();
   });
 
-  it('turns a malformed URL into a ConfigError that quotes no part of the password', () => {
-    const url = 'esdb://admin:hunter2@node1:port?tls=false';
-    let thrown: unknown;
-    try {
-      EventStoreDBClient.connectionString(url);
-    } catch (error) {
-      thrown = error;
-    }
-    const error = invalidConnectionString(thrown, url);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toMatch(/^EVENT_STORE_URL: not a valid EventStoreDB connection string/);
-    expect(error.message).toContain('esdb://***@node1:port?tls=false');
-    expect(error.message).toContain('expected port number');
-    expect(error.message).not.toMatch(/hunter|admin/);
-  });
+  it.each(['esdb://admin:hunter2@node1:port?tls=false', 'kurrentdb://admin:hunter2@node1:port?tls=false'])(
+    'turns a malformed URL into a ConfigError that quotes no part of the password: %s',
+    (url) => {
+      let thrown: unknown;
+      try {
+        KurrentDBClient.connectionString(clientConnectionString(url));
+      } catch (error) {
+        thrown = error;
+      }
+      const error = invalidConnectionString(thrown, url);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toMatch(/^EVENT_STORE_URL: not a valid KurrentDB connection string/);
+      expect(error.message).toMatch(/ \((esdb|kurrentdb):\/\/[*:]+@node1:port\?tls=false\) /);
+      // The character in the URL as written: where `port` starts.
+      expect(error.message).toContain(`at character ${url.indexOf('port')}: expected port number`);
+      expect(error.message).not.toMatch(/hunter|admin/);
+    },
+  );
 });

@@ -14,14 +14,15 @@ const openServer = async () => ({
   cleanup: async () => undefined,
 });
 
-if (url.startsWith('esdb')) {
-  describeEventLogContract('eventstoredb', openServer);
+// The real server's run; esdb-fake-server.int.test.ts runs the same contract on the in-process stand-in.
+if (/^(kurrentdb|esdb)(\+discover)?:\/\//.test(url)) {
+  describeEventLogContract('KurrentDB server at EVENT_STORE_URL', openServer);
 } else {
   console.info(
-    'EventLog contract: eventstoredb skipped: no EventStoreDB reachable here (EVENT_STORE_URL is not esdb://…)',
+    'EventLog contract: KurrentDB server skipped: EVENT_STORE_URL names none (kurrentdb://… or esdb://…)',
   );
-  const contract = () => describeEventLogContract('eventstoredb', openServer);
-  describe.skip('without EVENT_STORE_URL=esdb://…', contract); // reason: no EventStoreDB here; set EVENT_STORE_URL=esdb://… to run it
+  const contract = () => describeEventLogContract('KurrentDB server at EVENT_STORE_URL', openServer);
+  describe.skip('without EVENT_STORE_URL=kurrentdb://…', contract); // reason: no KurrentDB/EventStoreDB server runs on this machine (no server binary, no Docker daemon); set EVENT_STORE_URL=kurrentdb://… (or esdb://…) to run it against one
 }
 
 /** Nothing listens on port 1: every call meets a refused connection, the commonest outage. */
@@ -90,10 +91,10 @@ describe('EsdbEventLog without a reachable server', () => {
     ).rejects.toThrow(/unpaired UTF-16 surrogate/);
     await expect(
       log.appendToStream('$filing-1', [event('FilingSubmitted')], { expectedRevision: 'no_stream' }),
-    ).rejects.toThrow(/starting with \$ are EventStoreDB's own/);
+    ).rejects.toThrow(/starting with \$ are KurrentDB's own/);
     await expect(
       log.appendToStream('filing-1', [event('$metadata')], { expectedRevision: 'no_stream' }),
-    ).rejects.toThrow(/reserved by EventStoreDB/);
+    ).rejects.toThrow(/reserved by KurrentDB/);
     await expect(log.readAll({ fromPosition: -1 })).rejects.toThrow(RangeError);
   });
 
@@ -118,7 +119,7 @@ describe('EsdbEventLog without a reachable server', () => {
   it('refuses a malformed URL as a configuration error that quotes no credentials', () => {
     expect(() => new EsdbEventLog('esdb://icp-writer:S3cret-pw@node1:port?tls=false')).toThrow(ConfigError);
     expect(() => new EsdbEventLog('esdb://icp-writer:S3cret-pw@node1:port?tls=false')).toThrow(
-      /^EVENT_STORE_URL: not a valid EventStoreDB connection string \(esdb:\/\/\*\*\*@node1:port\?tls=false\)/,
+      /^EVENT_STORE_URL: not a valid KurrentDB connection string \(esdb:\/\/\*\*\*@node1:port\?tls=false\)/,
     );
   });
 });

@@ -2,11 +2,10 @@ import {
   type AllStreamResolvedEvent,
   BACKWARDS,
   END,
-  EventStoreDBClient,
   excludeSystemEvents,
+  KurrentDBClient,
   streamNameFilter,
-  type StreamingRead,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import {
   type AppendResult,
   type EventLog,
@@ -19,7 +18,6 @@ import {
   type Subscription,
   WrongExpectedRevisionError,
 } from '../../../events/ports/event-log.port';
-import { redactEventLogUrl } from '../event-log-url';
 import {
   assertCount,
   assertEventsToAppend,
@@ -28,7 +26,14 @@ import {
   assertStreamId,
 } from '../event-validation';
 import { appendWithRetryCheck, type StreamAccess } from './esdb-append';
-import { invalidConnectionString, isTransient, toEventLogError, urlSecrets } from './esdb-errors';
+import { clientConnectionString } from './esdb-connection-string';
+import {
+  invalidConnectionString,
+  isTransient,
+  redactedUrl,
+  toEventLogError,
+  urlSecrets,
+} from './esdb-errors';
 import { isSystemEvent, toRecordedEvent } from './esdb-events';
 import { eventLogPosition, toReadPosition } from './esdb-positions';
 import { clientStreamAccess } from './esdb-stream-access';
@@ -43,12 +48,13 @@ export interface EsdbEventLogOptions {
 }
 
 /**
- * The production event log: EventStoreDB / KurrentDB over gRPC. TLS, credentials and cluster discovery
- * come from the `esdb://` or `esdb+discover://` URL. Positions: see esdb-positions.ts.
+ * The production event log: KurrentDB (formerly EventStoreDB) over gRPC through @kurrent/kurrentdb-client.
+ * TLS, credentials and cluster discovery come from the URL: `kurrentdb://`, `kurrentdb+discover://`, or
+ * the older `esdb://` and `esdb+discover://`. Positions: see esdb-positions.ts.
  */
 export class EsdbEventLog implements EventLog {
   readonly description: string;
-  private readonly client: EventStoreDBClient;
+  private readonly client: KurrentDBClient;
   private readonly streams: StreamAccess;
   private readonly secrets: string[];
   private readonly subscriptions = new Set<EsdbSubscription>();
@@ -57,12 +63,12 @@ export class EsdbEventLog implements EventLog {
   private closing: Promise<void> | undefined;
 
   constructor(url: string, options: EsdbEventLogOptions = {}) {
-    this.description = redactEventLogUrl(url);
+    this.description = redactedUrl(url);
     this.secrets = urlSecrets(url);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
     this.reconnectTimeoutMs = options.reconnectTimeoutMs ?? 30_000;
     try {
-      this.client = EventStoreDBClient.connectionString(url);
+      this.client = KurrentDBClient.connectionString(clientConnectionString(url));
     } catch (error) {
       throw invalidConnectionString(error, url);
     }
@@ -76,7 +82,7 @@ export class EsdbEventLog implements EventLog {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          read.cancel().catch(() => undefined);
+          stopRead(read);
           reject(
             new EventLogUnavailableError(
               `event log ${this.description} did not answer within ${this.pingTimeoutMs} ms`,
@@ -120,10 +126,7 @@ export class EsdbEventLog implements EventLog {
     );
   }
 
-  /**
-   * Reads $all forwards and filters here: client 6.x has no server-side filter for reads (only for
-   * subscriptions). Cheap from a recent position; from 0 it scans the whole log.
-   */
+  /** Reads $all forwards and filters the events here. Cheap from a recent position; from 0 it scans the whole log. */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     assertReadAllOptions(options);
     const after = options.fromPosition ?? 0;
@@ -145,7 +148,7 @@ export class EsdbEventLog implements EventLog {
     });
   }
 
-  /** Reads $all backwards to the newest event that is not EventStoreDB's own. */
+  /** Reads $all backwards to the newest event that is not the server's own. */
   async headPosition(): Promise<number> {
     return this.call(async () => {
       let head = 0;
@@ -218,35 +221,31 @@ export class EsdbEventLog implements EventLog {
   }
 }
 
-/** `$…` streams and types are EventStoreDB's own; reads skip them, so they are not appended either. */
+/** `$…` streams and types are the server's own; reads skip them, so they are not appended either. */
 function assertNotSystem(streamId: string, events: readonly EventToAppend[]): void {
   if (streamId.startsWith('$')) {
-    throw new RangeError(
-      `stream id ${JSON.stringify(streamId)}: names starting with $ are EventStoreDB's own`,
-    );
+    throw new RangeError(`stream id ${JSON.stringify(streamId)}: names starting with $ are KurrentDB's own`);
   }
   events.forEach((event, index) => {
     if (event.type.startsWith('$')) {
       throw new RangeError(
-        `stream ${streamId}, event #${index}: type ${JSON.stringify(event.type)} starts with $, reserved by EventStoreDB`,
+        `stream ${streamId}, event #${index}: type ${JSON.stringify(event.type)} starts with $, reserved by KurrentDB`,
       );
     }
   });
 }
 
-/** Consumes a $all read until `visit` says done or the read ends; a read left early is cancelled. */
+/** Consumes a $all read until `visit` says done or the read ends; leaving the loop early ends the read. */
 async function untilDone(
-  read: StreamingRead<AllStreamResolvedEvent>,
+  read: AsyncIterableIterator<AllStreamResolvedEvent>,
   visit: (resolved: AllStreamResolvedEvent) => boolean,
 ): Promise<void> {
-  let complete = false;
-  try {
-    for await (const resolved of read) {
-      if (visit(resolved)) return;
-    }
-    complete = true;
-  } finally {
-    // Nothing to cancel when the call never started (no server found).
-    if (!complete) await read.cancel().catch(() => undefined);
+  for await (const resolved of read) {
+    if (visit(resolved)) return;
   }
+}
+
+/** Ends a read that may still be waiting for the server; it ends once the client gives up on it. */
+function stopRead(read: AsyncIterableIterator<unknown>): void {
+  read.return?.().catch(() => undefined);
 }

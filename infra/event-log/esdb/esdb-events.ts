@@ -1,4 +1,4 @@
-import { type EventData, type JSONType, jsonEvent, type Position } from '@eventstore/db-client';
+import { type EventData, type JSONType, jsonEvent, type Position } from '@kurrent/kurrentdb-client';
 import type { EventToAppend, Json, RecordedEvent } from '../../../events/ports/event-log.port';
 import { eventLogPosition } from './esdb-positions';
 import { toRevision } from './esdb-revisions';
@@ -21,7 +21,7 @@ export interface ClientResolvedEvent {
   event?: ClientRecordedEvent;
 }
 
-/** EventStoreDB's own events: `$…` streams and types (links, stream metadata, statistics, projections). */
+/** The server's own events: `$…` streams and types (links, stream metadata, statistics, projections). */
 export function isSystemEvent(event: { streamId: string; type: string }): boolean {
   return event.streamId.startsWith('$') || event.type.startsWith('$');
 }

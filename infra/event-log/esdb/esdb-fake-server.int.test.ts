@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ErrorType, KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { describeEventLogContract } from '../../../test/contracts/event-log.contract';
 import {
   EventLogUnavailableError,
@@ -8,18 +9,19 @@ import {
 import { EsdbEventLog } from './esdb-event-log';
 import { FakeEsdbServer } from '../../../test/support/esdb/esdb-fake-server';
 
-// The real client over real gRPC, against an in-process stand-in for the server: checks how the
-// adapter drives @eventstore/db-client. The same suite against EventStoreDB: esdb-event-log.int.test.ts.
-describeEventLogContract('eventstoredb client, in-process fake server', async () => {
+// The real @kurrent/kurrentdb-client over real gRPC, against the in-process stand-in for the server (no
+// KurrentDB runs here): checks how the adapter drives the client. The same suite against a real server:
+// esdb-event-log.int.test.ts.
+describeEventLogContract('KurrentDB client, in-process stand-in server (kurrentdb://)', async () => {
   const server = await FakeEsdbServer.start();
   return {
-    log: new EsdbEventLog(server.url),
-    reopen: async () => new EsdbEventLog(server.url),
+    log: new EsdbEventLog(server.urlWith('kurrentdb')),
+    reopen: async () => new EsdbEventLog(server.urlWith('kurrentdb')),
     cleanup: () => server.stop(),
   };
 });
 
-describe('EsdbEventLog through the client, fake server', () => {
+describe('EsdbEventLog through the KurrentDB client, in-process stand-in server (esdb://)', () => {
   let server: FakeEsdbServer;
   let logs: EsdbEventLog[];
   const open = (): EsdbEventLog => {
@@ -63,6 +65,30 @@ describe('EsdbEventLog through the client, fake server', () => {
 
     expect(retried).toMatchObject({ nextExpectedRevision: 1, alreadyAppended: true });
     expect((await log.readStream('filing-a')).map((recorded) => recorded.id)).toEqual(batch.map((e) => e.id));
+  });
+
+  it('asks the leader when it re-reads after a lost acknowledgement, so a lagging follower cannot mislead it', async () => {
+    // With the default nodePreference=leader the client asks for the leader on every read; reads sent
+    // to followers are where the adapter's own requiresLeader must hold.
+    const url = `${server.urlWith('kurrentdb')}&nodePreference=follower`;
+    const log = new EsdbEventLog(url);
+    logs.push(log);
+    const batch = [event('A'), event('B')];
+    server.followerStopsHere();
+    server.loseNextAcknowledgement = true;
+    await expect(log.appendToStream('filing-a', batch, { expectedRevision: 'no_stream' })).rejects.toThrow(
+      EventLogUnavailableError,
+    );
+    const readsBefore = server.reads.length;
+
+    const retried = await log.appendToStream('filing-a', batch, { expectedRevision: 'no_stream' });
+
+    expect(retried).toMatchObject({ nextExpectedRevision: 1, alreadyAppended: true });
+    const rereads = server.reads.slice(readsBefore);
+    expect(rereads.length).toBeGreaterThan(0);
+    expect(rereads).toEqual(rereads.map(() => ({ streamId: 'filing-a', requiresLeader: true })));
+    // What a read that does not ask for the leader finds meanwhile: no stream at all.
+    expect(await readWithoutLeader(url, 'filing-a')).toEqual([]);
   });
 
   it('reports another claim on the same slot id as already appended, so the caller compares content', async () => {
@@ -146,6 +172,20 @@ describe('EsdbEventLog through the client, fake server', () => {
     ]);
   });
 });
+
+/** The stream's event ids as a read served by any node (no `requiresLeader`) finds them. */
+async function readWithoutLeader(url: string, streamId: string): Promise<string[]> {
+  const client = KurrentDBClient.connectionString(url);
+  const ids: string[] = [];
+  try {
+    for await (const resolved of client.readStream(streamId)) ids.push(resolved.event?.id ?? '');
+  } catch (error) {
+    if ((error as { type?: unknown }).type !== ErrorType.STREAM_NOT_FOUND) throw error;
+  } finally {
+    await client.dispose();
+  }
+  return ids;
+}
 
 function event(type: string, data: Record<string, string> = {}): EventToAppend {
   return { id: randomUUID(), type, data, metadata: { filingId: 'f-1' } };

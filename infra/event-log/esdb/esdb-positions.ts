@@ -1,4 +1,4 @@
-import { type Position, type ReadPosition, START } from '@eventstore/db-client';
+import { type Position, type ReadPosition, START } from '@kurrent/kurrentdb-client';
 
 /*
  * How an EventStoreDB $all position becomes the port's one number. What the server source shows
@@ -33,16 +33,16 @@ const UNKNOWN_POSITION = 2n ** 63n;
 export function eventLogPosition(position: Position | undefined): number {
   if (!position || position.commit >= UNKNOWN_POSITION) {
     throw new Error(
-      'EventStoreDB did not report the position of an event; this adapter needs EventStoreDB 23.10 or later',
+      'KurrentDB did not report the position of an event; this adapter needs KurrentDB, or EventStoreDB 23.10 or later',
     );
   }
   const { commit, prepare } = position;
   if (commit > BigInt(MAX_COMMIT_POSITION)) {
-    throw new RangeError(`EventStoreDB position ${commit}/${prepare} is beyond what this adapter can number`);
+    throw new RangeError(`KurrentDB position ${commit}/${prepare} is beyond what this adapter can number`);
   }
   if (commit !== prepare) {
     throw new RangeError(
-      `EventStoreDB position ${commit}/${prepare} belongs to an event of a pre-v20 explicit transaction, ` +
+      `KurrentDB position ${commit}/${prepare} belongs to an event of a pre-v20 explicit transaction, ` +
         'which shares its commit position with other events; such events cannot be numbered in commit order',
     );
   }

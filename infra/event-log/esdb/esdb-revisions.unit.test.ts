@@ -1,4 +1,4 @@
-import { ANY, NO_STREAM } from '@eventstore/db-client';
+import { ANY, NO_STREAM } from '@kurrent/kurrentdb-client';
 import { firstRevisionAfter, fromCurrentRevision, toAppendRevision, toRevision } from './esdb-revisions';
 
 describe('EventStoreDB revisions', () => {

@@ -1,19 +1,22 @@
 import {
   BACKWARDS,
   END,
-  type EventStoreDBClient,
   FORWARDS,
+  type KurrentDBClient,
   type ResolvedEvent,
-  type StreamingRead,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import type { RecordedEvent } from '../../../events/ports/event-log.port';
 import type { StreamAccess } from './esdb-append';
 import { isStreamNotFound, wrongExpectedVersion } from './esdb-errors';
 import { toEventData, toRecordedEvent } from './esdb-events';
 import { fromCurrentRevision, toAppendRevision, toRevision } from './esdb-revisions';
 
-/** Stream reads and appends through the client. Reads ask for the leader: they must see every append. */
-export function clientStreamAccess(client: EventStoreDBClient): StreamAccess {
+/**
+ * Stream reads and appends through the client. Every read here decides whether an append landed (a
+ * retry after a lost acknowledgement, a refused expected revision, the read-back after success), so
+ * each asks for the leader: a follower's copy may not hold the append yet.
+ */
+export function clientStreamAccess(client: KurrentDBClient): StreamAccess {
   const readLast = async (streamId: string, count: number): Promise<RecordedEvent[]> => {
     const newestFirst = await collect(
       client.readStream(streamId, {
@@ -39,11 +42,11 @@ export function clientStreamAccess(client: EventStoreDBClient): StreamAccess {
     append: async (streamId, events, expectedRevision) => {
       try {
         const result = await client.appendToStream(streamId, events.map(toEventData), {
-          expectedRevision: toAppendRevision(expectedRevision),
+          streamState: toAppendRevision(expectedRevision),
         });
         if (result.success) return { nextExpectedRevision: toRevision(result.nextExpectedRevision) };
         // `throwOnAppendFailure=false` in the URL: the refusal comes as a result, whose revision
-        // client 6.2.1 garbles on servers with batch append; the stream itself tells.
+        // the client garbles on servers with batch append (a boolean as the revision); the stream tells.
         const [last] = await readLast(streamId, 1);
         return { wrongExpectedRevision: last?.revision };
       } catch (error) {
@@ -56,7 +59,7 @@ export function clientStreamAccess(client: EventStoreDBClient): StreamAccess {
 }
 
 /** A stream's events in read order; [] when the stream does not exist. */
-async function collect(read: StreamingRead<ResolvedEvent>): Promise<RecordedEvent[]> {
+async function collect(read: AsyncIterable<ResolvedEvent>): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
   try {
     for await (const resolved of read) {

@@ -1,4 +1,4 @@
-import type { AllStreamResolvedEvent, AllStreamSubscription, Position } from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, AllStreamSubscription, Position } from '@kurrent/kurrentdb-client';
 
 /** What a catch-up subscription to $all yields, in the order the server sent it. */
 export type FeedItem =
@@ -22,7 +22,7 @@ export interface SubscriptionFeed {
 type CheckpointReached = (subscription: AllStreamSubscription, position: Position) => void;
 
 /**
- * Opens a subscription through `subscribe` and turns it into one ordered feed. The client (6.x,
+ * Opens a subscription through `subscribe` and turns it into one ordered feed. The client (1.x,
  * dist/streams/utils/Subscription.js) emits `caughtUp` and `fellBehind` and calls `checkpointReached`
  * while it transforms the server's message, when the events of earlier messages are already in its
  * readable buffer but maybe not yet read; so each signal first moves the buffered events into the

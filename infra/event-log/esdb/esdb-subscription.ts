@@ -22,7 +22,7 @@ export interface SubscriptionSource {
 const deliveringFor = new AsyncLocalStorage<EsdbSubscription>();
 
 /**
- * A catch-up subscription on EventStoreDB: events in order, one handler call at a time, onCaughtUp
+ * A catch-up subscription on KurrentDB: events in order, one handler call at a time, onCaughtUp
  * whenever the server has sent everything stored and nothing received is left to deliver. A dropped
  * connection resubscribes from the last position handled; onError once that keeps failing.
  */

@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
-import type { AllStreamSubscription } from '@eventstore/db-client';
-import { Subscription as ClientSubscription } from '@eventstore/db-client/dist/streams/utils/Subscription';
-import { convertGrpcEvent } from '@eventstore/db-client/dist/utils/convertGrpcEvent';
-import type { ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import type { AllStreamSubscription } from '@kurrent/kurrentdb-client';
+import { Subscription as ClientSubscription } from '@kurrent/kurrentdb-client/dist/streams/utils/Subscription';
+import { convertGrpcEvent } from '@kurrent/kurrentdb-client/dist/utils/convertGrpcEvent';
+import type { ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 import {
   EventLogUnavailableError,
   type RecordedEvent,

@@ -5,7 +5,7 @@ import {
   WrongExpectedRevisionError,
 } from '../../../events/ports/event-log.port';
 import type { EventStatements } from './event-rows';
-import { EventIdConflictError } from './sqlite-errors';
+import { EventIdConflictError } from '../event-id-conflict-error';
 
 export interface AppendRequest {
   streamId: string;

@@ -1,21 +1,5 @@
 import { EventLogUnavailableError } from '../../../events/ports/event-log.port';
 
-/** An event id is already recorded elsewhere: ids are unique in the whole log, not per stream. */
-export class EventIdConflictError extends Error {
-  override readonly name = 'EventIdConflictError';
-  constructor(
-    readonly eventId: string,
-    readonly streamId: string,
-    readonly revision: number,
-    readonly existing: { streamId: string; revision: number },
-  ) {
-    super(
-      `stream ${streamId}: event id ${eventId} cannot be appended at revision ${revision}; ` +
-        `it is already recorded in stream ${existing.streamId} at revision ${existing.revision}`,
-    );
-  }
-}
-
 /**
  * By name, not `instanceof`: the native addon binds SqliteError once per process, so a second copy
  * of the module (Jest's per-file registries and realms) throws the first copy's class.

@@ -14,7 +14,7 @@ import {
 } from '../../../events/ports/event-log.port';
 import { INSERT_EVENT_SQL } from './event-rows';
 import { SqliteEventLog } from './sqlite-event-log';
-import { EventIdConflictError } from './sqlite-errors';
+import { EventIdConflictError } from '../event-id-conflict-error';
 
 describeEventLogContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'icp-event-log-contract-'));

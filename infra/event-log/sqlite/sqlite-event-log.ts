@@ -25,7 +25,7 @@ import {
 } from '../event-validation';
 import { withLockRetry } from './lock-retry';
 import { configureConnection, migrateSchema } from './schema';
-import { type CatchUpBatch, SqliteSubscription } from './sqlite-subscription';
+import { type CatchUpBatch, CatchUpSubscription } from '../catch-up-subscription';
 
 export interface SqliteEventLogOptions {
   /** How long an operation waits for another connection's write lock before EventLogUnavailableError. */
@@ -45,7 +45,7 @@ export class SqliteEventLog implements EventLog {
   private readonly appendManyTransaction: Database.Transaction<
     (requests: readonly AppendRequest[]) => AppendResult[]
   >;
-  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly subscriptions = new Set<CatchUpSubscription>();
   private readonly lockTimeoutMs: number;
   private readonly pollIntervalMs: number;
   private closing: Promise<void> | undefined;
@@ -159,7 +159,7 @@ export class SqliteEventLog implements EventLog {
   subscribeToAll(options: SubscribeOptions): Subscription {
     assertReadAllOptions(options);
     if (this.closing) throw new EventLogUnavailableError(`event log ${this.description} is closed`);
-    const subscription = new SqliteSubscription(
+    const subscription = new CatchUpSubscription(
       {
         readAfter: (position, limit) => this.readAfter(position, limit, options.streamPrefix),
         onAppend: (listener) => onAppendCommitted(this.file, listener),

@@ -1,21 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
-import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
+import { ServerFeaturesService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb';
+import {
+  SupportedMethod,
+  SupportedMethods,
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb';
 import {
   AllStreamPosition,
   StreamIdentifier,
   UUID,
   WrongExpectedVersion,
-} from '@eventstore/db-client/generated/shared_pb';
-import { Status } from '@eventstore/db-client/generated/status_pb';
-import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
+import { Status } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb';
+import { StreamsService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb';
 import {
   type BatchAppendReq,
   BatchAppendResp,
   ReadReq,
   ReadResp,
-} from '@eventstore/db-client/generated/streams_pb';
-// @grpc/grpc-js and google-protobuf come with @eventstore/db-client; only this test double uses them.
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
+// @grpc/grpc-js and google-protobuf come with @kurrent/kurrentdb-client; only this stand-in uses them.
 import {
   type sendUnaryData,
   Server,
@@ -41,6 +44,14 @@ interface LogRecord {
   logPosition: bigint;
 }
 
+/** A read the stand-in answered: what it read and whether the client asked for the leader. */
+export interface ReadCall {
+  /** The stream read, or `$all`. */
+  streamId: string;
+  /** The client sent `requires-leader: true` (`requiresLeader` in its read options). */
+  requiresLeader: boolean;
+}
+
 interface LiveSubscription {
   call: ServerWritableStream<ReadReq, ReadResp>;
   accepts(record: LogRecord): boolean;
@@ -49,10 +60,13 @@ interface LiveSubscription {
 type Proposed = BatchAppendReq.ProposedMessage;
 
 /**
- * An in-process stand-in for EventStoreDB's gRPC API, as far as the adapter uses it: server features,
- * batch append with the server's id idempotency, stream and $all reads (inclusive, from record
- * boundaries only), and filtered catch-up subscriptions with checkpoints and caught-up messages. Its
- * semantics follow the server source read for esdb-positions.ts; it tests the client plumbing, not them.
+ * The in-process stand-in for KurrentDB's (EventStoreDB's) gRPC API, as far as the adapter drives it
+ * through @kurrent/kurrentdb-client: server features, batch append with the server's id idempotency
+ * (appends and subscriptions come over @grpc/grpc-js), stream and $all reads (inclusive, from record
+ * boundaries only; they come from the client's native bridge), and filtered catch-up subscriptions with
+ * checkpoints and caught-up messages. Its semantics follow the server source read for esdb-positions.ts;
+ * it tests the client plumbing, not them. It is no cluster, but it can play one lagging follower: see
+ * followerStopsHere().
  */
 export class FakeEsdbServer {
   private readonly records: LogRecord[] = [];
@@ -62,19 +76,31 @@ export class FakeEsdbServer {
   private nextPosition = 64n;
   /** Store the next append but answer it with UNAVAILABLE, as when an acknowledgement is lost. */
   loseNextAcknowledgement = false;
+  /** Every read answered, in order. */
+  readonly reads: ReadCall[] = [];
+  // Where the follower's copy ends; undefined while it is up to date.
+  private followerEnd: bigint | undefined;
 
   private constructor(
     private server: Server,
     private readonly port: number,
-    readonly url: string,
   ) {}
 
   static async start(): Promise<FakeEsdbServer> {
     const server = new Server();
     const port = await listen(server, 0);
-    const fake = new FakeEsdbServer(server, port, `esdb://admin:changeit@127.0.0.1:${port}?tls=false`);
+    const fake = new FakeEsdbServer(server, port);
     fake.serve(server);
     return fake;
+  }
+
+  /** Its URL in the older EventStoreDB scheme, which EVENT_STORE_URL still accepts. */
+  get url(): string {
+    return this.urlWith('esdb');
+  }
+
+  urlWith(scheme: 'esdb' | 'kurrentdb'): string {
+    return `${scheme}://admin:changeit@127.0.0.1:${this.port}?tls=false`;
   }
 
   /**
@@ -89,6 +115,14 @@ export class FakeEsdbServer {
     await listen(server, this.port);
     this.serve(server);
     this.server = server;
+  }
+
+  /**
+   * From now on reads that do not ask for the leader are answered from a follower that stopped
+   * replicating here: they miss every record written later, as on a lagging KurrentDB follower.
+   */
+  followerStopsHere(): void {
+    this.followerEnd = this.nextPosition;
   }
 
   /** How many events it holds. */
@@ -272,10 +306,24 @@ export class FakeEsdbServer {
 
   private read(call: ServerWritableStream<ReadReq, ReadResp>): void {
     const options = call.request.getOptions() as ReadReq.Options;
+    const requiresLeader = call.metadata.get('requires-leader').some((value) => String(value) === 'true');
+    const stream = options.getStream()?.getStreamIdentifier()?.getStreamName_asU8();
+    this.reads.push({
+      streamId: stream ? Buffer.from(stream).toString('utf8') : '$all',
+      requiresLeader,
+    });
+    const visible = (record: LogRecord): boolean =>
+      requiresLeader || this.followerEnd === undefined || record.logPosition < this.followerEnd;
     const backwards = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
     const count = options.hasCount() ? Number(options.getCount()) : Number.MAX_SAFE_INTEGER;
     if (options.hasStream())
-      return this.readStream(call, options.getStream() as ReadReq.Options.StreamOptions, backwards, count);
+      return this.readStream(
+        call,
+        options.getStream() as ReadReq.Options.StreamOptions,
+        backwards,
+        count,
+        visible,
+      );
 
     const all = options.getAll() as ReadReq.Options.AllOptions;
     const position = all.getPosition();
@@ -298,9 +346,10 @@ export class FakeEsdbServer {
     };
 
     if (options.hasSubscription()) return this.subscribe(call, options, (record) => after(record, false));
+    const records = this.records.filter(visible);
     const selected = backwards
-      ? [...this.records].reverse().filter((record) => from === 'end' || !after(record, false))
-      : this.records.filter((record) => after(record, true));
+      ? records.reverse().filter((record) => from === 'end' || !after(record, false))
+      : records.filter((record) => after(record, true));
     for (const record of selected.slice(0, count)) call.write(eventResponse(record));
     call.end();
   }
@@ -316,10 +365,12 @@ export class FakeEsdbServer {
     options: ReadReq.Options.StreamOptions,
     backwards: boolean,
     count: number,
+    visible: (record: LogRecord) => boolean,
   ): void {
     const identifier = options.getStreamIdentifier() as StreamIdentifier;
-    const stream = this.streams.get(Buffer.from(identifier.getStreamName_asU8()).toString('utf8'));
-    if (!stream) {
+    const stored = this.streams.get(Buffer.from(identifier.getStreamName_asU8()).toString('utf8'));
+    const stream = stored?.filter(visible);
+    if (!stream?.length) {
       call.write(
         new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(identifier)),
       );

@@ -1,7 +1,7 @@
-import { type AllStreamResolvedEvent, type EventData, type Position } from '@eventstore/db-client';
-import { convertGrpcEvent } from '@eventstore/db-client/dist/utils/convertGrpcEvent';
-import { StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
-import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import { type AllStreamResolvedEvent, type EventData, type Position } from '@kurrent/kurrentdb-client';
+import { convertGrpcEvent } from '@kurrent/kurrentdb-client/dist/utils/convertGrpcEvent';
+import { StreamIdentifier, UUID } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
+import { ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 
 /** An event as the server stores it, in the terms of its gRPC read response. */
 export interface StoredEvent {

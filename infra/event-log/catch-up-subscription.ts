@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RecordedEvent, SubscribeOptions, Subscription } from '../../../events/ports/event-log.port';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '../../events/ports/event-log.port';
 
 export interface CatchUpBatch {
   events: RecordedEvent[];
@@ -10,20 +10,23 @@ export interface CatchUpBatch {
 export interface SubscriptionSource {
   /** Reads the next events after `position`, at most `limit`, that match the subscription's filter. */
   readAfter(position: number, limit: number): Promise<CatchUpBatch>;
-  /** Registers a wake-up for appends committed in this process; returns the unregister function. */
+  /**
+   * Registers a wake-up for appends the backend hears of (SQLite: this process's; PostgreSQL: any
+   * host's, by NOTIFY); returns the unregister function.
+   */
   onAppend(listener: () => void): () => void;
   pollIntervalMs: number;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
 // Lets stop() tell a call from inside onEvent (which must not wait for itself) from any other call.
-const deliveringFor = new AsyncLocalStorage<SqliteSubscription>();
+const deliveringFor = new AsyncLocalStorage<CatchUpSubscription>();
 
 /**
- * Catch-up subscription: reads stored events in batches, then sleeps until an in-process append
- * wakes it or the poll interval passes (appends from other processes).
+ * Catch-up subscription over a log whose positions commit in order: reads stored events in batches,
+ * then sleeps until an append wakes it or the poll interval passes (appends it was not told of).
  */
-export class SqliteSubscription implements Subscription {
+export class CatchUpSubscription implements Subscription {
   private stopped = false;
   private wakeRequested = false;
   private wake: (() => void) | undefined;
