@@ -18,6 +18,11 @@ export interface RunningProjector {
   caughtUp(): Promise<void>;
   /** Stops the subscription and commits what it had delivered. */
   stop(): Promise<void>;
+  /**
+   * Stops at once and writes nothing more, not even what it had buffered (its lease was lost: another
+   * projector may be writing now). A write already running finishes; resolves when it has.
+   */
+  abort(): Promise<void>;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -82,9 +87,10 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
   let buffer: RecordedEvent[] = [];
   let failure: Error | undefined;
   let stopped = false;
+  let aborted = false;
   const waiters = new CaughtUpWaiters(eventLog);
   let subscription: Subscription | undefined;
-  const serially = serialWrites(() => failure !== undefined);
+  const serially = serialWrites(() => failure !== undefined || aborted);
 
   const flush = async (): Promise<void> => {
     if (buffer.length === 0) return;
@@ -150,6 +156,17 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
       subscription = undefined;
       await serially(flush);
       waiters.rejectAll(new Error('projector stopped'));
+    },
+    async abort() {
+      aborted = true;
+      stopped = true;
+      buffer = [];
+      waiters.rejectAll(new Error('projector aborted: its lease was lost'));
+      await started.catch(() => undefined);
+      await subscription?.stop().catch(() => undefined);
+      subscription = undefined;
+      // Queued behind any write in flight, and skipped itself: resolves once that write is done.
+      await serially(async () => undefined).catch(() => undefined);
     },
   };
 }
