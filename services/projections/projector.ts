@@ -90,13 +90,15 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
   let aborted = false;
   const waiters = new CaughtUpWaiters(eventLog);
   let subscription: Subscription | undefined;
-  const serially = serialWrites(() => failure !== undefined || aborted);
+  const halted = (): boolean => failure !== undefined || aborted;
+  const serially = serialWrites(halted);
 
   const flush = async (): Promise<void> => {
     if (buffer.length === 0) return;
     const events = buffer;
     buffer = [];
-    for (const name of PROJECTION_NAMES) await store.live(name).applyBatch(events);
+    // Checked before each projection's transaction: an abort stops between two of them.
+    for (const name of PROJECTION_NAMES) if (!halted()) await store.live(name).applyBatch(events);
   };
 
   const fail = (error: Error): void => {
@@ -111,7 +113,7 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
     await serially(async () => {
       await flush();
       // Past this position only other streams' events were scanned: skip them after a restart.
-      for (const name of PROJECTION_NAMES) await store.live(name).advanceCheckpoint(position);
+      for (const name of PROJECTION_NAMES) if (!halted()) await store.live(name).advanceCheckpoint(position);
     });
     await waiters.check(position);
   };
