@@ -44,7 +44,12 @@ async function answer(endpoints: OpsEndpoints, request: IncomingMessage, respons
       return send(response, 200, contentType, text);
     }
     default:
-      return send(response, 404, JSON_TYPE, JSON.stringify({ error: 'not found; try /livez, /readyz, /metrics' }));
+      return send(
+        response,
+        404,
+        JSON_TYPE,
+        JSON.stringify({ error: 'not found; try /livez, /readyz, /metrics' }),
+      );
   }
 }
 
@@ -52,16 +57,24 @@ async function answer(endpoints: OpsEndpoints, request: IncomingMessage, respons
  * A worker's or projector's own small HTTP listener for load balancers and Prometheus: `/livez` (200
  * while the process runs, nothing checked), `/readyz` (200 when it can do its work) and `/metrics`.
  */
-export function startOpsServer(listen: { host: string; port: number }, endpoints: OpsEndpoints): Promise<OpsServer> {
+export function startOpsServer(
+  listen: { host: string; port: number },
+  endpoints: OpsEndpoints,
+): Promise<OpsServer> {
   const server = createServer((request, response) => {
     answer(endpoints, request, response).catch((error: Error) => {
-      if (!response.headersSent) send(response, 500, JSON_TYPE, JSON.stringify({ error: error.message.split('\n')[0] }));
+      if (!response.headersSent)
+        send(response, 500, JSON_TYPE, JSON.stringify({ error: error.message.split('\n')[0] }));
       else response.destroy();
     });
   });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`ICP_OPS_PORT: cannot listen on ${listen.host}:${listen.port}: ${error.code ?? error.message}`)),
+      reject(
+        new Error(
+          `ICP_OPS_PORT: cannot listen on ${listen.host}:${listen.port}: ${error.code ?? error.message}`,
+        ),
+      ),
     );
     server.listen(listen.port, listen.host, () => {
       const { port } = server.address() as AddressInfo;

@@ -87,7 +87,10 @@ describe('PgAdvisoryLease', () => {
 
   it('a database that cannot be reached rejects tryAcquire, naming no password', async () => {
     const url = await cluster.newDatabase();
-    const unreachable = url.replace(/^postgres:\/\/postgres@127\.0\.0\.1:\d+/, 'postgres://icp:s3cret@127.0.0.1:1');
+    const unreachable = url.replace(
+      /^postgres:\/\/postgres@127\.0\.0\.1:\d+/,
+      'postgres://icp:s3cret@127.0.0.1:1',
+    );
     const lonely = lease(unreachable, 'read-models');
     const message = await lonely.tryAcquire().then(
       () => 'acquired',
@@ -95,6 +98,8 @@ describe('PgAdvisoryLease', () => {
     );
     expect(message).toMatch(/ECONNREFUSED/);
     expect(message).not.toContain('s3cret');
-    expect(lonely.description).toBe('PostgreSQL advisory lock "read-models" on ' + unreachable.replace('icp:s3cret', '***'));
+    expect(lonely.description).toBe(
+      'PostgreSQL advisory lock "read-models" on ' + unreachable.replace('icp:s3cret', '***'),
+    );
   });
 });

@@ -10,5 +10,7 @@ export const PROJECTOR_LOCK_NAME = 'icp-projector:read-models';
  * projector applies events and the others stand by; without it (embedded, one process), none.
  */
 export function openProjectorLease(config: IcpConfig): ProjectionLease | undefined {
-  return config.database ? new PgAdvisoryLease(config.database.url, { name: PROJECTOR_LOCK_NAME }) : undefined;
+  return config.database
+    ? new PgAdvisoryLease(config.database.url, { name: PROJECTOR_LOCK_NAME })
+    : undefined;
 }

@@ -17,7 +17,9 @@ async function answers(check: () => Promise<unknown>): Promise<'up' | 'down'> {
   try {
     await Promise.race([
       check(),
-      new Promise((_resolve, reject) => setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS).unref()),
+      new Promise((_resolve, reject) =>
+        setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS).unref(),
+      ),
     ]);
     return 'up';
   } catch {

@@ -117,7 +117,8 @@ async function waitForProjector(
   for (;;) {
     const response = await get('/readyz');
     const body = (await response.json()) as { projector: string };
-    if (body.projector === role || Date.now() > deadline) return { status: response.status, projector: body.projector };
+    if (body.projector === role || Date.now() > deadline)
+      return { status: response.status, projector: body.projector };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

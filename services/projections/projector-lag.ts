@@ -1,5 +1,9 @@
 import type { EventLog } from '../../events/ports/event-log.port';
-import { PROJECTION_NAMES, type ProjectionName, type ProjectionStore } from '../../events/ports/read-models.port';
+import {
+  PROJECTION_NAMES,
+  type ProjectionName,
+  type ProjectionStore,
+} from '../../events/ports/read-models.port';
 
 export interface ProjectionLag {
   projection: ProjectionName;

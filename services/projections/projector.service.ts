@@ -26,7 +26,9 @@ export const EXTERNAL_PROJECTOR: ProjectorStatusSource = { projectorStatus: () =
  * (DATABASE_URL), only while this process holds it, standing by otherwise.
  */
 @Injectable()
-export class ProjectorService implements OnApplicationBootstrap, BeforeApplicationShutdown, ProjectorStatusSource {
+export class ProjectorService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, ProjectorStatusSource
+{
   private readonly logger = new Logger('Projector');
   private running?: LeasedProjector;
 
@@ -43,7 +45,8 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
       lease: this.lease ?? undefined,
       onError: (error) => this.logger.error(`projection stopped: ${error.message}`),
       onStateChange: ({ role, reason }) => {
-        if (role === 'standby') this.logger.warn(`standing by: ${reason ?? 'another process holds the lease'}`);
+        if (role === 'standby')
+          this.logger.warn(`standing by: ${reason ?? 'another process holds the lease'}`);
       },
     });
   }

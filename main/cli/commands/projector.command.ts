@@ -1,9 +1,6 @@
 import type { EventLog } from '../../../events/ports/event-log.port';
 import type { ReadModelStore } from '../../../events/ports/read-models.port';
-import {
-  type ProjectorState,
-  startLeasedProjector,
-} from '../../../services/projections/projector-standby';
+import { type ProjectorState, startLeasedProjector } from '../../../services/projections/projector-standby';
 import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
 import { type IcpConfig, loadConfig } from '../../../infra/config/config';
 import { requireSecrets } from '../../../infra/config/secrets-config';
@@ -26,7 +23,12 @@ function describeState(state: ProjectorState, lease: string | undefined): string
 }
 
 /** Runs the (leased) projector until a signal or a failure; the exit code says which. */
-async function project(config: IcpConfig, eventLog: EventLog, store: ReadModelStore, io: CliIo): Promise<number> {
+async function project(
+  config: IcpConfig,
+  eventLog: EventLog,
+  store: ReadModelStore,
+  io: CliIo,
+): Promise<number> {
   const lease = openProjectorLease(config);
   let failed: Error | undefined;
   let wakeOnFailure: (() => void) | undefined;
