@@ -15,7 +15,9 @@ const DEFAULT_HEARTBEAT_MS = 2_000;
  * A session-level PostgreSQL advisory lock (`pg_try_advisory_lock`) on a connection of its own, not
  * one of the pool's: the lock lives exactly as long as that connection, so a holder that dies (or
  * whose connection is terminated) frees it, and the holder learns of the loss from the connection's
- * end, or from the next heartbeat when the network drops without a word.
+ * end, or from the next heartbeat when the network drops without a word. A holder gone silent loses
+ * the lock server-side only after `idle_session_timeout` (≥ 30 s), long after its heartbeat failed
+ * (≤ heartbeat + query timeout) and it stopped writing.
  */
 export class PgAdvisoryLease implements ProjectionLease {
   readonly description: string;
@@ -77,8 +79,15 @@ export class PgAdvisoryLease implements ProjectionLease {
     client.on('error', closed);
     client.on('end', () => closed());
     await client.connect();
+    // Server side, a holder gone silent (network cut, host frozen) is cut off after this long, freeing
+    // the lock; its own heartbeat has made it stop well before. PostgreSQL < 14 lacks the setting.
+    await client.query(`SET idle_session_timeout = ${this.serverIdleTimeoutMs()}`).catch(() => undefined);
     this.client = client;
     return client;
+  }
+
+  private serverIdleTimeoutMs(): number {
+    return Math.max(this.heartbeatMs * 15, 30_000);
   }
 
   private startHeartbeat(client: Client): void {
