@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { IcpConfig } from '../infra/config/config';
 import { AdaptersModule } from './api/adapters.module';
 import { ReadModelsModule } from './api/read-models.module';
+import { openProjectorLease } from './projector/projector-lease';
 import { WorkerModule } from './worker/worker.module';
 import { ApplicantModule } from '../services/applicant/applicant.module';
 import { AuditModule } from '../services/audit/audit.module';
@@ -34,7 +35,10 @@ export class AppModule {
         ...(roles.api
           ? [
               ReadModelsModule.forRoot(config),
-              ProjectionsModule.forRoot({ project: config.projector === 'in-process' }),
+              ProjectionsModule.forRoot({
+                project: config.projector === 'in-process',
+                lease: () => openProjectorLease(config),
+              }),
               AuthModule,
               HealthModule,
               MetricsModule,

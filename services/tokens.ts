@@ -13,6 +13,10 @@ export const IDEMPOTENCY_KEYS = Symbol('IdempotencyKeys');
 /** `SmsAnswerSealer`: seals applicants' answers for the workflow; the key stays with the provider. */
 export const SMS_ANSWER_SEALER = Symbol('SmsAnswerSealer');
 export const READ_MODELS = Symbol('ReadModelStore');
+/** The `ProjectionLease` an in-process projector must hold to apply events (absent: no lease needed). */
+export const PROJECTION_LEASE = Symbol('ProjectionLease');
+/** `ProjectorStatusSource`: what this process's projector is doing, for /health and /readyz. */
+export const PROJECTOR_STATUS = Symbol('ProjectorStatus');
 /** The `WorkingDayCalendar` deadlines are computed with. */
 export const WORKING_DAY_CALENDAR = Symbol('WorkingDayCalendar');
 /** The `WorkingDayDataset` behind that calendar (the console shows working days left). */

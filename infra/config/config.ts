@@ -31,6 +31,11 @@ export interface IcpConfig {
   database?: { url: string };
   /** `in-process`: the API process runs the projector; `external`: `icp projector` runs it. */
   projector: 'in-process' | 'external';
+  /**
+   * ICP_OPS_PORT (on HOST): the `icp worker` and `icp projector` processes' own /livez, /readyz and
+   * /metrics listener; absent, they open none.
+   */
+  ops?: { port: number; host: string };
 }
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
@@ -83,11 +88,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const clusterAddress = nonEmpty(env, 'TEMPORAL_ADDRESS');
   const tlsEnabled = env.TEMPORAL_TLS === 'true' || !!nonEmpty(env, 'TEMPORAL_TLS_CERT');
   const databaseConfig = database(env);
+  const host = nonEmpty(env, 'HOST') ?? '127.0.0.1';
+  const opsPort = nonEmpty(env, 'ICP_OPS_PORT') && port(env, 'ICP_OPS_PORT', 0);
 
   return {
     dataDir,
     cacheDir,
-    http: { port: port(env, 'PORT', 3000), host: nonEmpty(env, 'HOST') ?? '127.0.0.1' },
+    http: { port: port(env, 'PORT', 3000), host },
     temporal: {
       mode: clusterAddress ? 'cluster' : 'embedded',
       address: clusterAddress ?? `127.0.0.1:${devServerPort}`,
@@ -107,5 +114,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     eventLog: { url: nonEmpty(env, 'EVENT_STORE_URL') ?? `sqlite:${resolve(dataDir, 'events.sqlite')}` },
     projector: projectorMode(env),
     ...(databaseConfig && { database: databaseConfig }),
+    ...(opsPort && { ops: { port: opsPort, host } }),
   };
 }

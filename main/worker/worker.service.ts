@@ -13,7 +13,16 @@ import { EVENT_LOG } from '../../services/tokens';
 import { CONFIG } from '../api/adapters.module';
 import { openActivityDeps } from './activity-deps';
 import { createWorker } from './create-worker';
-import { installWorkerRuntimeLogging } from './runtime-logging';
+import { installWorkerRuntimeLogging, workerLogLevel } from './runtime-logging';
+
+const PING_TIMEOUT_MS = 3_000;
+
+/** What the worker's /readyz reports: polling its task queue, and whether Temporal answers. */
+export interface WorkerReadiness {
+  /** The SDK worker's state (`RUNNING` while it polls), or `starting` before it exists. */
+  state: string;
+  temporal: 'up' | 'down';
+}
 
 /** Runs the Temporal worker for the application's lifetime; shutdown waits for in-flight tasks. */
 @Injectable()
@@ -30,7 +39,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    installWorkerRuntimeLogging(process.env.ICP_WORKER_LOG_LEVEL === 'INFO' ? 'INFO' : 'WARN');
+    installWorkerRuntimeLogging(workerLogLevel());
     this.connection = await connectWorkerConnection(this.config);
     const activityDeps = await openActivityDeps(this.config, this.eventLog);
     this.closeDeps = activityDeps.close;
@@ -40,6 +49,21 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     this.logger.log(
       `polling task queue ${this.config.temporal.taskQueue} on ${this.config.temporal.address}`,
     );
+  }
+
+  async readiness(): Promise<WorkerReadiness> {
+    const state = this.worker?.getState() ?? 'starting';
+    const connection = this.connection;
+    let temporal: WorkerReadiness['temporal'] = 'down';
+    if (connection) {
+      temporal = await connection
+        .withDeadline(Date.now() + PING_TIMEOUT_MS, () => connection.workflowService.getSystemInfo({}))
+        .then(
+          () => 'up' as const,
+          () => 'down' as const,
+        );
+    }
+    return { state, temporal };
   }
 
   // Before the infra module closes the event log and connections the activities use.

@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { type HealthReport, HealthService } from './health.service';
+import { type HealthReport, HealthService, PROJECTOR_STATUS_SCHEMA } from './health.service';
 
 const dependency = (extra: Record<string, object>) => ({
   type: 'object',
@@ -11,9 +11,10 @@ const dependency = (extra: Record<string, object>) => ({
 
 const healthReportSchema = {
   type: 'object',
-  required: ['status', 'temporal', 'eventLog'],
+  required: ['status', 'temporal', 'eventLog', 'projector'],
   properties: {
     status: { type: 'string', enum: ['ok', 'degraded'] },
+    projector: PROJECTOR_STATUS_SCHEMA,
     temporal: dependency({ connected: { type: 'boolean' }, address: { type: 'string' } }),
     eventLog: dependency({ url: { type: 'string' } }),
   },

@@ -1,10 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Connection } from '@temporalio/client';
 import type { EventLog } from '../../events/ports/event-log.port';
 import type { ProjectionStore } from '../../events/ports/read-models.port';
+import type { ProjectorStatus, ProjectorStatusSource } from '../projections/projector.service';
 import {
   EVENT_LOG,
   EVENT_LOG_LOCATION,
+  PROJECTOR_STATUS,
   READ_MODELS,
   TEMPORAL_CONNECTION,
   TEMPORAL_TARGET,
@@ -22,6 +24,8 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   temporal: DependencyHealth & { connected: boolean; address: string; namespace: string; mode: string };
   eventLog: DependencyHealth & { url: string };
+  /** What this process's projector does (`external`: `icp projector` runs it); never makes it degraded. */
+  projector: ProjectorStatus;
 }
 
 type Up = 'up' | 'down';
@@ -34,6 +38,8 @@ type Up = 'up' | 'down';
 export interface Readiness {
   status: 'ready' | 'not-ready';
   checks: { eventLog: Up; readModels: Up; temporal: Up };
+  /** Informational: a standby or external projector leaves the read routes serving. */
+  projector: ProjectorStatus;
 }
 
 @Injectable()
@@ -44,7 +50,12 @@ export class HealthService {
     @Inject(TEMPORAL_CONNECTION) private readonly connection: Connection,
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
     @Inject(READ_MODELS) private readonly readModels: ProjectionStore,
+    @Optional() @Inject(PROJECTOR_STATUS) private readonly projector?: ProjectorStatusSource,
   ) {}
+
+  private projectorStatus(): ProjectorStatus {
+    return this.projector?.projectorStatus() ?? 'external';
+  }
 
   async check(): Promise<HealthReport> {
     const [temporal, eventLog] = await Promise.all([this.pingTemporal(), probe(() => this.eventLog.ping())]);
@@ -58,6 +69,7 @@ export class HealthService {
         mode: this.temporal.mode,
       },
       eventLog: { ...eventLog, url: this.eventLogLocation },
+      projector: this.projectorStatus(),
     };
   }
 
@@ -72,6 +84,7 @@ export class HealthService {
     return {
       status: eventLog === 'up' && readModels === 'up' ? 'ready' : 'not-ready',
       checks: { eventLog, readModels, temporal },
+      projector: this.projectorStatus(),
     };
   }
 
@@ -105,3 +118,10 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
     return { ok: false, error: (error as Error).message.split('\n')[0] };
   }
 }
+
+export const PROJECTOR_STATUS_SCHEMA = {
+  type: 'string',
+  enum: ['active', 'standby', 'failed', 'stopped', 'external'],
+  description:
+    'active: this process applies events to the read models; standby: another holds the projector lease; external: `icp projector` runs it',
+};

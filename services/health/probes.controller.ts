@@ -2,14 +2,15 @@ import { Controller, Get, HttpStatus } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblem } from '../http/openapi-operation';
 import { ProblemException, problemType } from '../http/problem-details';
-import { HealthService, type Readiness } from './health.service';
+import { HealthService, PROJECTOR_STATUS_SCHEMA, type Readiness } from './health.service';
 
 const up = { type: 'string', enum: ['up', 'down'] };
 const readinessSchema = {
   type: 'object',
-  required: ['status', 'checks'],
+  required: ['status', 'checks', 'projector'],
   properties: {
     status: { type: 'string', enum: ['ready'] },
+    projector: PROJECTOR_STATUS_SCHEMA,
     checks: {
       type: 'object',
       required: ['eventLog', 'readModels', 'temporal'],

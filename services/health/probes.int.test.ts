@@ -6,6 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { startHttpApp } from '../../main/api/create-app';
 import { type IcpConfig, loadConfig } from '../../infra/config/config';
 import { freePort } from '../../infra/process/net';
+import { type PostgresCluster, startPostgresCluster } from '../../test/support/postgres-cluster';
 import { problemType } from '../http/problem-details';
 
 /**
@@ -21,9 +22,12 @@ describe('/livez and /readyz', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function start(overrides: Partial<IcpConfig>): Promise<(path: string) => Promise<Response>> {
+  async function start(
+    overrides: Partial<IcpConfig>,
+    dir = dataDir,
+  ): Promise<(path: string) => Promise<Response>> {
     const closed = await freePort();
-    const base = loadConfig({ ICP_DATA_DIR: dataDir, TEMPORAL_PORT: String(closed) }, dataDir);
+    const base = loadConfig({ ICP_DATA_DIR: dir, TEMPORAL_PORT: String(closed) }, dir);
     const config: IcpConfig = { ...base, http: { port: 0, host: '127.0.0.1' }, ...overrides };
     const app = await startHttpApp(config, { worker: false }, { trustProxy: undefined });
     apps.push(app);
@@ -44,13 +48,21 @@ describe('/livez and /readyz', () => {
     const ready = await get('/readyz');
     expect({ status: ready.status, body: await ready.json() }).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { eventLog: 'up', readModels: 'up', temporal: 'down' } },
+      body: {
+        status: 'ready',
+        checks: { eventLog: 'up', readModels: 'up', temporal: 'down' },
+        projector: 'active',
+      },
     });
     expect(Date.now() - started).toBeLessThan(5_000);
 
     const health = await get('/health');
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ status: 'degraded', temporal: { ok: false } });
+    expect(await health.json()).toMatchObject({
+      status: 'degraded',
+      temporal: { ok: false },
+      projector: 'active',
+    });
   });
 
   it('with an event log that does not answer: /readyz 503 problem+json saying which, /livez 200', async () => {
@@ -71,4 +83,42 @@ describe('/livez and /readyz', () => {
     });
     expect((await get('/livez')).status).toBe(200);
   });
+
+  describe('with DATABASE_URL (several APIs with in-process projectors)', () => {
+    let cluster: PostgresCluster;
+    beforeAll(async () => {
+      cluster = await startPostgresCluster();
+    });
+    afterAll(async () => {
+      for (const app of apps.splice(0)) await app.close();
+      await cluster?.stop();
+    });
+
+    it('one API reports its projector active, the other standby; both ready', async () => {
+      const database = { url: await cluster.newDatabase() };
+      const first = await start({ database }, join(dataDir, 'host-a'));
+      const active = await waitForProjector(first, 'active');
+      const second = await start({ database }, join(dataDir, 'host-b'));
+      const standby = await waitForProjector(second, 'standby');
+
+      expect([active.status, standby.status]).toEqual([200, 200]);
+      expect(await (await second('/health')).json()).toMatchObject({ projector: 'standby' });
+      expect(await (await first('/health')).json()).toMatchObject({ projector: 'active' });
+    });
+  });
 });
+
+/** /readyz once it names `role` (the projector takes or misses the lease just after start-up). */
+async function waitForProjector(
+  get: (path: string) => Promise<Response>,
+  role: string,
+): Promise<{ status: number; projector: string }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await get('/readyz');
+    const body = (await response.json()) as { projector: string };
+    if (body.projector === role || Date.now() > deadline)
+      return { status: response.status, projector: body.projector };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

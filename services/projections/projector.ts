@@ -18,6 +18,11 @@ export interface RunningProjector {
   caughtUp(): Promise<void>;
   /** Stops the subscription and commits what it had delivered. */
   stop(): Promise<void>;
+  /**
+   * Stops at once and writes nothing more, not even what it had buffered (its lease was lost: another
+   * projector may be writing now). A write already running finishes; resolves when it has.
+   */
+  abort(): Promise<void>;
 }
 
 const DEFAULT_BATCH_SIZE = 500;
@@ -82,15 +87,18 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
   let buffer: RecordedEvent[] = [];
   let failure: Error | undefined;
   let stopped = false;
+  let aborted = false;
   const waiters = new CaughtUpWaiters(eventLog);
   let subscription: Subscription | undefined;
-  const serially = serialWrites(() => failure !== undefined);
+  const halted = (): boolean => failure !== undefined || aborted;
+  const serially = serialWrites(halted);
 
   const flush = async (): Promise<void> => {
     if (buffer.length === 0) return;
     const events = buffer;
     buffer = [];
-    for (const name of PROJECTION_NAMES) await store.live(name).applyBatch(events);
+    // Checked before each projection's transaction: an abort stops between two of them.
+    for (const name of PROJECTION_NAMES) if (!halted()) await store.live(name).applyBatch(events);
   };
 
   const fail = (error: Error): void => {
@@ -105,7 +113,7 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
     await serially(async () => {
       await flush();
       // Past this position only other streams' events were scanned: skip them after a restart.
-      for (const name of PROJECTION_NAMES) await store.live(name).advanceCheckpoint(position);
+      for (const name of PROJECTION_NAMES) if (!halted()) await store.live(name).advanceCheckpoint(position);
     });
     await waiters.check(position);
   };
@@ -150,6 +158,17 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
       subscription = undefined;
       await serially(flush);
       waiters.rejectAll(new Error('projector stopped'));
+    },
+    async abort() {
+      aborted = true;
+      stopped = true;
+      buffer = [];
+      waiters.rejectAll(new Error('projector aborted: its lease was lost'));
+      await started.catch(() => undefined);
+      await subscription?.stop().catch(() => undefined);
+      subscription = undefined;
+      // Queued behind any write in flight, and skipped itself: resolves once that write is done.
+      await serially(async () => undefined).catch(() => undefined);
     },
   };
 }

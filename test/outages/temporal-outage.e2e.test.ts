@@ -194,7 +194,11 @@ describe('Temporal unavailable under a running API (`icp worker` + `icp api`)', 
     const ready = await api.call('GET', '/readyz');
     expect({ status: ready.status, body: ready.json }).toEqual({
       status: 200,
-      body: { status: 'ready', checks: { eventLog: 'up', readModels: 'up', temporal: 'down' } },
+      body: {
+        status: 'ready',
+        checks: { eventLog: 'up', readModels: 'up', temporal: 'down' },
+        projector: 'active',
+      },
     });
     expect((await api.call('GET', '/livez')).status).toBe(200);
     const slowest = Math.max(listed.ms, queue.ms, lookup.ms, dashboard.ms, events.ms);
@@ -268,6 +272,7 @@ describe('Temporal unavailable under a running API (`icp worker` + `icp api`)', 
     expect((await api.call('GET', '/readyz')).json).toEqual({
       status: 'ready',
       checks: { eventLog: 'up', readModels: 'up', temporal: 'up' },
+      projector: 'active',
     });
     expect(system.icpProcesses.every((p) => isAlive(p.pid) && p.child.exitCode === null)).toBe(true);
     const verify = await runIcp(['audit', 'verify', '--all'], system.env);
