@@ -222,8 +222,10 @@ export async function checkReadModelsAgree(
     }
   }
   report.done.push(
-    `read models on ${hosts.map((host) => host.name).join(' and ')}: all ${filings.length} filings listed in their end state; ` +
-      `${Object.keys(first ?? {}).length} read-model answers (filing list, SLA dashboard, each public service) identical`,
+    `read models on ${hosts.map((host) => host.name).join(' and ')}: all ${filings.length} filings listed in their end state` +
+      (hosts.length > 1
+        ? `; ${Object.keys(first ?? {}).length} read-model answers (filing list, SLA dashboard, each public service) identical on both`
+        : ''),
   );
 }
 
@@ -237,7 +239,8 @@ export async function checkWithCli(cluster: MultiHostCluster, report: Checked): 
   const audit = await cluster.runCli(['audit', 'verify', '--all']);
   if (audit.code !== 0)
     report.problems.push(`icp audit verify --all exited ${audit.code}: ${tail(audit.stdout + audit.stderr)}`);
-  report.done.push(`icp audit verify --all: exit ${audit.code} (${lastLine(audit.stdout)})`);
+  const verified = audit.stdout.split('\n').filter((line) => line.startsWith('verified'));
+  report.done.push(`icp audit verify --all: exit ${audit.code} (${verified.join('; ')})`);
   const rebuild = await cluster.runCli(['projections', 'rebuild', '--verify']);
   const lines = rebuild.stdout.trim().split('\n');
   if (rebuild.code !== 0 || lines.some((line) => !/^\w+: identical \(/.test(line)))
@@ -247,10 +250,6 @@ export async function checkWithCli(cluster: MultiHostCluster, report: Checked): 
   report.done.push(
     `icp projections rebuild --verify: exit ${rebuild.code} (${lines.map((line) => line.split(' (')[0]).join(', ')})`,
   );
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').at(-1) ?? '';
 }
 
 function tail(text: string): string {
@@ -269,4 +268,34 @@ export function checkNothingOnDisk(cluster: MultiHostCluster, report: Checked): 
       .map(([host, files]) => `${host} ${files.length === 0 ? 'empty' : files.join(' ')}`)
       .join('; ')}`,
   );
+}
+
+/**
+ * The worker and projector hosts still up answer their ops port: /livez and /readyz 200 (the body
+ * names the worker's state or the projector's role), and /metrics; the projector's lag is 0 events.
+ */
+export async function checkOpsEndpoints(cluster: MultiHostCluster, report: Checked): Promise<void> {
+  const seen: string[] = [];
+  for (const host of cluster.hosts.filter((h) => h.alive && h.ops)) {
+    const [livez, readyz, metrics] = await Promise.all(
+      ['/livez', '/readyz', '/metrics'].map((path) => fetch(`${host.ops}${path}`)),
+    );
+    const body = (await (readyz as Response).json()) as { worker?: string; projector?: string };
+    const text = await (metrics as Response).text();
+    if (livez?.status !== 200 || readyz?.status !== 200 || metrics?.status !== 200)
+      report.problems.push(
+        `${host.name} ops: /livez ${livez?.status}, /readyz ${readyz?.status}, /metrics ${metrics?.status}`,
+      );
+    if (host.role === 'projector' && /^icp_projection_lag_events\{[^}]*\} [1-9]/m.test(text))
+      report.problems.push(`${host.name}: a projection lags (${lagLines(text)})`);
+    seen.push(`${host.name} ${body.worker ?? body.projector ?? JSON.stringify(body)}`);
+  }
+  report.done.push(`ops ports: /livez, /readyz, /metrics 200 on ${seen.join(', ')}; projector lag 0 events`);
+}
+
+function lagLines(metrics: string): string {
+  return metrics
+    .split('\n')
+    .filter((line) => line.startsWith('icp_projection_lag_events'))
+    .join('; ');
 }

@@ -13,6 +13,7 @@ import {
   type Checked,
   checkEventStreams,
   checkNothingOnDisk,
+  checkOpsEndpoints,
   checkOutcomes,
   checkReadModelsAgree,
   checkSmsCrossing,
@@ -116,6 +117,7 @@ describe('several hosts: two API and two worker processes, one projector, one Te
       await checkReadModelsAgree(api, survivors, tokens, filings, report);
       await checkWithCli(cluster, report);
       checkNothingOnDisk(cluster, report);
+      await checkOpsEndpoints(cluster, report);
       report.problems.push(...unexpected(cluster, api));
     });
 

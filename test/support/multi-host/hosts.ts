@@ -30,8 +30,10 @@ export interface Host {
   readonly role: HostRole;
   readonly dataDir: string;
   readonly pid: number;
-  /** `http://127.0.0.1:<port>` for an API host. */
+  /** `http://127.0.0.1:<PORT>` for an API host. */
   readonly base?: string;
+  /** `http://127.0.0.1:<ICP_OPS_PORT>`: a worker's or projector's /livez, /readyz and /metrics. */
+  readonly ops?: string;
   /** False once killed or exited. */
   alive: boolean;
   /** Set when the harness killed it, so its exit is not reported as a crash. */
@@ -108,13 +110,17 @@ export class MultiHostCluster {
     return cluster;
   }
 
-  /** The environment of a host of `role`: the shared settings, its own data directory and port. */
+  /**
+   * The environment of a host of `role`: the shared settings, its own data directory, and its port:
+   * the API's PORT, or a worker's or projector's ICP_OPS_PORT.
+   */
   envFor(role: HostRole | 'cli', dataDir: string, port?: number): NodeJS.ProcessEnv {
+    const portVariable = role === 'api' ? 'PORT' : 'ICP_OPS_PORT';
     return isolatedEnv({
       ...this.sharedEnv,
       ICP_DATA_DIR: dataDir,
       HOST: '127.0.0.1',
-      ...(port !== undefined ? { PORT: String(port) } : {}),
+      ...(port !== undefined ? { [portVariable]: String(port) } : {}),
       ...(role === 'api' ? { ICP_PROJECTOR: 'external' } : {}),
     });
   }
@@ -193,14 +199,15 @@ export class MultiHostCluster {
 
   private async startHost(role: HostRole, name: string): Promise<Host> {
     const dataDir = this.newDirectory(name);
-    const port = role === 'api' ? await freePort() : undefined;
+    const port = await freePort();
     const child = new IcpProcess([role], this.envFor(role, dataDir, port));
+    const url = `http://127.0.0.1:${port}`;
     const host: Host = {
       name,
       role,
       dataDir,
       pid: child.pid,
-      base: port !== undefined ? `http://127.0.0.1:${port}` : undefined,
+      ...(role === 'api' ? { base: url } : { ops: url }),
       alive: true,
       killed: false,
       process: child,
@@ -212,7 +219,7 @@ export class MultiHostCluster {
       if (!host.killed) this.crashes.push(`${name} exited ${code} on its own: ${tail(child.stderr)}`);
     });
     await child.waitForOutput(RUNNING[role], START_TIMEOUT_MS);
-    if (host.base) await untilReady(host.base, START_TIMEOUT_MS);
+    await untilReady(url, START_TIMEOUT_MS);
     return host;
   }
 }
@@ -236,7 +243,7 @@ async function startTemporal(name: string): Promise<DevServer> {
   };
 }
 
-/** Polls `GET /readyz` until 200, as a load balancer's health check admits a host. */
+/** Polls `GET /readyz` until 200, as a load balancer's (or an orchestrator's) health check admits a host. */
 export async function untilReady(base: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
