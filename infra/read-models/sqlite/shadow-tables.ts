@@ -9,7 +9,7 @@ import {
   type TableDiff,
 } from '../../../events/ports/read-models.port';
 import { ProjectionWriter } from './projection-writer';
-import { type TableSet, createTablesSql, liveTables, shadowName, shadowTableSet } from './read-model.tables';
+import { type TableSet, createTablesSql, liveTables, shadowName, shadowTableSet } from '../read-model-tables';
 
 function processIsAlive(pid: number): boolean {
   try {
@@ -63,7 +63,7 @@ export class ShadowTables {
       db.prepare(
         `INSERT OR REPLACE INTO projection_rebuilds (name, tag, pid, started_at) VALUES (?, ?, ?, ?)`,
       ).run(name, tag, process.pid, new Date().toISOString());
-      db.exec(createTablesSql(set));
+      db.exec(createTablesSql(set, 'sqlite'));
     }).immediate();
     return new ShadowTables(db, set, projections);
   }

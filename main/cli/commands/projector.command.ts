@@ -4,7 +4,7 @@ import { loadConfig } from '../../../infra/config/config';
 import { requireSecrets } from '../../../infra/config/secrets-config';
 import { openEventLog } from '../../../infra/event-log/open-event-log';
 import { shutdownSignal } from '../../../infra/process/signals';
-import { openReadModels } from '../../read-models';
+import { openConfiguredReadModels } from '../../read-models';
 import type { CliCommand, CliIo } from '../command';
 
 /**
@@ -23,7 +23,7 @@ export const projectorCommand: CliCommand = {
     const config = loadConfig();
     requireSecrets('projector');
     const eventLog = openEventLog(config.eventLog.url);
-    const store = openReadModels(config.dataDir, loadChineseCalendar());
+    const store = await openConfiguredReadModels(config, loadChineseCalendar());
     let failed: Error | undefined;
     let wakeOnFailure: (() => void) | undefined;
     const failure = new Promise<void>((resolve) => (wakeOnFailure = resolve));
