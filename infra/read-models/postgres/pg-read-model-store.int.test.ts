@@ -14,6 +14,7 @@ import {
   RebuildInProgressError,
 } from '../../../events/ports/read-models.port';
 import { endsPool, openPgPool } from '../../postgres/pg-pool';
+import { READ_MODEL_SCHEMA_VERSION } from '../read-model-tables';
 import { PgReadModelStore } from './pg-read-model-store';
 
 let cluster: PostgresCluster;
@@ -30,10 +31,15 @@ async function openStore(
   projections: ReadModelProjections = readModelProjections(loadChineseCalendar()),
 ): Promise<PgReadModelStore> {
   const pool = openPgPool(url, { max: 4 });
-  return PgReadModelStore.open(pool, projections, {
-    description: 'postgres (test)',
-    ...endsPool(pool),
-  });
+  try {
+    return await PgReadModelStore.open(pool, projections, {
+      description: 'postgres (test)',
+      ...endsPool(pool),
+    });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }
 
 describeReadModelsContract('postgres', async () => {
@@ -106,5 +112,32 @@ describe('PgReadModelStore on two hosts sharing one database', () => {
     expect((await verifyProjection({ eventLog: log, store: first, name: 'filing_summary' })).identical).toBe(
       true,
     );
+  });
+});
+
+describe('PgReadModelStore schema', () => {
+  it('opens concurrently, recreates the tables empty on a schema version change and refuses a newer one', async () => {
+    const url = await cluster.newDatabase();
+    const opened = await Promise.all([1, 2, 3].map(() => openStore(url)));
+    await opened[0]!.live('filing_summary').advanceCheckpoint(42);
+    expect(await opened[1]!.live('filing_summary').checkpoint()).toBe(42);
+    await Promise.all(opened.map((store) => store.close()));
+
+    const pool = openPgPool(url, { max: 1 });
+    try {
+      await pool.query("UPDATE icp_schema_migrations SET version = 3 WHERE store = 'read-models'");
+      const upgraded = await openStore(url);
+      expect(await upgraded.live('filing_summary').checkpoint()).toBe(0);
+      await upgraded.close();
+
+      await pool.query("INSERT INTO icp_schema_migrations (store, version) VALUES ('read-models', $1)", [
+        READ_MODEL_SCHEMA_VERSION + 1,
+      ]);
+      await expect(openStore(url)).rejects.toThrow(
+        `schema version ${READ_MODEL_SCHEMA_VERSION + 1}, newer than this build supports`,
+      );
+    } finally {
+      await pool.end();
+    }
   });
 });
