@@ -256,6 +256,11 @@ export function shadowTableSet(name: ProjectionName, tag: string): TableSet {
   return { projection: name, tables, checkpointKey: shadowName(name, tag), shadowTag: tag };
 }
 
+/** A LIKE pattern (escape `\\`) matching every shadow name of `table` (or checkpoint key of a projection). */
+export function shadowNamesLike(table: string): string {
+  return `${shadowName(table, '').replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
 export function shadowName(table: string, tag: string): string {
   return `${table}__rebuild_${tag}`;
 }

@@ -11,15 +11,11 @@ import {
   type ReadModelRow,
   type TableDiff,
 } from '../../../events/ports/read-models.port';
-import { createTablesSql, liveTables, shadowTableSet } from '../read-model-tables';
+import { createTablesSql, liveTables, shadowNamesLike, shadowTableSet } from '../read-model-tables';
 import { PgProjectionWriter, lockTableSet, readCheckpoint, writeCheckpoint } from './pg-projection-writer';
 
 /** Advisory-lock namespace of rebuilds: held (session lock) by the one connection rebuilding a projection. */
 const REBUILD_LOCKS = 0x1c9_0002;
-
-function quoteLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
 
 /**
  * A projection rebuilt into shadow tables on PostgreSQL. One rebuild per projection across hosts: the
@@ -198,12 +194,12 @@ async function dropLeftovers(client: PoolClient, name: ProjectionName): Promise<
   for (const live of liveTables(name)) {
     const leftovers = await client.query<{ tablename: string }>(
       "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE $1 ESCAPE '\\'",
-      [`${quoteLike(`${live}__rebuild_`)}%`],
+      [shadowNamesLike(live)],
     );
     for (const leftover of leftovers.rows) await client.query(`DROP TABLE ${leftover.tablename}`);
   }
   await client.query("DELETE FROM projection_checkpoints WHERE name LIKE $1 ESCAPE '\\'", [
-    `${quoteLike(`${name}__rebuild_`)}%`,
+    shadowNamesLike(name),
   ]);
 }
 
