@@ -3,7 +3,7 @@ import type { ReadModelStore } from '../../events/ports/read-models.port';
 import type { WorkingDayCalendar } from '../../events/working-days';
 import type { IcpConfig } from '../../infra/config/config';
 import { READ_MODELS, WORKING_DAY_CALENDAR } from '../../services/tokens';
-import { openReadModels } from '../read-models';
+import { openConfiguredReadModels } from '../read-models';
 
 /** The read models (READ_MODELS) the API reads and an in-process projector writes. */
 @Global()
@@ -17,7 +17,7 @@ export class ReadModelsModule implements OnApplicationShutdown {
       providers: [
         {
           provide: READ_MODELS,
-          useFactory: (calendar: WorkingDayCalendar) => openReadModels(config.dataDir, calendar),
+          useFactory: (calendar: WorkingDayCalendar) => openConfiguredReadModels(config, calendar),
           inject: [WORKING_DAY_CALENDAR],
         },
       ],

@@ -10,7 +10,7 @@ import { AuthModule } from '../auth/auth.module';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import type { FilingSummaryRow } from '../../events/ports/read-models.port';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
-import { toFilingSummaryRecord } from '../../infra/read-models/sqlite/read-model.records';
+import { toFilingSummaryRecord } from '../../infra/read-models/read-model.records';
 import { SqliteReadModelStore } from '../../infra/read-models/sqlite/sqlite-read-model-store';
 import { readModelProjections } from '../projections/read-model-projections';
 import { AuditSearchController } from './audit-search.controller';

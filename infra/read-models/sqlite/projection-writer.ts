@@ -6,7 +6,7 @@ import type {
   ReadModelProjections,
 } from '../../../events/ports/read-models.port';
 import { type Applier, applierFor } from './row-appliers';
-import type { TableSet } from './read-model.tables';
+import type { TableSet } from '../read-model-tables';
 
 /**
  * Writes one projection's rows into a table set (live or a rebuild's shadow). Rows and the set's

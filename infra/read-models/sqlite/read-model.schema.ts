@@ -1,18 +1,11 @@
 import type Database from 'better-sqlite3';
 import { PROJECTION_NAMES } from '../../../events/ports/read-models.port';
-import { CHECKPOINTS_TABLE_SQL, createTablesSql, liveTableSet } from './read-model.tables';
-
-/**
- * Version of the read-model tables (`PRAGMA user_version`). Read models hold nothing the event log
- * does not, so a schema change does not migrate rows: it drops every table and creates the current
- * ones empty, and the projector replays the log from position 0. Bump it with every table change.
- * 1: filing_summary and public_registry; 2: + bureau_queue, sla_dashboard and rebuild bookkeeping;
- * 3: + registry (subjects, services, their identifiers); 4: + the registry's life (service versions,
- * accesses, cancellations, shell subjects; the public registry's status and its filings' kinds) and
- * filing kinds (kind and target numbers on filing_summary, bureau_queue and sla_filings, bureau_queue's
- * status, kind on sla_stage_visits).
- */
-export const READ_MODEL_SCHEMA_VERSION = 4;
+import {
+  READ_MODEL_SCHEMA_VERSION,
+  checkpointsTableSql,
+  createTablesSql,
+  liveTableSet,
+} from '../read-model-tables';
 
 /** WAL so API readers never wait for the projector; NORMAL durability: a lost tail is replayed from the log. */
 export function configureReadModelConnection(db: Database.Database): void {
@@ -38,8 +31,8 @@ export function migrateReadModelSchema(db: Database.Database, file: string): voi
       )
       .all();
     for (const { name } of tables) db.exec(`DROP TABLE "${name.replaceAll('"', '""')}"`);
-    db.exec(CHECKPOINTS_TABLE_SQL);
-    for (const name of PROJECTION_NAMES) db.exec(createTablesSql(liveTableSet(name)));
+    db.exec(checkpointsTableSql('sqlite'));
+    for (const name of PROJECTION_NAMES) db.exec(createTablesSql(liveTableSet(name), 'sqlite'));
     db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
   }).immediate();
 }

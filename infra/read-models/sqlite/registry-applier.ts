@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../../events/ports/event-log.port';
 import type { ReadModelProjections } from '../../../events/ports/read-models.port';
 import { BatchRows } from './batch-rows';
-import { type TableSet, tableOf } from './read-model.tables';
+import { type TableSet, tableOf } from '../read-model-tables';
 import {
   identifierRecordsOf,
   type RegistryFilingRecord,
@@ -17,7 +17,7 @@ import {
   toRegistryServiceVersionRecord,
   toRegistrySubjectRecord,
   toRegistrySubjectRow,
-} from './registry.records';
+} from '../registry.records';
 import type { Applier } from './row-appliers';
 
 function upsert<R extends object>(

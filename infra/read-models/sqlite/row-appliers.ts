@@ -23,8 +23,8 @@ import {
   toSlaFilingRecord,
   toSlaFilingRow,
   toSlaStageVisitRecord,
-} from './read-model.records';
-import { type TableSet, tableOf } from './read-model.tables';
+} from '../read-model.records';
+import { type TableSet, tableOf } from '../read-model-tables';
 import { registryApplier } from './registry-applier';
 
 /** Applies events to one projection's tables, a batch (one transaction) at a time (see BatchRows). */

@@ -9,7 +9,14 @@ import {
   type TableDiff,
 } from '../../../events/ports/read-models.port';
 import { ProjectionWriter } from './projection-writer';
-import { type TableSet, createTablesSql, liveTables, shadowName, shadowTableSet } from './read-model.tables';
+import {
+  type TableSet,
+  createTablesSql,
+  liveTables,
+  shadowName,
+  shadowNamesLike,
+  shadowTableSet,
+} from '../read-model-tables';
 
 function processIsAlive(pid: number): boolean {
   try {
@@ -18,10 +25,6 @@ function processIsAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function quoteLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 /**
@@ -63,7 +66,7 @@ export class ShadowTables {
       db.prepare(
         `INSERT OR REPLACE INTO projection_rebuilds (name, tag, pid, started_at) VALUES (?, ?, ?, ?)`,
       ).run(name, tag, process.pid, new Date().toISOString());
-      db.exec(createTablesSql(set));
+      db.exec(createTablesSql(set, 'sqlite'));
     }).immediate();
     return new ShadowTables(db, set, projections);
   }
@@ -146,10 +149,8 @@ function dropLeftovers(db: Database.Database, name: ProjectionName): void {
       .prepare<[string], { name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'",
       )
-      .all(`${quoteLike(`${live}__rebuild_`)}%`);
+      .all(shadowNamesLike(live));
     for (const leftover of leftovers) db.exec(`DROP TABLE ${leftover.name}`);
   }
-  db.prepare("DELETE FROM projection_checkpoints WHERE name LIKE ? ESCAPE '\\'").run(
-    `${quoteLike(`${name}__rebuild_`)}%`,
-  );
+  db.prepare("DELETE FROM projection_checkpoints WHERE name LIKE ? ESCAPE '\\'").run(shadowNamesLike(name));
 }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describeReadModelsContract } from '../../../test/contracts/read-models.contract';
 import { loadChineseCalendar } from '../../calendar/chinese-holidays';
 import { readModelProjections } from '../../../services/projections/read-model-projections';
-import { READ_MODEL_SCHEMA_VERSION } from './read-model.schema';
+import { READ_MODEL_SCHEMA_VERSION } from '../read-model-tables';
 import { READ_MODELS_FILE, SqliteReadModelStore } from './sqlite-read-model-store';
 
 describeReadModelsContract('sqlite', async () => {

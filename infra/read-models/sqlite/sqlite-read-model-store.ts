@@ -24,24 +24,34 @@ import {
   type SlaDashboardQuery,
 } from '../../../events/ports/read-models.port';
 import { ProjectionWriter, asProjectionTarget } from './projection-writer';
-import { bureauQueue, findPublic, listFilings, searchFilings } from './read-model.queries';
-import { type FilingSummaryRecord, toFilingSummaryRow } from './read-model.records';
+import { bureauQueue, findPublic, getFiling, listFilings, searchFilings } from '../read-model.queries';
 import {
   findRegistryServices,
   registryServiceVersions,
   registrySubject,
   shellSubjects,
-} from './registry.queries';
+} from '../registry.queries';
 import { configureReadModelConnection, migrateReadModelSchema } from './read-model.schema';
-import { liveTableSet } from './read-model.tables';
+import { liveTableSet } from '../read-model-tables';
+import type { ReadSql } from '../read-sql';
 import { ShadowTables } from './shadow-tables';
-import { readSlaDashboard } from './sla-dashboard.query';
+import { readSlaDashboard } from '../sla-dashboard.query';
 import { SqliteProjectionRebuild } from './sqlite-projection-rebuild';
 
 export const READ_MODELS_FILE = 'read-models.sqlite';
 
 function perProjection<T>(make: (name: ProjectionName) => T): Record<ProjectionName, T> {
   return Object.fromEntries(PROJECTION_NAMES.map((name) => [name, make(name)])) as Record<ProjectionName, T>;
+}
+
+function readSqlOf(db: Database.Database): ReadSql {
+  return {
+    dialect: 'sqlite',
+    all: async <R>(sql: string, params?: Readonly<Record<string, string | number>>) => {
+      const statement = db.prepare<unknown[], R>(sql);
+      return params === undefined ? statement.all() : statement.all(params);
+    },
+  };
 }
 
 /**
@@ -51,7 +61,7 @@ function perProjection<T>(make: (name: ProjectionName) => T): Record<ProjectionN
 export class SqliteReadModelStore implements ReadModelStore {
   readonly description: string;
   private readonly db: Database.Database;
-  private readonly selectFiling: Database.Statement<[string], FilingSummaryRecord>;
+  private readonly sql: ReadSql;
   private readonly writers: Record<ProjectionName, ProjectionWriter>;
   private readonly targets: Record<ProjectionName, ProjectionTarget>;
 
@@ -68,7 +78,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       this.db.close();
       throw error;
     }
-    this.selectFiling = this.db.prepare('SELECT * FROM filing_summary WHERE filing_id = ?');
+    this.sql = readSqlOf(this.db);
     this.writers = perProjection((name) => new ProjectionWriter(this.db, liveTableSet(name), projections));
     this.targets = perProjection((name) => asProjectionTarget(this.writers[name]));
   }
@@ -103,44 +113,43 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   async getFiling(filingId: string): Promise<FilingSummaryRow | undefined> {
-    const record = this.selectFiling.get(filingId);
-    return record && toFilingSummaryRow(record);
+    return getFiling(this.sql, filingId);
   }
 
   async listFilings(query: ListFilingsQuery): Promise<Page<FilingSummaryRow>> {
-    return listFilings(this.db, query);
+    return listFilings(this.sql, query);
   }
 
   async searchFilings(q: string, limit: number): Promise<FilingSummaryRow[]> {
-    return searchFilings(this.db, q, limit);
+    return searchFilings(this.sql, q, limit);
   }
 
   async bureauQueue(query: BureauQueueQuery): Promise<Page<BureauQueueItem>> {
-    return bureauQueue(this.db, query);
+    return bureauQueue(this.sql, query);
   }
 
   async slaDashboard(query: SlaDashboardQuery): Promise<SlaDashboard> {
-    return readSlaDashboard(this.db, query);
+    return readSlaDashboard(this.sql, query);
   }
 
   async findPublic(lookup: PublicLookup): Promise<PublicRegistryRow[]> {
-    return findPublic(this.db, lookup);
+    return findPublic(this.sql, lookup);
   }
 
   async registrySubject(subjectNumber: string): Promise<RegistrySubjectRow | undefined> {
-    return registrySubject(this.db, subjectNumber);
+    return registrySubject(this.sql, subjectNumber);
   }
 
   async findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>> {
-    return findRegistryServices(this.db, lookup);
+    return findRegistryServices(this.sql, lookup);
   }
 
   async registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]> {
-    return registryServiceVersions(this.db, serviceNumber);
+    return registryServiceVersions(this.sql, serviceNumber);
   }
 
   async shellSubjects(query: ShellSubjectsQuery): Promise<Page<RegistrySubjectRow>> {
-    return shellSubjects(this.db, query);
+    return shellSubjects(this.sql, query);
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runCommand } from '../../../test/cli/run-command';
 import { appendFilingHistories, generateFilingHistories } from '../../../test/support/filing-histories';
 import { SqliteEventLog } from '../../../infra/event-log/sqlite/sqlite-event-log';
+import { type PostgresCluster, startPostgresCluster } from '../../../test/support/postgres-cluster';
 import { projectionsCommand } from './projections.command';
 
 const run = (args: readonly string[]) => runCommand(projectionsCommand, args);
@@ -110,5 +111,54 @@ describe('icp projections', () => {
     expect(JSON.parse(json.out.join('\n'))).toEqual([
       expect.objectContaining({ projection: 'filing_summary', identical: false }),
     ]);
+  });
+});
+
+describe('icp projections with DATABASE_URL set', () => {
+  const saved = {
+    dataDir: process.env.ICP_DATA_DIR,
+    url: process.env.EVENT_STORE_URL,
+    database: process.env.DATABASE_URL,
+  };
+  let dataDir: string;
+  let cluster: PostgresCluster;
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+    dataDir = mkdtempSync(join(tmpdir(), 'icp-projections-cli-pg-'));
+    process.env.ICP_DATA_DIR = dataDir;
+    process.env.DATABASE_URL = await cluster.newDatabase();
+    delete process.env.EVENT_STORE_URL;
+    const log = new SqliteEventLog(join(dataDir, 'events.sqlite'));
+    await appendFilingHistories(log, generateFilingHistories({ count: 40, seed: 3 }));
+    await log.close();
+  });
+
+  afterAll(async () => {
+    for (const [name, value] of [
+      ['ICP_DATA_DIR', saved.dataDir],
+      ['EVENT_STORE_URL', saved.url],
+      ['DATABASE_URL', saved.database],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    await cluster?.stop();
+  });
+
+  it('rebuilds every projection on PostgreSQL and --verify finds each identical (no read-models.sqlite)', async () => {
+    const rebuilt = await run(['rebuild']);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.out).toHaveLength(5);
+
+    const verified = await run(['rebuild', '--verify']);
+    expect(verified.code).toBe(0);
+    expect(verified.out).toEqual(
+      ['filing_summary', 'bureau_queue', 'public_registry', 'sla_dashboard', 'registry'].map((name) =>
+        expect.stringMatching(new RegExp(`^${name}: identical \\([\\d,]+ rows at position \\d+\\)$`)),
+      ),
+    );
+    expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(false);
   });
 });

@@ -15,7 +15,7 @@ import {
   rebuildProjection,
   verifyProjection,
 } from '../../../services/projections/rebuild';
-import { openReadModels } from '../../read-models';
+import { openConfiguredReadModels } from '../../read-models';
 import type { CliCommand, CliIo } from '../command';
 import { ProgressBar } from '../progress-bar';
 
@@ -161,7 +161,7 @@ export const projectionsCommand: CliCommand = {
     }
     const config = loadConfig();
     const eventLog = openEventLog(config.eventLog.url);
-    const store = openReadModels(config.dataDir, loadChineseCalendar());
+    const store = await openConfiguredReadModels(config, loadChineseCalendar());
     try {
       return parsed.action === 'status'
         ? await status(eventLog, store, parsed, io)

@@ -8,7 +8,7 @@ import { openEventLog } from '../../../infra/event-log/open-event-log';
 import { shutdownSignal } from '../../../infra/process/signals';
 import { openProjectorLease } from '../../projector/projector-lease';
 import { startProjectorOps } from '../../projector/projector-ops';
-import { openReadModels } from '../../read-models';
+import { openConfiguredReadModels } from '../../read-models';
 import type { CliCommand, CliIo } from '../command';
 
 function describeState(state: ProjectorState, lease: string | undefined): string {
@@ -86,7 +86,12 @@ export const projectorCommand: CliCommand = {
     const config = loadConfig();
     requireSecrets('projector');
     const eventLog = openEventLog(config.eventLog.url);
-    const store = openReadModels(config.dataDir, loadChineseCalendar());
+    const store = await openConfiguredReadModels(config, loadChineseCalendar()).catch(
+      async (error: Error) => {
+        await eventLog.close();
+        throw error;
+      },
+    );
     try {
       return await project(config, eventLog, store, io);
     } catch (error) {

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import {
   type BureauQueueItem,
   type BureauQueueQuery,
@@ -9,8 +8,9 @@ import {
   PUBLIC_SEARCH_LIMIT,
   type PublicLookup,
   type PublicRegistryRow,
-} from '../../../events/ports/read-models.port';
-import { decodeCursor, encodeCursor } from '../page-cursor';
+} from '../../events/ports/read-models.port';
+import { decodeCursor, encodeCursor } from './page-cursor';
+import { type ReadSql, first, strposOf } from './read-sql';
 import {
   type BureauQueueRecord,
   type FilingSummaryRecord,
@@ -20,7 +20,7 @@ import {
   toPublicRegistryRow,
 } from './read-model.records';
 
-/** The read models' queries over the live tables (see ReadModelQueries for what each answers). */
+/** The read models' queries over the live tables, either backend (see ReadModelQueries for what each answers). */
 
 function toQueueItem(record: BureauQueueRecord): BureauQueueItem {
   const row = toBureauQueueRow(record);
@@ -53,22 +53,34 @@ function toPage<R, T>(
   return page;
 }
 
-export function searchFilings(db: Database.Database, q: string, limit: number): FilingSummaryRow[] {
-  return db
-    .prepare<[{ q: string; folded: string; limit: number }], FilingSummaryRecord>(
-      `SELECT * FROM filing_summary
-       WHERE filing_id = @q
-          OR instr(registration_number, @q) = 1
-          OR instr(lower(app_name), @folded) > 0
-          OR instr(lower(coalesce(operator_name, '')), @folded) > 0
-       ORDER BY (filing_id = @q OR registration_number = @q) DESC, submitted_at DESC, filing_id DESC
-       LIMIT @limit`,
-    )
-    .all({ q, folded: q.toLowerCase(), limit })
-    .map(toFilingSummaryRow);
+export async function getFiling(sql: ReadSql, filingId: string): Promise<FilingSummaryRow | undefined> {
+  const record = await first<FilingSummaryRecord>(
+    sql,
+    'SELECT * FROM filing_summary WHERE filing_id = @filingId',
+    {
+      filingId,
+    },
+  );
+  return record && toFilingSummaryRow(record);
 }
 
-export function listFilings(db: Database.Database, query: ListFilingsQuery): Page<FilingSummaryRow> {
+export async function searchFilings(sql: ReadSql, q: string, limit: number): Promise<FilingSummaryRow[]> {
+  const at = (haystack: string, needle: string) => strposOf(sql.dialect, haystack, needle);
+  // NULLS LAST: SQLite's order for a match on a filing without a registration number (DESC).
+  const records = await sql.all<FilingSummaryRecord>(
+    `SELECT * FROM filing_summary
+     WHERE filing_id = @q
+        OR ${at('registration_number', '@q')} = 1
+        OR ${at('lower(app_name)', '@folded')} > 0
+        OR ${at("lower(coalesce(operator_name, ''))", '@folded')} > 0
+     ORDER BY (filing_id = @q OR registration_number = @q) DESC NULLS LAST, submitted_at DESC, filing_id DESC
+     LIMIT @limit`,
+    { q, folded: q.toLowerCase(), limit },
+  );
+  return records.map(toFilingSummaryRow);
+}
+
+export async function listFilings(sql: ReadSql, query: ListFilingsQuery): Promise<Page<FilingSummaryRow>> {
   assertLimit(query.limit);
   const where: string[] = [];
   const params: Record<string, string | number> = { limit: query.limit + 1 };
@@ -90,19 +102,18 @@ export function listFilings(db: Database.Database, query: ListFilingsQuery): Pag
     params.afterSubmittedAt = submittedAt as string;
     params.afterFilingId = filingId as string;
   }
-  const records = db
-    .prepare<[Record<string, string | number>], FilingSummaryRecord>(
-      `SELECT * FROM filing_summary ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY submitted_at DESC, filing_id DESC LIMIT @limit`,
-    )
-    .all(params);
+  const records = await sql.all<FilingSummaryRecord>(
+    `SELECT * FROM filing_summary ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY submitted_at DESC, filing_id DESC LIMIT @limit`,
+    params,
+  );
   return toPage(records, query.limit, toFilingSummaryRow, (last) =>
     encodeCursor('filings', [last.submitted_at, last.filing_id]),
   );
 }
 
 /** Keyset cursor over (overdue, dueBy, filingId). */
-export function bureauQueue(db: Database.Database, query: BureauQueueQuery): Page<BureauQueueItem> {
+export async function bureauQueue(sql: ReadSql, query: BureauQueueQuery): Promise<Page<BureauQueueItem>> {
   assertLimit(query.limit);
   const params: Record<string, string | number> = { province: query.province, limit: query.limit + 1 };
   let conditions = '';
@@ -121,19 +132,18 @@ export function bureauQueue(db: Database.Database, query: BureauQueueQuery): Pag
     conditions += ' AND kind = @kind';
     params.kind = query.kind;
   }
-  const records = db
-    .prepare<[Record<string, string | number>], BureauQueueRecord>(
-      `SELECT * FROM bureau_queue
-       WHERE province = @province AND queued_at IS NOT NULL ${conditions}
-       ORDER BY overdue DESC, due_by ASC, filing_id ASC LIMIT @limit`,
-    )
-    .all(params);
+  const records = await sql.all<BureauQueueRecord>(
+    `SELECT * FROM bureau_queue
+     WHERE province = @province AND queued_at IS NOT NULL ${conditions}
+     ORDER BY overdue DESC, due_by ASC NULLS FIRST, filing_id ASC LIMIT @limit`,
+    params,
+  );
   return toPage(records, query.limit, toQueueItem, (last) =>
     encodeCursor('bureau-queue', [last.overdue, last.due_by ?? '', last.filing_id]),
   );
 }
 
-export function findPublic(db: Database.Database, lookup: PublicLookup): PublicRegistryRow[] {
+export async function findPublic(sql: ReadSql, lookup: PublicLookup): Promise<PublicRegistryRow[]> {
   const where: string[] = [];
   const params: Record<string, string | number> = { limit: PUBLIC_SEARCH_LIMIT };
   if (lookup.number !== undefined) {
@@ -141,19 +151,18 @@ export function findPublic(db: Database.Database, lookup: PublicLookup): PublicR
     params.number = lookup.number;
   }
   if (lookup.appName) {
-    where.push('instr(app_name, @appName) > 0');
+    where.push(`${strposOf(sql.dialect, 'app_name', '@appName')} > 0`);
     params.appName = lookup.appName;
   }
   if (lookup.operatorName) {
-    where.push('instr(operator_name, @operatorName) > 0');
+    where.push(`${strposOf(sql.dialect, 'operator_name', '@operatorName')} > 0`);
     params.operatorName = lookup.operatorName;
   }
   if (where.length === 0) return [];
-  return db
-    .prepare<[Record<string, string | number>], PublicRegistryRecord>(
-      `SELECT * FROM public_registry WHERE ${where.join(' AND ')}
-       ORDER BY registration_number LIMIT @limit`,
-    )
-    .all(params)
-    .map(toPublicRegistryRow);
+  const records = await sql.all<PublicRegistryRecord>(
+    `SELECT * FROM public_registry WHERE ${where.join(' AND ')}
+     ORDER BY registration_number LIMIT @limit`,
+    params,
+  );
+  return records.map(toPublicRegistryRow);
 }

@@ -6,9 +6,12 @@ import type {
   PublicRegistryRow,
   SlaFilingRow,
   SlaStageVisit,
-} from '../../../events/ports/read-models.port';
+} from '../../events/ports/read-models.port';
 
-/** Rows as SQLite stores them (snake_case, 0/1 booleans, NULL for absent) and back. */
+/**
+ * Rows as the read-model tables store them on either backend (snake_case, 0/1 booleans, NULL for
+ * absent) and back.
+ */
 
 /** The kind columns a filing_summary and a bureau_queue record share. */
 export interface FilingKindRecord {

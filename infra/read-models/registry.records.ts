@@ -3,9 +3,12 @@ import type {
   RegistryServiceRow,
   RegistryServiceVersionRow,
   RegistrySubjectRow,
-} from '../../../events/ports/read-models.port';
+} from '../../events/ports/read-models.port';
 
-/** Registry rows as SQLite stores them (snake_case, JSON text for lists, NULL for absent) and back. */
+/**
+ * Registry rows as the read-model tables store them on either backend (snake_case, JSON text for
+ * lists, NULL for absent) and back.
+ */
 
 export interface RegistrySubjectRecord {
   subject_number: string;

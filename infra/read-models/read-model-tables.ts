@@ -1,4 +1,24 @@
-import type { ProjectionName } from '../../../events/ports/read-models.port';
+import type { ProjectionName } from '../../events/ports/read-models.port';
+
+/**
+ * The read-model tables of both backends. Definitions are written once in SQLite's terms; PostgreSQL
+ * gets them with byte-order text (`COLLATE "C"`, as SQLite compares, so ordering, key ranges and
+ * `lower()` answer the same), DOUBLE PRECISION for REAL and BIGINT log positions.
+ */
+export type SqlDialect = 'sqlite' | 'postgres';
+
+/**
+ * Version of the read-model tables (SQLite's `PRAGMA user_version`, PostgreSQL's
+ * `icp_schema_migrations`). Read models hold nothing the event log
+ * does not, so a schema change does not migrate rows: it drops every table and creates the current
+ * ones empty, and the projector replays the log from position 0. Bump it with every table change.
+ * 1: filing_summary and public_registry; 2: + bureau_queue, sla_dashboard and rebuild bookkeeping;
+ * 3: + registry (subjects, services, their identifiers); 4: + the registry's life (service versions,
+ * accesses, cancellations, shell subjects; the public registry's status and its filings' kinds) and
+ * filing kinds (kind and target numbers on filing_summary, bureau_queue and sla_filings, bureau_queue's
+ * status, kind on sla_stage_visits).
+ */
+export const READ_MODEL_SCHEMA_VERSION = 4;
 
 interface TableDefinition {
   /** The live table's name. */
@@ -236,6 +256,11 @@ export function shadowTableSet(name: ProjectionName, tag: string): TableSet {
   return { projection: name, tables, checkpointKey: shadowName(name, tag), shadowTag: tag };
 }
 
+/** A LIKE pattern (escape `\\`) matching every shadow name of `table` (or checkpoint key of a projection). */
+export function shadowNamesLike(table: string): string {
+  return `${shadowName(table, '').replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
 export function shadowName(table: string, tag: string): string {
   return `${table}__rebuild_${tag}`;
 }
@@ -246,8 +271,17 @@ export function tableOf(set: TableSet, table: string): string {
   return actual;
 }
 
+function columnsIn(dialect: SqlDialect, columns: string): string {
+  if (dialect === 'sqlite') return columns;
+  return columns.replace(/\bTEXT\b/g, 'TEXT COLLATE "C"').replace(/\bREAL\b/g, 'DOUBLE PRECISION');
+}
+
+function tableSuffix(dialect: SqlDialect): string {
+  return dialect === 'sqlite' ? ' STRICT' : '';
+}
+
 /** CREATE statements for every table (and index) of the set. */
-export function createTablesSql(set: TableSet): string {
+export function createTablesSql(set: TableSet, dialect: SqlDialect): string {
   return TABLES[set.projection]
     .map((definition) => {
       const table = tableOf(set, definition.table);
@@ -257,18 +291,24 @@ export function createTablesSql(set: TableSet): string {
         const partial = where === undefined ? '' : ` WHERE ${where}`;
         return `CREATE INDEX ${definition.table}_${indexName}${suffix} ON ${table} (${columns})${partial};`;
       });
-      return [`CREATE TABLE ${table} (${definition.columns}) STRICT;`, ...indexes].join('\n');
+      const create = `CREATE TABLE ${table} (${columnsIn(dialect, definition.columns)})${tableSuffix(dialect)};`;
+      return [create, ...indexes].join('\n');
     })
     .join('\n');
 }
 
-export const CHECKPOINTS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS projection_checkpoints (
-  name     TEXT    PRIMARY KEY,
-  position INTEGER NOT NULL CHECK (position >= 0)
-) STRICT;
-CREATE TABLE IF NOT EXISTS projection_rebuilds (
+/** The checkpoints of every projection (and rebuild), and who is rebuilding what. */
+export function checkpointsTableSql(dialect: SqlDialect): string {
+  const position = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const columns = (sql: string) => columnsIn(dialect, sql);
+  return `CREATE TABLE IF NOT EXISTS projection_checkpoints (${columns(`
+  name     TEXT    PRIMARY KEY,`)}
+  position ${position} NOT NULL CHECK (position >= 0)
+)${tableSuffix(dialect)};
+CREATE TABLE IF NOT EXISTS projection_rebuilds (${columns(`
   name       TEXT    PRIMARY KEY,
   tag        TEXT    NOT NULL,
   pid        INTEGER NOT NULL,
-  started_at TEXT    NOT NULL
-) STRICT;`;
+  started_at TEXT    NOT NULL`)}
+)${tableSuffix(dialect)};`;
+}

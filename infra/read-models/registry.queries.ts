@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import {
   MAX_PAGE_SIZE,
   type Page,
@@ -7,8 +6,9 @@ import {
   type RegistryServiceVersionRow,
   type RegistrySubjectRow,
   type ShellSubjectsQuery,
-} from '../../../events/ports/read-models.port';
-import { decodeCursor, encodeCursor } from '../page-cursor';
+} from '../../events/ports/read-models.port';
+import { decodeCursor, encodeCursor } from './page-cursor';
+import { type ReadSql, first, strposOf } from './read-sql';
 import {
   type RegistryIdentifierKind,
   type RegistryServiceRecord,
@@ -21,26 +21,27 @@ import {
 
 /** The registry's queries over the live tables (see ReadModelQueries for what each answers). */
 
-export function registrySubject(
-  db: Database.Database,
+export async function registrySubject(
+  sql: ReadSql,
   subjectNumber: string,
-): RegistrySubjectRow | undefined {
-  const record = db
-    .prepare<[string], RegistrySubjectRecord>('SELECT * FROM registry_subjects WHERE subject_number = ?')
-    .get(subjectNumber);
+): Promise<RegistrySubjectRow | undefined> {
+  const record = await first<RegistrySubjectRecord>(
+    sql,
+    'SELECT * FROM registry_subjects WHERE subject_number = @subjectNumber',
+    { subjectNumber },
+  );
   return record && toRegistrySubjectRow(record);
 }
 
-export function registryServiceVersions(
-  db: Database.Database,
+export async function registryServiceVersions(
+  sql: ReadSql,
   serviceNumber: string,
-): RegistryServiceVersionRow[] {
-  return db
-    .prepare<[string], RegistryServiceVersionRecord>(
-      'SELECT * FROM registry_service_versions WHERE service_number = ? ORDER BY version',
-    )
-    .all(serviceNumber)
-    .map(toRegistryServiceVersionRow);
+): Promise<RegistryServiceVersionRow[]> {
+  const records = await sql.all<RegistryServiceVersionRecord>(
+    'SELECT * FROM registry_service_versions WHERE service_number = @serviceNumber ORDER BY version',
+    { serviceNumber },
+  );
+  return records.map(toRegistryServiceVersionRow);
 }
 
 function checkLimit(limit: number): void {
@@ -52,7 +53,10 @@ function checkLimit(limit: number): void {
 const SHELL_CURSOR_KIND = 'registry-shell-subjects';
 
 /** A province's shell subjects not cancelled, by subject number (keyset). */
-export function shellSubjects(db: Database.Database, query: ShellSubjectsQuery): Page<RegistrySubjectRow> {
+export async function shellSubjects(
+  sql: ReadSql,
+  query: ShellSubjectsQuery,
+): Promise<Page<RegistrySubjectRow>> {
   checkLimit(query.limit);
   const params: Record<string, string | number> = { province: query.province, limit: query.limit + 1 };
   let after = '';
@@ -61,13 +65,12 @@ export function shellSubjects(db: Database.Database, query: ShellSubjectsQuery):
     after = 'AND subject_number > @after';
     params.after = subjectNumber as string;
   }
-  const records = db
-    .prepare<[Record<string, string | number>], RegistrySubjectRecord>(
-      `SELECT * FROM registry_subjects
-       WHERE province = @province AND shell_flagged_on IS NOT NULL AND status = 'active' ${after}
-       ORDER BY subject_number LIMIT @limit`,
-    )
-    .all(params);
+  const records = await sql.all<RegistrySubjectRecord>(
+    `SELECT * FROM registry_subjects
+     WHERE province = @province AND shell_flagged_on IS NOT NULL AND status = 'active' ${after}
+     ORDER BY subject_number LIMIT @limit`,
+    params,
+  );
   const items = records.slice(0, query.limit);
   const page: Page<RegistrySubjectRow> = { items: items.map(toRegistrySubjectRow) };
   const last = items.at(-1);
@@ -88,7 +91,10 @@ const IDENTIFIER_FILTERS: ReadonlyArray<[keyof RegistryLookup, RegistryIdentifie
 const CURSOR_KIND = 'registry-services';
 
 /** The WHERE terms and parameters of a lookup; none when it names no criterion (an empty one is none). */
-function lookupTerms(lookup: RegistryLookup): { where: string[]; params: Record<string, string | number> } {
+function lookupTerms(
+  sql: ReadSql,
+  lookup: RegistryLookup,
+): { where: string[]; params: Record<string, string | number> } {
   const where: string[] = [];
   const params: Record<string, string | number> = {};
   if (lookup.serviceNumber) {
@@ -100,7 +106,8 @@ function lookupTerms(lookup: RegistryLookup): { where: string[]; params: Record<
     params.subjectNumber = lookup.subjectNumber;
   }
   if (lookup.name) {
-    where.push('(instr(lower(name), @name) > 0 OR instr(lower(operator_name), @name) > 0)');
+    const at = (column: string) => `${strposOf(sql.dialect, `lower(${column})`, '@name')} > 0`;
+    where.push(`(${at('name')} OR ${at('operator_name')})`);
     params.name = lookup.name.toLowerCase();
   }
   for (const [field, kind] of IDENTIFIER_FILTERS) {
@@ -116,12 +123,12 @@ function lookupTerms(lookup: RegistryLookup): { where: string[]; params: Record<
 }
 
 /** Keyset order (subject number, sequence, service number): a subject's services in the order issued. */
-export function findRegistryServices(
-  db: Database.Database,
+export async function findRegistryServices(
+  sql: ReadSql,
   lookup: RegistryLookup,
-): Page<RegistryServiceRow> {
+): Promise<Page<RegistryServiceRow>> {
   checkLimit(lookup.limit);
-  const { where, params } = lookupTerms(lookup);
+  const { where, params } = lookupTerms(sql, lookup);
   if (where.length === 0) return { items: [] };
   if (lookup.status !== undefined) {
     where.push('status = @status');
@@ -136,12 +143,11 @@ export function findRegistryServices(
     where.push('(subject_number, sequence, service_number) > (@afterSubject, @afterSequence, @afterService)');
     Object.assign(params, { afterSubject: subject, afterSequence: sequence, afterService: service });
   }
-  const records = db
-    .prepare<[Record<string, string | number>], RegistryServiceRecord>(
-      `SELECT * FROM registry_services WHERE ${where.join(' AND ')}
-       ORDER BY subject_number, sequence, service_number LIMIT @limit`,
-    )
-    .all({ ...params, limit: lookup.limit + 1 });
+  const records = await sql.all<RegistryServiceRecord>(
+    `SELECT * FROM registry_services WHERE ${where.join(' AND ')}
+     ORDER BY subject_number, sequence, service_number LIMIT @limit`,
+    { ...params, limit: lookup.limit + 1 },
+  );
   const items = records.slice(0, lookup.limit);
   const page: Page<RegistryServiceRow> = { items: items.map(toRegistryServiceRow) };
   const last = items.at(-1);
