@@ -242,7 +242,7 @@ function summary(run: {
     )
       .map(([phase, s]) => `${phase} ${s} s`)
       .join(', ')}`,
-    `shared: Temporal ${cluster.temporal.address}, PostgreSQL (event log, read models, keys, SMS challenges, outbox)`,
+    `shared: Temporal ${cluster.temporal.address}, PostgreSQL (event log, read models, Idempotency-Keys, SMS challenges and rate limits, outbox)`,
     `hosts, each with its own data directory: ${hosts.join(', ')}`,
     `filings: ${driver.filings.length} in 2 waves of ${FILINGS_PER_WAVE} (${tally(paths)})`,
     `answers by host: ${tally(api.answeredBy)}`,
