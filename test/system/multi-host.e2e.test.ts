@@ -42,6 +42,8 @@ interface Kill {
   readonly hosts: readonly string[];
   /** Where wave 2's filings stood when the hosts died. */
   readonly statuses: Record<string, number>;
+  /** How many of them were on their way (submitted, not yet completed). */
+  readonly inFlight: number;
 }
 
 describe('several hosts: two API and two worker processes, one projector, one Temporal, one PostgreSQL', () => {
@@ -124,6 +126,7 @@ describe('several hosts: two API and two worker processes, one projector, one Te
     const seconds = (Date.now() - started) / 1000;
     console.info(summary({ cluster, api, driver, kill, report, startedUp, phases, seconds }));
     expect(kill.hosts).toHaveLength(2);
+    expect(kill.inFlight).toBeGreaterThanOrEqual(AT_GATE_BEFORE_KILL);
     expect(report.problems).toEqual([]);
   }, 420_000);
 });
@@ -207,7 +210,8 @@ async function killMidFlight(
   }
   const hosts = ['api-2', worker];
   await Promise.all(hosts.map((name) => cluster.kill(name)));
-  return { at: new Date().toISOString(), hosts, statuses };
+  const inFlight = wave.filter((filing) => filing.filingId && filing.status !== 'completed').length;
+  return { at: new Date().toISOString(), hosts, statuses, inFlight };
 }
 
 /** Hosts that died on their own, and 5xx answers other than 503 (a host down or Temporal busy). */
@@ -247,7 +251,7 @@ function summary(run: {
     `filings: ${driver.filings.length} in 2 waves of ${FILINGS_PER_WAVE} (${tally(paths)})`,
     `answers by host: ${tally(api.answeredBy)}`,
     `requests moved to the other API host after a failure: ${api.movedToAnotherHost}; retries: ${tally(api.stats().retriedBecause)}`,
-    `killed at ${kill.at.slice(11, 23)}: ${kill.hosts.join(' and ')} (SIGKILL, not restarted); wave 2 then: ${tally(kill.statuses)}`,
+    `killed at ${kill.at.slice(11, 23)}: ${kill.hosts.join(' and ')} (SIGKILL, not restarted) with ${kill.inFlight} filings in flight; wave 2 then: ${tally(kill.statuses)}`,
     'checked:',
     ...report.done.map((line) => `  ${line}`),
     ...(report.problems.length > 0 ? ['problems:', ...report.problems.map((line) => `  ${line}`)] : []),

@@ -82,7 +82,7 @@ export class MultiHostCluster {
 
   /** The shared services first, then every host at once; resolves when all of them serve. */
   static async start(name: string, layout: Layout): Promise<MultiHostCluster> {
-    const [temporal, postgres] = await Promise.all([startTemporal(name), startPostgresCluster()]);
+    const [temporal, postgres] = await bothOrNeither(startTemporal(name), startPostgresCluster());
     const sharedEnv = {
       TEMPORAL_ADDRESS: temporal.address,
       DATABASE_URL: postgres.url,
@@ -222,6 +222,18 @@ export class MultiHostCluster {
     await untilReady(url, START_TIMEOUT_MS);
     return host;
   }
+}
+
+/** Both started, or whichever started stopped again and the failure thrown. */
+async function bothOrNeither(
+  temporal: Promise<DevServer>,
+  postgres: Promise<PostgresCluster>,
+): Promise<[DevServer, PostgresCluster]> {
+  const [t, p] = await Promise.allSettled([temporal, postgres]);
+  if (t.status === 'fulfilled' && p.status === 'fulfilled') return [t.value, p.value];
+  if (t.status === 'fulfilled') await t.value.stop();
+  if (p.status === 'fulfilled') await p.value.stop();
+  throw t.status === 'rejected' ? t.reason : (p as PromiseRejectedResult).reason;
 }
 
 async function startTemporal(name: string): Promise<DevServer> {
