@@ -7,8 +7,8 @@ import type { Host, MultiHostCluster } from '../support/multi-host/hosts';
 import type { HostedFiling } from './multi-host-driver';
 
 /**
- * What must hold after a multi-host run, each check returning the problems it found (a report shows
- * them all at once) and a line saying what it checked.
+ * What must hold after a multi-host run. Each check adds to the report every problem it found (so a
+ * failing run shows them all at once) and one line saying what it checked.
  */
 
 export interface Checked {
