@@ -30,7 +30,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    installWorkerRuntimeLogging();
+    installWorkerRuntimeLogging(process.env.ICP_WORKER_LOG_LEVEL === 'INFO' ? 'INFO' : 'WARN');
     this.connection = await connectWorkerConnection(this.config);
     const activityDeps = await openActivityDeps(this.config, this.eventLog);
     this.closeDeps = activityDeps.close;
