@@ -520,6 +520,8 @@ describe('HTTP API over a started system (`icp start`)', () => {
       { 'x-applicant': '110105199207150043', 'x-request-id': 'e2e-pii-probe' },
     );
     expect(answer.requestId).toBe('e2e-pii-probe');
+    // The line is written once the response is finished: it may reach the pipe after the answer.
+    await system.waitForOutput('"requestId":"e2e-pii-probe"', 10_000);
     const records = jsonLogRecords(system.stdout);
     jsonLogRecords(system.stderr);
     expect(records.filter((record) => record.requestId === 'e2e-pii-probe')).toEqual([
