@@ -64,7 +64,7 @@ runBench(NAME, async () => {
 
   progress('starting the Temporal dev server');
   const server = await startBenchTemporal(progress);
-  installWorkerRuntimeLogging('WARN');
+  installWorkerRuntimeLogging('WARN', undefined, { forwardCoreLogs: false });
   const config = loadConfig({ ICP_DATA_DIR: dataDir, TEMPORAL_ADDRESS: server.address });
   const eventLog = new SqliteEventLog(join(dataDir, 'events.sqlite'));
   const deps = await openActivityDeps(config, eventLog);

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { processLogger } from '../logging/logger';
 import { redactDatabaseUrl } from './database-url';
 
 /** A connection pool on DATABASE_URL; `close()` ends it (waits for checked-out clients). */
@@ -13,9 +14,9 @@ export function openPgPool(url: string, options: { max?: number; applicationName
   // An idle client's error (the server restarted, the network dropped) must not crash the process;
   // the pool drops that client and the next query opens another.
   pool.on('error', (error) => {
-    process.stderr.write(
-      `postgres (${redactDatabaseUrl(url)}): idle connection lost: ${(error as Error).message}\n`,
-    );
+    processLogger()
+      .child({ component: 'postgres' })
+      .warn(`postgres (${redactDatabaseUrl(url)}): idle connection lost: ${(error as Error).message}`);
   });
   return pool;
 }

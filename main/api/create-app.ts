@@ -7,6 +7,13 @@ import { configureHttp } from '../../services/http/configure-http';
 import { HttpMetricsMiddleware } from '../../services/metrics/http-metrics.middleware';
 import type { IcpConfig } from '../../infra/config/config';
 import { loadTrustProxy, type TrustProxy } from '../../infra/config/trust-proxy';
+import { processLogger } from '../../infra/logging/logger';
+import { PinoNestLogger } from '../../infra/logging/nest-logger';
+
+/** Nest's own messages (boot, routes, errors) through the process's logger: JSON lines when configured. */
+function nestLogger(): PinoNestLogger {
+  return new PinoNestLogger(processLogger().child({ component: 'nest' }));
+}
 
 /**
  * The HTTP API (and, in `icp start`, the worker in the same process), listening on config.http;
@@ -20,12 +27,16 @@ export async function startHttpApp(
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot(config, { api: true, ...roles }),
     {
-      logger: ['error', 'warn'],
+      logger: nestLogger(),
       // configureHttp installs the JSON parser with the body-size limit.
       bodyParser: false,
     },
   );
-  configureHttp(app, { requestMetrics: app.get(HttpMetricsMiddleware), trustProxy: http.trustProxy });
+  configureHttp(app, {
+    requestMetrics: app.get(HttpMetricsMiddleware),
+    trustProxy: http.trustProxy,
+    requestLog: processLogger().child({ component: 'http' }),
+  });
   await app.listen(config.http.port, config.http.host);
   return app;
 }
@@ -34,9 +45,7 @@ export async function startHttpApp(
 export async function startWorkerOnly(config: IcpConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(
     AppModule.forRoot(config, { api: false, worker: true }),
-    {
-      logger: ['error', 'warn'],
-    },
+    { logger: nestLogger() },
   );
   await app.init();
   return app;

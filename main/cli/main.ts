@@ -1,5 +1,6 @@
 import { ConfigError } from '../../infra/config/config';
 import { type CliCommand, type CliIo, processIo } from './command';
+import { processIoFor } from './log-io';
 import { auditCommand } from './commands/audit.command';
 import { demoCommand } from './commands/demo.command';
 import { doctorCommand } from './commands/doctor.command';
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return 2;
   }
   try {
-    return await command.run(args, io);
+    return await command.run(args, processIoFor(name, io));
   } catch (error) {
     io.err(`icp ${name}: ${error instanceof ConfigError ? error.message : (error as Error).message}`);
     return error instanceof ConfigError ? 2 : 1;

@@ -116,6 +116,7 @@ describe('GET /v1/audit/filings/:id and its timeline.svg', () => {
         title: 'Not Found',
         status: 404,
         detail: 'filing not found',
+        requestId: expect.any(String),
       });
       const svgMissing = await get(
         server,

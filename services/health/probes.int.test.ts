@@ -80,6 +80,7 @@ describe('/livez and /readyz', () => {
       status: 503,
       detail: 'the event log or the read models do not answer',
       checks: { eventLog: 'down', readModels: 'up', temporal: 'down' },
+      requestId: ready.headers.get('x-request-id'),
     });
     expect((await get('/livez')).status).toBe(200);
   });

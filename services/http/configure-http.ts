@@ -6,6 +6,8 @@ import { answerClientError } from './client-errors';
 import { setUpOpenApi } from './openapi.setup';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestBodyGate } from './request-body-gate';
+import { requestIdMiddleware } from './request-id';
+import { requestLogMiddleware, type RequestLogSink } from './request-log';
 import { verifyJsonBody } from './strict-json';
 
 export interface HttpOptions {
@@ -18,6 +20,8 @@ export interface HttpOptions {
    * gives the client's address (`req.ip`, the per-client SMS rate limit). Absent: the socket's peer.
    */
   trustProxy?: number | readonly string[];
+  /** Receives one line per answered request (method, route template, status, duration, request id). */
+  requestLog?: RequestLogSink;
 }
 
 /**
@@ -29,6 +33,8 @@ export function configureHttp(app: NestExpressApplication, options: HttpOptions 
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.getHttpServer().on('clientError', answerClientError);
+  app.use(requestIdMiddleware);
+  if (options.requestLog) app.use(requestLogMiddleware(options.requestLog));
   const { requestMetrics } = options;
   if (requestMetrics) {
     app.use((request: Request, response: Response, next: () => void) =>

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs
 import type { Request, Response } from 'express';
 import { allowedMethodsAt } from './allowed-methods';
 import { genericProblem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
+import { requestIdOf } from './request-id';
 import { routeTemplateOf } from './route-template';
 import { WORKFLOW_ENGINE_RETRY_AFTER_SECONDS } from './temporal-problems';
 import { toProblem } from './to-problem';
@@ -21,7 +22,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const allowed = route === undefined && problem.status === 404 ? allowedMethodsAt(request) : [];
     if (allowed.length > 0)
       problem = genericProblem(405, `${request.method} is not a method of this resource`);
-    this.log(problem, exception, `${request.method} ${route ?? '(no route)'}`);
+    this.log(problem, exception, `${request.method} ${route ?? '(no route)'}`, requestIdOf(response));
 
     if (response.headersSent) {
       response.end();
@@ -34,16 +35,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status === 503 && !response.hasHeader('Retry-After')) {
       response.setHeader('Retry-After', String(WORKFLOW_ENGINE_RETRY_AFTER_SECONDS));
     }
-    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    const requestId = requestIdOf(response);
+    const body = requestId ? { ...problem, requestId } : problem;
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
   /** Logs the route template, never the URL or the body: both may carry personal data. */
-  private log(problem: ProblemDetails, exception: unknown, where: string): void {
+  private log(problem: ProblemDetails, exception: unknown, where: string, requestId?: string): void {
+    const request = requestId ? ` (request ${requestId})` : '';
     if (problem.status === 503) {
-      this.logger.warn(`${where}: ${problem.detail}`);
+      this.logger.warn(`${where}: ${problem.detail}${request}`);
     } else if (problem.status >= 500) {
       const stack = exception instanceof Error ? exception.stack : undefined;
-      this.logger.error(`${where} failed with ${describe(exception)}`, stack);
+      this.logger.error(`${where} failed with ${describe(exception)}${request}`, stack);
     }
   }
 }

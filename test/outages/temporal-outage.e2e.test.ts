@@ -52,6 +52,7 @@ describe('Temporal unavailable under a running API (`icp worker` + `icp api`)', 
       title: 'Service Unavailable',
       status: 503,
       detail: 'the workflow engine is unavailable, retry later',
+      requestId: answer.headers.get('x-request-id'),
     });
     expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   };

@@ -5,9 +5,12 @@ import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../infra/process/net';
 import { loadValidForm, validFormPath } from '../fixtures/forms/form-fixtures';
 import { withDistinctIdentifiers } from '../support/distinct-identifiers';
+import { JSON_LOGS, jsonLogRecords } from '../support/json-log-lines';
 import { IcpProcess, isolatedEnv, runIcp } from './icp-process';
 
 const PERSONAL = ['440305198503120036', '110105199207150043', '150043', '13900139000', 'lisi@example.com'];
+/** The SMS codes the system sent: personal data too, scanned for at the end. */
+const sentCodes: string[] = [];
 
 describe('HTTP API over a started system (`icp start`)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'icp-api-e2e-'));
@@ -42,6 +45,7 @@ describe('HTTP API over a started system (`icp start`)', () => {
     return {
       status: response.status,
       type,
+      requestId: response.headers.get('x-request-id'),
       text,
       json: text && /json/.test(type) ? (JSON.parse(text) as Record<string, unknown>) : {},
     };
@@ -70,6 +74,7 @@ describe('HTTP API over a started system (`icp start`)', () => {
       PORT: String(port),
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(await freePort()),
+      ...JSON_LOGS,
     });
     system = new IcpProcess(['start'], env);
     await system.waitForOutput('Press Ctrl+C to stop.', 120_000);
@@ -199,6 +204,7 @@ describe('HTTP API over a started system (`icp start`)', () => {
     const code = /核验码为(\d{6})/.exec(
       (JSON.parse(outbox.stdout) as Array<{ text: string }>)[0]?.text ?? '',
     )?.[1];
+    if (code) sentCodes.push(code);
     const verified = await call('POST', `/v1/filings/${id}/sms-verification`, undefined, {
       code,
       idLast6: '150043',
@@ -505,6 +511,36 @@ describe('HTTP API over a started system (`icp start`)', () => {
     for (const value of PERSONAL) expect(outsideAudit.filter((body) => body.includes(value))).toEqual([]);
   });
 
+  it('logs each request once as a JSON line with its request id and the filing as correlation id, nothing personal', async () => {
+    const answer = await call(
+      'POST',
+      `/v1/filings/${registered.id}/sms-verification?mobile=13900139000&email=lisi@example.com`,
+      undefined,
+      { code: '150043', idLast6: '150043', idNumber: '440305198503120036' },
+      { 'x-applicant': '110105199207150043', 'x-request-id': 'e2e-pii-probe' },
+    );
+    expect(answer.requestId).toBe('e2e-pii-probe');
+    // The line is written once the response is finished: it may reach the pipe after the answer.
+    await system.waitForOutput('"requestId":"e2e-pii-probe"', 10_000);
+    const records = jsonLogRecords(system.stdout);
+    jsonLogRecords(system.stderr);
+    expect(records.filter((record) => record.requestId === 'e2e-pii-probe')).toEqual([
+      expect.objectContaining({
+        msg: 'request completed',
+        method: 'POST',
+        route: '/v1/filings/:id/sms-verification',
+        status: answer.status,
+        correlationId: registered.id,
+      }),
+    ]);
+    // The worker's lines about the same filing carry the same correlation id.
+    expect(
+      records.some((record) => record.component === 'temporal' && record.correlationId === registered.id),
+    ).toBe(true);
+    const lines = `${system.stdout}${system.stderr}`.split('\n');
+    for (const value of PERSONAL) expect(lines.filter((line) => line.includes(value))).toEqual([]);
+  });
+
   it('`icp demo` drives a filing through every stage and prints the issued number', async () => {
     const demo = await runIcp(['demo'], env);
     expect(demo.code).toBe(0);
@@ -555,7 +591,7 @@ describe('HTTP API over a started system (`icp start`)', () => {
       .filter((file) => existsSync(file))
       .map((file) => readFileSync(file));
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    const found = PERSONAL.filter(
+    const found = [...PERSONAL, ...sentCodes].filter(
       (value) =>
         // Six-digit values would match by chance in megabytes of binary; the database is searched for the long ones.
         (value.length >= 11 && temporalDb.some((bytes) => bytes.includes(Buffer.from(value, 'utf8')))) ||
@@ -567,6 +603,8 @@ describe('HTTP API over a started system (`icp start`)', () => {
       `scanned ${temporalDb.length} Temporal database file(s) (${temporalDb.reduce((n, b) => n + b.length, 0)} bytes), the system's output and /metrics for ${PERSONAL.length} personal values: ${found.length} found`,
     );
     expect(temporalDb.length).toBeGreaterThan(0);
+    expect(sentCodes.length).toBeGreaterThan(0);
+    expect(jsonLogRecords(system.stdout).length).toBeGreaterThan(0);
     expect(found).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import {
 import type { filingWorkflow } from '../../workflows/filing/filing.workflow';
 import { personalDataOf } from '../support/projection-fixtures';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
+import { JSON_LOGS, jsonLogRecords } from '../support/json-log-lines';
 import { APPLICANT, bureauOf, PLATFORM } from '../temporal/filing-harness';
 import { IcpProcess, isolatedEnv, runIcp } from './icp-process';
 
@@ -38,6 +39,7 @@ describe('one filing through every stage on the dev server `icp start` provision
       PORT: String(await freePort()),
       TEMPORAL_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(await freePort()),
+      ...JSON_LOGS,
     });
     system = new IcpProcess(['start'], env);
     await system.waitForOutput(READY_LINE, 120_000);
@@ -143,9 +145,13 @@ describe('one filing through every stage on the dev server `icp start` provision
         system.stderr.includes(secret) ||
         metrics.includes(secret),
     );
+    // The output is JSON lines, and the worker's lines about this filing carry it as correlation id.
+    const records = [...jsonLogRecords(system.stdout), ...jsonLogRecords(system.stderr)];
+    const aboutFiling = records.filter((record) => record.correlationId === filingId);
     console.info(
-      `scanned ${temporalDb.length} Temporal database file(s), the system's output and /metrics for ${secrets.length} personal values: ${found.length} found`,
+      `scanned ${temporalDb.length} Temporal database file(s), the system's output (${records.length} JSON log lines, ${aboutFiling.length} about the filing) and /metrics for ${secrets.length} personal values: ${found.length} found`,
     );
+    expect(aboutFiling.length).toBeGreaterThan(0);
     expect(found).toEqual([]);
   });
 });
