@@ -16,7 +16,8 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const SEED_BYTES = 32;
 /** DER of an Ed25519 PKCS#8 private key up to its 32-byte seed (RFC 8410 §7). */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const FORMAT = '<kid>=<Ed25519 key: 32-byte seed or PKCS#8 DER, hex or base64url>,…';
+const ENTRY_FORMAT = '<kid>=<Ed25519 key: 32-byte seed or PKCS#8 DER, hex or base64url>';
+const FORMAT = `${ENTRY_FORMAT},…`;
 
 export interface RegistrySigningKey {
   readonly kid: string;
@@ -55,7 +56,7 @@ export function parseRegistrySigningKeys(env: Env): RegistrySigningKeySet | unde
     const match = KEY_ENTRY.exec(entry.trim());
     const seed = match && seedOf(match[2] as string);
     if (!match || !seed)
-      throw new ConfigError(`${SIGNING_KEYS_VARIABLE}: entry ${index + 1} must be ${FORMAT.slice(0, -2)}`);
+      throw new ConfigError(`${SIGNING_KEYS_VARIABLE}: entry ${index + 1} must be ${ENTRY_FORMAT}`);
     return signingKey(match[1] as string, seed);
   });
   if (new Set(keys.map((key) => key.kid)).size !== keys.length)
