@@ -17,6 +17,7 @@ import { MetricsModule } from '../services/metrics/metrics.module';
 import { ProjectionsModule } from '../services/projections/projections.module';
 import { PublicModule } from '../services/public/public.module';
 import { RegistrationsModule } from '../services/registrations/registrations.module';
+import { SigningModule } from '../services/signing/signing.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -47,6 +48,7 @@ export class AppModule {
               BureauModule,
               ApplicantModule,
               PublicModule,
+              SigningModule,
               DashboardModule,
               AuditModule,
               IspModule,

@@ -1,4 +1,5 @@
 import { multiHostSetting, secretEnvVar } from '../secrets/local-secret';
+import { parseRegistrySigningKeys, SIGNING_KEYS_VARIABLE } from '../secrets/registry-signing-key';
 import { loadPayloadKeys } from '../temporal/payload-keys';
 import { ConfigError } from './config';
 
@@ -9,7 +10,11 @@ export type SecretHolder = 'api' | 'worker' | 'start' | 'projector' | 'token';
 
 /** A secret a process needs, by the environment variable it comes from. */
 export type SecretVariable =
-  'ICP_SECRET_JWT' | 'ICP_SECRET_SMS_ANSWER' | 'ICP_SECRET_SMS_CODE_PEPPER' | 'TEMPORAL_PAYLOAD_KEYS';
+  | 'ICP_SECRET_JWT'
+  | 'ICP_SECRET_SMS_ANSWER'
+  | 'ICP_SECRET_SMS_CODE_PEPPER'
+  | 'TEMPORAL_PAYLOAD_KEYS'
+  | typeof SIGNING_KEYS_VARIABLE;
 
 const JWT = secretEnvVar('jwt') as 'ICP_SECRET_JWT';
 const SMS_ANSWER = secretEnvVar('sms-answer') as 'ICP_SECRET_SMS_ANSWER';
@@ -18,12 +23,13 @@ const HEX_KEY = /^[0-9a-f]{64}$/i;
 
 /**
  * Which secrets each process reads. The API signs and checks tokens (not when an identity provider
- * issues them, `ICP_JWKS_URL`), seals SMS answers and talks to Temporal; the worker opens the sealed
- * answers, peppers code hashes and talks to Temporal; the projector holds none.
+ * issues them, `ICP_JWKS_URL`), seals SMS answers, talks to Temporal and signs the answers a caller
+ * asks signed; the worker opens the sealed answers, peppers code hashes and talks to Temporal; the
+ * projector holds none.
  */
 export function secretsNeededBy(holder: SecretHolder, env: Env = process.env): SecretVariable[] {
   const jwt: SecretVariable[] = env.ICP_JWKS_URL?.trim() ? [] : [JWT];
-  const api: SecretVariable[] = [...jwt, SMS_ANSWER, 'TEMPORAL_PAYLOAD_KEYS'];
+  const api: SecretVariable[] = [...jwt, SMS_ANSWER, 'TEMPORAL_PAYLOAD_KEYS', SIGNING_KEYS_VARIABLE];
   const worker: SecretVariable[] = [SMS_ANSWER, SMS_CODE_PEPPER, 'TEMPORAL_PAYLOAD_KEYS'];
   switch (holder) {
     case 'api':
@@ -45,13 +51,18 @@ export function secretsNeededBy(holder: SecretHolder, env: Env = process.env): S
 
 /** Why the variable's value cannot be used, or `undefined` when it can. Never quotes the value. */
 function malformation(variable: SecretVariable, value: string, env: Env): string | undefined {
-  if (variable !== 'TEMPORAL_PAYLOAD_KEYS')
-    return HEX_KEY.test(value) ? undefined : `${variable} (must be 64 hex characters)`;
+  if (variable === 'TEMPORAL_PAYLOAD_KEYS') {
+    const keys = { TEMPORAL_PAYLOAD_KEYS: value, TEMPORAL_PAYLOAD_KEY_ID: env.TEMPORAL_PAYLOAD_KEY_ID };
+    return configProblem(() => loadPayloadKeys('', keys));
+  }
+  if (variable === SIGNING_KEYS_VARIABLE) return configProblem(() => parseRegistrySigningKeys(env));
+  return HEX_KEY.test(value) ? undefined : `${variable} (must be 64 hex characters)`;
+}
+
+/** `VARIABLE (rule)` when the key list's parser refuses it, else `undefined`. */
+function configProblem(parse: () => unknown): string | undefined {
   try {
-    loadPayloadKeys('', {
-      TEMPORAL_PAYLOAD_KEYS: value,
-      TEMPORAL_PAYLOAD_KEY_ID: env.TEMPORAL_PAYLOAD_KEY_ID,
-    });
+    parse();
     return undefined;
   } catch (error) {
     if (error instanceof ConfigError) return error.message.replace(/^(\w+): /, '$1 (') + ')';

@@ -8,6 +8,7 @@ const ALL = {
   ICP_SECRET_SMS_ANSWER: 'cd'.repeat(32),
   ICP_SECRET_SMS_CODE_PEPPER: 'ef'.repeat(32),
   TEMPORAL_PAYLOAD_KEYS: `2026-01=${'01'.repeat(32)},local=${'02'.repeat(32)}`,
+  ICP_REGISTRY_SIGNING_KEYS: `2026-12=${'03'.repeat(32)}`,
 };
 const CLUSTER = { TEMPORAL_ADDRESS: 'temporal.prod:7233' };
 const POSTGRES = { DATABASE_URL: 'postgres://icp@db/icp' };
@@ -37,6 +38,7 @@ describe('secretsNeededBy', () => {
       'ICP_SECRET_JWT',
       'ICP_SECRET_SMS_ANSWER',
       'TEMPORAL_PAYLOAD_KEYS',
+      'ICP_REGISTRY_SIGNING_KEYS',
     ]);
     expect(secretsNeededBy('worker', {})).toEqual([
       'ICP_SECRET_SMS_ANSWER',
@@ -47,6 +49,7 @@ describe('secretsNeededBy', () => {
       'ICP_SECRET_JWT',
       'ICP_SECRET_SMS_ANSWER',
       'TEMPORAL_PAYLOAD_KEYS',
+      'ICP_REGISTRY_SIGNING_KEYS',
       'ICP_SECRET_SMS_CODE_PEPPER',
     ]);
     expect(secretsNeededBy('projector', {})).toEqual([]);
@@ -55,7 +58,11 @@ describe('secretsNeededBy', () => {
 
   it('needs no JWT secret when an identity provider issues the tokens', () => {
     const env = { ICP_JWKS_URL: 'https://idp.example/jwks' };
-    expect(secretsNeededBy('api', env)).toEqual(['ICP_SECRET_SMS_ANSWER', 'TEMPORAL_PAYLOAD_KEYS']);
+    expect(secretsNeededBy('api', env)).toEqual([
+      'ICP_SECRET_SMS_ANSWER',
+      'TEMPORAL_PAYLOAD_KEYS',
+      'ICP_REGISTRY_SIGNING_KEYS',
+    ]);
     expect(secretsNeededBy('token', env)).toEqual([]);
   });
 });
@@ -72,7 +79,7 @@ describe('requireSecrets', () => {
     const message = failure(() => requireSecrets('start', env));
 
     expect(message).toBe(
-      `secrets: missing ICP_SECRET_JWT, ICP_SECRET_SMS_ANSWER, TEMPORAL_PAYLOAD_KEYS, ICP_SECRET_SMS_CODE_PEPPER (secrets come from the environment when ${setting} is set)`,
+      `secrets: missing ICP_SECRET_JWT, ICP_SECRET_SMS_ANSWER, TEMPORAL_PAYLOAD_KEYS, ICP_REGISTRY_SIGNING_KEYS, ICP_SECRET_SMS_CODE_PEPPER (secrets come from the environment when ${setting} is set)`,
     );
     expect(message).not.toContain('\n');
   });
@@ -100,6 +107,7 @@ describe('requireSecrets', () => {
       ICP_SECRET_JWT: 'short',
       ICP_SECRET_SMS_ANSWER: 'zz'.repeat(32),
       TEMPORAL_PAYLOAD_KEYS: `k1=${KEY},bad`,
+      ICP_REGISTRY_SIGNING_KEYS: `k1=${KEY}`,
     };
     const message = failure(() => requireSecrets('start', env));
 
@@ -118,6 +126,22 @@ describe('requireSecrets', () => {
     expect(failure(() => requireSecrets('worker', { TEMPORAL_PAYLOAD_KEYS: `a=${KEY},a=${KEY}` }))).toBe(
       'secrets: malformed TEMPORAL_PAYLOAD_KEYS (key ids must be distinct)',
     );
+  });
+
+  it('names a malformed registry signing key list, or one that leaves the signing key unnamed', () => {
+    expect(
+      failure(() => requireSecrets('api', { ...ALL, ICP_REGISTRY_SIGNING_KEYS: `k1=${KEY},k2=short` })),
+    ).toBe(
+      'secrets: malformed ICP_REGISTRY_SIGNING_KEYS (entry 2 must be <kid>=<Ed25519 key: 32-byte seed or PKCS#8 DER, hex or base64url>)',
+    );
+    expect(
+      failure(() => requireSecrets('api', { ...ALL, ICP_REGISTRY_SIGNING_KEYS: `a=${KEY},b=${KEY}` })),
+    ).toBe(
+      'secrets: malformed ICP_REGISTRY_SIGNING_KEY_ID (the kid that signs, required when ICP_REGISTRY_SIGNING_KEYS holds several keys)',
+    );
+    expect(() =>
+      requireSecrets('worker', { ...CLUSTER, ...ALL, ICP_REGISTRY_SIGNING_KEYS: '' }),
+    ).not.toThrow();
   });
 
   it('checks a secret that is set even in the embedded default', () => {

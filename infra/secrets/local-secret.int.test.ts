@@ -144,6 +144,7 @@ describe('loadOrCreateSecret', () => {
       'ICP_SECRET_SMS_ANSWER',
       'ICP_SECRET_SMS_CODE_PEPPER',
       'TEMPORAL_PAYLOAD_KEYS',
+      'ICP_REGISTRY_SIGNING_KEYS',
     ]);
     expect(env.ICP_SECRET_JWT).toBe(readFileSync(secretFile(dataDir, 'jwt'), 'utf8').trim());
     expect(env.TEMPORAL_PAYLOAD_KEYS).toBe(

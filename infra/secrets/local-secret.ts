@@ -94,7 +94,8 @@ function createSecretFile(file: string): Buffer {
 /**
  * The data directory's secrets (created if absent) as the environment variables that carry them on
  * several hosts, for moving an embedded system onto a cluster (and for tests that run one). The
- * payload key keeps its id `local`, so what it encrypted stays readable.
+ * payload key keeps its id `local`, so what it encrypted stays readable, and so does the registry's
+ * signing key, so the answers it signed still verify against the published key set.
  */
 export function localSecretsAsEnvironment(dataDir: string): Record<string, string> {
   const hex = (name: string) => loadOrCreateSecret(dataDir, name, {}).toString('hex');
@@ -103,5 +104,6 @@ export function localSecretsAsEnvironment(dataDir: string): Record<string, strin
     [secretEnvVar('sms-answer')]: hex('sms-answer'),
     [secretEnvVar('sms-code-pepper')]: hex('sms-code-pepper'),
     TEMPORAL_PAYLOAD_KEYS: `local=${hex('payload-key')}`,
+    ICP_REGISTRY_SIGNING_KEYS: `local=${hex('registry-signing-key')}`,
   };
 }

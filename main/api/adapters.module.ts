@@ -10,10 +10,12 @@ import { openEventLog } from '../../infra/event-log/open-event-log';
 import { openConfiguredIdempotencyKeys } from '../../infra/idempotency/open-idempotency-keys';
 import { openConfiguredRateLimits } from '../../infra/rate-limits/open-rate-limits';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
+import { loadRegistrySigningKeys } from '../../infra/secrets/registry-signing-key';
 import { lazyClient } from '../../infra/temporal/connection';
 import { sealSmsAnswer } from '../../infra/verification/sealed-answer';
 import { RATE_LIMITS } from '../../services/applicant/rate-limits.port';
 import { TOKEN_VERIFIER } from '../../services/auth/auth.tokens';
+import { REGISTRY_SIGNING_KEYS } from '../../services/signing/signing.tokens';
 import { currentRetryDeadline } from '../../services/temporal/temporal-bounds';
 import {
   EVENT_LOG,
@@ -58,6 +60,7 @@ export class AdaptersModule implements OnApplicationShutdown {
       { provide: RATE_LIMITS, useFactory: () => openConfiguredRateLimits(config) },
       { provide: SMS_ANSWER_SEALER, useFactory: () => smsAnswerSealer(config) },
       { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier({ dataDir: config.dataDir }) },
+      { provide: REGISTRY_SIGNING_KEYS, useFactory: () => loadRegistrySigningKeys(config.dataDir) },
       { provide: WORKING_DAY_CALENDAR, useFactory: () => loadChineseCalendar() },
       { provide: WORKING_DAY_DATASET, useFactory: () => readChineseDaysDataset() },
     ];

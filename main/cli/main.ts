@@ -13,6 +13,7 @@ import { apiCommand, workerCommand } from './commands/serve.commands';
 import { startCommand } from './commands/start.command';
 import { tokenCommand } from './commands/token.command';
 import { validateCommand } from './commands/validate.command';
+import { verifyAnswerCommand } from './commands/verify-answer.command';
 
 export const commands: readonly CliCommand[] = [
   startCommand,
@@ -25,6 +26,7 @@ export const commands: readonly CliCommand[] = [
   doctorCommand,
   provisionCommand,
   validateCommand,
+  verifyAnswerCommand,
   outboxCommand,
   tokenCommand,
   demoCommand,

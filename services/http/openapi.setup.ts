@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentSignedAnswers } from '../signing/signed-answer.openapi';
 
 const DESCRIPTION = [
   'Carries app and mini-program ICP filings from submission to an issued number.',
@@ -20,7 +21,7 @@ export function setUpOpenApi(app: INestApplication): void {
     .addBearerAuth()
     .build();
   // Built now rather than on first request, so a controller that cannot be described fails the start.
-  const document = SwaggerModule.createDocument(app, config);
+  const document = documentSignedAnswers(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     raw: ['json'],

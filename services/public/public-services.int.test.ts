@@ -25,6 +25,8 @@ import {
 import { startProjector } from '../projections/projector';
 import { verifyProjection } from '../projections/rebuild';
 import { READ_MODELS } from '../tokens';
+import { REGISTRY_SIGNING_KEYS } from '../signing/signing.tokens';
+import { loadRegistrySigningKeys } from '../../infra/secrets/registry-signing-key';
 import { PublicController } from './public.controller';
 
 const SUBJECT = '粤ICP备2026000123号';
@@ -169,7 +171,10 @@ describe('GET /v1/public/services: the registry looked up by anyone, over a real
     await projector.stop();
     server = await startHttpTestApp({
       controllers: [PublicController],
-      providers: [{ provide: READ_MODELS, useValue: store }],
+      providers: [
+        { provide: READ_MODELS, useValue: store },
+        { provide: REGISTRY_SIGNING_KEYS, useValue: loadRegistrySigningKeys(dataDir, {}) },
+      ],
     });
   });
 

@@ -22,6 +22,7 @@ import {
 import { ApiRoute } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { readPage } from '../http/read-page';
+import { SignableAnswer } from '../signing/signable-answer.decorator';
 import type { ReadModelQueries } from '../../events/ports/read-models.port';
 
 /** Anyone may look a registration up; the public registry and registry read models hold no personal data. */
@@ -31,6 +32,7 @@ export class PublicController {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelQueries) {}
 
   @Get('registrations')
+  @SignableAnswer()
   @ApiRoute({ query: publicLookupQuery, problems: {} })
   @ApiResponse({
     status: 200,
@@ -51,6 +53,7 @@ export class PublicController {
   }
 
   @Get('services')
+  @SignableAnswer()
   @ApiRoute({ query: publicServicesQuery, problems: {} })
   @ApiResponse({
     status: 200,

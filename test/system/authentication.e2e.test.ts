@@ -197,6 +197,7 @@ const PUBLIC_PATHS = [
   '/readyz',
   '/metrics',
   '/openapi.json',
+  '/.well-known/jwks.json',
 ];
 const isPublic = (path: string) => PUBLIC_PATHS.includes(path) || path.startsWith('/docs');
 

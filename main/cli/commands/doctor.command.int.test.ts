@@ -42,7 +42,7 @@ describe('icp doctor', () => {
 
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
-      'problem: secrets: missing ICP_SECRET_JWT, ICP_SECRET_SMS_ANSWER, TEMPORAL_PAYLOAD_KEYS, ICP_SECRET_SMS_CODE_PEPPER (secrets come from the environment when TEMPORAL_ADDRESS is set)',
+      'problem: secrets: missing ICP_SECRET_JWT, ICP_SECRET_SMS_ANSWER, TEMPORAL_PAYLOAD_KEYS, ICP_REGISTRY_SIGNING_KEYS, ICP_SECRET_SMS_CODE_PEPPER (secrets come from the environment when TEMPORAL_ADDRESS is set)',
       `problem: event log sqlite:${notADirectory}/events.sqlite: EEXIST: file already exists, mkdir '${notADirectory}'`,
       'problem: TEMPORAL_ADDRESS 127.0.0.1:1 does not answer: check the address, TLS settings and network',
     ]);

@@ -18,12 +18,21 @@ describe('start-up without the secrets of a multi-host setting', () => {
     `secrets: missing ${names} (secrets come from the environment when DATABASE_URL is set)`;
 
   it.each([
-    ['api', { ICP_SECRET_SMS_ANSWER: KEY }, 'ICP_SECRET_JWT, TEMPORAL_PAYLOAD_KEYS'],
+    [
+      'api',
+      { ICP_SECRET_SMS_ANSWER: KEY },
+      'ICP_SECRET_JWT, TEMPORAL_PAYLOAD_KEYS, ICP_REGISTRY_SIGNING_KEYS',
+    ],
+    [
+      'api',
+      { ICP_SECRET_JWT: KEY, ICP_SECRET_SMS_ANSWER: KEY, TEMPORAL_PAYLOAD_KEYS: `k1=${KEY}` },
+      'ICP_REGISTRY_SIGNING_KEYS',
+    ],
     ['worker', { TEMPORAL_PAYLOAD_KEYS: `k1=${KEY}` }, 'ICP_SECRET_SMS_ANSWER, ICP_SECRET_SMS_CODE_PEPPER'],
     [
       'start',
       { ICP_SECRET_JWT: KEY, ICP_SECRET_SMS_CODE_PEPPER: KEY },
-      'ICP_SECRET_SMS_ANSWER, TEMPORAL_PAYLOAD_KEYS',
+      'ICP_SECRET_SMS_ANSWER, TEMPORAL_PAYLOAD_KEYS, ICP_REGISTRY_SIGNING_KEYS',
     ],
     ['token', {}, 'ICP_SECRET_JWT'],
   ])('icp %s exits non-zero naming the missing variables on one line', async (command, secrets, names) => {
@@ -42,11 +51,36 @@ describe('start-up without the secrets of a multi-host setting', () => {
   it('icp api names a malformed secret without printing it', async () => {
     const { code, stderr } = await runIcp(
       ['api'],
-      env({ ICP_SECRET_JWT: 'not-a-key', ICP_SECRET_SMS_ANSWER: KEY, TEMPORAL_PAYLOAD_KEYS: `k1=${KEY}` }),
+      env({
+        ICP_SECRET_JWT: 'not-a-key',
+        ICP_SECRET_SMS_ANSWER: KEY,
+        TEMPORAL_PAYLOAD_KEYS: `k1=${KEY}`,
+        ICP_REGISTRY_SIGNING_KEYS: `k1=${KEY}`,
+      }),
     );
 
     expect(code).toBe(2);
     expect(stderr).toBe('icp api: secrets: malformed ICP_SECRET_JWT (must be 64 hex characters)\n');
+  });
+
+  it('icp api names a malformed registry signing key without printing it', async () => {
+    const signingKey = 'cd'.repeat(31);
+    const { code, stderr } = await runIcp(
+      ['api'],
+      env({
+        ICP_SECRET_JWT: KEY,
+        ICP_SECRET_SMS_ANSWER: KEY,
+        TEMPORAL_PAYLOAD_KEYS: `k1=${KEY}`,
+        ICP_REGISTRY_SIGNING_KEYS: `2026-12=${signingKey}`,
+      }),
+    );
+
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'icp api: secrets: malformed ICP_REGISTRY_SIGNING_KEYS ' +
+        '(entry 1 must be <kid>=<Ed25519 key: 32-byte seed or PKCS#8 DER, hex or base64url>)\n',
+    );
+    expect(stderr).not.toContain(signingKey);
   });
 
   it('icp api refuses an ICP_TRUST_PROXY it cannot read, naming it', async () => {

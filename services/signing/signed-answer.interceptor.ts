@@ -1,0 +1,66 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { from, type Observable, switchMap } from 'rxjs';
+import { ValidationProblem } from '../http/problem-details';
+import { choiceField, type FieldError } from '../http/request-fields';
+import { type AnsweredRequest, JOSE_MEDIA_TYPE, signAnswer } from './signed-answer';
+import { REGISTRY_SIGNING_KEYS, type RegistrySigningKeys } from './signing.tokens';
+
+/** `?signed=1` (or `true`) asks for a signed answer, as `Accept: application/jose` does. */
+export const SIGNED_PARAMETER = 'signed';
+export const SIGNED_VALUES = ['1', 'true'] as const;
+const signedField = choiceField(SIGNED_VALUES);
+
+/**
+ * Answers with the route's JSON answer as a compact JWS under the registry's current key when the
+ * request asks for it. Runs before the route's pipes and takes `signed` out of the query they see.
+ * Only answers are signed: a refusal propagates as the problem it is.
+ */
+@Injectable()
+export class SignedAnswerInterceptor implements NestInterceptor {
+  constructor(@Inject(REGISTRY_SIGNING_KEYS) private readonly signing: RegistrySigningKeys) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    response.vary('Accept');
+    const { signed, query } = takeSignedParameter(request);
+    if (!signed && request.accepts(['application/json', JOSE_MEDIA_TYPE]) !== JOSE_MEDIA_TYPE)
+      return next.handle();
+    const answered: AnsweredRequest = { method: request.method, path: request.path, query };
+    return next.handle().pipe(
+      switchMap((answer) =>
+        from(
+          signAnswer(answer, answered, this.signing).then((jws) => {
+            response.type(JOSE_MEDIA_TYPE);
+            return jws;
+          }),
+        ),
+      ),
+    );
+  }
+}
+
+/** Whether `signed` asks for a signature; the query without it replaces the request's (a 400 names a bad value). */
+function takeSignedParameter(request: Request): { signed: boolean; query: AnsweredRequest['query'] } {
+  const { [SIGNED_PARAMETER]: given, ...query } = request.query as Record<string, string | string[]>;
+  if (given === undefined) return { signed: false, query };
+  const errors: FieldError[] = [];
+  signedField.read(given, SIGNED_PARAMETER, errors);
+  if (errors.length > 0) throw new ValidationProblem(errors);
+  // Express 5 parses `query` anew on each read: an own property is what the route's pipes then see.
+  Object.defineProperty(request, 'query', {
+    value: query,
+    configurable: true,
+    enumerable: true,
+    writable: true,
+  });
+  return { signed: true, query };
+}
