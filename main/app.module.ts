@@ -17,6 +17,7 @@ import { MetricsModule } from '../services/metrics/metrics.module';
 import { ProjectionsModule } from '../services/projections/projections.module';
 import { PublicModule } from '../services/public/public.module';
 import { RegistrationsModule } from '../services/registrations/registrations.module';
+import { VerificationModule } from '../services/verification/verification.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -50,6 +51,7 @@ export class AppModule {
               DashboardModule,
               AuditModule,
               IspModule,
+              VerificationModule,
               ConsoleModule,
             ]
           : []),
