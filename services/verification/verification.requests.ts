@@ -121,6 +121,12 @@ export function parseVerificationQuery(input: unknown): Parsed<VerificationReque
 
 /** One batch item; its errors name the item (`items.3.signatureMd5`). */
 export function parseVerificationItem(input: unknown, index: number): Parsed<VerificationRequest> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return {
+      ok: false,
+      errors: [{ path: `items.${index}`, rule: 'type', message: `items.${index} must be a JSON object` }],
+    };
+  }
   const parsed = asRequest(verificationItem.parse(input));
   if (parsed.ok) return parsed;
   const at = (path: string) => (path === '$' ? `items.${index}` : `items.${index}.${path}`);
