@@ -12,6 +12,7 @@ import { apiCommand, workerCommand } from './commands/serve.commands';
 import { startCommand } from './commands/start.command';
 import { tokenCommand } from './commands/token.command';
 import { validateCommand } from './commands/validate.command';
+import { verifyCommand } from './commands/verify.command';
 
 export const commands: readonly CliCommand[] = [
   startCommand,
@@ -24,6 +25,7 @@ export const commands: readonly CliCommand[] = [
   doctorCommand,
   provisionCommand,
   validateCommand,
+  verifyCommand,
   outboxCommand,
   tokenCommand,
   demoCommand,

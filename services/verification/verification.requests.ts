@@ -48,6 +48,8 @@ const FIELDS = {
   domain: textField({ max: 253 }),
 };
 type VerificationValues = RequestValues<typeof FIELDS>;
+/** Every field a question may carry (the columns of a CSV catalogue). */
+export const VERIFICATION_FIELDS = Object.keys(FIELDS) as ReadonlyArray<keyof typeof FIELDS>;
 
 const given = (raw: Readonly<Record<string, unknown>>, name: string) =>
   raw[name] !== undefined && raw[name] !== null && raw[name] !== '';
@@ -119,15 +121,17 @@ export function parseVerificationQuery(input: unknown): Parsed<VerificationReque
   return asRequest(verificationQuery.parse(input));
 }
 
+/** One question as a JSON object (a batch item, a catalogue line); errors name its fields. */
+export function parseVerificationObject(input: unknown): Parsed<VerificationRequest> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ path: '$', rule: 'type', message: 'an item must be a JSON object' }] };
+  }
+  return asRequest(verificationItem.parse(input));
+}
+
 /** One batch item; its errors name the item (`items.3.signatureMd5`). */
 export function parseVerificationItem(input: unknown, index: number): Parsed<VerificationRequest> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return {
-      ok: false,
-      errors: [{ path: `items.${index}`, rule: 'type', message: `items.${index} must be a JSON object` }],
-    };
-  }
-  const parsed = asRequest(verificationItem.parse(input));
+  const parsed = parseVerificationObject(input);
   if (parsed.ok) return parsed;
   const at = (path: string) => (path === '$' ? `items.${index}` : `items.${index}.${path}`);
   return { ok: false, errors: parsed.errors.map((error) => ({ ...error, path: at(error.path) })) };
