@@ -5,7 +5,7 @@ import {
   type VerificationRequest,
   type VerificationStatus,
 } from '../../../events/registry/verification';
-import { loadConfig } from '../../../infra/config/config';
+import { ConfigError, loadConfig } from '../../../infra/config/config';
 import type { CliCommand, CliIo } from '../command';
 import { ProgressBar } from '../progress-bar';
 import { CatalogueError, type CatalogueItem, parseCatalogue } from './verify-catalogue';
@@ -33,6 +33,17 @@ function optionValue(args: readonly string[], i: number, name: string): [string,
   return [value, arg === name ? i + 1 : i];
 }
 
+/** The API a system started here with the same settings listens on. */
+function localApi(): string {
+  try {
+    const { host, port } = loadConfig().http;
+    return `http://${host}:${port}`;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${error.message}; or give --api`);
+    throw error;
+  }
+}
+
 function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): VerifyArgs | 'help' {
   const files: string[] = [];
   let json = false;
@@ -52,10 +63,7 @@ function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): VerifyArgs 
   if (token === undefined || token === '') {
     throw new UsageError('give --token or ICP_TOKEN (such as `icp token --role store --org ID`)');
   }
-  if (api === undefined) {
-    const { host, port } = loadConfig().http;
-    api = `http://${host}:${port}`;
-  }
+  if (api === undefined) api = localApi();
   if (!/^https?:\/\/[^\s]+$/.test(api)) throw new UsageError('--api must be an http(s) URL');
   return { file: files[0] ?? '', json, api: api.replace(/\/+$/, ''), token };
 }
