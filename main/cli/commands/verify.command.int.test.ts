@@ -133,6 +133,23 @@ describe('icp verify: a store checks its catalogue', () => {
     );
   });
 
+  it('splits a catalogue of long items into requests the API’s body limit accepts', async () => {
+    const long = (index: number) =>
+      JSON.stringify({ packageName: `com.${String(index).padStart(250, 'x')}`, signatureMd5: MD5 });
+    const result = await run(
+      catalogue(
+        'long.jsonl',
+        Array.from({ length: 1_000 }, (_, i) => long(i)),
+      ),
+      '--json',
+    );
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.out.join('\n')) as { counts: object }).counts).toMatchObject({
+      not_registered: 1_000,
+    });
+  });
+
   it.each([
     [
       'a malformed signature',

@@ -11,8 +11,29 @@ import { ProgressBar } from '../progress-bar';
 import { CatalogueError, type CatalogueItem, parseCatalogue } from './verify-catalogue';
 
 const USAGE = 'icp verify <catalogue.jsonl|csv> [--json] [--api URL] [--token TOKEN]';
-/** Items per `POST /v1/verify/batch`: well inside both the route's 10,000 and the 256 KiB body limit. */
+/** Items per `POST /v1/verify/batch`, well inside the route's 10,000… */
 export const VERIFY_BATCH_SIZE = 1_000;
+/** …and bytes of JSON per request, well inside the API's 256 KiB body limit whatever the items' length. */
+const VERIFY_BATCH_BYTES = 192 * 1024;
+
+/** The catalogue in requests of at most VERIFY_BATCH_SIZE items and VERIFY_BATCH_BYTES of JSON. */
+function batchesOf(items: readonly CatalogueItem[]): CatalogueItem[][] {
+  const batches: CatalogueItem[][] = [];
+  let batch: CatalogueItem[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(bodyOf(item.request))) + 1;
+    if (batch.length === VERIFY_BATCH_SIZE || (batch.length > 0 && bytes + size > VERIFY_BATCH_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(item);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
 
 /** Exit codes: every item registered; some item not registered; the catalogue could not be checked. */
 export const VERIFY_EXIT = { registered: 0, notRegistered: 1, unusable: 2 } as const;
@@ -122,8 +143,7 @@ function progressBar(total: number): ProgressBar | undefined {
 async function verifyAll(args: VerifyArgs, items: readonly CatalogueItem[]): Promise<VerifiedItem[]> {
   const bar = progressBar(items.length);
   const verified: VerifiedItem[] = [];
-  for (let start = 0; start < items.length; start += VERIFY_BATCH_SIZE) {
-    const chunk = items.slice(start, start + VERIFY_BATCH_SIZE);
+  for (const chunk of batchesOf(items)) {
     const results = await postBatch(
       args,
       chunk.map((entry) => entry.request),
