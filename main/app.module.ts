@@ -18,6 +18,7 @@ import { ProjectionsModule } from '../services/projections/projections.module';
 import { PublicModule } from '../services/public/public.module';
 import { RegistrationsModule } from '../services/registrations/registrations.module';
 import { SigningModule } from '../services/signing/signing.module';
+import { VerificationModule } from '../services/verification/verification.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -52,6 +53,7 @@ export class AppModule {
               DashboardModule,
               AuditModule,
               IspModule,
+              VerificationModule,
               ConsoleModule,
             ]
           : []),

@@ -8,6 +8,8 @@ export const TOKEN_ROLES = [
   'auditor',
   'admin',
   'isp',
+  'store',
+  'device_maker',
 ] as const satisfies readonly ActorRole[];
 
 /** The roles a bearer token can carry; `applicant` and `system` never authenticate with a token. */
@@ -23,9 +25,19 @@ export interface TokenClaims {
   province?: string;
   /** Required for role `isp`: the ISP's name as filings write `form.access.ispName` (1–64 characters). */
   ispName?: string;
+  /** Required for roles `store` and `device_maker`: the organisation, as ORG_ID (`huawei-appgallery`). */
+  org?: string;
 }
 
 export const PLATFORM_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** An organisation of a third party that checks the registry (a store, a device maker): like a platform id. */
+export const ORG_ID = PLATFORM_ID;
+/** The roles whose tokens name an organisation (`org`). */
+export const ORG_ROLES = ['store', 'device_maker'] as const satisfies readonly TokenRole[];
+
+export function isOrgRole(role: unknown): role is (typeof ORG_ROLES)[number] {
+  return typeof role === 'string' && (ORG_ROLES as readonly string[]).includes(role);
+}
 /** The longest ISP name a token may carry, in characters (code points). */
 export const MAX_ISP_NAME_LENGTH = 64;
 
@@ -49,7 +61,7 @@ export function isTokenRole(value: unknown): value is TokenRole {
  * platform token that also names a province gains nothing from it.
  */
 export function actorFromClaims(claims: Readonly<Record<string, unknown>>): Actor {
-  const { sub, role, platformId, province, ispName } = claims;
+  const { sub, role, platformId, province, ispName, org } = claims;
   if (typeof sub !== 'string' || sub.trim() === '' || sub.length > MAX_SUBJECT_LENGTH) {
     throw new AuthenticationError(
       `"sub" claim must be a non-empty string of at most ${MAX_SUBJECT_LENGTH} characters`,
@@ -77,6 +89,14 @@ export function actorFromClaims(claims: Readonly<Record<string, unknown>>): Acto
         );
       }
       return { role, id: sub, ispName };
+    case 'store':
+    case 'device_maker':
+      if (typeof org !== 'string' || !ORG_ID.test(org)) {
+        throw new AuthenticationError(
+          `"org" claim must be 1-64 letters, digits, ".", "_" or "-" for role ${role}`,
+        );
+      }
+      return { role, id: sub, org };
     case 'auditor':
     case 'admin':
       return { role, id: sub };

@@ -68,4 +68,33 @@ describe('token claims', () => {
       ).toEqual({ role: 'platform', id: 'p', platformId: 'wechat' });
     });
   });
+
+  describe('actorFromClaims for roles store and device_maker', () => {
+    it.each(['store', 'device_maker'] as const)('keeps only the organisation of a %s token', (role) => {
+      expect(
+        actorFromClaims({
+          sub: 'ops',
+          role,
+          org: 'huawei-appgallery',
+          platformId: 'wechat',
+          ispName: '阿里云',
+        }),
+      ).toEqual({ role, id: 'ops', org: 'huawei-appgallery' });
+      expect(isTokenRole(role)).toBe(true);
+    });
+
+    it.each([
+      ['without org', {}],
+      ['with an org holding a space', { org: 'huawei appgallery' }],
+      ['with a too long org', { org: 'x'.repeat(65) }],
+    ])('refuses a store token %s', (_what, extra) => {
+      expect(() => actorFromClaims({ sub: 'ops', role: 'store', ...extra })).toThrow(
+        new AuthenticationError('"org" claim must be 1-64 letters, digits, ".", "_" or "-" for role store'),
+      );
+    });
+
+    it('does not give other roles an organisation', () => {
+      expect(actorFromClaims({ sub: 'a', role: 'admin', org: 'xiaomi' })).toEqual({ role: 'admin', id: 'a' });
+    });
+  });
 });

@@ -36,6 +36,8 @@ const ACTOR_OF_ROLE: Record<ActorRole, Actor> = {
   admin: { role: 'admin', id: 'admin-1' },
   system: SYSTEM,
   isp: { role: 'isp', id: 'isp-1', ispName: '阿里云' },
+  store: { role: 'store', id: 'store-1', org: 'huawei-appgallery' },
+  device_maker: { role: 'device_maker', id: 'maker-1', org: 'xiaomi' },
 };
 const ROLES = Object.keys(ACTOR_OF_ROLE) as ActorRole[];
 

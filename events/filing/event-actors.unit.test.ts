@@ -42,6 +42,8 @@ const ACTORS: Record<ActorRole, Actor> = {
   admin: { role: 'admin', id: 'x-1' },
   system: SYSTEM_ACTOR,
   isp: { role: 'isp', id: 'i-1', ispName: '阿里云' },
+  store: { role: 'store', id: 'store-1', org: 'huawei-appgallery' },
+  device_maker: { role: 'device_maker', id: 'maker-1', org: 'xiaomi' },
 };
 
 /** Every command shape, for the actor given. */

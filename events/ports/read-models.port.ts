@@ -379,6 +379,27 @@ export interface RegistryLookup {
   limit: number;
 }
 
+/** What the registry indexes a service by (one key per package name, bundle id, domain…). */
+export const REGISTRY_IDENTIFIER_KINDS = [
+  'package',
+  'bundle',
+  'mini_program',
+  'quick_app',
+  'domain',
+] as const;
+export type RegistryIdentifierKind = (typeof REGISTRY_IDENTIFIER_KINDS)[number];
+
+/** One identifier: a package name, a bundle id, a mini-program id, a quick-app package or a domain (lower case). */
+export interface RegistryIdentifierKey {
+  kind: RegistryIdentifierKind;
+  value: string;
+}
+
+/** A service carrying an identifier asked for. */
+export interface RegistryIdentifierMatch extends RegistryIdentifierKey {
+  service: RegistryServiceRow;
+}
+
 /** A province's shell subjects (flagged, not cancelled), by subject number. */
 export interface ShellSubjectsQuery {
   province: string;
@@ -472,6 +493,11 @@ export interface ReadModelQueries {
    * @throws RangeError for a limit outside 1..MAX_PAGE_SIZE; InvalidCursorError.
    */
   findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>>;
+  /**
+   * Every service (any status) carrying any of `keys` exactly, one match per key and service, in no
+   * particular order; a key given twice matches once. Answers thousands of keys in a few statements.
+   */
+  servicesByIdentifiers(keys: readonly RegistryIdentifierKey[]): Promise<RegistryIdentifierMatch[]>;
   /** Every version of a service the registry kept, oldest first (none for an unknown number). */
   registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]>;
   /**

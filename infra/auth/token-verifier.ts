@@ -99,6 +99,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         platformId: actor.platformId,
         province: actor.province,
         ispName: actor.ispName,
+        org: actor.org,
       })
         .setProtectedHeader({ alg: LOCAL_ALGORITHM, typ: 'JWT' })
         .setSubject(actor.id)

@@ -1,6 +1,8 @@
 import {
   MAX_PAGE_SIZE,
   type Page,
+  type RegistryIdentifierKey,
+  type RegistryIdentifierMatch,
   type RegistryLookup,
   type RegistryServiceRow,
   type RegistryServiceVersionRow,
@@ -155,4 +157,57 @@ export async function findRegistryServices(
     page.nextCursor = encodeCursor(CURSOR_KIND, [last.subject_number, last.sequence, last.service_number]);
   }
   return page;
+}
+
+/** Values per statement: far below either backend's limit on bound parameters. */
+const IDENTIFIER_CHUNK = 500;
+
+/** Each distinct value of each kind, in chunks of at most IDENTIFIER_CHUNK. */
+function identifierChunks(keys: readonly RegistryIdentifierKey[]): Array<[RegistryIdentifierKind, string[]]> {
+  const byKind = new Map<RegistryIdentifierKind, Set<string>>();
+  for (const { kind, value } of keys) {
+    const values = byKind.get(kind) ?? new Set<string>();
+    values.add(kind === 'domain' ? value.toLowerCase() : value);
+    byKind.set(kind, values);
+  }
+  const chunks: Array<[RegistryIdentifierKind, string[]]> = [];
+  for (const [kind, values] of byKind) {
+    const list = [...values];
+    for (let start = 0; start < list.length; start += IDENTIFIER_CHUNK) {
+      chunks.push([kind, list.slice(start, start + IDENTIFIER_CHUNK)]);
+    }
+  }
+  return chunks;
+}
+
+type IdentifierMatchRecord = RegistryServiceRecord & {
+  match_kind: RegistryIdentifierKind;
+  match_value: string;
+};
+
+/** One statement per kind and chunk of values, through the identifier index. */
+export async function servicesByIdentifiers(
+  sql: ReadSql,
+  keys: readonly RegistryIdentifierKey[],
+): Promise<RegistryIdentifierMatch[]> {
+  const matches: RegistryIdentifierMatch[] = [];
+  for (const [kind, values] of identifierChunks(keys)) {
+    const params: Record<string, string> = { kind };
+    values.forEach((value, index) => (params[`v${index}`] = value));
+    const records = await sql.all<IdentifierMatchRecord>(
+      `SELECT i.kind AS match_kind, i.value AS match_value, s.*
+       FROM registry_service_identifiers AS i
+       JOIN registry_services AS s ON s.service_number = i.service_number
+       WHERE i.kind = @kind AND i.value IN (${values.map((_, index) => `@v${index}`).join(', ')})`,
+      params,
+    );
+    for (const record of records) {
+      matches.push({
+        kind: record.match_kind,
+        value: record.match_value,
+        service: toRegistryServiceRow(record),
+      });
+    }
+  }
+  return matches;
 }

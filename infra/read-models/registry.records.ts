@@ -1,5 +1,6 @@
 import type {
   RegistryFilingRow,
+  RegistryIdentifierKind,
   RegistryServiceRow,
   RegistryServiceVersionRow,
   RegistrySubjectRow,
@@ -75,7 +76,7 @@ export interface RegistryIdentifierRecord {
   service_number: string;
 }
 
-export type RegistryIdentifierKind = 'package' | 'bundle' | 'mini_program' | 'quick_app' | 'domain';
+export type { RegistryIdentifierKind };
 
 export function toRegistrySubjectRecord(row: RegistrySubjectRow): RegistrySubjectRecord {
   return {

@@ -14,6 +14,7 @@ import { startCommand } from './commands/start.command';
 import { tokenCommand } from './commands/token.command';
 import { validateCommand } from './commands/validate.command';
 import { verifyAnswerCommand } from './commands/verify-answer.command';
+import { verifyCommand } from './commands/verify.command';
 
 export const commands: readonly CliCommand[] = [
   startCommand,
@@ -27,6 +28,7 @@ export const commands: readonly CliCommand[] = [
   provisionCommand,
   validateCommand,
   verifyAnswerCommand,
+  verifyCommand,
   outboxCommand,
   tokenCommand,
   demoCommand,

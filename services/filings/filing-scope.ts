@@ -14,6 +14,8 @@ export function inScope(actor: Actor, view: Pick<FilingStatusView, 'platformId' 
     case 'applicant':
     case 'system':
     case 'isp':
+    case 'store':
+    case 'device_maker':
       return false;
     default: {
       const unreachable: never = actor.role;

@@ -20,7 +20,7 @@ import {
  */
 
 const SEED = 20_261_131;
-const TOKEN_ROLES = ['platform', 'bureau', 'auditor', 'admin', 'isp'] as const;
+const TOKEN_ROLES = ['platform', 'bureau', 'auditor', 'admin', 'isp', 'store', 'device_maker'] as const;
 const PROVINCE_CODES: readonly string[] = PROVINCES.map((p) => p.code);
 const OWN = { platformId: 'wechat', province: '440000' };
 
@@ -29,6 +29,7 @@ type Actor =
   | { role: 'platform'; platformId: string }
   | { role: 'bureau'; province: string }
   | { role: 'isp'; ispName: string }
+  | { role: 'store' | 'device_maker'; org: string }
   | { role: 'auditor' | 'admin' };
 
 /** Independent of the server's code: which claims make an actor, per the README and RFC 7519. */
@@ -59,6 +60,10 @@ function actorOf(claims: Record<string, unknown>): Actor | undefined {
       ? { role, ispName }
       : undefined;
   }
+  if (role === 'store' || role === 'device_maker') {
+    const org = own('org');
+    return typeof org === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(org) ? { role, org } : undefined;
+  }
   return { role: role as 'auditor' | 'admin' };
 }
 
@@ -74,8 +79,13 @@ interface Route {
 const isOwnPlatform = (a: Actor) => a.role === 'platform' && a.platformId === OWN.platformId;
 const isOwnBureau = (a: Actor) => a.role === 'bureau' && a.province === OWN.province;
 const readable = (a: Actor) => a.role === 'auditor' || isOwnPlatform(a) || isOwnBureau(a);
-/** Roles that read no filing at all: an admin, an ISP (its scope is its accesses in the registry). */
-const noFilings = (a: Actor) => a.role === 'admin' || a.role === 'isp';
+/**
+ * Roles that read no filing at all: an admin, an ISP (its scope is its accesses in the registry), a
+ * store and a device maker (they verify services in the registry).
+ */
+const noFilings = (a: Actor) => ['admin', 'isp', 'store', 'device_maker'].includes(a.role);
+/** Who may verify services against the registry. */
+const verifier = (a: Actor) => ['isp', 'store', 'device_maker', 'bureau', 'admin'].includes(a.role);
 /** A closed filing takes no decisions: its owner learns so (409); anyone else that it does not exist. */
 const platformDecision = (a: Actor) => (a.role !== 'platform' ? 403 : isOwnPlatform(a) ? 409 : 404);
 
@@ -185,6 +195,20 @@ const ROUTES: readonly Route[] = [
     path: () => `/v1/registry/services/${encodeURIComponent('粤ICP备2026999999号-1A')}/access-withdrawals`,
     body: {},
     expect: (a) => (a.role === 'isp' ? 400 : 403),
+  },
+  // Verification: no identifier (or no items) gets a verifier past the guard to the 400.
+  {
+    name: 'GET /v1/verify',
+    method: 'GET',
+    path: () => '/v1/verify',
+    expect: (a) => (verifier(a) ? 400 : 403),
+  },
+  {
+    name: 'POST /v1/verify/batch',
+    method: 'POST',
+    path: () => '/v1/verify/batch',
+    body: {},
+    expect: (a) => (verifier(a) ? 400 : 403),
   },
 ];
 
@@ -503,6 +527,15 @@ describe('authentication and authorisation against a started system (`icp start`
           absent,
         ),
       ),
+      org: pick(
+        fc.constantFrom('huawei-appgallery', 'xiaomi', 'x'.repeat(64)),
+        fc.oneof(
+          fc.constantFrom('', 'two words', 'x'.repeat(65), 'wéchat'),
+          fc.integer(),
+          fc.constant(null),
+          absent,
+        ),
+      ),
       province: pick(
         fc.oneof(fc.constant('440000'), fc.constantFrom(...PROVINCE_CODES)),
         fc.oneof(
@@ -540,6 +573,7 @@ describe('authentication and authorisation against a started system (`icp start`
       'platformId',
       'province',
       'ispName',
+      'org',
       'iss',
       'aud',
       'exp',
@@ -566,7 +600,7 @@ describe('authentication and authorisation against a started system (`icp start`
         const token = `Bearer ${await signToken(system.jwtSecret, payload)}`;
         stats.tokens += 1;
         const who = actor
-          ? `${actor.role}${'platformId' in actor ? `:${actor.platformId}` : ''}${'province' in actor ? `:${actor.province}` : ''}${'ispName' in actor ? `:${actor.ispName}` : ''}`
+          ? `${actor.role}${'platformId' in actor ? `:${actor.platformId}` : ''}${'province' in actor ? `:${actor.province}` : ''}${'ispName' in actor ? `:${actor.ispName}` : ''}${'org' in actor ? `:${actor.org}` : ''}`
           : 'refused';
         const kind = !actor
           ? 'refused'
@@ -608,10 +642,12 @@ describe('authentication and authorisation against a started system (`icp start`
       'auditor',
       'bureau other',
       'bureau own',
+      'device_maker',
       'isp',
       'platform other',
       'platform own',
       'refused',
+      'store',
     ]);
     console.info(`fuzzed claims: ${[...seen].map(([kind, n]) => `${kind}×${n}`).join(', ')}`);
   });

@@ -15,6 +15,8 @@ import {
   type ReadModelStore,
   type RegistryLookup,
   type RegistryServiceRow,
+  type RegistryIdentifierKey,
+  type RegistryIdentifierMatch,
   type RegistryServiceVersionRow,
   type RegistrySubjectRow,
   type ShellSubjectsQuery,
@@ -29,6 +31,7 @@ import {
   findRegistryServices,
   registryServiceVersions,
   registrySubject,
+  servicesByIdentifiers,
   shellSubjects,
 } from '../registry.queries';
 import { readSlaDashboard } from '../sla-dashboard.query';
@@ -129,6 +132,10 @@ export class PgReadModelStore implements ReadModelStore {
 
   async findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>> {
     return findRegistryServices(this.sql, lookup);
+  }
+
+  async servicesByIdentifiers(keys: readonly RegistryIdentifierKey[]): Promise<RegistryIdentifierMatch[]> {
+    return servicesByIdentifiers(this.sql, keys);
   }
 
   async registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]> {

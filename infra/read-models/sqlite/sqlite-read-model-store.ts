@@ -17,6 +17,8 @@ import {
   type ReadModelStore,
   type RegistryLookup,
   type RegistryServiceRow,
+  type RegistryIdentifierKey,
+  type RegistryIdentifierMatch,
   type RegistryServiceVersionRow,
   type RegistrySubjectRow,
   type ShellSubjectsQuery,
@@ -29,6 +31,7 @@ import {
   findRegistryServices,
   registryServiceVersions,
   registrySubject,
+  servicesByIdentifiers,
   shellSubjects,
 } from '../registry.queries';
 import { configureReadModelConnection, migrateReadModelSchema } from './read-model.schema';
@@ -142,6 +145,10 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>> {
     return findRegistryServices(this.sql, lookup);
+  }
+
+  async servicesByIdentifiers(keys: readonly RegistryIdentifierKey[]): Promise<RegistryIdentifierMatch[]> {
+    return servicesByIdentifiers(this.sql, keys);
   }
 
   async registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]> {

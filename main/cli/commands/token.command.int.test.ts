@@ -44,6 +44,14 @@ describe('icp token', () => {
     [['--role', 'auditor'], { role: 'auditor', id: 'auditor' }],
     [['--role', 'admin', '--sub', 'ops-alice'], { role: 'admin', id: 'ops-alice' }],
     [['--role', 'isp', '--isp-name', '阿里云'], { role: 'isp', id: 'isp:阿里云', ispName: '阿里云' }],
+    [
+      ['--role', 'store', '--org', 'huawei-appgallery'],
+      { role: 'store', id: 'store:huawei-appgallery', org: 'huawei-appgallery' },
+    ],
+    [
+      ['--role=device_maker', '--org=xiaomi'],
+      { role: 'device_maker', id: 'device_maker:xiaomi', org: 'xiaomi' },
+    ],
   ])('prints a token for %j that a system on the same data directory accepts', async (args, actor) => {
     const token = await printedToken(args);
     await expect(createTokenVerifier({ dataDir }).verify(token)).resolves.toEqual(actor);
@@ -63,8 +71,17 @@ describe('icp token', () => {
   });
 
   it.each([
-    [[], '--role must be one of platform, bureau, auditor, admin, isp'],
-    [['--role', 'applicant'], '--role must be one of platform, bureau, auditor, admin, isp'],
+    [[], '--role must be one of platform, bureau, auditor, admin, isp, store, device_maker'],
+    [
+      ['--role', 'applicant'],
+      '--role must be one of platform, bureau, auditor, admin, isp, store, device_maker',
+    ],
+    [['--role', 'store'], '--org must be 1-64 letters, digits, ".", "_" or "-" (such as huawei-appgallery)'],
+    [['--role', 'device_maker', '--org', 'two words'], '--org must be 1-64 letters'],
+    [
+      ['--role', 'isp', '--isp-name', '阿里云', '--org', 'x'],
+      '--org applies only to --role store or device_maker',
+    ],
     [['--role', 'isp'], "--isp-name must be the ISP's name as filings write it"],
     [['--role', 'isp', '--isp-name', 'x'.repeat(65)], "--isp-name must be the ISP's name"],
     [['--role', 'auditor', '--isp-name', '阿里云'], '--isp-name applies only to --role isp'],

@@ -1,9 +1,11 @@
 import { isProvinceCode } from '../../../events/provinces';
 import {
   isIspName,
+  isOrgRole,
   isTokenRole,
   MAX_ISP_NAME_LENGTH,
   MAX_SUBJECT_LENGTH,
+  ORG_ID,
   PLATFORM_ID,
   TOKEN_ROLES,
   type TokenClaims,
@@ -14,9 +16,17 @@ import { loadConfig } from '../../../infra/config/config';
 import type { CliCommand, CliIo } from '../command';
 
 const USAGE =
-  'icp token --role platform|bureau|auditor|admin|isp [--platform ID] [--province CODE] [--isp-name NAME] [--sub NAME] [--ttl SECONDS]';
+  'icp token --role platform|bureau|auditor|admin|isp|store|device_maker [--platform ID] [--province CODE] [--isp-name NAME] [--org ID] [--sub NAME] [--ttl SECONDS]';
 const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
-const VALUE_OPTIONS = ['--role', '--platform', '--province', '--isp-name', '--sub', '--ttl'] as const;
+const VALUE_OPTIONS = [
+  '--role',
+  '--platform',
+  '--province',
+  '--isp-name',
+  '--org',
+  '--sub',
+  '--ttl',
+] as const;
 
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
@@ -53,6 +63,7 @@ function parseArgs(args: readonly string[]): TokenArgs | 'help' {
     '--platform': platformId,
     '--province': province,
     '--isp-name': ispName,
+    '--org': org,
     '--sub': sub,
     '--ttl': ttl,
   } = options;
@@ -74,6 +85,11 @@ function parseArgs(args: readonly string[]): TokenArgs | 'help' {
     );
   }
   if (role !== 'isp' && ispName !== undefined) throw new UsageError('--isp-name applies only to --role isp');
+  if (isOrgRole(role) && (org === undefined || !ORG_ID.test(org))) {
+    throw new UsageError('--org must be 1-64 letters, digits, ".", "_" or "-" (such as huawei-appgallery)');
+  }
+  if (!isOrgRole(role) && org !== undefined)
+    throw new UsageError('--org applies only to --role store or device_maker');
   if (sub !== undefined && (sub.trim() === '' || sub.length > MAX_SUBJECT_LENGTH)) {
     throw new UsageError(`--sub must be a non-empty name of at most ${MAX_SUBJECT_LENGTH} characters`);
   }
@@ -81,9 +97,9 @@ function parseArgs(args: readonly string[]): TokenArgs | 'help' {
     throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS} (30 days)`);
   }
 
-  const scope = platformId ?? province ?? ispName;
+  const scope = platformId ?? province ?? ispName ?? org;
   return {
-    claims: { sub: sub ?? (scope ? `${role}:${scope}` : role), role, platformId, province, ispName },
+    claims: { sub: sub ?? (scope ? `${role}:${scope}` : role), role, platformId, province, ispName, org },
     ttlSeconds: ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : Number(ttl),
   };
 }

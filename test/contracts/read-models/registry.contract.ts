@@ -160,6 +160,48 @@ export function describeRegistryContract(
       });
     });
 
+    it('finds the services carrying any of many identifiers in one call, any status', async () => {
+      const found = async (keys: Parameters<ReadModelStore['servicesByIdentifiers']>[0]) =>
+        (await store.servicesByIdentifiers(keys))
+          .map((match) => `${match.kind}:${match.value}→${match.service.serviceNumber}`)
+          .sort();
+      const unknown = Array.from({ length: 1_200 }, (_, index) => ({
+        kind: 'package' as const,
+        value: `com.unknown.app${index}`,
+      }));
+      expect(
+        await found([
+          ...unknown,
+          { kind: 'package', value: 'com.example.maps' },
+          { kind: 'package', value: 'com.example.maps' },
+          { kind: 'bundle', value: 'com.example.maps.ios' },
+          { kind: 'domain', value: 'MP.EXAMPLE.com' },
+          { kind: 'mini_program', value: 'wx0123456789abcdef' },
+          { kind: 'quick_app', value: 'com.example.maps' },
+          { kind: 'package', value: 'com.example.ledger' },
+        ]),
+      ).toEqual(
+        [
+          `bundle:com.example.maps.ios→${SUBJECT}-1A`,
+          `domain:mp.example.com→${SUBJECT}-2X`,
+          `mini_program:wx0123456789abcdef→${SUBJECT}-2X`,
+          `package:com.example.ledger→${SERVICE_NUMBER}`,
+          `package:com.example.maps→${SUBJECT}-1A`,
+        ].sort(),
+      );
+      const [maps] = await store.servicesByIdentifiers([{ kind: 'package', value: 'com.example.maps' }]);
+      expect(maps?.service).toMatchObject({
+        serviceNumber: `${SUBJECT}-1A`,
+        name: '示例地图',
+        operatorName: '广州示例地图有限公司',
+        status: 'active',
+        identifiers: {
+          packages: [{ os: 'android', packageName: 'com.example.maps', signatureMd5: 'a'.repeat(32) }],
+        },
+      });
+      expect(await store.servicesByIdentifiers([])).toEqual([]);
+    });
+
     it('answers a subject, and pages its services in the order issued', async () => {
       expect(await store.registrySubject(SUBJECT)).toEqual({
         subjectNumber: SUBJECT,

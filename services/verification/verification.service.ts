@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ReadModelQueries, RegistryServiceRow } from '../../events/ports/read-models.port';
+import {
+  identifierKeyOf,
+  verify,
+  type VerificationAnswer,
+  type VerificationRequest,
+} from '../../events/registry/verification';
+import type { FieldError, Parsed } from '../http/request-fields';
+import { READ_MODELS } from '../tokens';
+
+/** One batch item's result: the answer, or why the item could not be asked. */
+export type BatchItemResult = VerificationAnswer | { errors: FieldError[] };
+
+const keyText = (kind: string, value: string) => `${kind}\u0000${value}`;
+
+/**
+ * Answers third parties from the registry read model. Every answer is built here, as a plain object,
+ * so whatever signs or otherwise wraps answers wraps them all alike.
+ */
+@Injectable()
+export class VerificationService {
+  constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelQueries) {}
+
+  async check(request: VerificationRequest): Promise<VerificationAnswer> {
+    const [result] = await this.checkAll([{ ok: true, value: request }]);
+    return result as VerificationAnswer;
+  }
+
+  /** One result per item, in order; every valid item's identifier is looked up in one query. */
+  async checkAll(items: ReadonlyArray<Parsed<VerificationRequest>>): Promise<BatchItemResult[]> {
+    const requests = items.flatMap((item) => (item.ok ? [item.value] : []));
+    const matches = await this.readModels.servicesByIdentifiers(requests.map(identifierKeyOf));
+    const carrying = new Map<string, RegistryServiceRow[]>();
+    for (const { kind, value, service } of matches) {
+      const key = keyText(kind, value);
+      carrying.set(key, [...(carrying.get(key) ?? []), service]);
+    }
+    const checkedAt = new Date().toISOString();
+    return items.map((item) => {
+      if (!item.ok) return { errors: item.errors };
+      const { kind, value } = identifierKeyOf(item.value);
+      return verify(item.value, carrying.get(keyText(kind, value)) ?? [], checkedAt);
+    });
+  }
+}
