@@ -258,6 +258,7 @@ describe('GET /v1/bureau/filings/:id on a SQLite event log, without Temporal', (
       title: 'Not Found',
       status: 404,
       detail: 'filing not found',
+      requestId: expect.any(String),
     };
     for (const response of [outside, unknown, notMine]) {
       expect(response).toMatchObject({

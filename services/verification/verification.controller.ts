@@ -11,6 +11,7 @@ import { Roles } from '../auth/roles.decorator';
 import { ApiRoute } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { problemSchema } from '../http/problem.schema';
+import { SignableAnswer } from '../signing/signable-answer.decorator';
 import {
   MAX_BATCH_ITEMS,
   parseVerificationBatch,
@@ -61,6 +62,7 @@ export class VerificationController {
   constructor(private readonly verification: VerificationService) {}
 
   @Get()
+  @SignableAnswer()
   @ApiRoute({
     bearer: true,
     query: verificationQuery,

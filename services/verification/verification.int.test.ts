@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Global, Module } from '@nestjs/common';
 import type { TokenClaims } from '../../events/auth/token-claims';
 import { createTokenVerifier } from '../../infra/auth/token-verifier';
+import { loadRegistrySigningKeys } from '../../infra/secrets/registry-signing-key';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
 import type { SqliteReadModelStore } from '../../infra/read-models/sqlite/sqlite-read-model-store';
@@ -16,6 +17,9 @@ import {
 import { AuthModule } from '../auth/auth.module';
 import { TOKEN_VERIFIER } from '../auth/auth.tokens';
 import { startProjector } from '../projections/projector';
+import { publicJwks } from '../signing/signed-answer';
+import { REGISTRY_SIGNING_KEYS, type RegistrySigningKeys } from '../signing/signing.tokens';
+import { verifySignedAnswer } from '../signing/verify-signed-answer';
 import { READ_MODELS } from '../tokens';
 import { VerificationModule } from './verification.module';
 
@@ -39,6 +43,7 @@ describe('verification: third parties ask the registry whether a service is regi
   let log: SqliteEventLog;
   let store: SqliteReadModelStore;
   let server: HttpTestApp;
+  let signingKeys: RegistrySigningKeys;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -49,6 +54,7 @@ describe('verification: third parties ask the registry whether a service is regi
     await projector.caughtUp();
     await projector.stop();
     const verifier = createTokenVerifier({ dataDir });
+    signingKeys = loadRegistrySigningKeys(dataDir, {});
     const claims: Record<string, TokenClaims> = {
       store: { sub: 'appgallery', role: 'store', org: 'huawei-appgallery' },
       device_maker: { sub: 'xiaomi-ops', role: 'device_maker', org: 'xiaomi' },
@@ -65,8 +71,9 @@ describe('verification: third parties ask the registry whether a service is regi
       providers: [
         { provide: TOKEN_VERIFIER, useValue: verifier },
         { provide: READ_MODELS, useValue: store },
+        { provide: REGISTRY_SIGNING_KEYS, useValue: signingKeys },
       ],
-      exports: [TOKEN_VERIFIER, READ_MODELS],
+      exports: [TOKEN_VERIFIER, READ_MODELS, REGISTRY_SIGNING_KEYS],
     })
     class TestInfraModule {}
     server = await startHttpTestApp({ imports: [TestInfraModule, AuthModule, VerificationModule] });
@@ -118,6 +125,27 @@ describe('verification: third parties ask the registry whether a service is regi
     expect(await statusOf({ domain: 'Maps.Example.COM' })).toBe('registered');
     expect(await statusOf({ miniProgramId: 'wx0123456789abcdef', hostApp: '微信' })).toBe('registered');
     expect(await statusOf({ quickAppPackage: 'com.example.quick' })).toBe('registered');
+  });
+
+  it('signs an answer on request, so a device maker can check it offline with the published keys', async () => {
+    const query = q({ packageName: 'com.example.maps', signatureMd5: 'c'.repeat(32) });
+    const response = await fetch(server.url(`/v1/verify?${query}`), {
+      headers: { authorization: `Bearer ${tokens.device_maker}`, accept: 'application/jose' },
+    });
+    expect(response.headers.get('content-type')).toMatch(/^application\/jose/);
+    const jws = await response.text();
+    const jwks = publicJwks(signingKeys);
+
+    const checked = await verifySignedAnswer(jws, jwks);
+    expect(checked).toMatchObject({ ok: true, payload: { status: 'identifier_mismatch', ...MAPS } });
+    const [header, payload, signature] = jws.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), status: 'registered' }),
+    ).toString('base64url');
+    expect(await verifySignedAnswer(`${header}.${forged}.${signature}`, jwks)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('answers identifier_mismatch, never registered, for a package under another signing key', async () => {
