@@ -1,40 +1,15 @@
 import type { Pool } from 'pg';
 import {
-  type BureauQueueItem,
-  type BureauQueueQuery,
-  type FilingSummaryRow,
-  type ListFilingsQuery,
-  type Page,
   PROJECTION_NAMES,
   type ProjectionName,
   type ProjectionRebuild,
   type ProjectionTarget,
-  type PublicLookup,
-  type PublicRegistryRow,
   type ReadModelProjections,
   type ReadModelStore,
-  type RegistryLookup,
-  type RegistryServiceRow,
-  type RegistryIdentifierKey,
-  type RegistryIdentifierMatch,
-  type RegistryServiceVersionRow,
-  type RegistrySubjectRow,
-  type ShellSubjectsQuery,
-  type SlaDashboard,
-  type SlaDashboardQuery,
 } from '../../../events/ports/read-models.port';
 import { inTransaction, noRelease, type PoolRelease } from '../../postgres/pg-pool';
 import { liveTableSet } from '../read-model-tables';
-import { bureauQueue, findPublic, getFiling, listFilings, searchFilings } from '../read-model.queries';
-import type { ReadSql } from '../read-sql';
-import {
-  findRegistryServices,
-  registryServiceVersions,
-  registrySubject,
-  servicesByIdentifiers,
-  shellSubjects,
-} from '../registry.queries';
-import { readSlaDashboard } from '../sla-dashboard.query';
+import { SqlReadModelQueries } from '../sql-read-model-queries';
 import { PgProjectionRebuild } from './pg-projection-rebuild';
 import { PgProjectionWriter, lockTableSet } from './pg-projection-writer';
 import { pgReadSql } from './pg-read-sql';
@@ -50,8 +25,7 @@ export interface PgReadModelStoreOptions extends PoolRelease {
  * answers as SQLite's. Rows and a projection's checkpoint change in one transaction holding the
  * projection's advisory lock, so an event delivered twice (or to two projectors) is applied once.
  */
-export class PgReadModelStore implements ReadModelStore {
-  private readonly sql: ReadSql;
+export class PgReadModelStore extends SqlReadModelQueries implements ReadModelStore {
   private readonly writers: Record<ProjectionName, PgProjectionWriter>;
 
   private constructor(
@@ -60,7 +34,7 @@ export class PgReadModelStore implements ReadModelStore {
     readonly description: string,
     private readonly release: () => Promise<void>,
   ) {
-    this.sql = pgReadSql(pool);
+    super(pgReadSql(pool));
     this.writers = Object.fromEntries(
       PROJECTION_NAMES.map((name) => [name, new PgProjectionWriter(pool, liveTableSet(name), projections)]),
     ) as Record<ProjectionName, PgProjectionWriter>;
@@ -100,50 +74,6 @@ export class PgReadModelStore implements ReadModelStore {
 
   async openRebuild(name: ProjectionName): Promise<ProjectionRebuild> {
     return PgProjectionRebuild.open(this.pool, name, this.writers[name], this.projections);
-  }
-
-  async getFiling(filingId: string): Promise<FilingSummaryRow | undefined> {
-    return getFiling(this.sql, filingId);
-  }
-
-  async listFilings(query: ListFilingsQuery): Promise<Page<FilingSummaryRow>> {
-    return listFilings(this.sql, query);
-  }
-
-  async searchFilings(q: string, limit: number): Promise<FilingSummaryRow[]> {
-    return searchFilings(this.sql, q, limit);
-  }
-
-  async bureauQueue(query: BureauQueueQuery): Promise<Page<BureauQueueItem>> {
-    return bureauQueue(this.sql, query);
-  }
-
-  async slaDashboard(query: SlaDashboardQuery): Promise<SlaDashboard> {
-    return readSlaDashboard(this.sql, query);
-  }
-
-  async findPublic(lookup: PublicLookup): Promise<PublicRegistryRow[]> {
-    return findPublic(this.sql, lookup);
-  }
-
-  async registrySubject(subjectNumber: string): Promise<RegistrySubjectRow | undefined> {
-    return registrySubject(this.sql, subjectNumber);
-  }
-
-  async findRegistryServices(lookup: RegistryLookup): Promise<Page<RegistryServiceRow>> {
-    return findRegistryServices(this.sql, lookup);
-  }
-
-  async servicesByIdentifiers(keys: readonly RegistryIdentifierKey[]): Promise<RegistryIdentifierMatch[]> {
-    return servicesByIdentifiers(this.sql, keys);
-  }
-
-  async registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]> {
-    return registryServiceVersions(this.sql, serviceNumber);
-  }
-
-  async shellSubjects(query: ShellSubjectsQuery): Promise<Page<RegistrySubjectRow>> {
-    return shellSubjects(this.sql, query);
   }
 
   async close(): Promise<void> {
