@@ -17,6 +17,7 @@ import { MetricsModule } from '../services/metrics/metrics.module';
 import { ProjectionsModule } from '../services/projections/projections.module';
 import { PublicModule } from '../services/public/public.module';
 import { RegistrationsModule } from '../services/registrations/registrations.module';
+import { TransparencyModule } from '../services/transparency/transparency.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -51,6 +52,7 @@ export class AppModule {
               AuditModule,
               IspModule,
               ConsoleModule,
+              TransparencyModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),
