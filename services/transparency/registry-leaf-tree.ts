@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
-import { type Hash, type MerkleHasher, SHA256_MERKLE } from '../../events/registry/transparency/merkle-hash';
+import { type Hash, type MerkleHasher, merkleHasher } from '../../events/registry/transparency/merkle-hash';
 import { MerkleTree } from '../../events/registry/transparency/merkle-tree';
 import {
   TRANSPARENCY_READ_PREFIX,
@@ -8,6 +9,11 @@ import {
 } from '../../events/registry/transparency/registry-leaf';
 
 const READ_BATCH = 5_000;
+
+/** The tree's hashes with node's SHA-256: the same function as the domain's pure one, several times faster. */
+export const NODE_SHA256_MERKLE: MerkleHasher = merkleHasher((bytes) =>
+  createHash('sha256').update(bytes).digest(),
+);
 
 /**
  * The transparency tree of the registry, derived from the event log: one leaf per event of a subject
@@ -21,7 +27,7 @@ export class RegistryLeafTree {
   /** The last log position read (every registry event up to it is in the tree). */
   private readPosition = 0;
 
-  constructor(hasher: MerkleHasher = SHA256_MERKLE) {
+  constructor(hasher: MerkleHasher = NODE_SHA256_MERKLE) {
     this.tree = new MerkleTree(hasher);
   }
 
