@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EventLog } from '../../events/ports/event-log.port';
 import { hashToBase64 } from '../../events/registry/transparency/merkle-hash';
 import { EVENT_LOG, TREE_HEAD_SIGNER } from '../tokens';
@@ -8,10 +8,12 @@ import { type SignedTreeHead, type TreeHeadSigner, signTreeHead } from './tree-h
 /**
  * The registry's transparency log, kept in memory and brought up to the event log's head on demand:
  * concurrent requests share one catch-up, and a head is signed once per growth of the tree, not per
- * request. Nothing is stored: a restart rebuilds the same tree from the log.
+ * request. Nothing is stored: a restart rebuilds the same tree from the log, starting at bootstrap so
+ * the first request does not wait for a large registry.
  */
 @Injectable()
-export class TransparencyService {
+export class TransparencyService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Transparency');
   private readonly leaves = new RegistryLeafTree();
   private head: SignedTreeHead | undefined;
   private syncing: Promise<void> | undefined;
@@ -20,6 +22,14 @@ export class TransparencyService {
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
     @Inject(TREE_HEAD_SIGNER) private readonly signer: TreeHeadSigner,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.current().catch((error: Error) =>
+      this.logger.warn(
+        `catch-up of the transparency log failed (retried on the next request): ${error.message}`,
+      ),
+    );
+  }
 
   /** The tree and its signed head, up to the last registry event the log had committed. */
   async current(): Promise<{ leaves: RegistryLeafTree; head: SignedTreeHead }> {
