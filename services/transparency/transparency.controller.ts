@@ -23,7 +23,10 @@ import {
 import { TransparencyService } from './transparency.service';
 import { type SignedTreeHead, signedTreeHeadSchema } from './tree-head';
 
-/** The registry's transparency log (RFC 9162 style, docs/transparency.md): public, like the registry. */
+/**
+ * The registry's transparency log (RFC 9162 style, docs/transparency.md): public, like the registry.
+ * Proofs default to the signed head's size, whatever the tree has grown to since.
+ */
 @ApiTags('transparency')
 @Controller('v1/transparency')
 export class TransparencyController {
@@ -49,7 +52,8 @@ export class TransparencyController {
   async inclusion(
     @Query(new ParseBodyPipe(parseInclusionRequest)) query: InclusionRequest,
   ): Promise<InclusionProofAnswer> {
-    return answer(inclusionProof((await this.transparency.current()).leaves, query));
+    const { leaves, head } = await this.transparency.current();
+    return answer(inclusionProof(leaves, { ...query, treeSize: query.treeSize ?? head.treeSize }));
   }
 
   @Get('proof/consistency')
@@ -62,7 +66,8 @@ export class TransparencyController {
   async consistency(
     @Query(new ParseBodyPipe(parseConsistencyRequest)) query: ConsistencyRequest,
   ): Promise<ConsistencyProofAnswer> {
-    return answer(consistencyProof((await this.transparency.current()).leaves, query));
+    const { leaves, head } = await this.transparency.current();
+    return answer(consistencyProof(leaves, { ...query, second: query.second ?? head.treeSize }));
   }
 }
 

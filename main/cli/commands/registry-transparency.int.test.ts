@@ -155,7 +155,7 @@ describe('the registry transparency log over a real SQLite event log (10,000 reg
     ]);
   });
 
-  it('refuses bad usage and a file that is not a tree head with one line, exit 2', async () => {
+  it('refuses bad usage and a file that is not a tree head with one line, exit 2, and a forged head, exit 1', async () => {
     const notHead = join(dir, 'not-sth.json');
     writeFileSync(notHead, JSON.stringify({ treeSize: -1, rootHash: 'x' }));
     const cases: Array<[string[], RegExp]> = [
@@ -173,5 +173,14 @@ describe('the registry transparency log over a real SQLite event log (10,000 reg
       expect(run.code).toBe(2);
       expect(run.err).toEqual([expect.stringMatching(message)]);
     }
+
+    const head = JSON.parse((await runCommand(registry, ['sth'])).out.join('\n')) as SignedTreeHead;
+    const forged = join(dir, 'forged-sth.json');
+    writeFileSync(forged, JSON.stringify({ ...head, treeSize: head.treeSize - 1 }));
+    const run = await runCommand(registry, ['check-consistency', forged]);
+    expect(run).toMatchObject({
+      code: 1,
+      err: ['icp registry check-consistency: the saved tree head’s signature does not verify'],
+    });
   });
 });

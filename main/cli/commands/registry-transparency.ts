@@ -106,13 +106,15 @@ export async function checkConsistency(
   deps: TransparencyDeps,
   io: CliIo,
 ): Promise<number> {
-  if (
-    'signature' in saved &&
-    saved.signature.keyId === deps.signer.keyId &&
-    !treeHeadSignedBy(saved, deps.signer)
-  ) {
-    io.err('icp registry check-consistency: the saved tree head’s signature does not verify');
-    return TRANSPARENCY_EXIT.failed;
+  if ('signature' in saved) {
+    if (saved.signature.keyId !== deps.signer.keyId) {
+      io.err(
+        `icp registry check-consistency: signature not checked: made by key ${saved.signature.keyId}, not this registry's`,
+      );
+    } else if (!treeHeadSignedBy(saved, deps.signer)) {
+      io.err('icp registry check-consistency: the saved tree head’s signature does not verify');
+      return TRANSPARENCY_EXIT.failed;
+    }
   }
   const witness = readWitness(deps.witnessFile);
   const leaves = new RegistryLeafTree();
