@@ -228,13 +228,17 @@ async function runTransparency(
     return TRANSPARENCY_EXIT.unusable;
   }
   let opened: { eventLog: EventLog; description: string };
+  let keys: ReturnType<RegistryCommandDeps['transparency']>;
   try {
+    keys = deps.transparency();
     opened = deps.openEventLog();
   } catch (error) {
-    io.err(`icp registry ${action}: cannot open the event log: ${(error as Error).message}`);
+    io.err(
+      `icp registry ${action}: cannot open the signing key or the event log: ${(error as Error).message}`,
+    );
     return TRANSPARENCY_EXIT.unusable;
   }
-  const transparency: TransparencyDeps = { eventLog: opened.eventLog, now: deps.now, ...deps.transparency() };
+  const transparency: TransparencyDeps = { eventLog: opened.eventLog, now: deps.now, ...keys };
   try {
     if (action === 'sth') return await printTreeHead(transparency, io);
     if (action === 'prove') return await proveService(argument, transparency, io);
