@@ -19,6 +19,7 @@ import { PublicModule } from '../services/public/public.module';
 import { RegistrationsModule } from '../services/registrations/registrations.module';
 import { SigningModule } from '../services/signing/signing.module';
 import { VerificationModule } from '../services/verification/verification.module';
+import { TransparencyModule } from '../services/transparency/transparency.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -55,6 +56,7 @@ export class AppModule {
               IspModule,
               VerificationModule,
               ConsoleModule,
+              TransparencyModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

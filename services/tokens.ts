@@ -19,6 +19,8 @@ export const PROJECTION_LEASE = Symbol('ProjectionLease');
 export const PROJECTOR_STATUS = Symbol('ProjectorStatus');
 /** The `WorkingDayCalendar` deadlines are computed with. */
 export const WORKING_DAY_CALENDAR = Symbol('WorkingDayCalendar');
+/** The `TreeHeadSigner` (services/transparency/tree-head.ts) that signs the transparency log's heads. */
+export const TREE_HEAD_SIGNER = Symbol('TreeHeadSigner');
 /** The `WorkingDayDataset` behind that calendar (the console shows working days left). */
 export const WORKING_DAY_DATASET = Symbol('WorkingDayDataset');
 

@@ -27,10 +27,12 @@ import {
   TEMPORAL_CONNECTION,
   TEMPORAL_TARGET,
   type TemporalTarget,
+  TREE_HEAD_SIGNER,
   WORKING_DAY_CALENDAR,
   WORKING_DAY_DATASET,
 } from '../../services/tokens';
 import { SMS_ANSWER_SECRET } from '../worker/activity-deps';
+import { configuredTreeHeadSigner } from './tree-head-signer';
 
 /** The configuration, for the composition roots' own providers (feature modules never see it). */
 export const CONFIG = Symbol('IcpConfig');
@@ -63,6 +65,7 @@ export class AdaptersModule implements OnApplicationShutdown {
       { provide: REGISTRY_SIGNING_KEYS, useFactory: () => loadRegistrySigningKeys(config.dataDir) },
       { provide: WORKING_DAY_CALENDAR, useFactory: () => loadChineseCalendar() },
       { provide: WORKING_DAY_DATASET, useFactory: () => readChineseDaysDataset() },
+      { provide: TREE_HEAD_SIGNER, useFactory: () => configuredTreeHeadSigner(config.dataDir) },
     ];
     return {
       module: AdaptersModule,

@@ -215,6 +215,9 @@ const ROUTES: readonly Route[] = [
 const PUBLIC_PATHS = [
   '/v1/public/registrations',
   '/v1/public/services',
+  '/v1/transparency/sth',
+  '/v1/transparency/proof/inclusion',
+  '/v1/transparency/proof/consistency',
   '/v1/filings/{id}/sms-verification',
   '/health',
   '/livez',

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import type { EventLog } from '../../../events/ports/event-log.port';
 import {
   type ImportFormat,
@@ -7,6 +7,7 @@ import {
   UnusableImportFile,
   importRecords,
 } from '../../../events/registry/import-file';
+import { serviceStreamId } from '../../../events/registry/registry-streams';
 import { chinaDateOfEpochMs } from '../../../events/working-days/china-time';
 import { loadConfig } from '../../../infra/config/config';
 import { redactEventLogUrl } from '../../../infra/event-log/event-log-url';
@@ -15,10 +16,25 @@ import {
   type RegistryImportReport,
   importRegistrySubjects,
 } from '../../../services/registry/registry-import';
+import type { TreeHeadSigner } from '../../../services/transparency/tree-head';
+import { configuredTreeHeadSigner } from '../../api/tree-head-signer';
 import type { CliCommand, CliIo } from '../command';
 import { ProgressBar } from '../progress-bar';
+import {
+  TRANSPARENCY_EXIT,
+  type TransparencyDeps,
+  checkConsistency,
+  parseSavedHead,
+  printTreeHead,
+  proveService,
+} from './registry-transparency';
 
-const USAGE = 'icp registry import <file.jsonl|file.csv> [--dry-run] [--json] [--by <operator>]';
+const USAGE = [
+  'icp registry import <file.jsonl|file.csv> [--dry-run] [--json] [--by <operator>]',
+  'icp registry sth',
+  'icp registry prove <serviceNumber>',
+  'icp registry check-consistency <oldSTH.json>',
+].join(' | ');
 
 /**
  * Exit codes: every line imported or already present; some lines bad (the good ones landed); the file,
@@ -32,6 +48,8 @@ export interface RegistryCommandDeps {
   now(): number;
   /** Where the progress bar is drawn, and whether that is a terminal (else a line now and then). */
   progress: { write(text: string): void; interactive: boolean };
+  /** The key tree heads are signed with, and where this host keeps the leaves it has seen. */
+  transparency(): { signer: TreeHeadSigner; witnessFile: string };
 }
 
 const defaultDeps: RegistryCommandDeps = {
@@ -45,7 +63,14 @@ const defaultDeps: RegistryCommandDeps = {
     write: (text) => process.stderr.write(text),
     interactive: process.stderr.isTTY === true,
   },
+  transparency: () => {
+    const { dataDir } = loadConfig();
+    return { signer: configuredTreeHeadSigner(dataDir), witnessFile: join(dataDir, WITNESS_FILE) };
+  },
 };
+
+/** Under the data directory: the leaf hashes of the largest transparency tree this host has seen. */
+const WITNESS_FILE = 'transparency/leaf-hashes.bin';
 
 interface ImportArgs {
   file: string;
@@ -57,6 +82,13 @@ interface ImportArgs {
 
 class UsageError extends Error {}
 
+const ACTIONS = ['import', 'sth', 'prove', 'check-consistency'] as const;
+type TransparencyAction = Exclude<(typeof ACTIONS)[number], 'import'>;
+
+function isTransparencyAction(action: string | undefined): action is TransparencyAction {
+  return action === 'sth' || action === 'prove' || action === 'check-consistency';
+}
+
 const FORMATS: Readonly<Record<string, ImportFormat>> = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
@@ -67,7 +99,7 @@ function parseArgs(args: readonly string[]): ImportArgs | 'help' {
   const [action, ...rest] = args;
   if (action === '--help' || action === '-h' || action === 'help') return 'help';
   if (action !== 'import')
-    throw new UsageError(action ? `unknown action ${action}` : 'name an action: import');
+    throw new UsageError(action ? `unknown action ${action}` : `name an action: ${ACTIONS.join(', ')}`);
   const files: string[] = [];
   const parsed = { dryRun: false, json: false, by: 'cli' };
   for (let i = 0; i < rest.length; i += 1) {
@@ -160,6 +192,74 @@ async function runImport(args: ImportArgs, deps: RegistryCommandDeps, io: CliIo)
   return report.badLines > 0 ? REGISTRY_IMPORT_EXIT.badLines : REGISTRY_IMPORT_EXIT.imported;
 }
 
+/** The one argument of a transparency action (none for `sth`), or a usage line on stderr. */
+function transparencyArgument(action: TransparencyAction, rest: readonly string[], io: CliIo): string | null {
+  const wanted = action === 'sth' ? 0 : 1;
+  if (rest.length === wanted && !rest.some((arg) => arg.startsWith('-'))) return rest[0] ?? '';
+  const what = action === 'prove' ? 'a service number' : 'the saved tree head file';
+  io.err(
+    `icp registry ${action}: ${wanted === 0 ? 'takes no arguments' : `give exactly ${what}`} (usage: ${USAGE})`,
+  );
+  return null;
+}
+
+async function runTransparency(
+  action: TransparencyAction,
+  rest: readonly string[],
+  deps: RegistryCommandDeps,
+  io: CliIo,
+): Promise<number> {
+  const argument = transparencyArgument(action, rest, io);
+  if (argument === null) return TRANSPARENCY_EXIT.unusable;
+  let saved: ReturnType<typeof parseSavedHead> | undefined;
+  if (action === 'check-consistency') {
+    saved = await deps
+      .readTextFile(argument)
+      .then(parseSavedHead, (error: NodeJS.ErrnoException) => error.code ?? error.message);
+    if (typeof saved === 'string') {
+      io.err(`icp registry check-consistency: ${argument} is not a saved tree head: ${saved}`);
+      return TRANSPARENCY_EXIT.unusable;
+    }
+  }
+  if (action === 'prove' && !isServiceNumber(argument)) {
+    io.err(
+      `icp registry prove: serviceNumber ${JSON.stringify(argument)} is not a service number (e.g. 粤ICP备2026000001号-1A)`,
+    );
+    return TRANSPARENCY_EXIT.unusable;
+  }
+  let opened: { eventLog: EventLog; description: string };
+  let keys: ReturnType<RegistryCommandDeps['transparency']>;
+  try {
+    keys = deps.transparency();
+    opened = deps.openEventLog();
+  } catch (error) {
+    io.err(
+      `icp registry ${action}: cannot open the signing key or the event log: ${(error as Error).message}`,
+    );
+    return TRANSPARENCY_EXIT.unusable;
+  }
+  const transparency: TransparencyDeps = { eventLog: opened.eventLog, now: deps.now, ...keys };
+  try {
+    if (action === 'sth') return await printTreeHead(transparency, io);
+    if (action === 'prove') return await proveService(argument, transparency, io);
+    return await checkConsistency(saved as Exclude<typeof saved, string | undefined>, transparency, io);
+  } catch (error) {
+    io.err(`icp registry ${action}: the event log ${opened.description} failed: ${(error as Error).message}`);
+    return TRANSPARENCY_EXIT.unusable;
+  } finally {
+    await opened.eventLog.close();
+  }
+}
+
+function isServiceNumber(text: string): boolean {
+  try {
+    serviceStreamId(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `icp registry import <file>`: loads subjects registered before this system, and their websites,
  * into the registry (docs/registry.md). Idempotent: what the registry holds is not written again.
@@ -171,8 +271,11 @@ export function createRegistryCommand(overrides: Partial<RegistryCommandDeps> = 
   return {
     name: 'registry',
     usage: USAGE,
-    summary: 'import subjects and websites registered before this system (JSONL or CSV)',
+    summary:
+      'import subjects and websites registered before this system (JSONL or CSV); print, prove and check the transparency log',
     async run(args: readonly string[], io: CliIo): Promise<number> {
+      const [action, ...rest] = args;
+      if (isTransparencyAction(action)) return runTransparency(action, rest, deps, io);
       let parsed: ImportArgs | 'help';
       try {
         parsed = parseArgs(args);
