@@ -1,34 +1,26 @@
-import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
+import { sign, verify } from 'node:crypto';
+import { loadRegistrySigningKeys } from '../../infra/secrets/registry-signing-key';
+import type { RegistrySigningKeys } from '../../services/signing/signing.tokens';
 import type { TreeHeadSigner } from '../../services/transparency/tree-head';
 
-/** The secret whose 32 bytes are the Ed25519 seed (`ICP_SECRET_TRANSPARENCY_SIGNING` or the data dir). */
-export const TREE_HEAD_KEY = 'transparency-signing';
-
-/** PKCS #8 DER of an Ed25519 private key (RFC 8410), before its 32-byte seed. */
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
-/** Ed25519 over the head's signing input; the key id is the public key's JWK thumbprint (RFC 7638). */
-export function ed25519TreeHeadSigner(seed: Buffer): TreeHeadSigner {
-  const privateKey = createPrivateKey({
-    key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const publicKey = createPublicKey(privateKey);
-  const x = publicKey.export({ format: 'jwk' }).x as string;
-  const thumbprint = createHash('sha256')
-    .update(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`)
-    .digest('base64url');
+/**
+ * Tree heads are signed with the registry's current Ed25519 key, the one that signs answers and is
+ * published at `/.well-known/jwks.json` under the same key id: one key to publish, rotate and trust.
+ */
+export function treeHeadSignerOf(signing: RegistrySigningKeys): TreeHeadSigner {
+  const current = signing.keys.find((key) => key.kid === signing.currentKid);
+  if (!current) throw new Error(`registry signing key ${signing.currentKid} is not among the keys`);
+  const x = current.publicKey.export({ format: 'jwk' }).x as string;
   return {
     algorithm: 'EdDSA',
-    keyId: thumbprint,
+    keyId: current.kid,
     publicKey: Buffer.from(x, 'base64url').toString('base64'),
-    sign: (message) => new Uint8Array(sign(null, message, privateKey)),
-    verify: (message, signature) => verify(null, message, publicKey, signature),
+    sign: (message) => new Uint8Array(sign(null, message, current.privateKey)),
+    verify: (message, signature) => verify(null, message, current.publicKey, signature),
   };
 }
 
+/** The tree-head signer of the configuration (ICP_REGISTRY_SIGNING_KEYS, or the data dir's key). */
 export function configuredTreeHeadSigner(dataDir: string): TreeHeadSigner {
-  return ed25519TreeHeadSigner(loadOrCreateSecret(dataDir, TREE_HEAD_KEY));
+  return treeHeadSignerOf(loadRegistrySigningKeys(dataDir));
 }

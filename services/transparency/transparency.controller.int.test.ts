@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { parseHash } from '../../events/registry/transparency/merkle-hash';
 import { verifyConsistency, verifyInclusion } from '../../events/registry/transparency/merkle-proofs';
 import { SqliteEventLog } from '../../infra/event-log/sqlite/sqlite-event-log';
-import { ed25519TreeHeadSigner } from '../../main/api/tree-head-signer';
+import { treeHeadSignerOf } from '../../main/api/tree-head-signer';
+import { parseRegistrySigningKeys } from '../../infra/secrets/registry-signing-key';
 import { writeRegistry } from '../../test/support/audit/registry-fixture';
 import { appendRegistrySubjects } from '../../test/support/audit/transparency-registry';
 import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
@@ -20,7 +21,9 @@ const hash = (text: string) => parseHash(text) as Uint8Array;
 describe('GET /v1/transparency/…: the registry’s signed tree head and proofs, over a real SQLite log', () => {
   const dir = mkdtempSync(join(tmpdir(), 'icp-transparency-http-'));
   const log = new SqliteEventLog(join(dir, 'events.sqlite'));
-  const signer = ed25519TreeHeadSigner(randomBytes(32));
+  const signer = treeHeadSignerOf(
+    parseRegistrySigningKeys({ ICP_REGISTRY_SIGNING_KEYS: `test=${randomBytes(32).toString('hex')}` })!,
+  );
   let server: HttpTestApp;
 
   async function get<T>(path: string): Promise<{ status: number; type: string; body: T }> {

@@ -19,7 +19,8 @@ import { runCommand } from '../../../test/cli/run-command';
 import { writeRegistry } from '../../../test/support/audit/registry-fixture';
 import { editEvent } from '../../../test/support/audit/tamper';
 import { appendRegistrySubjects, serviceNumberOf } from '../../../test/support/audit/transparency-registry';
-import { ed25519TreeHeadSigner } from '../../api/tree-head-signer';
+import { treeHeadSignerOf } from '../../api/tree-head-signer';
+import { parseRegistrySigningKeys } from '../../../infra/secrets/registry-signing-key';
 import { createRegistryCommand } from './registry.command';
 
 const SUBJECTS = 2_500;
@@ -28,7 +29,9 @@ const hashes = (values: readonly string[]) => values.map((value) => parseHash(va
 describe('the registry transparency log over a real SQLite event log (10,000 registry events)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'icp-transparency-'));
   const file = join(dir, 'events.sqlite');
-  const signer = ed25519TreeHeadSigner(randomBytes(32));
+  const signer = treeHeadSignerOf(
+    parseRegistrySigningKeys({ ICP_REGISTRY_SIGNING_KEYS: `test=${randomBytes(32).toString('hex')}` })!,
+  );
   const witnessFile = join(dir, 'transparency', 'leaf-hashes.bin');
   const registry = createRegistryCommand({
     openEventLog: () => ({ eventLog: new SqliteEventLog(file), description: `sqlite:${file}` }),
