@@ -6,9 +6,11 @@ import { createTokenVerifier } from '../../../infra/auth/token-verifier';
 import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
 import { SqliteEventLog } from '../../../infra/event-log/sqlite/sqlite-event-log';
 import type { SqliteReadModelStore } from '../../../infra/read-models/sqlite/sqlite-read-model-store';
+import { loadRegistrySigningKeys } from '../../../infra/secrets/registry-signing-key';
 import { AuthModule } from '../../../services/auth/auth.module';
 import { TOKEN_VERIFIER } from '../../../services/auth/auth.tokens';
 import { startProjector } from '../../../services/projections/projector';
+import { REGISTRY_SIGNING_KEYS } from '../../../services/signing/signing.tokens';
 import { READ_MODELS } from '../../../services/tokens';
 import { VerificationModule } from '../../../services/verification/verification.module';
 import { runCommand } from '../../../test/cli/run-command';
@@ -44,8 +46,9 @@ describe('icp verify: a store checks its catalogue', () => {
       providers: [
         { provide: TOKEN_VERIFIER, useValue: verifier },
         { provide: READ_MODELS, useValue: store },
+        { provide: REGISTRY_SIGNING_KEYS, useValue: loadRegistrySigningKeys(dir, {}) },
       ],
-      exports: [TOKEN_VERIFIER, READ_MODELS],
+      exports: [TOKEN_VERIFIER, READ_MODELS, REGISTRY_SIGNING_KEYS],
     })
     class TestInfraModule {}
     server = await startHttpTestApp({ imports: [TestInfraModule, AuthModule, VerificationModule] });
