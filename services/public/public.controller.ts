@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
+import { ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { READ_MODELS } from '../tokens';
 import {
   parsePublicLookup,
@@ -20,10 +20,16 @@ import {
   publicSubjectSchema,
 } from './public-registry.view';
 import { ApiRoute } from '../http/openapi-operation';
+import { genericProblem, ProblemException } from '../http/problem-details';
+import { SERVICE_NUMBER_EXAMPLE, SERVICE_NUMBER_PATTERN } from '../http/registration-number-params';
+import { type BadgeLanguage, renderBadgeSvg } from './badge-svg';
+import { badgeNumberPipe, badgeQuery, parseBadgeQuery } from './badge.requests';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { readPage } from '../http/read-page';
 import { SignableAnswer } from '../signing/signable-answer.decorator';
 import type { ReadModelQueries } from '../../events/ports/read-models.port';
+
+const NO_SUCH_SERVICE = 'the registry holds no such service';
 
 /** Anyone may look a registration up; the public registry and registry read models hold no personal data. */
 @ApiTags('public')
@@ -50,6 +56,41 @@ export class PublicController {
     },
   ): Promise<{ items: PublicRegistration[] }> {
     return { items: (await this.readModels.findPublic(query)).map(publicRegistrationOf) };
+  }
+
+  @Get('registrations/:number/badge.svg')
+  @Header('Content-Type', 'image/svg+xml; charset=utf-8')
+  @Header('Cache-Control', 'public, max-age=300')
+  @Header('Content-Security-Policy', "default-src 'none'")
+  @Header('X-Content-Type-Options', 'nosniff')
+  @ApiRoute({ query: badgeQuery, problems: { 404: NO_SUCH_SERVICE } })
+  @ApiParam({
+    name: 'number',
+    description: 'the service number (URL-encoded)',
+    example: SERVICE_NUMBER_EXAMPLE,
+    schema: { type: 'string', pattern: SERVICE_NUMBER_PATTERN },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'the registration as a badge an app or a store listing can show',
+    content: {
+      'image/svg+xml': {
+        schema: {
+          type: 'string',
+          description:
+            'Standalone SVG 1.1, a small rounded rectangle: `ICP备案` (en: `ICP registration`), the number and ' +
+            'its status (已备案 / 已注销 / 已停止接入; en: active / cancelled / access withdrawn)',
+        },
+      },
+    },
+  })
+  async badge(
+    @Param('number', badgeNumberPipe) serviceNumber: string,
+    @Query(new ParseBodyPipe(parseBadgeQuery)) query: { lang: BadgeLanguage },
+  ): Promise<string> {
+    const [service] = (await this.readModels.findRegistryServices({ serviceNumber, limit: 1 })).items;
+    if (!service) throw new ProblemException(genericProblem(404, NO_SUCH_SERVICE));
+    return renderBadgeSvg(service, query.lang);
   }
 
   @Get('services')

@@ -1,11 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { JsonSchema } from '../../events/form/schema/json-schema';
-import {
-  VERIFICATION_STATUSES,
-  type VerificationAnswer,
-  type VerificationRequest,
-} from '../../events/registry/verification';
+import { VERIFICATION_STATUSES, type VerificationRequest } from '../../events/registry/verification';
 import { AuthGuard } from '../auth/auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { ApiRoute } from '../http/openapi-operation';
@@ -20,7 +16,7 @@ import {
   verificationBatchBody,
   verificationQuery,
 } from './verification.requests';
-import { type BatchItemResult, VerificationService } from './verification.service';
+import { type BatchItemResult, type DisplayedAnswer, VerificationService } from './verification.service';
 
 const answerSchema: JsonSchema = {
   type: 'object',
@@ -37,6 +33,19 @@ const answerSchema: JsonSchema = {
     serviceName: { type: 'string' },
     operatorName: { type: 'string' },
     checkedAt: { type: 'string', format: 'date-time' },
+    display: {
+      type: 'object',
+      required: ['text', 'lookupUrl'],
+      description: 'only when `registered`: what the app and its store listing must show',
+      properties: {
+        text: { type: 'string', description: 'the service number itself, e.g. 粤ICP备2026000001号-2A' },
+        lookupUrl: {
+          type: 'string',
+          description:
+            'the public lookup of the number (`GET /v1/public/services?serviceNumber=…`), relative to this API',
+        },
+      },
+    },
   },
 };
 
@@ -77,7 +86,7 @@ export class VerificationController {
   })
   check(
     @Query(new ParseBodyPipe(parseVerificationQuery)) request: VerificationRequest,
-  ): Promise<VerificationAnswer> {
+  ): Promise<DisplayedAnswer> {
     return this.verification.check(request);
   }
 

@@ -30,6 +30,10 @@ const MAPS = {
   serviceName: '示例地图',
   operatorName: '广州示例地图有限公司',
 };
+const MAPS_DISPLAY = {
+  text: `${SUBJECT}-1A`,
+  lookupUrl: `/v1/public/services?serviceNumber=${encodeURIComponent(`${SUBJECT}-1A`)}`,
+};
 
 interface Answer {
   status: number;
@@ -116,7 +120,12 @@ describe('verification: third parties ask the registry whether a service is regi
   it('answers registered with public facts only, by every kind of identifier', async () => {
     const answer = await check(q({ packageName: 'com.example.maps', signatureMd5: MD5 }));
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ status: 'registered', ...MAPS, checkedAt: expect.any(String) });
+    expect(answer.body).toEqual({
+      status: 'registered',
+      ...MAPS,
+      display: MAPS_DISPLAY,
+      checkedAt: expect.any(String),
+    });
     expect(Date.parse(answer.body.checkedAt as string)).not.toBeNaN();
     expect(await statusOf({ packageName: 'com.example.maps' })).toBe('registered');
     expect(await statusOf({ bundleId: 'com.example.maps.ios', signatureSha1: SHA1.toUpperCase() })).toBe(
@@ -159,15 +168,13 @@ describe('verification: third parties ask the registry whether a service is regi
     );
   });
 
-  it('answers cancelled, access_withdrawn and not_registered', async () => {
-    expect((await check(q({ packageName: 'com.example.weather' }))).body).toMatchObject({
-      status: 'cancelled',
-      serviceNumber: `${SUBJECT}-5A`,
-    });
-    expect((await check(q({ packageName: 'com.example.album' }))).body).toMatchObject({
-      status: 'access_withdrawn',
-      serviceNumber: `${SUBJECT}-4A`,
-    });
+  it('answers cancelled, access_withdrawn and not_registered, with nothing to display', async () => {
+    const cancelled = (await check(q({ packageName: 'com.example.weather' }))).body;
+    expect(cancelled).toMatchObject({ status: 'cancelled', serviceNumber: `${SUBJECT}-5A` });
+    expect(cancelled).not.toHaveProperty('display');
+    const withdrawn = (await check(q({ packageName: 'com.example.album' }))).body;
+    expect(withdrawn).toMatchObject({ status: 'access_withdrawn', serviceNumber: `${SUBJECT}-4A` });
+    expect(withdrawn).not.toHaveProperty('display');
     expect((await check(q({ packageName: 'com.example.never' }))).body).toEqual({
       status: 'not_registered',
       checkedAt: expect.any(String),
@@ -260,6 +267,13 @@ describe('verification: third parties ask the registry whether a service is regi
       'access_withdrawn',
       'registered',
       ['items.8'],
+    ]);
+    // A store lists every registered app with its number and display text from this one answer.
+    expect(items.map((item) => item.display)).toEqual([
+      MAPS_DISPLAY,
+      ...Array<undefined>(6),
+      MAPS_DISPLAY,
+      undefined,
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ReadModelQueries, RegistryServiceRow } from '../../events/ports/read-models.port';
+import { displayOf, type ServiceDisplay } from '../../events/registry/display';
 import {
   identifierKeyOf,
   verify,
@@ -9,8 +10,17 @@ import {
 import type { FieldError, Parsed } from '../http/request-fields';
 import { READ_MODELS } from '../tokens';
 
+/** An answer; when `registered`, with what the app must show (so a store lists it in one call). */
+export type DisplayedAnswer = VerificationAnswer & { display?: ServiceDisplay };
+
 /** One batch item's result: the answer, or why the item could not be asked. */
-export type BatchItemResult = VerificationAnswer | { errors: FieldError[] };
+export type BatchItemResult = DisplayedAnswer | { errors: FieldError[] };
+
+function withDisplay(answer: VerificationAnswer): DisplayedAnswer {
+  return answer.status === 'registered' && answer.serviceNumber !== undefined
+    ? { ...answer, display: displayOf(answer.serviceNumber) }
+    : answer;
+}
 
 const keyText = (kind: string, value: string) => `${kind}\u0000${value}`;
 
@@ -22,9 +32,9 @@ const keyText = (kind: string, value: string) => `${kind}\u0000${value}`;
 export class VerificationService {
   constructor(@Inject(READ_MODELS) private readonly readModels: ReadModelQueries) {}
 
-  async check(request: VerificationRequest): Promise<VerificationAnswer> {
+  async check(request: VerificationRequest): Promise<DisplayedAnswer> {
     const [result] = await this.checkAll([{ ok: true, value: request }]);
-    return result as VerificationAnswer;
+    return result as DisplayedAnswer;
   }
 
   /** One result per item, in order; every valid item's identifier is looked up in one query. */
@@ -40,7 +50,7 @@ export class VerificationService {
     return items.map((item) => {
       if (!item.ok) return { errors: item.errors };
       const { kind, value } = identifierKeyOf(item.value);
-      return verify(item.value, carrying.get(keyText(kind, value)) ?? [], checkedAt);
+      return withDisplay(verify(item.value, carrying.get(keyText(kind, value)) ?? [], checkedAt));
     });
   }
 }

@@ -215,6 +215,7 @@ const ROUTES: readonly Route[] = [
 const PUBLIC_PATHS = [
   '/v1/public/registrations',
   '/v1/public/services',
+  '/v1/public/registrations/{number}/badge.svg',
   '/v1/transparency/sth',
   '/v1/transparency/proof/inclusion',
   '/v1/transparency/proof/consistency',
