@@ -58,6 +58,7 @@ export function generatedSecrets(): Record<string, string> {
     ICP_SECRET_SMS_ANSWER: hex(),
     ICP_SECRET_SMS_CODE_PEPPER: hex(),
     TEMPORAL_PAYLOAD_KEYS: `k1=${hex()}`,
+    ICP_REGISTRY_SIGNING_KEYS: `r1=${hex()}`,
   };
 }
 
