@@ -8,12 +8,20 @@ if (!existsSync(entry)) {
   process.stderr.write('icp: not built yet: run `npm run build` (npm ci and npm install build it for you)\n');
   process.exit(2);
 }
+/**
+ * Exits once stdout and stderr have flushed: writes to a pipe are asynchronous, and exiting at once
+ * would cut a long output (`icp verify --json` of a whole catalogue) short.
+ */
+function exitFlushed(code) {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 require(entry)
   .main(process.argv.slice(2))
   .then(
-    (code) => process.exit(code),
+    (code) => exitFlushed(code),
     (error) => {
       process.stderr.write(`icp: ${error && error.message ? error.message : String(error)}\n`);
-      process.exit(1);
+      exitFlushed(1);
     },
   );

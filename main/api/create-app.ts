@@ -33,6 +33,8 @@ export async function startHttpApp(
     },
   );
   configureHttp(app, {
+    // A batch of up to 10,000 items (package and signature: ~0.8-3 MB) would not fit the default 256 KiB.
+    bodyLimitsByPath: { '/v1/verify/batch': '4mb' },
     requestMetrics: app.get(HttpMetricsMiddleware),
     trustProxy: http.trustProxy,
     requestLog: processLogger().child({ component: 'http' }),

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { genericProblem, type ProblemDetails, ProblemException, problemType } from './problem-details';
-import { bodyTooLargeProblem, unsupportedMediaTypeProblem } from './request-body-gate';
+import { type BodyLimitOf, bodyTooLargeProblem, unsupportedMediaTypeProblem } from './request-body-gate';
 import { UnacceptedJsonError } from './strict-json';
 
 /** The `type`, `status` and `expose` members body-parser (http-errors) sets on what it rejects. */
@@ -66,10 +66,12 @@ export function problemFromBodyParserError(error: ClientHttpError, bodyLimit: st
 }
 
 /** Express error middleware placed right after the JSON parser, before Nest rewrites its errors. */
-export function bodyParserProblems(bodyLimit: string) {
-  return (error: unknown, _request: Request, _response: Response, next: NextFunction): void => {
+export function bodyParserProblems(limitOf: BodyLimitOf) {
+  return (error: unknown, request: Request, _response: Response, next: NextFunction): void => {
     next(
-      isClientHttpError(error) ? new ProblemException(problemFromBodyParserError(error, bodyLimit)) : error,
+      isClientHttpError(error)
+        ? new ProblemException(problemFromBodyParserError(error, limitOf(request)))
+        : error,
     );
   };
 }

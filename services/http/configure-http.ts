@@ -1,11 +1,11 @@
 import type { NestMiddleware } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request, Response } from 'express';
+import { json, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { bodyParserProblems } from './body-parser-problems';
 import { answerClientError } from './client-errors';
 import { setUpOpenApi } from './openapi.setup';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { requestBodyGate } from './request-body-gate';
+import { type BodyLimitOf, bodyLimitByPath, requestBodyGate } from './request-body-gate';
 import { requestIdMiddleware } from './request-id';
 import { requestLogMiddleware, type RequestLogSink } from './request-log';
 import { verifyJsonBody } from './strict-json';
@@ -13,6 +13,11 @@ import { verifyJsonBody } from './strict-json';
 export interface HttpOptions {
   /** Largest JSON body accepted (a number of `b`, `kb` or `mb`); larger ones get 413. Default `256kb`. */
   bodyLimit?: string;
+  /**
+   * Larger (or smaller) limits for single routes, by exact path: `{'/v1/verify/batch': '4mb'}`. The
+   * declared length and the bytes read (chunked bodies too) are held to the path's limit.
+   */
+  bodyLimitsByPath?: Readonly<Record<string, string>>;
   /** Runs first for every request, so it also sees requests the body parser refuses (413, 400). */
   requestMetrics?: NestMiddleware<Request, Response>;
   /**
@@ -29,7 +34,7 @@ export interface HttpOptions {
  * `{ bodyParser: false }` so that the JSON parser registered here is the only one.
  */
 export function configureHttp(app: NestExpressApplication, options: HttpOptions = {}): void {
-  const bodyLimit = options.bodyLimit ?? '256kb';
+  const limitOf = bodyLimitByPath(options.bodyLimit ?? '256kb', options.bodyLimitsByPath);
   app.disable('x-powered-by');
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
   app.getHttpServer().on('clientError', answerClientError);
@@ -41,9 +46,23 @@ export function configureHttp(app: NestExpressApplication, options: HttpOptions 
       requestMetrics.use(request, response, next),
     );
   }
-  app.use(requestBodyGate(bodyLimit));
-  app.useBodyParser('json', { limit: bodyLimit, verify: verifyJsonBody });
-  app.use(bodyParserProblems(bodyLimit));
+  app.use(requestBodyGate(limitOf));
+  app.use(jsonParserByLimit(limitOf));
+  app.use(bodyParserProblems(limitOf));
   app.useGlobalFilters(new ProblemDetailsFilter());
   setUpOpenApi(app);
+}
+
+/** The JSON parser, one per distinct limit, each reading at most its path's limit. */
+function jsonParserByLimit(limitOf: BodyLimitOf): RequestHandler {
+  const parsers = new Map<string, RequestHandler>();
+  return (request: Request, response: Response, next: NextFunction) => {
+    const limit = limitOf(request);
+    let parser = parsers.get(limit);
+    if (!parser) {
+      parser = json({ limit, verify: verifyJsonBody });
+      parsers.set(limit, parser);
+    }
+    parser(request, response, next);
+  };
 }

@@ -12,6 +12,27 @@ export function parseByteLimit(limit: string): number {
   return Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] ?? 1);
 }
 
+/** The largest body a request may carry, by its path: the routes that need more name it, all others the default. */
+export type BodyLimitOf = (request: Request) => string;
+
+/** Normalised as Express routes match by default: case-insensitive, a trailing slash ignored. */
+function routePath(path: string): string {
+  return path.toLowerCase().replace(/(.)\/+$/, '$1');
+}
+
+/**
+ * `bodyLimit` for every path except those `byPath` names (exact paths, such as `/v1/verify/batch`).
+ * @throws RangeError naming a limit that is not a number of b, kb or mb.
+ */
+export function bodyLimitByPath(
+  bodyLimit: string,
+  byPath: Readonly<Record<string, string>> = {},
+): BodyLimitOf {
+  const limits = new Map(Object.entries(byPath).map(([path, limit]) => [routePath(path), limit]));
+  for (const limit of [bodyLimit, ...limits.values()]) parseByteLimit(limit);
+  return (request) => limits.get(routePath(request.path)) ?? bodyLimit;
+}
+
 export function bodyTooLargeProblem(bodyLimit: string): ProblemDetails {
   return {
     type: problemType('body-too-large'),
@@ -40,8 +61,7 @@ export function unsupportedMediaTypeProblem(detail: string): ProblemDetails {
  * arrives; the connection is not closed under the client's upload, which would reset it and lose the
  * answer.
  */
-export function requestBodyGate(bodyLimit: string) {
-  const limitBytes = parseByteLimit(bodyLimit);
+export function requestBodyGate(limitOf: BodyLimitOf) {
   return (request: Request, _response: Response, next: NextFunction): void => {
     const declared = request.headers['content-length'];
     const length = declared === undefined ? undefined : Number(declared);
@@ -64,7 +84,8 @@ export function requestBodyGate(bodyLimit: string) {
       next(new ProblemException(unsupportedMediaTypeProblem('a JSON request body must be UTF-8')));
       return;
     }
-    if (length !== undefined && length > limitBytes) {
+    const bodyLimit = limitOf(request);
+    if (length !== undefined && length > parseByteLimit(bodyLimit)) {
       next(new ProblemException(bodyTooLargeProblem(bodyLimit)));
       return;
     }

@@ -57,6 +57,13 @@ class PipesController {
   form(@Body(SubmissionPipe) body: unknown) {
     return { accepted: body !== undefined };
   }
+
+  /** The one route given a larger body limit (as `/v1/verify/batch` is in the API). */
+  @Post('bulk')
+  @HttpCode(200)
+  bulk(@Body() body: { reasons?: string }) {
+    return { length: body.reasons?.length };
+  }
 }
 
 const errorsOf =
@@ -106,7 +113,10 @@ describe('request bodies through the HTTP pipeline', () => {
   let port: number;
 
   beforeAll(async () => {
-    server = await startHttpTestApp({ controllers: [PipesController] });
+    server = await startHttpTestApp(
+      { controllers: [PipesController] },
+      { http: () => ({ bodyLimitsByPath: { '/probe/bulk': '1mb' } }) },
+    );
     port = Number(new URL(server.url('/')).port);
   });
   afterAll(() => server.close());
@@ -213,6 +223,38 @@ describe('request bodies through the HTTP pipeline', () => {
     ]);
     expect(answer.status).toBe(413);
     expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('holds a route given its own limit to that limit, and every other route to the default', async () => {
+    const halfMiB = Buffer.from(JSON.stringify({ reasons: 'x'.repeat(512 * 1024) }));
+    const json = { 'content-type': 'application/json' };
+    const bulk = await post('/probe/bulk', halfMiB, json);
+    expect({ status: bulk.status, body: JSON.parse(bulk.text) }).toEqual({
+      status: 200,
+      body: { length: 512 * 1024 },
+    });
+    const other = await post('/probe/reasons', halfMiB, json);
+    expect({ status: other.status, detail: JSON.parse(other.text).detail }).toEqual({
+      status: 413,
+      detail: 'the request body exceeds the limit of 256kb',
+    });
+
+    const declared = await rawExchange(port, [
+      'POST /probe/bulk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n',
+      '{"reasons":"',
+    ]);
+    expect(declared.status).toBe(413);
+    const chunk = Buffer.alloc(256 * 1024, 0x78);
+    const chunked = await rawExchange(port, [
+      'POST /probe/bulk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      '5\r\n{"a":\r\n',
+      ...Array.from({ length: 5 }, () => [`${chunk.length.toString(16)}\r\n`, chunk, '\r\n']).flat(),
+      '0\r\n\r\n',
+    ]);
+    expect({ status: chunked.status, detail: JSON.parse(chunked.body).detail }).toEqual({
+      status: 413,
+      detail: 'the request body exceeds the limit of 1mb',
+    });
   });
 
   it('answers what Node refuses before Express (oversized headers, broken HTTP) with problem+json', async () => {

@@ -32,6 +32,7 @@ import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import {
   type ExpectedAnswer,
+  bodyLimitBytesOf,
   expectedAnswer,
   type HostileBody,
   hostileBodies,
@@ -596,7 +597,7 @@ describe('hostile input against a started system (`icp start`)', () => {
             ),
           ),
         async ([route, id, body]: [BodyRoute, string, HostileBody]) => {
-          const expected = expectedAnswer(body, route.validate);
+          const expected = expectedAnswer(body, route.validate, bodyLimitBytesOf(route.path(id)));
           fc.pre(expected !== 'accepted');
           stats.kinds.add(body.kind);
           key += 1;
