@@ -1,3 +1,4 @@
+import { runIcp } from './icp-process';
 import type { StartedSystem } from './started-system';
 
 export interface ApiAnswer {
@@ -35,4 +36,36 @@ export function apiCaller(system: () => StartedSystem, tokens: Readonly<Record<s
       json: /json/.test(type) ? (JSON.parse(text) as Record<string, unknown>) : {},
     };
   };
+}
+
+/** Reads until `done` holds (every 150 ms, at most 30 s), else fails naming `what` and the last value. */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: last seen ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** Waits until the filing's status, as the auditor reads it, is `status`. */
+export function statusWaiter(call: ReturnType<typeof apiCaller>) {
+  return (id: string, status: string) =>
+    eventually(
+      async () => (await call('GET', `/v1/filings/${id}`, 'auditor')).json,
+      (view) => view.status === status,
+      `filing ${id} reaching ${status}`,
+    );
+}
+
+/** The latest 12381 code sent to a mobile (`icp outbox` lists the most recent first). */
+export async function latestSmsCode(env: NodeJS.ProcessEnv, mobile: string): Promise<string | undefined> {
+  const outbox = await runIcp(['outbox', '--to', mobile, '--json'], env);
+  const texts = (JSON.parse(outbox.stdout) as Array<{ text: string }>).map((message) => message.text);
+  return texts.map((text) => /核验码为(\d{6})/.exec(text)?.[1]).find((code) => code !== undefined);
 }

@@ -4,7 +4,7 @@ import { filingStreamId } from '../../events/filing/stream-ids';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import { uscc } from '../support/registry-import-lines';
-import { apiCaller } from './api-caller';
+import { apiCaller, eventually, latestSmsCode, statusWaiter } from './api-caller';
 import { isolatedEnv, runIcp } from './icp-process';
 import { filingWorkflowCount, type StartedSystem, startSystem } from './started-system';
 
@@ -31,37 +31,8 @@ describe('a registration’s life after its number, over a started system (`icp 
 
   const env = () => isolatedEnv({ ICP_DATA_DIR: system.dataDir, TEMPORAL_PORT: String(system.temporalPort) });
 
-  async function eventually<T>(
-    read: () => Promise<T>,
-    done: (value: T) => boolean,
-    what: string,
-  ): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: last seen ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-  }
-
-  const waitForStatus = (id: string, status: string) =>
-    eventually(
-      async () => (await call('GET', `/v1/filings/${id}`, 'auditor')).json,
-      (view) => view.status === status,
-      `filing ${id} reaching ${status}`,
-    );
-
-  /** The latest 12381 code sent to a mobile (the outbox lists the most recent first). */
-  async function latestCode(mobile: string): Promise<string | undefined> {
-    const outbox = await runIcp(['outbox', '--to', mobile, '--json'], env());
-    const texts = (JSON.parse(outbox.stdout) as Array<{ text: string }>).map((message) => message.text);
-    for (const text of texts) {
-      const code = /核验码为(\d{6})/.exec(text)?.[1];
-      if (code) return code;
-    }
-    return undefined;
-  }
+  const waitForStatus = statusWaiter(call);
+  const latestCode = (mobile: string) => latestSmsCode(env(), mobile);
 
   /** Platform approval, the 12381 check by `principal`, bureau approval: until completed. */
   async function driveToCompletion(id: string, principal: { mobile: string; idLast6: string }) {

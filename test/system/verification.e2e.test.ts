@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadValidForm } from '../fixtures/forms/form-fixtures';
 import { withDistinctIdentifiers } from '../support/distinct-identifiers';
 import { type ImportSubjectLine, uscc, website } from '../support/registry-import-lines';
-import { apiCaller } from './api-caller';
+import { apiCaller, eventually, latestSmsCode, statusWaiter } from './api-caller';
 import { isolatedEnv, runIcp } from './icp-process';
 import { type StartedSystem, startSystem } from './started-system';
 
@@ -127,32 +127,8 @@ describe('third parties verifying against the registry, over a started system (`
   const call = apiCaller(() => system, tokens);
   const env = () => isolatedEnv({ ICP_DATA_DIR: system.dataDir, TEMPORAL_PORT: String(system.temporalPort) });
 
-  async function eventually<T>(
-    read: () => Promise<T>,
-    done: (value: T) => boolean,
-    what: string,
-  ): Promise<T> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: last seen ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-  }
-
-  const waitForStatus = (id: string, status: string) =>
-    eventually(
-      async () => (await call('GET', `/v1/filings/${id}`, 'auditor')).json,
-      (view) => view.status === status,
-      `filing ${id} reaching ${status}`,
-    );
-
-  async function latestCode(mobile: string): Promise<string | undefined> {
-    const outbox = await runIcp(['outbox', '--to', mobile, '--json'], env());
-    const texts = (JSON.parse(outbox.stdout) as Array<{ text: string }>).map((message) => message.text);
-    return texts.map((text) => /核验码为(\d{6})/.exec(text)?.[1]).find((code) => code !== undefined);
-  }
+  const waitForStatus = statusWaiter(call);
+  const latestCode = (mobile: string) => latestSmsCode(env(), mobile);
 
   /** Submitted by the platform, then platform approval, the 12381 check, bureau approval: completed. */
   async function filedToCompletion(path: string, body: unknown, key: string): Promise<Json> {
