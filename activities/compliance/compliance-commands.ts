@@ -1,5 +1,6 @@
 import {
   type EventLog,
+  type EventToAppend,
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from '../../events/ports/event-log.port';
@@ -35,7 +36,17 @@ export interface ComplianceCommandResult<S> {
   readonly revision: number;
 }
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 30;
+
+/** Up to 200 ms, jittered, so racing writers stop colliding in lock-step. */
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+
+const hashOf = (metadata: unknown) => (metadata as { hash?: unknown } | undefined)?.hash;
+
+function landed(ours: readonly EventToAppend[], stored: readonly RecordedEvent[]): boolean {
+  return ours.every((event, index) => hashOf(stored[index]?.metadata) === hashOf(event.metadata));
+}
 
 /**
  * Reads the stream, folds it, decides, seals the new events after its head and appends them naming
@@ -58,14 +69,27 @@ export async function handleComplianceCommand<S>(
       head = sealed.head;
       return sealed.envelope;
     });
+    let alreadyAppended: boolean;
     try {
       const expectedRevision = recorded.length === 0 ? 'no_stream' : recorded.length - 1;
-      await eventLog.appendToStream(command.streamId, envelopes, { expectedRevision });
+      ({ alreadyAppended } = await eventLog.appendToStream(command.streamId, envelopes, {
+        expectedRevision,
+      }));
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
+      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+      await backOff(attempt);
+      continue;
     }
     const after = await eventLog.readStream(command.streamId);
+    // Ids name a place in the stream, not the content: another writer's events at those places read as
+    // "already appended". Only our own hashes there mean ours landed; otherwise decide again.
+    if (alreadyAppended && !landed(envelopes, after.slice(recorded.length))) {
+      if (attempt < MAX_ATTEMPTS) {
+        await backOff(attempt);
+        continue;
+      }
+      throw new WrongExpectedRevisionError(command.streamId, recorded.length - 1, after.length - 1);
+    }
     return {
       appended: after.slice(recorded.length),
       state: command.fold(after),

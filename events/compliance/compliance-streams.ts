@@ -54,3 +54,28 @@ export function campaignItemStreamPrefix(campaignId: string): string {
 export function campaignItemStreamId(campaignId: string, serviceNumber: string): string {
   return `${campaignItemStreamPrefix(campaignId)}${digestOf(serviceNumber)}`;
 }
+
+export const COMPLIANCE_STREAM_KINDS = [
+  'inventory',
+  'sweep',
+  'inspection',
+  'campaign',
+  'campaign_item',
+] as const;
+export type ComplianceStreamKind = (typeof COMPLIANCE_STREAM_KINDS)[number];
+
+/** Longest prefix first: the kind a compliance stream id names, or undefined. */
+const KIND_PREFIXES: ReadonlyArray<readonly [string, ComplianceStreamKind]> = [
+  [INVENTORY_STREAM_PREFIX, 'inventory'],
+  [SWEEP_STREAM_PREFIX, 'sweep'],
+  [INSPECTION_STREAM_PREFIX, 'inspection'],
+  [CAMPAIGN_ITEM_STREAM_PREFIX, 'campaign_item'],
+  [CAMPAIGN_STREAM_PREFIX, 'campaign'],
+];
+
+export function complianceStreamKindOf(streamId: string): ComplianceStreamKind | undefined {
+  const match = KIND_PREFIXES.find(
+    ([prefix]) => streamId.startsWith(prefix) && streamId.length > prefix.length,
+  );
+  return match?.[1];
+}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditSearchController } from './audit-search.controller';
 import { AuditSearchService } from './audit-search.service';
+import { ComplianceAuditController } from './compliance-audit.controller';
 import { RegistryAuditController } from './registry-audit.controller';
 import { RegistryAuditService } from './registry-audit.service';
 import { AUDIT_OPTIONS, AuditService, type AuditServiceOptions } from './audit.service';
@@ -10,7 +11,7 @@ import type { WorkingDayCalendar } from '../../events/working-days/working-day-c
 import { WORKING_DAY_CALENDAR } from '../tokens';
 
 @Module({
-  controllers: [AuditController, AuditSearchController, RegistryAuditController],
+  controllers: [AuditController, AuditSearchController, RegistryAuditController, ComplianceAuditController],
   providers: [
     AuditService,
     AuditSearchService,

@@ -10,7 +10,7 @@ import type { RegistryAuditReport } from './audit-report';
 import { auditRegistryStream } from './registry-audit';
 
 /** Every event of `$all` in streams starting with `streamPrefix`, page by page. */
-async function scanAll(
+export async function scanAll(
   eventLog: EventLog,
   streamPrefix: string,
   visit: (event: RecordedEvent) => void,

@@ -19,6 +19,8 @@ const USAGE =
 /** What verify --all says of the registry when the log holds no registry stream. */
 const NO_REGISTRY =
   'verified 0 of 0 registry streams (subject counters 0, subjects 0, services 0, identifier claims 0); 0 with findings';
+const NO_COMPLIANCE =
+  'verified 0 of 0 compliance streams (inventories 0, sweeps 0, inspections 0, campaigns 0, campaign checks 0); 0 with findings';
 // Temporal is not asked here (one test below asks the configured one, which is down).
 const run = (args: readonly string[]) =>
   runCommand(createAuditCommand({ crossCheckTemporal: undefined }), args);
@@ -246,7 +248,7 @@ describe('icp audit', () => {
     const result = await run(['verify', '--all']);
     const elapsedMs = performance.now() - started;
     console.info(`verify --all over 1,000 filings: ${Math.round(elapsedMs)} ms`);
-    expect(result.out).toEqual(['verified 1,000 of 1,000 filings; 0 with findings', NO_REGISTRY]);
+    expect(result.out).toEqual(['verified 1,000 of 1,000 filings; 0 with findings', NO_REGISTRY, NO_COMPLIANCE]);
     expect(result.code).toBe(0);
     // Not a terminal: the bar prints its final line (and one every 2 s before it) on stderr.
     expect(result.err[result.err.length - 1]).toMatch(
@@ -295,6 +297,7 @@ describe('icp audit', () => {
     expect(text.out).toEqual([
       'verified 999 of 1,000 filings; 1 with findings',
       NO_REGISTRY,
+      NO_COMPLIANCE,
       `${victim.filingId}  seq 0  hash_mismatch  hash does not match the event’s content`,
     ]);
 

@@ -26,6 +26,13 @@ import {
   verifyRegistry,
 } from './audit-registry';
 import { registryStreamKindOf } from '../../../events/registry/registry-transitions';
+import { complianceStreamKindOf } from '../../../events/compliance/compliance-streams';
+import {
+  complianceFindingLine,
+  complianceSummaryLine,
+  replayCompliance,
+  verifyCompliance,
+} from './audit-compliance';
 import {
   SERVICE_NUMBER_EXAMPLE,
   SUBJECT_NUMBER_EXAMPLE,
@@ -98,6 +105,7 @@ type Selector = { kind: 'all' } | { kind: 'province'; province: string } | { kin
 type AuditArgs =
   | { action: 'replay'; filingId: string; json: boolean }
   | { action: 'replay-registry'; target: RegistryTarget; json: boolean }
+  | { action: 'replay-compliance'; streamId: string; json: boolean }
   | { action: 'verify'; selector: Selector; json: boolean };
 
 class UsageError extends Error {}
@@ -180,7 +188,7 @@ function registryTarget(option: { name: RegistryOption; value: string }, provinc
     }
     case '--stream':
       if (registryStreamKindOf(value) === undefined)
-        throw new UsageError(`${value} is not a registry stream id`);
+        throw new UsageError(`${value} is not a registry or compliance stream id`);
       return { kind: 'stream', streamId: value };
   }
 }
@@ -198,6 +206,10 @@ function replayArgs(
   if (option) {
     if (others.length > 0 || positional.length > 0) {
       throw new UsageError('name one of a filing, --subject, --service or --stream');
+    }
+    if (option.name === '--stream' && complianceStreamKindOf(option.value) !== undefined) {
+      if (province !== undefined) throw new UsageError('--province goes with --subject');
+      return { action: 'replay-compliance', streamId: option.value, json };
     }
     return { action: 'replay-registry', target: registryTarget(option, province), json };
   }
@@ -249,6 +261,20 @@ async function replayRegistryStream(
   io: CliIo,
 ): Promise<number> {
   const report = await reading(description, () => replayRegistry(eventLog, args.target, args.json, io));
+  if ('missing' in report) {
+    io.err(`icp audit: ${report.missing} ${description}`);
+    return AUDIT_EXIT.unusable;
+  }
+  return report.verdict === 'verified' ? AUDIT_EXIT.verified : AUDIT_EXIT.findings;
+}
+
+async function replayComplianceStream(
+  eventLog: EventLog,
+  description: string,
+  args: { streamId: string; json: boolean },
+  io: CliIo,
+): Promise<number> {
+  const report = await reading(description, () => replayCompliance(eventLog, args.streamId, args.json, io));
   if ('missing' in report) {
     io.err(`icp audit: ${report.missing} ${description}`);
     return AUDIT_EXIT.unusable;
@@ -313,13 +339,21 @@ async function verify(
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, filings.length) }, worker));
   bar.finish();
 
-  // Registry streams have no province or submission date of their own: only --all covers them.
+  // Registry and compliance streams have no province or submission date of their own: only --all covers them.
   const registry =
     args.selector.kind === 'all'
       ? await verifyRegistry(
           eventLog,
           (read) => reading(description, read),
           (total) => progressBar(`audit ${total.toLocaleString('en-US')} registry streams`, io),
+        )
+      : undefined;
+  const compliance =
+    args.selector.kind === 'all'
+      ? await verifyCompliance(
+          eventLog,
+          (read) => reading(description, read),
+          (total) => progressBar(`audit ${total.toLocaleString('en-US')} compliance streams`, io),
         )
       : undefined;
 
@@ -336,14 +370,25 @@ async function verify(
       rule,
       message,
     }));
-    io.out(JSON.stringify({ ...summary, findings, ...(registry ? { registry } : {}) }, null, 2));
+    io.out(
+      JSON.stringify(
+        { ...summary, findings, ...(registry ? { registry } : {}), ...(compliance ? { compliance } : {}) },
+        null,
+        2,
+      ),
+    );
   } else {
     io.out(verifySummaryLine(summary));
     if (registry) io.out(registrySummaryLine(registry));
+    if (compliance) io.out(complianceSummaryLine(compliance));
     summary.findings.forEach((finding) => io.out(verifyFindingLine(finding)));
     registry?.findings.forEach((finding) => io.out(registryFindingLine(finding)));
+    compliance?.findings.forEach((finding) => io.out(complianceFindingLine(finding)));
   }
-  const clean = summary.withFindings === 0 && (registry?.withFindings ?? 0) === 0;
+  const clean =
+    summary.withFindings === 0 &&
+    (registry?.withFindings ?? 0) === 0 &&
+    (compliance?.withFindings ?? 0) === 0;
   return clean ? AUDIT_EXIT.verified : AUDIT_EXIT.findings;
 }
 
@@ -352,7 +397,7 @@ async function verify(
  * chain, transitions, actors and times, and prints its timeline, findings and verdict (exit 0 verified,
  * 1 findings, 2 when the filing or the log cannot be read); `replay --subject N|--service N|--stream ID`
  * does the same for a registry stream. `icp audit verify --all|--province P|--since
- * D` does the same for many filings (and, with --all, every registry stream) with a progress bar and
+ * D` does the same for many filings (and, with --all, every registry and compliance stream; `--stream` replays a compliance stream too) with a progress bar and
  * prints a summary. Read-only.
  */
 export function createAuditCommand(overrides: Partial<AuditCommandDeps> = {}): CliCommand {
@@ -389,6 +434,8 @@ export function createAuditCommand(overrides: Partial<AuditCommandDeps> = {}): C
             return await replay(eventLog, description, parsed, deps, io);
           case 'replay-registry':
             return await replayRegistryStream(eventLog, description, parsed, io);
+          case 'replay-compliance':
+            return await replayComplianceStream(eventLog, description, parsed, io);
           case 'verify':
             return await verify(eventLog, description, parsed, deps, io);
         }

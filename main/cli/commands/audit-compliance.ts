@@ -1,0 +1,114 @@
+import type { EventLog, RecordedEvent } from '../../../events/ports/event-log.port';
+import type { ComplianceAuditFinding } from '../../../events/compliance/compliance-audit-rules';
+import {
+  COMPLIANCE_STREAM_KINDS,
+  type ComplianceStreamKind,
+} from '../../../events/compliance/compliance-streams';
+import {
+  type ComplianceAuditReport,
+  auditComplianceStream,
+  auditComplianceStreamById,
+  listComplianceStreams,
+} from '../../../services/audit/compliance-audit';
+import type { CliIo } from '../command';
+import type { ProgressBar } from '../progress-bar';
+
+/** Streams read at once, as for filings and the registry. */
+const READ_CONCURRENCY = 8;
+
+export interface ComplianceVerifySummary {
+  streams: number;
+  verified: number;
+  withFindings: number;
+  byKind: Record<ComplianceStreamKind, number>;
+  findings: Array<{ streamId: string } & ComplianceAuditFinding>;
+}
+
+/** Every compliance stream of the log audited (inventories, sweeps, inspections, campaigns). */
+export async function verifyCompliance(
+  eventLog: EventLog,
+  read: <T>(work: () => Promise<T>) => Promise<T>,
+  bar: (total: number) => ProgressBar,
+): Promise<ComplianceVerifySummary> {
+  const streams = await read(() => listComplianceStreams(eventLog));
+  const byKind = Object.fromEntries(COMPLIANCE_STREAM_KINDS.map((kind) => [kind, 0])) as Record<
+    ComplianceStreamKind,
+    number
+  >;
+  const summary: ComplianceVerifySummary = {
+    streams: streams.length,
+    verified: 0,
+    withFindings: 0,
+    byKind,
+    findings: [],
+  };
+  if (streams.length === 0) return summary;
+  const progress = bar(streams.length);
+  const found: Array<Array<{ streamId: string } & ComplianceAuditFinding>> = [];
+  let next = 0;
+  let done = 0;
+  let events = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < streams.length; index = next++) {
+      const { streamId, kind } = streams[index] as { streamId: string; kind: ComplianceStreamKind };
+      const recorded: RecordedEvent[] = await read(() => eventLog.readStream(streamId));
+      found[index] = auditComplianceStream(streamId, kind, recorded).findings.map((finding) => ({
+        streamId,
+        ...finding,
+      }));
+      byKind[kind] += 1;
+      done += 1;
+      events += recorded.length;
+      if (done % 10 === 0 || done === streams.length)
+        progress.update({ position: done, head: streams.length, events });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, streams.length) }, worker));
+  progress.finish();
+  for (const findings of found) {
+    if (findings.length === 0) summary.verified += 1;
+    else summary.withFindings += 1;
+    summary.findings.push(...findings);
+  }
+  return summary;
+}
+
+const KIND_NAMES: Record<ComplianceStreamKind, string> = {
+  inventory: 'inventories',
+  sweep: 'sweeps',
+  inspection: 'inspections',
+  campaign: 'campaigns',
+  campaign_item: 'campaign checks',
+};
+
+export function complianceSummaryLine(summary: ComplianceVerifySummary): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const kinds = COMPLIANCE_STREAM_KINDS.map((kind) => `${KIND_NAMES[kind]} ${count(summary.byKind[kind])}`);
+  return `verified ${count(summary.verified)} of ${count(summary.streams)} compliance streams (${kinds.join(', ')}); ${count(summary.withFindings)} with findings`;
+}
+
+export function complianceFindingLine(finding: { streamId: string } & ComplianceAuditFinding): string {
+  return `${finding.streamId}  seq ${finding.seq}  ${finding.rule}  ${finding.message}`;
+}
+
+/** One compliance stream replayed and printed; says so when the log holds no such stream. */
+export async function replayCompliance(
+  eventLog: EventLog,
+  streamId: string,
+  json: boolean,
+  io: CliIo,
+): Promise<ComplianceAuditReport | { missing: string }> {
+  const report = await auditComplianceStreamById(eventLog, streamId);
+  if (!report) return { missing: `no compliance stream ${streamId} in the event log` };
+  if (json) {
+    io.out(JSON.stringify(report, null, 2));
+    return report;
+  }
+  io.out(`${report.kind} stream ${report.streamId}: ${report.events} events, ${report.verdict}`);
+  for (const entry of report.timeline) {
+    const by = entry.recordedBy ? `  by ${entry.recordedBy.role} ${entry.recordedBy.id}` : '';
+    io.out(`  ${entry.seq}  ${entry.occurredAt ?? '-'}  ${entry.type}${by}`);
+  }
+  report.findings.forEach((finding) => io.out(complianceFindingLine({ streamId, ...finding })));
+  return report;
+}
