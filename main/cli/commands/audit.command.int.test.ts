@@ -88,7 +88,7 @@ describe('icp audit', () => {
       ['replay', '--service', '粤ICP备2026000001号'],
       '--service needs a service number such as 粤ICP备2026000001号-2A',
     ],
-    [['replay', '--stream', 'filing-a'], 'filing-a is not a registry stream id'],
+    [['replay', '--stream', 'filing-a'], 'filing-a is not a registry or compliance stream id'],
     [
       ['replay', '--service=粤ICP备2026000001号-1A', '--province', '440000'],
       '--province goes with --subject',
@@ -320,6 +320,13 @@ describe('icp audit', () => {
         verified: 0,
         withFindings: 0,
         byKind: { subject_sequence: 0, subject: 0, service: 0, identifier_claim: 0 },
+        findings: [],
+      },
+      compliance: {
+        streams: 0,
+        verified: 0,
+        withFindings: 0,
+        byKind: { inventory: 0, sweep: 0, inspection: 0, campaign: 0, campaign_item: 0 },
         findings: [],
       },
     });
