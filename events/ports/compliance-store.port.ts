@@ -1,5 +1,6 @@
 import type { ComplianceParty } from '../compliance/compliance-party';
-import type { InventoryReport } from '../compliance/inventory/inventory';
+import type { ComplianceRecorder } from '../compliance/compliance-envelope';
+import type { InventoryLine, InventoryReport } from '../compliance/inventory/inventory';
 import type { SweepItem, SweepSummary } from '../compliance/inventory/sweep';
 import type { VerificationRequest, VerificationStatus } from '../registry/verification';
 
@@ -71,4 +72,15 @@ export interface SweepResultStore {
 /** Both, in one database: `api.sqlite`, or PostgreSQL when DATABASE_URL is set. */
 export interface ComplianceStore extends ComplianceInventoryStore, SweepResultStore {
   close(): Promise<void>;
+}
+
+/** Checks a party's inventory against the registry, records and stores it (the API's one writer). */
+export interface InventoryReporter {
+  reportInventory(request: {
+    party: ComplianceParty;
+    reportedOn: string;
+    lines: readonly InventoryLine[];
+    recordedBy: ComplianceRecorder;
+    causationId: string;
+  }): Promise<{ report: InventoryReport; created: boolean }>;
 }
