@@ -3,6 +3,8 @@ import type { EventLog } from '../events/ports/event-log.port';
 import type { EmailSender, SmsSender } from './ports/notification.port';
 import type { OpenSmsAnswer, SmsCodeStore } from './ports/sms-code-store.port';
 import { createAccessWithdrawalActivities } from './access-withdrawal';
+import type { DeadlineSweepDeps } from './compliance/sweep/deadline-sweep';
+import { createSweepActivities } from './compliance/sweep/sweep.activities';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
@@ -20,6 +22,8 @@ export interface ActivityDeps {
   email: EmailSender;
   openSmsAnswer: OpenSmsAnswer;
   workerIdentity: string;
+  /** The inventories, sweep results and registry read side (absent: the deadline sweep cannot run). */
+  compliance?: DeadlineSweepDeps;
 }
 
 /** The worker is the only caller: it builds the dependencies and registers what this returns. */
@@ -45,6 +49,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     // applyFilingToRegistry: a change, cancellation or new access, once the bureau approved it.
     ...createRegistryUpdateActivities({ updater }),
+    ...createSweepActivities(deps),
   };
 }
 

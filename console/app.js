@@ -7,6 +7,7 @@ import { errorNotice, focusHeading } from './common.js';
 import { h, notice, show } from './dom.js';
 import { label, language, setLanguage, t } from './i18n.js';
 import { publicView } from './public.js';
+import { sweepView } from './sweep.js';
 import { provinceName, ready } from './reference.js';
 
 const CONSOLE_ROLES = ['bureau', 'auditor'];
@@ -21,12 +22,14 @@ const ROUTES = [
   { pattern: /^#\/audit\/search\/(?<q>.+)$/, roles: ['auditor'], view: searchView },
   { pattern: /^#\/audit\/(?<id>[0-9a-fA-F-]{36})$/, roles: ['auditor'], view: auditView },
   { pattern: /^#\/dashboard$/, roles: ['bureau', 'auditor'], view: dashboardView },
+  { pattern: /^#\/sweep(?:\/(?<asOf>\d{4}-\d{2}-\d{2}))?$/, roles: ['bureau', 'auditor'], view: sweepView },
 ];
 
 const NAV = [
   { href: '#/queue', key: 'nav.queue', roles: ['bureau'] },
   { href: '#/audit', key: 'nav.audit', roles: ['auditor'] },
   { href: '#/dashboard', key: 'nav.dashboard', roles: ['bureau', 'auditor'] },
+  { href: '#/sweep', key: 'nav.sweep', roles: ['bureau', 'auditor'] },
   { href: '#/public', key: 'nav.public' },
 ];
 

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { IcpConfig } from '../infra/config/config';
 import { AdaptersModule } from './api/adapters.module';
+import { ComplianceStoreModule } from './api/compliance-store.module';
 import { ReadModelsModule } from './api/read-models.module';
 import { openProjectorLease } from './projector/projector-lease';
 import { WorkerModule } from './worker/worker.module';
@@ -8,6 +9,7 @@ import { ApplicantModule } from '../services/applicant/applicant.module';
 import { AuditModule } from '../services/audit/audit.module';
 import { AuthModule } from '../services/auth/auth.module';
 import { BureauModule } from '../services/bureau/bureau.module';
+import { ComplianceModule } from '../services/compliance/compliance.module';
 import { ConsoleModule } from '../services/console/console.module';
 import { DashboardModule } from '../services/dashboard/dashboard.module';
 import { FilingsModule } from '../services/filings/filings.module';
@@ -57,6 +59,8 @@ export class AppModule {
               VerificationModule,
               ConsoleModule,
               TransparencyModule,
+              ComplianceStoreModule.forRoot(config),
+              ComplianceModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

@@ -38,3 +38,7 @@ export interface SmsAnswerSealer {
   /** HMAC-SHA256 (hex) of the parts under the same key: an id derived from an answer that reveals none of it. */
   keyedDigest(parts: readonly string[]): string;
 }
+/** `ComplianceStore` (events/ports/compliance-store.port.ts): the parties' inventories and the sweeps. */
+export const COMPLIANCE_STORE = Symbol('ComplianceStore');
+/** `InventoryReporter`: checks, records and stores a party's inventory report. */
+export const INVENTORY_REPORTER = Symbol('InventoryReporter');

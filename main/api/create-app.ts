@@ -34,7 +34,8 @@ export async function startHttpApp(
   );
   configureHttp(app, {
     // A batch of up to 10,000 items (package and signature: ~0.8-3 MB) would not fit the default 256 KiB.
-    bodyLimitsByPath: { '/v1/verify/batch': '4mb' },
+    // An inventory of up to 100,000 lines.
+    bodyLimitsByPath: { '/v1/verify/batch': '4mb', '/v1/compliance/inventories': '32mb' },
     requestMetrics: app.get(HttpMetricsMiddleware),
     trustProxy: http.trustProxy,
     requestLog: processLogger().child({ component: 'http' }),

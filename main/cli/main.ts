@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit.command';
 import { demoCommand } from './commands/demo.command';
 import { doctorCommand } from './commands/doctor.command';
 import { outboxCommand } from './commands/outbox.command';
+import { complianceCommand } from './commands/compliance.command';
 import { projectionsCommand } from './commands/projections.command';
 import { projectorCommand } from './commands/projector.command';
 import { provisionCommand } from './commands/provision.command';
@@ -29,6 +30,7 @@ export const commands: readonly CliCommand[] = [
   validateCommand,
   verifyAnswerCommand,
   verifyCommand,
+  complianceCommand,
   outboxCommand,
   tokenCommand,
   demoCommand,

@@ -5,13 +5,15 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog } from '../../events/ports/event-log.port';
 import { connectWorkerConnection } from '../../infra/temporal/connection';
-import { EVENT_LOG } from '../../services/tokens';
+import { EVENT_LOG, TEMPORAL_CLIENT } from '../../services/tokens';
 import { CONFIG } from '../api/adapters.module';
 import { openActivityDeps } from './activity-deps';
+import { ensureDeadlineSweepSchedule } from './compliance-schedule';
 import { createWorker } from './create-worker';
 import { installWorkerRuntimeLogging, workerLogLevel } from './runtime-logging';
 
@@ -36,6 +38,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     @Inject(CONFIG) private readonly config: IcpConfig,
     @Inject(EVENT_LOG) private readonly eventLog: EventLog,
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,9 +49,22 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     this.worker = await createWorker(this.config, this.connection, activityDeps.deps);
     this.running = this.worker.run();
     this.running.catch((error: unknown) => this.logger.error(`worker stopped: ${(error as Error).message}`));
+    void this.scheduleDeadlineSweep();
     this.logger.log(
       `polling task queue ${this.config.temporal.taskQueue} on ${this.config.temporal.address}`,
     );
+  }
+
+  /** The daily compliance sweep; a failure is logged, never fatal: the worker serves without it. */
+  private async scheduleDeadlineSweep(): Promise<void> {
+    try {
+      const created = await ensureDeadlineSweepSchedule(this.client, this.config.temporal.taskQueue);
+      if (created) this.logger.log('created the daily compliance deadline-sweep schedule');
+    } catch (error) {
+      this.logger.warn(
+        `could not create the compliance deadline-sweep schedule: ${(error as Error).message}`,
+      );
+    }
   }
 
   async readiness(): Promise<WorkerReadiness> {

@@ -14,7 +14,7 @@ export interface CatalogueItem {
 export class CatalogueError extends Error {}
 
 /** A CSV line's cells: commas separate, double quotes enclose (`""` inside is one quote). */
-function csvCells(text: string, line: number): string[] {
+export function csvCells(text: string, line: number): string[] {
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
