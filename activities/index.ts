@@ -1,8 +1,11 @@
 import type { WorkingDayCalendar } from '../events/working-days/working-day-calendar';
 import type { EventLog } from '../events/ports/event-log.port';
+import type { ComplianceInventories } from '../events/ports/compliance-store.port';
+import type { ReadModelQueries } from '../events/ports/read-models.port';
 import type { EmailSender, SmsSender } from './ports/notification.port';
 import type { OpenSmsAnswer, SmsCodeStore } from './ports/sms-code-store.port';
 import { createAccessWithdrawalActivities } from './access-withdrawal';
+import { createInspectionActivities } from './compliance/inspection';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
@@ -20,6 +23,10 @@ export interface ActivityDeps {
   email: EmailSender;
   openSmsAnswer: OpenSmsAnswer;
   workerIdentity: string;
+  /** The registry's read side: inspections re-check inventory lines against it. */
+  readModels: ReadModelQueries;
+  /** The parties' latest inventories (the compliance store). */
+  inventories: ComplianceInventories;
 }
 
 /** The worker is the only caller: it builds the dependencies and registers what this returns. */
@@ -45,6 +52,7 @@ export function createActivities(deps: ActivityDeps) {
     }),
     // applyFilingToRegistry: a change, cancellation or new access, once the bureau approved it.
     ...createRegistryUpdateActivities({ updater }),
+    ...createInspectionActivities(deps),
   };
 }
 

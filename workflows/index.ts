@@ -2,3 +2,4 @@ export { filingWorkflow } from './filing/filing.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
 export type { SystemCheckResult } from './system-check.workflow';
 export { accessWithdrawalWorkflow } from './registry/access-withdrawal.workflow';
+export { inspectionWorkflow } from './compliance/inspection.workflow';

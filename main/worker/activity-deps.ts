@@ -8,6 +8,8 @@ import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { smsAnswerOpener } from '../../infra/verification/sealed-answer';
 import { openSmsCodeStore } from '../../infra/verification/open-sms-code-store';
 import { SMS_CODE_PEPPER_SECRET } from '../../infra/verification/sms-code-store';
+import { openConfiguredComplianceStore } from '../../infra/compliance/open-compliance-store';
+import { openConfiguredReadModels } from '../read-models';
 
 /** Name of the secret the API seals applicants' SMS answers with and the worker opens them with. */
 export const SMS_ANSWER_SECRET = 'sms-answer';
@@ -23,17 +25,24 @@ export async function openActivityDeps(
 ): Promise<{ deps: ActivityDeps; close(): Promise<void> }> {
   const smsCodes = await openSmsCodeStore(config, loadOrCreateSecret(config.dataDir, SMS_CODE_PEPPER_SECRET));
   const outbox = await openConfiguredOutbox(config);
+  const calendar = loadChineseCalendar();
+  const readModels = await openConfiguredReadModels(config, calendar);
+  const inventories = await openConfiguredComplianceStore(config);
   return {
     deps: {
       eventLog,
-      calendar: loadChineseCalendar(),
+      calendar,
       smsCodes,
       sms: outbox.sms,
       email: outbox.email,
       openSmsAnswer: smsAnswerOpener(loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET)),
       workerIdentity: `${process.pid}@${hostname()}`,
+      readModels,
+      inventories,
     },
     close: async () => {
+      await inventories.close();
+      await readModels.close();
       await outbox.close();
       await smsCodes.close();
     },
