@@ -20,6 +20,8 @@ import { RegistrationsModule } from '../services/registrations/registrations.mod
 import { SigningModule } from '../services/signing/signing.module';
 import { VerificationModule } from '../services/verification/verification.module';
 import { TransparencyModule } from '../services/transparency/transparency.module';
+import { InspectionModule } from '../services/compliance/inspection.module';
+import { openConfiguredComplianceStore } from '../infra/compliance/open-compliance-store';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -57,6 +59,7 @@ export class AppModule {
               VerificationModule,
               ConsoleModule,
               TransparencyModule,
+              InspectionModule.forRoot(() => openConfiguredComplianceStore(config)),
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),
