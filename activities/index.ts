@@ -1,10 +1,13 @@
 import type { WorkingDayCalendar } from '../events/working-days/working-day-calendar';
 import type { EventLog } from '../events/ports/event-log.port';
+import type { ComplianceInventories } from '../events/ports/compliance-store.port';
+import type { ReadModelQueries } from '../events/ports/read-models.port';
 import type { EmailSender, SmsSender } from './ports/notification.port';
 import type { OpenSmsAnswer, SmsCodeStore } from './ports/sms-code-store.port';
 import { createAccessWithdrawalActivities } from './access-withdrawal';
 import type { DeadlineSweepDeps } from './compliance/sweep/deadline-sweep';
 import { createSweepActivities } from './compliance/sweep/sweep.activities';
+import { createInspectionActivities } from './compliance/inspection';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
@@ -24,6 +27,10 @@ export interface ActivityDeps {
   workerIdentity: string;
   /** The inventories, sweep results and registry read side (absent: the deadline sweep cannot run). */
   compliance?: DeadlineSweepDeps;
+  /** The registry's read side: inspections re-check inventory lines against it. */
+  readModels: ReadModelQueries;
+  /** The parties' latest inventories (the compliance store). */
+  inventories: ComplianceInventories;
 }
 
 /** The worker is the only caller: it builds the dependencies and registers what this returns. */
@@ -50,6 +57,7 @@ export function createActivities(deps: ActivityDeps) {
     // applyFilingToRegistry: a change, cancellation or new access, once the bureau approved it.
     ...createRegistryUpdateActivities({ updater }),
     ...createSweepActivities(deps),
+    ...createInspectionActivities(deps),
   };
 }
 

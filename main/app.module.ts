@@ -22,6 +22,8 @@ import { RegistrationsModule } from '../services/registrations/registrations.mod
 import { SigningModule } from '../services/signing/signing.module';
 import { VerificationModule } from '../services/verification/verification.module';
 import { TransparencyModule } from '../services/transparency/transparency.module';
+import { InspectionModule } from '../services/compliance/inspection.module';
+import { openConfiguredComplianceStore } from '../infra/compliance/open-compliance-store';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -61,6 +63,7 @@ export class AppModule {
               TransparencyModule,
               ComplianceStoreModule.forRoot(config),
               ComplianceModule,
+              InspectionModule.forRoot(() => openConfiguredComplianceStore(config)),
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

@@ -3,3 +3,4 @@ export { systemCheckWorkflow } from './system-check.workflow';
 export type { SystemCheckResult } from './system-check.workflow';
 export { accessWithdrawalWorkflow } from './registry/access-withdrawal.workflow';
 export { deadlineSweepWorkflow } from './compliance/sweep.workflow';
+export { inspectionWorkflow } from './compliance/inspection.workflow';
