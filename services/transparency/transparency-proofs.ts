@@ -38,12 +38,17 @@ function leafIndexOf(leaves: RegistryLeafTree, leaf: string): number | { notFoun
   return index ?? { notFound: 'no leaf of the tree has this leaf hash' };
 }
 
+/**
+ * `signedSize`: the size of the last signed head, the largest tree proved (the tree may have grown
+ * past it while a newer head is being signed); absent, the whole tree.
+ */
 export function inclusionProof(
   leaves: RegistryLeafTree,
   request: InclusionRequest,
+  signedSize: number = leaves.size,
 ): ProofOutcome<InclusionProofAnswer> {
-  const treeSize = request.treeSize ?? leaves.size;
-  if (treeSize > leaves.size) return { ok: false, error: beyondTree('treeSize', leaves.size) };
+  const treeSize = request.treeSize ?? signedSize;
+  if (treeSize > signedSize) return { ok: false, error: beyondTree('treeSize', signedSize) };
   const leafIndex = leafIndexOf(leaves, request.leaf);
   if (typeof leafIndex !== 'number') return { ok: false, ...leafIndex };
   if (leafIndex >= treeSize) {
@@ -63,12 +68,14 @@ export function inclusionProof(
   };
 }
 
+/** `signedSize`: as for `inclusionProof`. */
 export function consistencyProof(
   leaves: RegistryLeafTree,
   request: ConsistencyRequest,
+  signedSize: number = leaves.size,
 ): ProofOutcome<ConsistencyProofAnswer> {
-  const second = request.second ?? leaves.size;
-  if (second > leaves.size) return { ok: false, error: beyondTree('second', leaves.size) };
+  const second = request.second ?? signedSize;
+  if (second > signedSize) return { ok: false, error: beyondTree('second', signedSize) };
   if (request.first > second) return { ok: false, error: beyondTree('first', second) };
   const { tree } = leaves;
   return {
