@@ -54,7 +54,7 @@ export class TransparencyController {
     @Query(new ParseBodyPipe(parseInclusionRequest)) query: InclusionRequest,
   ): Promise<InclusionProofAnswer> {
     const { leaves, head } = await this.transparency.current();
-    return answer(inclusionProof(leaves, query, head.treeSize));
+    return answer(inclusionProof(leaves, query, head));
   }
 
   @Get('proof/consistency')
@@ -68,7 +68,7 @@ export class TransparencyController {
     @Query(new ParseBodyPipe(parseConsistencyRequest)) query: ConsistencyRequest,
   ): Promise<ConsistencyProofAnswer> {
     const { leaves, head } = await this.transparency.current();
-    return answer(consistencyProof(leaves, query, head.treeSize));
+    return answer(consistencyProof(leaves, query, head));
   }
 }
 

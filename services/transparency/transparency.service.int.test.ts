@@ -84,10 +84,10 @@ describe('TransparencyService: requests read the last signed head, never waiting
     expect(during.leaves.size).toBeGreaterThan(40);
     expect(during.head).toEqual(first.head);
     expect(treeHeadSignedBy(during.head, signer)).toBe(true);
-    const proof = inclusionProof(during.leaves, { leaf: '39' }, during.head.treeSize);
+    const proof = inclusionProof(during.leaves, { leaf: '39' }, during.head);
     expect(proof).toMatchObject({ ok: true, value: { treeSize: 40, rootHash: first.head.rootHash } });
     for (const request of [{ leaf: '1', treeSize: 41 }, { leaf: '40' }])
-      expect(inclusionProof(during.leaves, request, during.head.treeSize)).toMatchObject({
+      expect(inclusionProof(during.leaves, request, during.head)).toMatchObject({
         ok: false,
         error: { rule: 'beyond_tree' },
       });
