@@ -10,6 +10,7 @@ import { loadOrCreateSecret, localSecretsAsEnvironment } from '../infra/secrets/
 import { openReadModels } from '../main/read-models';
 import { parseBenchArgs, size } from './lib/args';
 import { combine, type Load, load } from './lib/http-load';
+import { CpuMeter } from './lib/proc-cpu';
 import { profileDir } from './lib/profiling';
 import { SERVICES_PER_SUBJECT, packageNameOf, seedRegistry, signatureMd5Of } from './lib/registry-seed';
 import { emitResult, log, runBench } from './lib/report';
@@ -28,6 +29,7 @@ const CONNECTIONS = 50;
 const BATCH_ITEMS = 10_000;
 /** Share of questions about identifiers nobody registered. */
 const UNREGISTERED_SHARE = 0.1;
+const ROUNDS = 4;
 
 /** A registered app's package and signature, or an unregistered package: the questions stores ask. */
 function question(services: number, index: number): { packageName: string; signatureMd5?: string } {
@@ -62,20 +64,31 @@ interface Context {
   profile: boolean;
 }
 
-/** Routes measured in two rounds of opposite order, so drift on the machine falls on all alike. */
+type CpuPerRequest = Record<'server' | 'loadGenerator', number>;
+
+/**
+ * Routes measured in ROUNDS rounds, in turn forwards and backwards, so drift on the machine falls on
+ * all alike; each route's figures are the median of its rounds.
+ */
 async function measureRoutes<K extends string>(
   context: Context,
   routes: Record<K, autocannon.Request>,
   profiled: string | undefined,
   label: string,
-): Promise<Record<K, Load>> {
+): Promise<Record<K, Load & { cpuMsPerRequest: CpuPerRequest }>> {
   const names = Object.keys(routes) as K[];
   const runs = Object.fromEntries(names.map((name) => [name, [] as Load[]])) as Record<K, Load[]>;
-  for (const order of [names, [...names].reverse()]) {
+  const meters = Object.fromEntries(
+    names.map((name) => [name, new CpuMeter({ server: context.server.pid, loadGenerator: 'self' })]),
+  ) as Record<K, CpuMeter<keyof CpuPerRequest>>;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       const profiling = context.profile && name === profiled;
       if (profiling) await context.server.startProfile();
+      meters[name].start();
       const run = await load(context.base, context.durationS, routes[name], CONNECTIONS);
+      meters[name].stop();
       if (profiling) {
         const file = join(profileDir(NAME), `${label}-${name}-${runs[name].length + 1}.cpuprofile`);
         await context.server.stopProfile(file);
@@ -89,7 +102,12 @@ async function measureRoutes<K extends string>(
         throw new Error(`${name}: ${run.non2xx} non-2xx answers, ${run.errors} errors`);
     }
   }
-  return Object.fromEntries(names.map((name) => [name, combine(runs[name])])) as Record<K, Load>;
+  return Object.fromEntries(
+    names.map((name) => {
+      const combined = combine(runs[name]);
+      return [name, { ...combined, cpuMsPerRequest: meters[name].perOperation(combined.requests) }];
+    }),
+  ) as Record<K, Load & { cpuMsPerRequest: CpuPerRequest }>;
 }
 
 async function measureVerify(context: Context, services: number) {
@@ -107,6 +125,11 @@ async function measureVerify(context: Context, services: number) {
       reqPerS: ratio(loads.verify.reqPerS, loads.trivial.reqPerS),
       reqPerSVsTrivialAuth: ratio(loads.verify.reqPerS, loads.trivialAuth.reqPerS),
       p99: ratio(loads.verify.latencyMs.p99, loads.trivial.latencyMs.p99),
+      serverCpuPerRequest: ratio(loads.verify.cpuMsPerRequest.server, loads.trivial.cpuMsPerRequest.server),
+      serverCpuPerRequestVsTrivialAuth: ratio(
+        loads.verify.cpuMsPerRequest.server,
+        loads.trivialAuth.cpuMsPerRequest.server,
+      ),
     },
   };
 }
@@ -168,6 +191,10 @@ async function measureTransparency(context: Context, treeSize: number) {
     ratio: {
       inclusionReqPerS: ratio(loads.inclusion.reqPerS, loads.trivial.reqPerS),
       sthReqPerS: ratio(loads.sth.reqPerS, loads.trivial.reqPerS),
+      inclusionServerCpuPerRequest: ratio(
+        loads.inclusion.cpuMsPerRequest.server,
+        loads.trivial.cpuMsPerRequest.server,
+      ),
     },
   };
 }
@@ -187,7 +214,7 @@ runBench(NAME, async () => {
   const args = parseBenchArgs();
   const started = performance.now();
   const sizes = size(args, [10_000, 100_000, 1_000_000], [10_000, 100_000]);
-  const durationS = size(args, 8, 3);
+  const durationS = size(args, 5, 2);
   const dataDir = mkdtempSync(join(tmpdir(), 'icp-bench-verify-'));
   const progress = (line: string): void => log(NAME, line);
   loadOrCreateSecret(dataDir, 'jwt');
@@ -250,7 +277,7 @@ runBench(NAME, async () => {
     started,
     {
       connections: CONNECTIONS,
-      durationS: durationS * 2,
+      durationS: durationS * ROUNDS,
       seeding,
       verify: points,
       flatness: smallest &&
@@ -270,6 +297,7 @@ runBench(NAME, async () => {
       'ratio.reqPerS = verify / trivial; flatness.reqPerS = verify req/s at the smallest size / at the largest (≤ 1.2 is flat); flatness.ratioToTrivial the same on the ratios, so drift on the machine cancels',
       `batch: POST /v1/verify/batch with ${BATCH_ITEMS} questions (same mix), one at a time; itemsPerS over the whole round trips`,
       'transparency: GET /v1/transparency/proof/inclusion?leaf=<random index> and GET /v1/transparency/sth at 50 connections, on the tree of the largest registry (one leaf per subject and service event)',
+      'cpuMsPerRequest: CPU (all threads, from /proc) the server and the load generator (this process) used per request of that route; ratio.serverCpuPerRequest = verify / trivial: the cost of the route itself, robust to other work on the machine (req/s are not)',
       'server: the production API without the worker (bench/procs/verify-serve.ts), read models and event log on SQLite, no request log; autocannon in the bench process on the same cores',
     ],
   );

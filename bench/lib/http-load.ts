@@ -37,18 +37,25 @@ export async function load(
   };
 }
 
-/** Several runs of one route as one: the mean of their rates and of their latency percentiles. */
+/**
+ * Several runs of one route as one: the median of their rates and of their latency percentiles (on a
+ * shared machine one run may fall on a burst of other work; the median shrugs it off).
+ */
 export function combine(runs: readonly Load[]): Load {
-  const n = runs.length;
-  const avg = (pick: (run: Load) => number): number =>
-    Math.round((runs.reduce((s, r) => s + pick(r), 0) / n) * 100) / 100;
+  const median = (pick: (run: Load) => number): number => {
+    const sorted = runs.map(pick).sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    const value =
+      sorted.length % 2 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+    return Math.round((value ?? Number.NaN) * 100) / 100;
+  };
   return {
-    reqPerS: Math.round(avg((run) => run.reqPerS)),
+    reqPerS: Math.round(median((run) => run.reqPerS)),
     latencyMs: {
-      p50: avg((run) => run.latencyMs.p50),
-      p90: avg((run) => run.latencyMs.p90),
-      p99: avg((run) => run.latencyMs.p99),
-      mean: avg((run) => run.latencyMs.mean),
+      p50: median((run) => run.latencyMs.p50),
+      p90: median((run) => run.latencyMs.p90),
+      p99: median((run) => run.latencyMs.p99),
+      mean: median((run) => run.latencyMs.mean),
     },
     requests: runs.reduce((s, r) => s + r.requests, 0),
     non2xx: runs.reduce((s, r) => s + r.non2xx, 0),

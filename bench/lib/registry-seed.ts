@@ -102,6 +102,8 @@ export async function seedRegistry(
     await store.live('registry').applyBatch(chunk);
     written += chunk.length;
     chunk = [];
+    // Both writes are synchronous: let timers run (the bench's stall watchdog among them).
+    await new Promise((resolve) => setImmediate(resolve));
   };
   const recordedAt = new Date().toISOString();
   try {
