@@ -13,7 +13,17 @@ import { summaryTable } from './lib/summary';
  * headline figures (also written to `bench/results/summary.md`). With `--profile` every benchmark runs
  * under `node --cpu-prof` (its server processes too) and the top frames are printed.
  */
-const BENCHES = ['lifecycle', 'append', 'rebuild', 'audit', 'api', 'memory', 'scale', 'sweep'] as const;
+const BENCHES = [
+  'lifecycle',
+  'append',
+  'rebuild',
+  'audit',
+  'api',
+  'memory',
+  'scale',
+  'verify',
+  'sweep',
+] as const;
 type BenchName = (typeof BENCHES)[number];
 
 function parse(argv: readonly string[]): { flags: string[]; names: BenchName[]; profile: boolean } {

@@ -221,6 +221,72 @@ function scaleRows(f: unknown): Row[] {
   return rows;
 }
 
+function verifyRows(f: unknown): Row[] {
+  const points = (get(f, 'verify') as unknown[] | undefined) ?? [];
+  const rows: Row[] = points.flatMap((point, index): Row[] => [
+    [
+      index === 0 ? 'verify' : '',
+      `GET /v1/verify req/s, ${fmt(get(point, 'services'))} services`,
+      fmt(get(point, 'verify.reqPerS')),
+      `${fmt(get(point, 'trivial.reqPerS'))} (trivial route)`,
+      fmt(get(point, 'ratio.reqPerS')),
+    ],
+    [
+      '',
+      'GET /v1/verify p50 / p99 ms',
+      pair(point, 'verify.latencyMs.p50', 'verify.latencyMs.p99'),
+      pair(point, 'trivial.latencyMs.p50', 'trivial.latencyMs.p99'),
+      `${fmt(get(point, 'ratio.p99'))} (at p99)`,
+    ],
+  ]);
+  const last = points.at(-1);
+  return [
+    ...rows,
+    [
+      '',
+      'GET /v1/verify req/s ÷ the trivial route behind the JWT guard',
+      fmt(get(last, 'verify.reqPerS')),
+      `${fmt(get(last, 'trivialAuth.reqPerS'))} (trivial + JWT)`,
+      fmt(get(last, 'ratio.reqPerSVsTrivialAuth')),
+    ],
+    [
+      '',
+      'server CPU ms per request: verify / trivial (10% unregistered)',
+      fmt(get(last, 'verify.cpuMsPerRequest.server')),
+      `${fmt(get(last, 'trivial.cpuMsPerRequest.server'))} (trivial route)`,
+      fmt(get(last, 'ratio.serverCpuPerRequest')),
+    ],
+    [
+      '',
+      `flatness: req/s at ${fmt(get(f, 'flatness.from'))} ÷ at ${fmt(get(f, 'flatness.to'))} services`,
+      fmt(get(f, 'flatness.reqPerS')),
+      '',
+      `${fmt(get(f, 'flatness.ratioToTrivial'))} (of ratios)`,
+    ],
+    [
+      '',
+      `POST /v1/verify/batch, ${fmt(get(f, 'batch.items'))} items: items/s`,
+      `${fmt(get(f, 'batch.itemsPerS'))} (${fmt(get(f, 'batch.batchMs.p50'))} ms each)`,
+      '50,000 (goal)',
+      '',
+    ],
+    [
+      '',
+      `inclusion proof, ${fmt(get(f, 'transparency.treeSize'))} leaves: req/s (p50 / p99 ms)`,
+      `${fmt(get(f, 'transparency.inclusion.reqPerS'))} (${pair(f, 'transparency.inclusion.latencyMs.p50', 'transparency.inclusion.latencyMs.p99')})`,
+      `${fmt(get(f, 'transparency.trivial.reqPerS'))} (trivial route)`,
+      fmt(get(f, 'transparency.ratio.inclusionReqPerS')),
+    ],
+    [
+      '',
+      'GET /v1/transparency/sth req/s (p50 / p99 ms)',
+      `${fmt(get(f, 'transparency.sth.reqPerS'))} (${pair(f, 'transparency.sth.latencyMs.p50', 'transparency.sth.latencyMs.p99')})`,
+      `${fmt(get(f, 'transparency.trivial.reqPerS'))} (trivial route)`,
+      fmt(get(f, 'transparency.ratio.sthReqPerS')),
+    ],
+  ];
+}
+
 const ROWS: Record<string, (figures: unknown) => Row[]> = {
   lifecycle: lifecycleRows,
   append: appendRows,
@@ -229,6 +295,7 @@ const ROWS: Record<string, (figures: unknown) => Row[]> = {
   api: apiRows,
   memory: memoryRows,
   scale: scaleRows,
+  verify: verifyRows,
 };
 
 export function summaryTable(

@@ -1,4 +1,4 @@
-import { type Hash, hashToBase64, parseHash } from '../../events/registry/transparency/merkle-hash';
+import { type Hash, parseHash } from '../../events/registry/transparency/merkle-hash';
 import type { FieldError } from '../http/request-fields';
 import type { RegistryLeafTree } from './registry-leaf-tree';
 import type { ConsistencyRequest, InclusionRequest } from './transparency.requests';
@@ -25,7 +25,25 @@ export interface ConsistencyProofAnswer {
 export type ProofOutcome<T> =
   { ok: true; value: T } | { ok: false; error: FieldError } | { ok: false; notFound: string };
 
+/** Node's base64 (the domain's portable one allocates per character: a proof's hot path). */
+const hashToBase64 = (hash: Hash): string =>
+  Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('base64');
 const base64 = (hashes: readonly Hash[]) => hashes.map(hashToBase64);
+
+/**
+ * The last signed head: the largest tree proved (the tree may have grown past it while a newer head
+ * is being signed) and its root, not recomputed. Absent, the whole tree.
+ */
+export interface SignedSize {
+  treeSize: number;
+  rootHash?: string;
+}
+
+function rootOf(leaves: RegistryLeafTree, size: number, signed: SignedSize): string {
+  return size === signed.treeSize && signed.rootHash !== undefined
+    ? signed.rootHash
+    : hashToBase64(leaves.tree.root(size));
+}
 
 function beyondTree(path: string, size: number): FieldError {
   return { path, rule: 'beyond_tree', message: `${path} must not exceed the tree size ${size}` };
@@ -41,9 +59,10 @@ function leafIndexOf(leaves: RegistryLeafTree, leaf: string): number | { notFoun
 export function inclusionProof(
   leaves: RegistryLeafTree,
   request: InclusionRequest,
+  signed: SignedSize = { treeSize: leaves.size },
 ): ProofOutcome<InclusionProofAnswer> {
-  const treeSize = request.treeSize ?? leaves.size;
-  if (treeSize > leaves.size) return { ok: false, error: beyondTree('treeSize', leaves.size) };
+  const treeSize = request.treeSize ?? signed.treeSize;
+  if (treeSize > signed.treeSize) return { ok: false, error: beyondTree('treeSize', signed.treeSize) };
   const leafIndex = leafIndexOf(leaves, request.leaf);
   if (typeof leafIndex !== 'number') return { ok: false, ...leafIndex };
   if (leafIndex >= treeSize) {
@@ -57,7 +76,7 @@ export function inclusionProof(
       leafIndex,
       treeSize,
       leafHash: hashToBase64(tree.leafHash(leafIndex)),
-      rootHash: hashToBase64(tree.root(treeSize)),
+      rootHash: rootOf(leaves, treeSize, signed),
       auditPath: base64(tree.inclusionProof(leafIndex, treeSize)),
     },
   };
@@ -66,9 +85,10 @@ export function inclusionProof(
 export function consistencyProof(
   leaves: RegistryLeafTree,
   request: ConsistencyRequest,
+  signed: SignedSize = { treeSize: leaves.size },
 ): ProofOutcome<ConsistencyProofAnswer> {
-  const second = request.second ?? leaves.size;
-  if (second > leaves.size) return { ok: false, error: beyondTree('second', leaves.size) };
+  const second = request.second ?? signed.treeSize;
+  if (second > signed.treeSize) return { ok: false, error: beyondTree('second', signed.treeSize) };
   if (request.first > second) return { ok: false, error: beyondTree('first', second) };
   const { tree } = leaves;
   return {
@@ -76,8 +96,8 @@ export function consistencyProof(
     value: {
       first: request.first,
       second,
-      firstRootHash: hashToBase64(tree.root(request.first)),
-      secondRootHash: hashToBase64(tree.root(second)),
+      firstRootHash: rootOf(leaves, request.first, signed),
+      secondRootHash: rootOf(leaves, second, signed),
       proof: base64(tree.consistencyProof(request.first, second)),
     },
   };

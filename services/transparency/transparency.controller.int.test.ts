@@ -14,6 +14,7 @@ import { EVENT_LOG, TREE_HEAD_SIGNER } from '../tokens';
 import type { ConsistencyProofAnswer, InclusionProofAnswer } from './transparency-proofs';
 import { TransparencyController } from './transparency.controller';
 import { TransparencyService } from './transparency.service';
+import { TRANSPARENCY_REFRESH_MS } from './transparency.tokens';
 import { type SignedTreeHead, treeHeadSignedBy } from './tree-head';
 
 const hash = (text: string) => parseHash(text) as Uint8Array;
@@ -32,6 +33,15 @@ describe('GET /v1/transparency/…: the registry’s signed tree head and proofs
     return { status: response.status, type, body: (await response.json()) as T };
   }
 
+  /** The signed head, once the background refresh has signed one of at least `size` leaves. */
+  async function headOfAtLeast(size: number): Promise<SignedTreeHead> {
+    for (;;) {
+      const { body } = await get<SignedTreeHead>('/v1/transparency/sth');
+      if (body.treeSize >= size) return body;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   beforeAll(async () => {
     await writeRegistry(log);
     await appendRegistrySubjects(log, 25);
@@ -41,6 +51,7 @@ describe('GET /v1/transparency/…: the registry’s signed tree head and proofs
         TransparencyService,
         { provide: EVENT_LOG, useValue: log },
         { provide: TREE_HEAD_SIGNER, useValue: signer },
+        { provide: TRANSPARENCY_REFRESH_MS, useValue: 20 },
       ],
     });
   });
@@ -52,8 +63,9 @@ describe('GET /v1/transparency/…: the registry’s signed tree head and proofs
   });
 
   it('signs the head, proves a leaf by index or hash, and proves the grown tree consistent with the old head', async () => {
-    const { status, body: head } = await get<SignedTreeHead>('/v1/transparency/sth');
+    const { status } = await get<SignedTreeHead>('/v1/transparency/sth');
     expect(status).toBe(200);
+    const head = await headOfAtLeast(11 + 25 * 4);
     expect(head.treeSize).toBe(11 + 25 * 4);
     expect(treeHeadSignedBy(head, signer)).toBe(true);
 
@@ -70,7 +82,7 @@ describe('GET /v1/transparency/…: the registry’s signed tree head and proofs
     expect(older).toMatchObject({ leafIndex: 42, treeSize: 43, leafHash: byIndex.leafHash });
 
     await appendRegistrySubjects(log, 5, 25);
-    const grown = (await get<SignedTreeHead>('/v1/transparency/sth')).body;
+    const grown = await headOfAtLeast(head.treeSize + 20);
     expect(grown.treeSize).toBe(head.treeSize + 20);
     const proof = (
       await get<ConsistencyProofAnswer>(`/v1/transparency/proof/consistency?first=${head.treeSize}`)

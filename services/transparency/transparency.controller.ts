@@ -25,7 +25,8 @@ import { type SignedTreeHead, signedTreeHeadSchema } from './tree-head';
 
 /**
  * The registry's transparency log (RFC 9162 style, docs/transparency.md): public, like the registry.
- * Proofs default to the signed head's size, whatever the tree has grown to since.
+ * Every answer comes from the last signed head (kept current in the background): proofs default to
+ * its size and go no further, whatever the tree has grown to since.
  */
 @ApiTags('transparency')
 @Controller('v1/transparency')
@@ -53,7 +54,7 @@ export class TransparencyController {
     @Query(new ParseBodyPipe(parseInclusionRequest)) query: InclusionRequest,
   ): Promise<InclusionProofAnswer> {
     const { leaves, head } = await this.transparency.current();
-    return answer(inclusionProof(leaves, { ...query, treeSize: query.treeSize ?? head.treeSize }));
+    return answer(inclusionProof(leaves, query, head));
   }
 
   @Get('proof/consistency')
@@ -67,7 +68,7 @@ export class TransparencyController {
     @Query(new ParseBodyPipe(parseConsistencyRequest)) query: ConsistencyRequest,
   ): Promise<ConsistencyProofAnswer> {
     const { leaves, head } = await this.transparency.current();
-    return answer(consistencyProof(leaves, { ...query, second: query.second ?? head.treeSize }));
+    return answer(consistencyProof(leaves, query, head));
   }
 }
 

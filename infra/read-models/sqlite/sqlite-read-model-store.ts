@@ -23,12 +23,26 @@ function perProjection<T>(make: (name: ProjectionName) => T): Record<ProjectionN
   return Object.fromEntries(PROJECTION_NAMES.map((name) => [name, make(name)])) as Record<ProjectionName, T>;
 }
 
+/** Prepared statements kept per SQL text: preparing costs more than a point lookup runs. */
+const STATEMENT_CACHE_SIZE = 256;
+
 function readSqlOf(db: Database.Database): ReadSql {
+  const statements = new Map<string, Database.Statement<unknown[], unknown>>();
+  const prepared = (sql: string): Database.Statement<unknown[], unknown> => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      // Queries come from a fixed set of shapes; the bound only guards against one that is not.
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      statement = db.prepare<unknown[], unknown>(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
   return {
     dialect: 'sqlite',
     all: async <R>(sql: string, params?: Readonly<Record<string, string | number>>) => {
-      const statement = db.prepare<unknown[], R>(sql);
-      return params === undefined ? statement.all() : statement.all(params);
+      const statement = prepared(sql);
+      return (params === undefined ? statement.all() : statement.all(params)) as R[];
     },
   };
 }
