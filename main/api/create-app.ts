@@ -36,6 +36,7 @@ export async function startHttpApp(
     // A batch of up to 10,000 items (package and signature: ~0.8-3 MB) would not fit the default 256 KiB.
     // An inventory of up to 100,000 lines.
     bodyLimitsByPath: { '/v1/verify/batch': '4mb', '/v1/compliance/inventories': '32mb' },
+    ndjsonPaths: ['/v1/compliance/inventories'],
     requestMetrics: app.get(HttpMetricsMiddleware),
     trustProxy: http.trustProxy,
     requestLog: processLogger().child({ component: 'http' }),

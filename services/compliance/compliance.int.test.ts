@@ -104,7 +104,12 @@ describe('compliance: inventory reports and deadline sweeps', () => {
     class TestInfraModule {}
     server = await startHttpTestApp(
       { imports: [TestInfraModule, AuthModule, ComplianceModule] },
-      { http: () => ({ bodyLimitsByPath: { '/v1/compliance/inventories': '32mb' } }) },
+      {
+        http: () => ({
+          bodyLimitsByPath: { '/v1/compliance/inventories': '32mb' },
+          ndjsonPaths: ['/v1/compliance/inventories'],
+        }),
+      },
     );
   });
 
@@ -184,6 +189,27 @@ describe('compliance: inventory reports and deadline sweeps', () => {
     ]);
   });
 
+  it('takes the same report as application/x-ndjson, one line a line', async () => {
+    const post = (body: string) =>
+      fetch(server.url('/v1/compliance/inventories?reportedOn=2026-12-05'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.isp}`, 'content-type': 'application/x-ndjson' },
+        body,
+      });
+    const response = await post(`${LINES.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ reportedOn: '2026-12-05', lines: 5 });
+    const bad = await post(
+      `${JSON.stringify(LINES[0])}\n{not json\n${JSON.stringify({ ...LINES[1], kind: 'apk' })}\n`,
+    );
+    expect(bad.status).toBe(400);
+    const problem = (await bad.json()) as { errors: Array<{ path: string; rule: string }> };
+    expect(problem.errors.map(({ path, rule }) => ({ path, rule }))).toEqual([
+      { path: 'lines[1]', rule: 'malformed_json' },
+    ]);
+    expect(await store.report({ role: 'isp', id: '中国电信' }, '2026-12-05')).toMatchObject({ lines: 5 });
+  });
+
   it('lets only the parties report, and shows a party only its own reports', async () => {
     expect(
       (await call('POST', '/v1/compliance/inventories', tokens.bureauGd, { lines: [LINES[0]] })).status,
@@ -192,7 +218,7 @@ describe('compliance: inventory reports and deadline sweeps', () => {
       (await call('POST', '/v1/compliance/inventories', tokens.platform, { lines: [LINES[0]] })).status,
     ).toBe(403);
     const own = await call('GET', '/v1/compliance/inventories', tokens.isp);
-    expect((own.body.reports as unknown[]).length).toBe(1);
+    expect((own.body.reports as unknown[]).length).toBe(2);
     expect(
       (await call('GET', '/v1/compliance/inventories?party=store:huawei-appgallery', tokens.isp)).status,
     ).toBe(403);
@@ -201,7 +227,10 @@ describe('compliance: inventory reports and deadline sweeps', () => {
       `/v1/compliance/inventories?party=${encodeURIComponent('isp:中国电信')}`,
       tokens.bureauGd,
     );
-    expect(bureau.body.reports).toEqual([expect.objectContaining({ reportedOn: '2026-12-06', lines: 5 })]);
+    expect(bureau.body.reports).toEqual([
+      expect.objectContaining({ reportedOn: '2026-12-06', lines: 5 }),
+      expect.objectContaining({ reportedOn: '2026-12-05', lines: 5 }),
+    ]);
   });
 
   it('sweeps: lists exactly the services not registered by their deadline, per province and party', async () => {

@@ -2,6 +2,7 @@ import { isCalendarDate } from '../../events/calendar-date';
 import { type InventoryLine, MAX_INVENTORY_LINES } from '../../events/compliance/inventory/inventory';
 import { PROVINCES } from '../../events/provinces';
 import type { VerificationRequest } from '../../events/registry/verification';
+import { ndjsonLines } from '../http/ndjson-body';
 import { jsonBody } from '../http/request-bodies';
 import {
   checkedLaterField,
@@ -150,20 +151,8 @@ export function parseInventoryReport(body: unknown): Parsed<InventoryLine[]> {
   return parsed.ok ? parseInventoryLines(parsed.value.lines) : parsed;
 }
 
-/** JSON Lines text (the CLI's files, an `application/x-ndjson` body): blank lines are skipped. */
+/** JSON Lines text (the CLI's files, as an `application/x-ndjson` body is read): blank lines skipped. */
 export function parseJsonLines(text: string): Parsed<unknown[]> {
-  const items: unknown[] = [];
-  const errors: FieldError[] = [];
-  for (const [index, line] of text.split(/\r?\n/).entries()) {
-    if (line.trim() === '') continue;
-    try {
-      items.push(JSON.parse(line) as unknown);
-    } catch {
-      errors.push({ path: `lines[${items.length}]`, rule: 'json', message: `line ${index + 1} is not JSON` });
-      items.push(undefined);
-    }
-  }
-  return errors.length > 0
-    ? { ok: false, errors: errors.slice(0, MAX_REPORTED_ERRORS) }
-    : { ok: true, value: items };
+  const { lines, errors } = ndjsonLines(text);
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: lines };
 }

@@ -8,6 +8,7 @@ import { ProblemDetailsFilter } from './problem-details.filter';
 import { type BodyLimitOf, bodyLimitByPath, requestBodyGate } from './request-body-gate';
 import { requestIdMiddleware } from './request-id';
 import { requestLogMiddleware, type RequestLogSink } from './request-log';
+import { ndjsonParser, ndjsonPathsOf } from './ndjson-body';
 import { verifyJsonBody } from './strict-json';
 
 export interface HttpOptions {
@@ -18,6 +19,8 @@ export interface HttpOptions {
    * declared length and the bytes read (chunked bodies too) are held to the path's limit.
    */
   bodyLimitsByPath?: Readonly<Record<string, string>>;
+  /** Routes (exact paths) that also take `application/x-ndjson`: read as `{lines: [...]}`. */
+  ndjsonPaths?: readonly string[];
   /** Runs first for every request, so it also sees requests the body parser refuses (413, 400). */
   requestMetrics?: NestMiddleware<Request, Response>;
   /**
@@ -46,7 +49,9 @@ export function configureHttp(app: NestExpressApplication, options: HttpOptions 
       requestMetrics.use(request, response, next),
     );
   }
-  app.use(requestBodyGate(limitOf));
+  const acceptsNdjson = ndjsonPathsOf(options.ndjsonPaths);
+  app.use(requestBodyGate(limitOf, acceptsNdjson));
+  app.use(ndjsonParser(limitOf, acceptsNdjson));
   app.use(jsonParserByLimit(limitOf));
   app.use(bodyParserProblems(limitOf));
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -61,7 +61,10 @@ export function unsupportedMediaTypeProblem(detail: string): ProblemDetails {
  * arrives; the connection is not closed under the client's upload, which would reset it and lose the
  * answer.
  */
-export function requestBodyGate(limitOf: BodyLimitOf) {
+export function requestBodyGate(
+  limitOf: BodyLimitOf,
+  acceptsNdjson: (request: Request) => boolean = () => false,
+) {
   return (request: Request, _response: Response, next: NextFunction): void => {
     const declared = request.headers['content-length'];
     const length = declared === undefined ? undefined : Number(declared);
@@ -73,7 +76,8 @@ export function requestBodyGate(limitOf: BodyLimitOf) {
     }
     const contentType = request.headers['content-type'] ?? '';
     const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
-    if (mediaType !== 'application/json') {
+    const ndjson = mediaType === 'application/x-ndjson' && acceptsNdjson(request);
+    if (mediaType !== 'application/json' && !ndjson) {
       next(
         new ProblemException(unsupportedMediaTypeProblem('a request body must be sent as application/json')),
       );

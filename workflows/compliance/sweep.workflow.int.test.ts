@@ -5,6 +5,18 @@ import { openReadModels } from '../../main/read-models';
 import { startProjector } from '../../services/projections/projector';
 import { FilingHarness } from '../../test/temporal/filing-harness';
 import { seedVerificationRegistry } from '../../test/support/verification-registry';
+import { Global, Module } from '@nestjs/common';
+import { createTokenVerifier } from '../../infra/auth/token-verifier';
+import { AuthModule } from '../../services/auth/auth.module';
+import { TOKEN_VERIFIER } from '../../services/auth/auth.tokens';
+import { ComplianceModule } from '../../services/compliance/compliance.module';
+import {
+  COMPLIANCE_STORE,
+  INVENTORY_REPORTER,
+  TEMPORAL_CLIENT,
+  TEMPORAL_TARGET,
+} from '../../services/tokens';
+import { type HttpTestApp, startHttpTestApp } from '../../test/support/http/http-test-app';
 import { deadlineSweepWorkflowId } from './sweep.definitions';
 import { deadlineSweepWorkflow } from './sweep.workflow';
 
@@ -36,6 +48,53 @@ describe('deadlineSweepWorkflow', () => {
 
   afterAll(async () => {
     await harness?.stop();
+  });
+
+  it('runs through POST /v1/compliance/sweeps for a bureau, which then reads it back', async () => {
+    const compliance = harness.deps.compliance!;
+    const verifier = createTokenVerifier({ dataDir: harness.config.dataDir });
+    const token = await verifier.issue({ sub: 'sh', role: 'bureau', province: '310000' });
+    @Global()
+    @Module({
+      providers: [
+        { provide: TOKEN_VERIFIER, useValue: verifier },
+        { provide: COMPLIANCE_STORE, useValue: compliance.store },
+        { provide: INVENTORY_REPORTER, useValue: createInventoryReporter(compliance) },
+        { provide: TEMPORAL_CLIENT, useValue: harness.client },
+        { provide: TEMPORAL_TARGET, useValue: { taskQueue: harness.taskQueue } },
+      ],
+      exports: [TOKEN_VERIFIER, COMPLIANCE_STORE, INVENTORY_REPORTER, TEMPORAL_CLIENT, TEMPORAL_TARGET],
+    })
+    class TestInfraModule {}
+    const server: HttpTestApp = await startHttpTestApp({
+      imports: [TestInfraModule, AuthModule, ComplianceModule],
+    });
+    try {
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const posted = await fetch(server.url('/v1/compliance/sweeps'), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ asOf: '2026-12-08' }),
+      });
+      expect(posted.status).toBe(201);
+      const summary = (await posted.json()) as Record<string, unknown>;
+      expect(summary).toMatchObject({
+        sweepId: 'compliance-sweep-2026-12-08',
+        counts: { lines: 2, overdue: 1 },
+      });
+      const read = await fetch(server.url('/v1/compliance/sweeps/2026-12-08'), { headers });
+      expect(await read.json()).toEqual(summary);
+      const items = await fetch(server.url('/v1/compliance/sweeps/2026-12-08/items'), { headers });
+      expect(await items.json()).toEqual({
+        items: [
+          expect.objectContaining({ province: '310000', value: 'com.example.unlisted', daysPast: 982 }),
+        ],
+      });
+      const recorded = await harness.eventLog.readStream(sweepStreamId('2026-12-08'));
+      expect(recorded[0]!.metadata).toMatchObject({ recordedBy: { role: 'bureau', id: 'sh' } });
+    } finally {
+      await server.close();
+    }
   });
 
   it('sweeps as of the date asked, stores the result and records SweepCompleted once', async () => {
