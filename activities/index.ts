@@ -23,10 +23,12 @@ export interface ActivityDeps {
   email: EmailSender;
   openSmsAnswer: OpenSmsAnswer;
   workerIdentity: string;
-  /** The registry's read side: inspections re-check inventory lines against it. */
-  readModels: ReadModelQueries;
-  /** The parties' latest inventories (the compliance store). */
-  inventories: ComplianceInventories;
+  /** The inventories and the registry read side (absent: inspections cannot run). */
+  compliance?: {
+    eventLog: EventLog;
+    registry: Pick<ReadModelQueries, 'servicesByIdentifiers'>;
+    store: ComplianceInventories;
+  };
 }
 
 /** The worker is the only caller: it builds the dependencies and registers what this returns. */

@@ -21,7 +21,7 @@ import { SigningModule } from '../services/signing/signing.module';
 import { VerificationModule } from '../services/verification/verification.module';
 import { TransparencyModule } from '../services/transparency/transparency.module';
 import { InspectionModule } from '../services/compliance/inspection.module';
-import { openConfiguredComplianceStore } from '../infra/compliance/open-compliance-store';
+import { ComplianceStoreModule } from './api/compliance-store.module';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -59,7 +59,8 @@ export class AppModule {
               VerificationModule,
               ConsoleModule,
               TransparencyModule,
-              InspectionModule.forRoot(() => openConfiguredComplianceStore(config)),
+              ComplianceStoreModule.forRoot(config),
+              InspectionModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

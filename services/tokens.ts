@@ -23,8 +23,6 @@ export const WORKING_DAY_CALENDAR = Symbol('WorkingDayCalendar');
 export const TREE_HEAD_SIGNER = Symbol('TreeHeadSigner');
 /** The `WorkingDayDataset` behind that calendar (the console shows working days left). */
 export const WORKING_DAY_DATASET = Symbol('WorkingDayDataset');
-/** `ComplianceInventories`: the parties' latest inventory reports (inspections list findings from them). */
-export const COMPLIANCE_INVENTORIES = Symbol('ComplianceInventories');
 
 export interface TemporalTarget {
   address: string;
@@ -40,3 +38,5 @@ export interface SmsAnswerSealer {
   /** HMAC-SHA256 (hex) of the parts under the same key: an id derived from an answer that reveals none of it. */
   keyedDigest(parts: readonly string[]): string;
 }
+/** `ComplianceStore` (events/ports/compliance-store.port.ts): the parties' inventories and the sweeps. */
+export const COMPLIANCE_STORE = Symbol('ComplianceStore');

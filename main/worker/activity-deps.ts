@@ -3,13 +3,13 @@ import type { ActivityDeps } from '../../activities';
 import { loadChineseCalendar } from '../../infra/calendar/chinese-holidays';
 import type { IcpConfig } from '../../infra/config/config';
 import type { EventLog } from '../../events/ports/event-log.port';
+import { openConfiguredComplianceStore } from '../../infra/compliance/open-compliance-store';
 import { openConfiguredOutbox } from '../../infra/notify/open-outbox';
+import { openConfiguredReadModels } from '../read-models';
 import { loadOrCreateSecret } from '../../infra/secrets/local-secret';
 import { smsAnswerOpener } from '../../infra/verification/sealed-answer';
 import { openSmsCodeStore } from '../../infra/verification/open-sms-code-store';
 import { SMS_CODE_PEPPER_SECRET } from '../../infra/verification/sms-code-store';
-import { openConfiguredComplianceStore } from '../../infra/compliance/open-compliance-store';
-import { openConfiguredReadModels } from '../read-models';
 
 /** Name of the secret the API seals applicants' SMS answers with and the worker opens them with. */
 export const SMS_ANSWER_SECRET = 'sms-answer';
@@ -26,8 +26,9 @@ export async function openActivityDeps(
   const smsCodes = await openSmsCodeStore(config, loadOrCreateSecret(config.dataDir, SMS_CODE_PEPPER_SECRET));
   const outbox = await openConfiguredOutbox(config);
   const calendar = loadChineseCalendar();
+  // The deadline sweep reads the inventories and the registry's identifier index.
+  const complianceStore = await openConfiguredComplianceStore(config);
   const readModels = await openConfiguredReadModels(config, calendar);
-  const inventories = await openConfiguredComplianceStore(config);
   return {
     deps: {
       eventLog,
@@ -37,14 +38,13 @@ export async function openActivityDeps(
       email: outbox.email,
       openSmsAnswer: smsAnswerOpener(loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET)),
       workerIdentity: `${process.pid}@${hostname()}`,
-      readModels,
-      inventories,
+      compliance: { eventLog, registry: readModels, store: complianceStore },
     },
     close: async () => {
-      await inventories.close();
-      await readModels.close();
       await outbox.close();
       await smsCodes.close();
+      await complianceStore.close();
+      await readModels.close();
     },
   };
 }

@@ -41,7 +41,7 @@ import { identifierKeyOf } from '../../events/registry/verification';
 import { ProblemException, problemType } from '../http/problem-details';
 import { isTemporalUnavailable, workflowEngineUnavailableProblem } from '../http/temporal-problems';
 import {
-  COMPLIANCE_INVENTORIES,
+  COMPLIANCE_STORE,
   EVENT_LOG,
   READ_MODELS,
   TEMPORAL_CLIENT,
@@ -114,7 +114,7 @@ export class InspectionService {
     @Inject(TEMPORAL_TARGET) private readonly temporal: TemporalTarget,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(READ_MODELS) private readonly readModels: Pick<ReadModelQueries, 'servicesByIdentifiers'>,
-    @Inject(COMPLIANCE_INVENTORIES) private readonly inventories: ComplianceInventories,
+    @Inject(COMPLIANCE_STORE) private readonly inventories: ComplianceInventories,
   ) {}
 
   async open(
