@@ -239,5 +239,20 @@ describe('inspection routes', () => {
     const view = await call('GET', `/v1/compliance/inspections/${inspectionId}`, 'bureau');
     expect(view.body.status).toBe('closed');
     await harness.client.workflow.getHandle(`compliance-inspection-${inspectionId}`).result();
+
+    // Once closed, the same decision or answer again answers the same; another is refused.
+    const again = await call('POST', findingPath('f2', 'decision'), 'bureau', {
+      decision: 'dismissed',
+      note: '渠道包签名经核实',
+    });
+    expect(again).toMatchObject({ status: 200, body: { state: 'decided' } });
+    const other = await call('POST', findingPath('f2', 'decision'), 'bureau', {
+      decision: 'upheld',
+      note: '改判',
+    });
+    expect(errorsOf(other)).toEqual([{ path: 'findingId', rule: 'finding_already_decided' }]);
+    expect((await call('POST', findingPath('f1', 'answer'), 'store', { answer: 'removed' })).status).toBe(
+      200,
+    );
   });
 });
