@@ -1,7 +1,5 @@
 import type { WorkingDayCalendar } from '../events/working-days/working-day-calendar';
 import type { EventLog } from '../events/ports/event-log.port';
-import type { ComplianceInventories } from '../events/ports/compliance-store.port';
-import type { ReadModelQueries } from '../events/ports/read-models.port';
 import type { EmailSender, SmsSender } from './ports/notification.port';
 import type { OpenSmsAnswer, SmsCodeStore } from './ports/sms-code-store.port';
 import { createAccessWithdrawalActivities } from './access-withdrawal';
@@ -25,12 +23,8 @@ export interface ActivityDeps {
   email: EmailSender;
   openSmsAnswer: OpenSmsAnswer;
   workerIdentity: string;
-  /** The inventories, sweep results and registry read side (absent: the deadline sweep cannot run). */
+  /** The inventories, sweep results and registry read side (absent: the sweep and inspections cannot run). */
   compliance?: DeadlineSweepDeps;
-  /** The registry's read side: inspections re-check inventory lines against it. */
-  readModels: ReadModelQueries;
-  /** The parties' latest inventories (the compliance store). */
-  inventories: ComplianceInventories;
 }
 
 /** The worker is the only caller: it builds the dependencies and registers what this returns. */

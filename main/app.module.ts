@@ -23,7 +23,6 @@ import { SigningModule } from '../services/signing/signing.module';
 import { VerificationModule } from '../services/verification/verification.module';
 import { TransparencyModule } from '../services/transparency/transparency.module';
 import { InspectionModule } from '../services/compliance/inspection.module';
-import { openConfiguredComplianceStore } from '../infra/compliance/open-compliance-store';
 
 export interface AppRoles {
   /** Serve the HTTP API. */
@@ -63,7 +62,7 @@ export class AppModule {
               TransparencyModule,
               ComplianceStoreModule.forRoot(config),
               ComplianceModule,
-              InspectionModule.forRoot(() => openConfiguredComplianceStore(config)),
+              InspectionModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

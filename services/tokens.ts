@@ -23,8 +23,6 @@ export const WORKING_DAY_CALENDAR = Symbol('WorkingDayCalendar');
 export const TREE_HEAD_SIGNER = Symbol('TreeHeadSigner');
 /** The `WorkingDayDataset` behind that calendar (the console shows working days left). */
 export const WORKING_DAY_DATASET = Symbol('WorkingDayDataset');
-/** `ComplianceInventories`: the parties' latest inventory reports (inspections list findings from them). */
-export const COMPLIANCE_INVENTORIES = Symbol('ComplianceInventories');
 
 export interface TemporalTarget {
   address: string;

@@ -39,8 +39,6 @@ export async function openActivityDeps(
       openSmsAnswer: smsAnswerOpener(loadOrCreateSecret(config.dataDir, SMS_ANSWER_SECRET)),
       workerIdentity: `${process.pid}@${hostname()}`,
       compliance: { eventLog, registry: readModels, store: complianceStore },
-      readModels,
-      inventories: complianceStore,
     },
     close: async () => {
       await outbox.close();

@@ -8,7 +8,7 @@ import { VERIFY_SUBJECT } from '../../test/support/verification-registry';
 import { InspectionHarness } from '../../test/temporal/inspection-harness';
 import { AuthModule } from '../auth/auth.module';
 import { TOKEN_VERIFIER } from '../auth/auth.tokens';
-import { EVENT_LOG, READ_MODELS, TEMPORAL_CLIENT, TEMPORAL_TARGET } from '../tokens';
+import { COMPLIANCE_STORE, EVENT_LOG, READ_MODELS, TEMPORAL_CLIENT, TEMPORAL_TARGET } from '../tokens';
 import { InspectionModule } from './inspection.module';
 
 const STORE: ComplianceParty = { role: 'store', id: 'huawei-appgallery' };
@@ -58,17 +58,18 @@ describe('inspection routes', () => {
         { provide: TOKEN_VERIFIER, useValue: verifier },
         { provide: EVENT_LOG, useValue: harness.eventLog },
         { provide: READ_MODELS, useValue: harness.readModels },
+        { provide: COMPLIANCE_STORE, useValue: harness.inventories },
         { provide: TEMPORAL_CLIENT, useValue: harness.client },
         {
           provide: TEMPORAL_TARGET,
           useValue: { address: '', namespace: 'default', mode: 'embedded', taskQueue: harness.taskQueue },
         },
       ],
-      exports: [TOKEN_VERIFIER, EVENT_LOG, READ_MODELS, TEMPORAL_CLIENT, TEMPORAL_TARGET],
+      exports: [TOKEN_VERIFIER, EVENT_LOG, READ_MODELS, COMPLIANCE_STORE, TEMPORAL_CLIENT, TEMPORAL_TARGET],
     })
     class TestInfraModule {}
     server = await startHttpTestApp({
-      imports: [TestInfraModule, AuthModule, InspectionModule.forRoot(async () => harness.inventories)],
+      imports: [TestInfraModule, AuthModule, InspectionModule],
     });
   });
 
@@ -238,5 +239,20 @@ describe('inspection routes', () => {
     const view = await call('GET', `/v1/compliance/inspections/${inspectionId}`, 'bureau');
     expect(view.body.status).toBe('closed');
     await harness.client.workflow.getHandle(`compliance-inspection-${inspectionId}`).result();
+
+    // Once closed, the same decision or answer again answers the same; another is refused.
+    const again = await call('POST', findingPath('f2', 'decision'), 'bureau', {
+      decision: 'dismissed',
+      note: '渠道包签名经核实',
+    });
+    expect(again).toMatchObject({ status: 200, body: { state: 'decided' } });
+    const other = await call('POST', findingPath('f2', 'decision'), 'bureau', {
+      decision: 'upheld',
+      note: '改判',
+    });
+    expect(errorsOf(other)).toEqual([{ path: 'findingId', rule: 'finding_already_decided' }]);
+    expect((await call('POST', findingPath('f1', 'answer'), 'store', { answer: 'removed' })).status).toBe(
+      200,
+    );
   });
 });

@@ -29,6 +29,7 @@ import {
 } from '../../events/compliance/inspection/inspection-state';
 import {
   type FindingView,
+  findingView,
   type InspectionView,
   inspectionView,
 } from '../../events/compliance/inspection/inspection-view';
@@ -41,7 +42,7 @@ import { identifierKeyOf } from '../../events/registry/verification';
 import { ProblemException, problemType } from '../http/problem-details';
 import { isTemporalUnavailable, workflowEngineUnavailableProblem } from '../http/temporal-problems';
 import {
-  COMPLIANCE_INVENTORIES,
+  COMPLIANCE_STORE,
   EVENT_LOG,
   READ_MODELS,
   TEMPORAL_CLIENT,
@@ -114,7 +115,7 @@ export class InspectionService {
     @Inject(TEMPORAL_TARGET) private readonly temporal: TemporalTarget,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(READ_MODELS) private readonly readModels: Pick<ReadModelQueries, 'servicesByIdentifiers'>,
-    @Inject(COMPLIANCE_INVENTORIES) private readonly inventories: ComplianceInventories,
+    @Inject(COMPLIANCE_STORE) private readonly inventories: ComplianceInventories,
   ) {}
 
   async open(
@@ -187,9 +188,11 @@ export class InspectionService {
     const party = partyOfActor(actor);
     if (!party) throw new Error('an answer needs a party actor (see @Roles)');
     const finding = findingOf(await this.scopedState(actor, inspectionId), findingId);
+    // The same answer again is answered from the stream: the workflow may have closed since.
+    if (finding.answer !== undefined && sameAnswer(finding.answer, request)) return findingView(finding);
     if (finding.state === 'escalated' || (finding.state === 'decided' && finding.answer === undefined))
       throw refusal(409, 'finding_escalated', 'findingId', 'the finding went to the bureau at its due date');
-    if (finding.state !== 'open' && finding.answer?.answer !== request.answer)
+    if (finding.state !== 'open')
       throw refusal(409, 'finding_already_answered', 'findingId', 'the finding is already answered');
     if (request.answer === 'registered_since')
       await this.assertRegisteredSince(finding, request.serviceNumber ?? '');
@@ -208,8 +211,13 @@ export class InspectionService {
     request: { decision: 'upheld' | 'dismissed'; note: string },
   ): Promise<FindingView> {
     const finding = findingOf(await this.scopedState(actor, inspectionId), findingId);
+    if (finding.decision !== undefined) {
+      const { decision, note } = finding.decision;
+      if (decision === request.decision && note === request.note) return findingView(finding);
+      throw refusal(409, 'finding_already_decided', 'findingId', 'the finding is already decided');
+    }
     const disputed = finding.state === 'answered' && finding.answer?.answer === 'disputed';
-    if (finding.state !== 'escalated' && finding.state !== 'decided' && !disputed)
+    if (finding.state !== 'escalated' && !disputed)
       throw refusal(
         409,
         'finding_not_decidable',
@@ -257,6 +265,14 @@ export class InspectionService {
       throw notFound('inspection');
     return state;
   }
+}
+
+function sameAnswer(given: NonNullable<FindingState['answer']>, request: FindingAnswerRequest): boolean {
+  return (
+    given.answer === request.answer &&
+    given.note === request.note &&
+    given.serviceNumber === request.serviceNumber
+  );
 }
 
 function findingOf(state: ListedInspectionState, findingId: string): FindingState {

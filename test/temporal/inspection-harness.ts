@@ -86,9 +86,8 @@ export class InspectionHarness {
   get activityDeps() {
     return {
       eventLog: this.eventLog,
-      readModels: this.readModels,
-      inventories: this.inventories,
       calendar: loadChineseCalendar(),
+      compliance: { eventLog: this.eventLog, registry: this.readModels, store: this.inventories },
     };
   }
 

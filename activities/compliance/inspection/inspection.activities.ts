@@ -26,9 +26,12 @@ import { handleComplianceCommand } from '../compliance-commands';
 
 export interface InspectionActivityDeps {
   eventLog: EventLog;
-  readModels: Pick<ReadModelQueries, 'servicesByIdentifiers'>;
-  inventories: ComplianceInventories;
   calendar: WorkingDayCalendar;
+  /** The registry's identifier index and the parties' inventories (the compliance store). */
+  compliance?: {
+    registry: Pick<ReadModelQueries, 'servicesByIdentifiers'>;
+    store: ComplianceInventories;
+  };
 }
 
 /** The stream after a command (its revision orders concurrent results), or why it was refused. */
@@ -61,7 +64,7 @@ export interface InspectionDue {
 const LOOKUP_BATCH = 500;
 
 async function carryingRows(
-  readModels: InspectionActivityDeps['readModels'],
+  readModels: Pick<ReadModelQueries, 'servicesByIdentifiers'>,
   lines: readonly InventoryLineRecord[],
 ): Promise<Map<string, RegistryServiceRow[]>> {
   const carrying = new Map<string, RegistryServiceRow[]>();
@@ -83,6 +86,11 @@ async function carryingRows(
  * `handleComplianceCommand` (a retried activity decides on the stream as it is and appends nothing).
  */
 export function createInspectionActivities(deps: InspectionActivityDeps) {
+  function compliance() {
+    if (!deps.compliance) throw new Error('inspections need the compliance store and the registry read side');
+    return deps.compliance;
+  }
+
   async function handle(
     context: InspectionActionContext,
     command: InspectionCommand,
@@ -109,11 +117,12 @@ export function createInspectionActivities(deps: InspectionActivityDeps) {
     },
 
     async openInspection(input: OpenInspectionInput): Promise<InspectionStep> {
-      const report = await deps.inventories.latestReport(input.party);
+      const { registry, store } = compliance();
+      const report = await store.latestReport(input.party);
       if (!report)
         throw ApplicationFailure.nonRetryable('the party never reported an inventory', 'no_inventory');
-      const lines = await deps.inventories.latestLines(input.party, { province: input.province });
-      const findings = findingsOf(lines, await carryingRows(deps.readModels, lines), input.at);
+      const lines = await store.latestLines(input.party, { province: input.province });
+      const findings = findingsOf(lines, await carryingRows(registry, lines), input.at);
       return handle(input, {
         type: 'OpenInspection',
         opening: {
