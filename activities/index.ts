@@ -3,6 +3,7 @@ import type { EventLog } from '../events/ports/event-log.port';
 import type { EmailSender, SmsSender } from './ports/notification.port';
 import type { OpenSmsAnswer, SmsCodeStore } from './ports/sms-code-store.port';
 import { createAccessWithdrawalActivities } from './access-withdrawal';
+import { createCampaignActivities } from './compliance/campaign';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
@@ -45,6 +46,8 @@ export function createActivities(deps: ActivityDeps) {
     }),
     // applyFilingToRegistry: a change, cancellation or new access, once the bureau approved it.
     ...createRegistryUpdateActivities({ updater }),
+    // Accuracy campaigns: item answers, escalations, decisions and the withdrawals they order.
+    ...createCampaignActivities({ eventLog: deps.eventLog, updater }),
   };
 }
 

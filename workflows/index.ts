@@ -2,3 +2,5 @@ export { filingWorkflow } from './filing/filing.workflow';
 export { systemCheckWorkflow } from './system-check.workflow';
 export type { SystemCheckResult } from './system-check.workflow';
 export { accessWithdrawalWorkflow } from './registry/access-withdrawal.workflow';
+export { accuracyCampaignWorkflow } from './compliance/campaign.workflow';
+export { campaignItemWorkflow } from './compliance/campaign-item.workflow';
