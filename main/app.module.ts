@@ -8,6 +8,7 @@ import { ApplicantModule } from '../services/applicant/applicant.module';
 import { AuditModule } from '../services/audit/audit.module';
 import { AuthModule } from '../services/auth/auth.module';
 import { BureauModule } from '../services/bureau/bureau.module';
+import { CampaignModule } from '../services/compliance/campaign.module';
 import { ConsoleModule } from '../services/console/console.module';
 import { DashboardModule } from '../services/dashboard/dashboard.module';
 import { FilingsModule } from '../services/filings/filings.module';
@@ -57,6 +58,7 @@ export class AppModule {
               VerificationModule,
               ConsoleModule,
               TransparencyModule,
+              CampaignModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),
