@@ -3,6 +3,7 @@
 import { api, ApiError, forgetToken, readClaims, session, storeToken } from './api.js';
 import { auditView, dashboardView, searchView } from './audit.js';
 import { filingView, queueView } from './bureau.js';
+import { campaignsView } from './campaigns.js';
 import { errorNotice, focusHeading } from './common.js';
 import { h, notice, show } from './dom.js';
 import { label, language, setLanguage, t } from './i18n.js';
@@ -21,12 +22,14 @@ const ROUTES = [
   { pattern: /^#\/audit\/search\/(?<q>.+)$/, roles: ['auditor'], view: searchView },
   { pattern: /^#\/audit\/(?<id>[0-9a-fA-F-]{36})$/, roles: ['auditor'], view: auditView },
   { pattern: /^#\/dashboard$/, roles: ['bureau', 'auditor'], view: dashboardView },
+  { pattern: /^#\/campaigns$/, roles: ['bureau', 'auditor'], view: campaignsView },
 ];
 
 const NAV = [
   { href: '#/queue', key: 'nav.queue', roles: ['bureau'] },
   { href: '#/audit', key: 'nav.audit', roles: ['auditor'] },
   { href: '#/dashboard', key: 'nav.dashboard', roles: ['bureau', 'auditor'] },
+  { href: '#/campaigns', key: 'nav.campaigns', roles: ['bureau', 'auditor'] },
   { href: '#/public', key: 'nav.public' },
 ];
 

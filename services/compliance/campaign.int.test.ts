@@ -14,6 +14,7 @@ import { campaignItemWorkflowId } from '../../workflows/compliance/campaign.defi
 import { AuthModule } from '../auth/auth.module';
 import { TOKEN_VERIFIER } from '../auth/auth.tokens';
 import { EVENT_LOG, READ_MODELS, TEMPORAL_CLIENT, TEMPORAL_TARGET, WORKING_DAY_CALENDAR } from '../tokens';
+import { DashboardController } from '../dashboard/dashboard.controller';
 import { CampaignController } from './campaign.controller';
 import { CampaignService } from './campaign.service';
 
@@ -43,6 +44,9 @@ const readModels = {
   async findRegistryServices(lookup) {
     return { items: lookup.province === '440000' && lookup.status === 'active' ? SERVICES : [] };
   },
+  async slaDashboard() {
+    return { filings: 0, open: 0, overdue: 0, stages: [], byProvince: [], byKind: [] };
+  },
   async getFiling(filingId) {
     if (filingId === 'f-change-0') {
       return {
@@ -56,10 +60,11 @@ const readModels = {
       ? ({ filingId, platformId: 'wechat', kind: 'new_registration' } as FilingSummaryRow)
       : undefined;
   },
-} as Pick<ReadModelQueries, 'findRegistryServices' | 'getFiling'> as ReadModelQueries;
+} as Pick<ReadModelQueries, 'findRegistryServices' | 'getFiling' | 'slaDashboard'> as ReadModelQueries;
 
 /** A JSON answer as the tests read it. */
 type Answer = Record<string, unknown> & {
+  campaigns?: unknown[];
   errors?: Array<{ path: string }>;
   items?: unknown[];
   state?: string;
@@ -109,7 +114,7 @@ describe('accuracy campaign routes', () => {
     class TestInfraModule {}
     server = await startHttpTestApp({
       imports: [TestInfraModule, AuthModule],
-      controllers: [CampaignController],
+      controllers: [CampaignController, DashboardController],
       providers: [CampaignService],
     });
   }, 120_000);
@@ -238,6 +243,15 @@ describe('accuracy campaign routes', () => {
       { decision: 'withdraw_access', note: '逾期未答复' },
     );
     expect(decision.status).toBe(409);
+    const dashboard = await call('GET', '/v1/dashboard/sla', 'bureau');
+    expect(dashboard.body.campaigns).toEqual([
+      expect.objectContaining({
+        campaignId,
+        name: NAME,
+        progress: expect.objectContaining({ total: 3, confirmed: 1 }),
+      }),
+    ]);
+    expect((await call('GET', '/v1/dashboard/sla', 'beijing')).body.campaigns).toEqual([]);
     const progress = await call('GET', `/v1/compliance/campaigns?status=open`, 'bureau');
     expect(progress.body.campaigns).toEqual([
       expect.objectContaining({
