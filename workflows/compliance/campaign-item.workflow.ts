@@ -41,18 +41,24 @@ class CampaignItemRun {
     this.answered = answer;
     const { campaignId, serviceNumber } = this.input;
     const { answer: value, respondent, filingId, note } = answer;
-    this.state = await activities.recordCampaignItemAnswer({
-      answered: {
-        campaignId,
-        serviceNumber,
-        answer: value,
-        respondent,
-        ...(filingId !== undefined && { filingId }),
-        ...(note !== undefined && { note }),
-      },
-      at: new Date().toISOString(),
-      recordedBy: { role: respondent.role, id: answer.recordedById },
-    });
+    try {
+      this.state = await activities.recordCampaignItemAnswer({
+        answered: {
+          campaignId,
+          serviceNumber,
+          answer: value,
+          respondent,
+          ...(filingId !== undefined && { filingId }),
+          ...(note !== undefined && { note }),
+        },
+        at: new Date().toISOString(),
+        recordedBy: { role: respondent.role, id: answer.recordedById },
+      });
+    } catch (error) {
+      // Not recorded (the log refused it): the item still awaits an answer.
+      this.answered = undefined;
+      throw error;
+    }
     this.answerRecorded = true;
     return this.state;
   }
@@ -66,10 +72,15 @@ class CampaignItemRun {
   async decide(decision: DecideItemInput): Promise<CampaignItemProgressState> {
     this.decision = decision;
     const { campaignId, serviceNumber } = this.input;
-    this.state = await activities.recordCampaignItemDecision({
-      decided: { campaignId, serviceNumber, ...decision },
-      at: new Date().toISOString(),
-    });
+    try {
+      this.state = await activities.recordCampaignItemDecision({
+        decided: { campaignId, serviceNumber, ...decision },
+        at: new Date().toISOString(),
+      });
+    } catch (error) {
+      this.decision = undefined;
+      throw error;
+    }
     this.decisionRecorded = true;
     return this.state;
   }
@@ -80,7 +91,7 @@ class CampaignItemRun {
     if (remaining > 0) await condition(() => this.answerRecorded, remaining);
     this.closedForAnswers = true;
     // An answer accepted just before the due date may still be recording.
-    if (this.answered !== undefined) await condition(() => this.answerRecorded);
+    await condition(() => this.answerRecorded || this.answered === undefined);
     if (this.answered !== undefined && this.answered.answer !== 'refused') return;
     const { campaignId, serviceNumber } = this.input;
     this.state = await activities.escalateCampaignItem({
