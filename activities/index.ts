@@ -6,6 +6,7 @@ import { createAccessWithdrawalActivities } from './access-withdrawal';
 import type { DeadlineSweepDeps } from './compliance/sweep/deadline-sweep';
 import { createSweepActivities } from './compliance/sweep/sweep.activities';
 import { createInspectionActivities } from './compliance/inspection';
+import { createCampaignActivities } from './compliance/campaign';
 import { createDeadlineActivities } from './filing/deadline.activities';
 import { createEventLogActivities } from './filing/event-log.activities';
 import { createIssuanceActivities } from './filing/issuance.activities';
@@ -52,6 +53,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createRegistryUpdateActivities({ updater }),
     ...createSweepActivities(deps),
     ...createInspectionActivities(deps),
+    // Accuracy campaigns: item answers, escalations, decisions and the withdrawals they order.
+    ...createCampaignActivities({ eventLog: deps.eventLog, updater }),
   };
 }
 

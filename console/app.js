@@ -3,6 +3,7 @@
 import { api, ApiError, forgetToken, readClaims, session, storeToken } from './api.js';
 import { auditView, dashboardView, searchView } from './audit.js';
 import { filingView, queueView } from './bureau.js';
+import { campaignsView } from './campaigns.js';
 import { errorNotice, focusHeading } from './common.js';
 import { h, notice, show } from './dom.js';
 import { label, language, setLanguage, t } from './i18n.js';
@@ -23,6 +24,7 @@ const ROUTES = [
   { pattern: /^#\/audit\/(?<id>[0-9a-fA-F-]{36})$/, roles: ['auditor'], view: auditView },
   { pattern: /^#\/dashboard$/, roles: ['bureau', 'auditor'], view: dashboardView },
   { pattern: /^#\/sweep(?:\/(?<asOf>\d{4}-\d{2}-\d{2}))?$/, roles: ['bureau', 'auditor'], view: sweepView },
+  { pattern: /^#\/campaigns$/, roles: ['bureau', 'auditor'], view: campaignsView },
 ];
 
 const NAV = [
@@ -30,6 +32,7 @@ const NAV = [
   { href: '#/audit', key: 'nav.audit', roles: ['auditor'] },
   { href: '#/dashboard', key: 'nav.dashboard', roles: ['bureau', 'auditor'] },
   { href: '#/sweep', key: 'nav.sweep', roles: ['bureau', 'auditor'] },
+  { href: '#/campaigns', key: 'nav.campaigns', roles: ['bureau', 'auditor'] },
   { href: '#/public', key: 'nav.public' },
 ];
 

@@ -10,6 +10,7 @@ import { AuditModule } from '../services/audit/audit.module';
 import { AuthModule } from '../services/auth/auth.module';
 import { BureauModule } from '../services/bureau/bureau.module';
 import { ComplianceModule } from '../services/compliance/compliance.module';
+import { CampaignModule } from '../services/compliance/campaign.module';
 import { ConsoleModule } from '../services/console/console.module';
 import { DashboardModule } from '../services/dashboard/dashboard.module';
 import { FilingsModule } from '../services/filings/filings.module';
@@ -63,6 +64,7 @@ export class AppModule {
               ComplianceStoreModule.forRoot(config),
               ComplianceModule,
               InspectionModule,
+              CampaignModule,
             ]
           : []),
         ...(roles.worker ? [WorkerModule] : []),

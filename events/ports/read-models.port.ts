@@ -373,6 +373,8 @@ export interface RegistryLookup {
   miniProgramId?: string;
   quickAppPackage?: string;
   domain?: string;
+  /** A criterion: services whose number a province issued (any of its abbreviations, 粤ICP备…). */
+  province?: ProvinceCode;
   /** Only services in this status. */
   status?: RegistryServiceStatus;
   cursor?: string;

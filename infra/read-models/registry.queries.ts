@@ -9,6 +9,7 @@ import {
   type RegistrySubjectRow,
   type ShellSubjectsQuery,
 } from '../../events/ports/read-models.port';
+import { provinceByCode } from '../../events/provinces';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { type ReadSql, first, strposOf } from './read-sql';
 import {
@@ -106,6 +107,12 @@ function lookupTerms(
   if (lookup.subjectNumber) {
     where.push('subject_number = @subjectNumber');
     params.subjectNumber = lookup.subjectNumber;
+  }
+  const abbreviations = lookup.province ? (provinceByCode(lookup.province)?.abbreviations ?? []) : [];
+  if (lookup.province) {
+    const names = abbreviations.map((_, index) => `@province${index}`);
+    where.push(`substr(subject_number, 1, 1) IN (${names.length > 0 ? names.join(', ') : "''"})`);
+    abbreviations.forEach((abbreviation, index) => (params[`province${index}`] = abbreviation));
   }
   if (lookup.name) {
     const at = (column: string) => `${strposOf(sql.dialect, `lower(${column})`, '@name')} > 0`;

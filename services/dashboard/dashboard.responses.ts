@@ -34,6 +34,12 @@ export const slaDashboardSchema: SchemaObject = {
     kind: { ...kind, description: 'present when the figures are one filing kind’s' },
     ...totals,
     stages: { type: 'array', items: stageFiguresSchema },
+    campaigns: {
+      type: 'array',
+      description:
+        'accuracy campaigns open in the province (all provinces for an auditor), with their progress',
+      items: { type: 'object' },
+    },
     byProvince: {
       type: 'array',
       items: {

@@ -145,6 +145,9 @@ export function describeRegistryContract(
       expect(await numbersOf({ name: '示例账本', limit: 10 })).toEqual([SERVICE_NUMBER]);
       expect(await numbersOf({ packageName: 'com.example', limit: 10 })).toEqual([]);
       expect(await numbersOf({ limit: 10 })).toEqual([]);
+      // A province is a criterion of its own (accuracy campaigns select a bureau's services by it).
+      expect(await numbersOf({ province: '440000', status: 'active', limit: 10 })).toContain(`${SUBJECT}-1A`);
+      expect(await numbersOf({ province: '110000', limit: 10 })).not.toContain(`${SUBJECT}-1A`);
       expect(await store.findRegistryServices({ serviceNumber: `${SUBJECT}-2X`, limit: 1 })).toEqual({
         items: [
           expect.objectContaining({

@@ -1,0 +1,6 @@
+export {
+  type CampaignActivities,
+  type CampaignActivityDeps,
+  campaignWithdrawalIdOf,
+  createCampaignActivities,
+} from './campaign.activities';
