@@ -70,13 +70,14 @@ function onceClient(base: string, tokens: Readonly<Record<string, string>>): Api
 
 /**
  * Reads until `done` holds (every 100 ms, at most `timeoutMs`), else fails naming `what` and the last
- * value: how a test waits for a workflow or the projector, never with a fixed sleep.
+ * value: how a test waits for a workflow or the projector, never with a fixed sleep. The bound is
+ * generous: on a busy 2-core machine one workflow task can take seconds.
  */
 export async function waitUntil<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   what: string,
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

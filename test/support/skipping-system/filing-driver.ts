@@ -75,15 +75,3 @@ export function filingDriver(
     },
   };
 }
-
-/** Submitted, approved, verified and approved again: the completed filing's view (registrationNumber). */
-export async function fileToCompletion(
-  driver: ReturnType<typeof filingDriver>,
-  form: unknown,
-  key: string,
-): Promise<Json> {
-  const filingId = await driver.submit('/v1/filings', form, key);
-  await driver.approveByPlatform(filingId);
-  await driver.verifySms(filingId);
-  return driver.approveByBureau(filingId);
-}
