@@ -90,6 +90,10 @@ describe('the whole system on the time-skipping test server', () => {
     const history = await system.call('GET', `/v1/audit/filings/${filingId}`, 'auditor');
     const types = (history.json.timeline as Json[]).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['SmsVerificationExpired', 'FilingReturnedToPlatform']));
+    // The API and the activities live on the test server's dates too (this process's clock follows it).
+    const occurred = (history.json.timeline as Json[]).map((e) => String(e.occurredAt).slice(0, 10));
+    expect(occurred[0]).toBe('2024-03-25');
+    expect(new Date().toISOString().slice(0, 10)).toBe('2024-03-26');
     expect((await system.now()).getTime() - startedAt.getTime()).toBeGreaterThanOrEqual(25 * 3600_000);
   });
 });

@@ -23,8 +23,11 @@ export type ApiCall = (
   options?: RequestOptions,
 ) => Promise<ApiAnswer>;
 
-/** Attempts of a call the API answers 503 (Temporal busy): a GET, or a request with an Idempotency-Key. */
-const ATTEMPTS_WHEN_UNAVAILABLE = 5;
+/**
+ * Attempts of a call the API answers 503 (Temporal busy: on a loaded machine the first workflow task
+ * of a cold worker can take longer than a submission waits): a GET, or a request with an Idempotency-Key.
+ */
+const ATTEMPTS_WHEN_UNAVAILABLE = 10;
 
 /**
  * Calls to the API at `base` with the named tokens (read at call time). A 503 is asked again, as the
@@ -79,11 +82,12 @@ export async function waitUntil<T>(
   what: string,
   timeoutMs = 120_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  // Monotonic: `Date` may follow the test server's clock, which jumps when time is skipped.
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: last seen ${JSON.stringify(value)}`);
+    if (performance.now() > deadline) throw new Error(`${what}: last seen ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -18,7 +18,8 @@ export type PartyName = keyof typeof PARTIES;
 export const partyKey = (name: PartyName) => `${PARTIES[name].role}:${PARTIES[name].id}`;
 
 export const SWEEP_AS_OF = '2024-04-01';
-export const REPORTED_ON = '2024-03-28';
+/** The day the system starts (the test server's clock, which the API follows): reports may not be dated later. */
+export const REPORTED_ON = '2024-03-25';
 /** Services of Guangdong that ISP_NAME serves: the seeded ones plus FILED_APPS filed by `plat-a`. */
 export const CAMPAIGN_SIZE = 200;
 export const FILED_APPS = 5;

@@ -17,6 +17,7 @@ import { openActivityDeps } from '../../../main/worker/activity-deps';
 import { createWorker, WORKFLOWS_PATH } from '../../../main/worker/create-worker';
 import { EVENT_LOG } from '../../../services/tokens';
 import { type ApiCall, apiClient } from './api-client';
+import { type FollowedClock, followServerClock } from './system-clock';
 import { startTestServer } from './test-server-process';
 
 /**
@@ -35,9 +36,9 @@ export interface SkippingSystem {
   readonly eventLog: EventLog;
   /** A JSON (or raw text) call to the API as the named token's holder (see `mint`). */
   readonly call: ApiCall;
-  /** Signs a token as `icp token` would and remembers it under `name` for `call`. */
+  /** Signs a token as `icp token` would and remembers it under `name` for `call` (signed again after each skip). */
   mint(name: string, claims: Omit<TokenClaims, 'sub'> & { sub?: string }): Promise<string>;
-  /** Moves the test server's clock forward, firing every timer due on the way. */
+  /** Moves the test server's clock (and this process's, see `clock`) forward, firing every timer due on the way. */
   skip(duration: Duration): Promise<void>;
   /** The test server's clock (workflow time). */
   now(): Promise<Date>;
@@ -47,11 +48,19 @@ export interface SkippingSystem {
   stop(): Promise<void>;
 }
 
+/** An hour: a scenario's wall time is minutes; `skip` mints every token again. */
+const TOKEN_TTL_SECONDS = 3600;
+
 export interface SkippingSystemOptions {
   /** The test server's clock starts here (UTC ISO instant), e.g. `2024-03-25T01:00:00Z`. */
   startAt: string;
   /** Writes what the registry held before the system started (into the system's own event log). */
   seed?: (eventLog: EventLog) => Promise<void>;
+  /**
+   * `server` (default): this process's `Date` (API, projector, activities) follows the test server's
+   * clock, so the whole system lives on one date; `real`: it keeps the machine's.
+   */
+  clock?: 'server' | 'real';
 }
 
 export async function startSkippingSystem(options: SkippingSystemOptions): Promise<SkippingSystem> {
@@ -66,6 +75,8 @@ export async function startSkippingSystem(options: SkippingSystemOptions): Promi
     const server = await startTestServer(options.startAt);
     stops.push(() => server.stop());
     const temporal = server.env;
+    const clock = options.clock === 'real' ? undefined : followServerClock(await temporal.currentTimeMs());
+    if (clock) stops.push(async () => clock.restore());
     const config: IcpConfig = {
       ...base,
       http: { port: 0, host: '127.0.0.1' },
@@ -75,7 +86,7 @@ export async function startSkippingSystem(options: SkippingSystemOptions): Promi
     stops.push(() => app.close());
     const eventLog = app.get<EventLog>(EVENT_LOG);
     stops.push(await runWorker(config, temporal, eventLog));
-    return assemble({ app, config, temporal, eventLog, stop });
+    return assemble({ app, config, temporal, eventLog, stop, clock });
   } catch (error) {
     await stop();
     throw error;
@@ -123,12 +134,14 @@ function assemble(parts: {
   temporal: TestWorkflowEnvironment;
   eventLog: EventLog;
   stop: () => Promise<void>;
+  clock?: FollowedClock;
 }): SkippingSystem {
   const { app, config, temporal, eventLog } = parts;
   const { port } = app.getHttpServer().address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   const tokens: Record<string, string> = {};
   const verifier = createTokenVerifier({ dataDir: config.dataDir });
+  const minted = new Map<string, TokenClaims>();
   return {
     base,
     dataDir: config.dataDir,
@@ -138,12 +151,17 @@ function assemble(parts: {
     call: apiClient(base, tokens),
     async mint(name, claims) {
       const scope = claims.platformId ?? claims.province ?? claims.ispName ?? claims.org;
-      const sub = claims.sub ?? (scope ? `${claims.role}:${scope}` : claims.role);
-      // An hour: a scenario's wall time is minutes, whatever time the test server skips.
-      tokens[name] = await verifier.issue({ ...claims, sub }, 3600);
+      const full = { ...claims, sub: claims.sub ?? (scope ? `${claims.role}:${scope}` : claims.role) };
+      minted.set(name, full);
+      tokens[name] = await verifier.issue(full, TOKEN_TTL_SECONDS);
       return tokens[name];
     },
-    skip: (duration) => temporal.sleep(duration),
+    async skip(duration) {
+      await temporal.sleep(duration);
+      parts.clock?.sync(await temporal.currentTimeMs());
+      // Days later, everyone holds a fresh token (an hour's would have expired in the skipped time).
+      for (const [name, claims] of minted) tokens[name] = await verifier.issue(claims, TOKEN_TTL_SECONDS);
+    },
     now: async () => new Date(await temporal.currentTimeMs()),
     smsCodes: (mobile) =>
       readOutbox(config.dataDir, { to: mobile, limit: 1000 }).flatMap(
