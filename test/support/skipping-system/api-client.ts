@@ -72,7 +72,7 @@ function onceClient(base: string, tokens: Readonly<Record<string, string>>): Api
 }
 
 /**
- * Reads until `done` holds (every 100 ms, at most `timeoutMs`), else fails naming `what` and the last
+ * Reads until `done` holds (every `intervalMs`, at most `timeoutMs`), else fails naming `what` and the last
  * value: how a test waits for a workflow or the projector, never with a fixed sleep. The bound is
  * generous: on a busy 2-core machine one workflow task can take seconds.
  */
@@ -81,6 +81,7 @@ export async function waitUntil<T>(
   done: (value: T) => boolean,
   what: string,
   timeoutMs = 120_000,
+  intervalMs = 250,
 ): Promise<T> {
   // Monotonic: `Date` may follow the test server's clock, which jumps when time is skipped.
   const deadline = performance.now() + timeoutMs;
@@ -88,6 +89,6 @@ export async function waitUntil<T>(
     const value = await read();
     if (done(value)) return value;
     if (performance.now() > deadline) throw new Error(`${what}: last seen ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

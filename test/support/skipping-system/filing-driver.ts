@@ -23,6 +23,9 @@ export function filingDriver(
       () => view(filingId),
       (filing) => filing.status === status,
       `filing ${filingId} reaching ${status}`,
+      undefined,
+      // A filing's live status is a Temporal query, answered by the worker: polled gently.
+      1_000,
     );
   const expectOk = (answer: { status: number; json: Json }, what: string) => {
     if (answer.status >= 300) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.json)}`);
