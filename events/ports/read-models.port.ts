@@ -402,6 +402,17 @@ export interface RegistryIdentifierMatch extends RegistryIdentifierKey {
   service: RegistryServiceRow;
 }
 
+/** What a verdict on an identifier and its display need of a service: no more of its row. */
+export type RegistryVerifiedService = Pick<
+  RegistryServiceRow,
+  'serviceNumber' | 'name' | 'operatorName' | 'status' | 'identifiers'
+>;
+
+/** A service carrying an identifier asked for, narrowed to what a verification needs. */
+export interface RegistryVerificationMatch extends RegistryIdentifierKey {
+  service: RegistryVerifiedService;
+}
+
 /** A province's shell subjects (flagged, not cancelled), by subject number. */
 export interface ShellSubjectsQuery {
   province: string;
@@ -500,6 +511,11 @@ export interface ReadModelQueries {
    * particular order; a key given twice matches once. Answers thousands of keys in a few statements.
    */
   servicesByIdentifiers(keys: readonly RegistryIdentifierKey[]): Promise<RegistryIdentifierMatch[]>;
+  /**
+   * The matches of `servicesByIdentifiers`, each service narrowed to `RegistryVerifiedService`:
+   * the verification routes' read, one statement per kind and chunk of keys.
+   */
+  verificationMatches(keys: readonly RegistryIdentifierKey[]): Promise<RegistryVerificationMatch[]>;
   /** Every version of a service the registry kept, oldest first (none for an unknown number). */
   registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]>;
   /**

@@ -14,6 +14,27 @@ export interface ServiceDisplay {
  * the link is absolute; a trailing slash on it is ignored.
  */
 export function displayOf(serviceNumber: string, baseUrl = ''): ServiceDisplay {
-  const query = new URLSearchParams({ serviceNumber }).toString();
-  return { text: serviceNumber, lookupUrl: `${baseUrl.replace(/\/+$/, '')}${SERVICE_LOOKUP_PATH}?${query}` };
+  const query = `serviceNumber=${formEncoded(serviceNumber)}`;
+  const base = baseUrl === '' ? '' : baseUrl.replace(/\/+$/, '');
+  return { text: serviceNumber, lookupUrl: `${base}${SERVICE_LOOKUP_PATH}?${query}` };
+}
+
+/** Characters `encodeURIComponent` leaves as they are but a form encoding (URLSearchParams) escapes. */
+const FORM_ESCAPED = /[!'()~]|%20/g;
+
+/**
+ * `text` form-encoded exactly as `URLSearchParams` writes it (space as `+`), without building one per
+ * answer: a batch writes thousands of these. Text `encodeURIComponent` refuses (a lone surrogate) goes
+ * the slow way.
+ */
+function formEncoded(text: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(text);
+  } catch {
+    return new URLSearchParams({ text }).toString().slice('text='.length);
+  }
+  return encoded.replace(FORM_ESCAPED, (match) =>
+    match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

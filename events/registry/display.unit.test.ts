@@ -22,4 +22,12 @@ describe('displayOf: what an app must show for its registration', () => {
     expect([...url.searchParams.keys()]).toEqual(['serviceNumber']);
     expect(url.hash).toBe('');
   });
+
+  it('writes the query exactly as a form encoder would, whatever the number holds', () => {
+    for (const odd of ["a b!'()~*-._", '号 + % / ? = 😀', 'lone \ud800 surrogate']) {
+      expect(displayOf(odd).lookupUrl).toBe(
+        `/v1/public/services?${new URLSearchParams({ serviceNumber: odd }).toString()}`,
+      );
+    }
+  });
 });

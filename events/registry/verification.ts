@@ -1,4 +1,4 @@
-import type { RegistryIdentifierKey, RegistryServiceRow } from '../ports/read-models.port';
+import type { RegistryIdentifierKey, RegistryVerifiedService } from '../ports/read-models.port';
 
 /**
  * What a third party (an ISP, a store, a device maker) asks the registry: is the service it is about
@@ -44,7 +44,7 @@ export function identifierKeyOf(request: VerificationRequest): RegistryIdentifie
 }
 
 /** Whether the service carries exactly what was asked: the identifier and, when given, its key or host. */
-function matchesExactly(request: VerificationRequest, row: RegistryServiceRow): boolean {
+function matchesExactly(request: VerificationRequest, row: RegistryVerifiedService): boolean {
   const { identifiers } = row;
   switch (request.kind) {
     case 'package':
@@ -74,7 +74,7 @@ function matchesExactly(request: VerificationRequest, row: RegistryServiceRow): 
 /** An active service first, then one whose accesses were withdrawn, then a cancelled one; then by number. */
 const STATUS_ORDER = { active: 0, access_withdrawn: 1, cancelled: 2 } as const;
 
-function preferred(rows: readonly RegistryServiceRow[]): RegistryServiceRow | undefined {
+function preferred(rows: readonly RegistryVerifiedService[]): RegistryVerifiedService | undefined {
   return [...rows].sort(
     (a, b) =>
       STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
@@ -86,7 +86,7 @@ const STATUS_OF_SERVICE = {
   active: 'registered',
   access_withdrawn: 'access_withdrawn',
   cancelled: 'cancelled',
-} as const satisfies Record<RegistryServiceRow['status'], VerificationStatus>;
+} as const satisfies Record<RegistryVerifiedService['status'], VerificationStatus>;
 
 /**
  * The answer to `request`, given the registry's services carrying its identifier (`rows`, any order;
@@ -95,7 +95,7 @@ const STATUS_OF_SERVICE = {
  */
 export function verify(
   request: VerificationRequest,
-  rows: readonly RegistryServiceRow[],
+  rows: readonly RegistryVerifiedService[],
   checkedAt: string,
 ): VerificationAnswer {
   const carrying = rows.filter((row) => matchesExactly(withoutQualifier(request), row));
@@ -113,7 +113,7 @@ function withoutQualifier(request: VerificationRequest): VerificationRequest {
 
 function answerOf(
   status: VerificationStatus,
-  row: RegistryServiceRow,
+  row: RegistryVerifiedService,
   checkedAt: string,
 ): VerificationAnswer {
   return {

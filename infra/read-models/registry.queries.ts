@@ -3,6 +3,7 @@ import {
   type Page,
   type RegistryIdentifierKey,
   type RegistryIdentifierMatch,
+  type RegistryVerificationMatch,
   type RegistryLookup,
   type RegistryServiceRow,
   type RegistryServiceVersionRow,
@@ -213,6 +214,45 @@ export async function servicesByIdentifiers(
         kind: record.match_kind,
         value: record.match_value,
         service: toRegistryServiceRow(record),
+      });
+    }
+  }
+  return matches;
+}
+
+type VerificationMatchRecord = Pick<
+  RegistryServiceRecord,
+  'service_number' | 'name' | 'operator_name' | 'status' | 'identifiers'
+> & { match_kind: RegistryIdentifierKind; match_value: string };
+
+/** Like servicesByIdentifiers, selecting only the five columns a verdict needs (no other JSON to parse). */
+export async function verificationMatches(
+  sql: ReadSql,
+  keys: readonly RegistryIdentifierKey[],
+): Promise<RegistryVerificationMatch[]> {
+  const matches: RegistryVerificationMatch[] = [];
+  for (const [kind, values] of identifierChunks(keys)) {
+    const params: Record<string, string> = { kind };
+    values.forEach((value, index) => (params[`v${index}`] = value));
+    const records = await sql.all<VerificationMatchRecord>(
+      `SELECT i.kind AS match_kind, i.value AS match_value,
+              s.service_number, s.name, s.operator_name, s.status, s.identifiers
+       FROM registry_service_identifiers AS i
+       JOIN registry_services AS s ON s.service_number = i.service_number
+       WHERE i.kind = @kind AND i.value IN (${values.map((_, index) => `@v${index}`).join(', ')})`,
+      params,
+    );
+    for (const record of records) {
+      matches.push({
+        kind: record.match_kind,
+        value: record.match_value,
+        service: {
+          serviceNumber: record.service_number,
+          name: record.name,
+          operatorName: record.operator_name,
+          status: record.status as RegistryVerificationMatch['service']['status'],
+          identifiers: JSON.parse(record.identifiers),
+        },
       });
     }
   }

@@ -13,6 +13,7 @@ import type {
   RegistryServiceRow,
   RegistryServiceVersionRow,
   RegistrySubjectRow,
+  RegistryVerificationMatch,
   ShellSubjectsQuery,
   SlaDashboard,
   SlaDashboardQuery,
@@ -25,6 +26,7 @@ import {
   registrySubject,
   servicesByIdentifiers,
   shellSubjects,
+  verificationMatches,
 } from './registry.queries';
 import { readSlaDashboard } from './sla-dashboard.query';
 
@@ -69,6 +71,10 @@ export class SqlReadModelQueries implements ReadModelQueries {
 
   async servicesByIdentifiers(keys: readonly RegistryIdentifierKey[]): Promise<RegistryIdentifierMatch[]> {
     return servicesByIdentifiers(this.sql, keys);
+  }
+
+  async verificationMatches(keys: readonly RegistryIdentifierKey[]): Promise<RegistryVerificationMatch[]> {
+    return verificationMatches(this.sql, keys);
   }
 
   async registryServiceVersions(serviceNumber: string): Promise<RegistryServiceVersionRow[]> {

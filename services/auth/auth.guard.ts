@@ -13,6 +13,7 @@ import { AuthenticationError } from '../../events/auth/authentication-error';
 import type { TokenRole } from '../../events/auth/token-claims';
 import type { TokenVerifier } from './token-verifier.port';
 import { TOKEN_VERIFIER } from './auth.tokens';
+import { cachedTokenVerifier } from './cached-token-verifier';
 import type { AuthenticatedRequest } from './authenticated-request';
 import { ROLES_KEY } from './roles.decorator';
 
@@ -24,10 +25,15 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Accepted tokens are remembered until they expire: verifying a signature per request costs. */
+  private readonly verifier: TokenVerifier;
+
   constructor(
-    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(TOKEN_VERIFIER) verifier: TokenVerifier,
     private readonly reflector: Reflector,
-  ) {}
+  ) {
+    this.verifier = cachedTokenVerifier(verifier);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();

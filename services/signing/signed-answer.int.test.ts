@@ -149,6 +149,14 @@ describe('signed answers of the public lookups', () => {
     expect(await response.json()).toMatchObject({ items: [{ serviceNumber: '粤ICP备2026000001号-1A' }] });
   });
 
+  it('signs when the query asks with an escaped name (%73igned=1), as the parsed query says', async () => {
+    const response = await fetch(server.url(`${SERVICES_PATH}?%73igned=1&packageName=com.example.maps`));
+
+    expect(response.headers.get('content-type')).toMatch(/^application\/jose/);
+    const check = await verifySignedAnswer(await response.text(), await publishedKeys());
+    expect(check).toMatchObject({ ok: true, payload: { request: { query: QUERY } } });
+  });
+
   it('refuses a signed answer whose payload was changed (a registered app passed off as another)', async () => {
     const jws = await (await get(SERVICES_PATH, { ...QUERY, signed: '1' })).text();
     const [header, payload, signature] = jws.split('.') as [string, string, string];

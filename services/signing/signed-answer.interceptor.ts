@@ -31,6 +31,7 @@ export class SignedAnswerInterceptor implements NestInterceptor {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     response.vary('Accept');
+    if (!mayAskForSignature(request)) return next.handle();
     const { signed, query } = takeSignedParameter(request);
     if (!signed && request.accepts(['application/json', JOSE_MEDIA_TYPE]) !== JOSE_MEDIA_TYPE)
       return next.handle();
@@ -46,6 +47,24 @@ export class SignedAnswerInterceptor implements NestInterceptor {
       ),
     );
   }
+}
+
+const JOSE_IN_ACCEPT = /jose/i;
+/** A percent-escape of an ASCII letter (`%73` is `s`); a CJK value's UTF-8 escapes (`%E7…`) are not. */
+const ESCAPED_LETTER = /%[4-7][0-9a-f]/i;
+
+/**
+ * False when the request surely asks for no signature, read off the raw URL and header: most answers
+ * are unsigned, and parsing the query (Express parses it anew on each read) or negotiating `Accept`
+ * per request costs. A query naming `signed` or escaping a letter (`%73igned`) takes the full path.
+ */
+function mayAskForSignature(request: Request): boolean {
+  const accept = request.headers.accept;
+  if (accept !== undefined && JOSE_IN_ACCEPT.test(accept)) return true;
+  const queryAt = request.url.indexOf('?');
+  if (queryAt < 0) return false;
+  const query = request.url.slice(queryAt + 1);
+  return query.includes(SIGNED_PARAMETER) || ESCAPED_LETTER.test(query);
 }
 
 /** Whether `signed` asks for a signature; the query without it replaces the request's (a 400 names a bad value). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ReadModelQueries, RegistryServiceRow } from '../../events/ports/read-models.port';
+import type { ReadModelQueries, RegistryVerifiedService } from '../../events/ports/read-models.port';
 import { displayOf, type ServiceDisplay } from '../../events/registry/display';
 import {
   identifierKeyOf,
@@ -40,11 +40,13 @@ export class VerificationService {
   /** One result per item, in order; every valid item's identifier is looked up in one query. */
   async checkAll(items: ReadonlyArray<Parsed<VerificationRequest>>): Promise<BatchItemResult[]> {
     const requests = items.flatMap((item) => (item.ok ? [item.value] : []));
-    const matches = await this.readModels.servicesByIdentifiers(requests.map(identifierKeyOf));
-    const carrying = new Map<string, RegistryServiceRow[]>();
+    const matches = await this.readModels.verificationMatches(requests.map(identifierKeyOf));
+    const carrying = new Map<string, RegistryVerifiedService[]>();
     for (const { kind, value, service } of matches) {
       const key = keyText(kind, value);
-      carrying.set(key, [...(carrying.get(key) ?? []), service]);
+      const services = carrying.get(key);
+      if (services) services.push(service);
+      else carrying.set(key, [service]);
     }
     const checkedAt = new Date().toISOString();
     return items.map((item) => {

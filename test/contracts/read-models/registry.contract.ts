@@ -205,6 +205,39 @@ export function describeRegistryContract(
       expect(await store.servicesByIdentifiers([])).toEqual([]);
     });
 
+    it('answers a verification the same matches, narrowed to what its verdict and display need', async () => {
+      const keys = [
+        ...Array.from({ length: 600 }, (_, index) => ({
+          kind: 'package' as const,
+          value: `com.unknown.a${index}`,
+        })),
+        { kind: 'package' as const, value: 'com.example.maps' },
+        { kind: 'domain' as const, value: 'MP.EXAMPLE.com' },
+        { kind: 'package' as const, value: 'com.example.ledger' },
+      ];
+      const narrowed = await store.verificationMatches(keys);
+      const full = await store.servicesByIdentifiers(keys);
+      const key = (match: { kind: string; value: string; service: { serviceNumber: string } }) =>
+        `${match.kind}:${match.value}→${match.service.serviceNumber}`;
+      expect(narrowed.map(key).sort()).toEqual(full.map(key).sort());
+      for (const match of narrowed) {
+        const { service } = full.find((candidate) => key(candidate) === key(match)) ?? {};
+        expect(match.service).toEqual({
+          serviceNumber: service?.serviceNumber,
+          name: service?.name,
+          operatorName: service?.operatorName,
+          status: service?.status,
+          identifiers: service?.identifiers,
+        });
+      }
+      expect(narrowed.find((match) => match.value === 'com.example.maps')?.service).toMatchObject({
+        name: '示例地图',
+        status: 'active',
+        identifiers: { packages: [{ packageName: 'com.example.maps', signatureMd5: 'a'.repeat(32) }] },
+      });
+      expect(await store.verificationMatches([])).toEqual([]);
+    });
+
     it('answers a subject, and pages its services in the order issued', async () => {
       expect(await store.registrySubject(SUBJECT)).toEqual({
         subjectNumber: SUBJECT,
