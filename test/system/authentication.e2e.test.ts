@@ -210,6 +210,100 @@ const ROUTES: readonly Route[] = [
     body: {},
     expect: (a) => (verifier(a) ? 400 : 403),
   },
+  // Compliance (issue 20): the roles each route admits get past the guard (to a 2xx, 400, 404 or 422:
+  // no filing, inventory, campaign or inspection of these names exists); every other role is refused.
+  ...(
+    [
+      ['POST', '/v1/compliance/inventories', '/v1/compliance/inventories', ['isp', 'store', 'device_maker']],
+      [
+        'GET',
+        '/v1/compliance/inventories',
+        '/v1/compliance/inventories',
+        ['isp', 'store', 'device_maker', 'bureau', 'auditor', 'admin'],
+      ],
+      ['POST', '/v1/compliance/sweeps', '/v1/compliance/sweeps', ['bureau', 'admin']],
+      [
+        'GET',
+        '/v1/compliance/sweeps/{asOf}',
+        '/v1/compliance/sweeps/2024-04-01',
+        ['bureau', 'auditor', 'admin'],
+      ],
+      [
+        'GET',
+        '/v1/compliance/sweeps/{asOf}/items',
+        '/v1/compliance/sweeps/2024-04-01/items',
+        ['bureau', 'auditor', 'admin'],
+      ],
+      ['POST', '/v1/compliance/inspections', '/v1/compliance/inspections', ['bureau']],
+      [
+        'GET',
+        '/v1/compliance/inspections',
+        '/v1/compliance/inspections',
+        ['bureau', 'isp', 'store', 'device_maker', 'auditor', 'admin'],
+      ],
+      [
+        'GET',
+        '/v1/compliance/inspections/{inspectionId}',
+        '/v1/compliance/inspections/no-such',
+        ['bureau', 'isp', 'store', 'device_maker', 'auditor', 'admin'],
+      ],
+      [
+        'POST',
+        '/v1/compliance/inspections/{inspectionId}/findings/{findingId}/answer',
+        '/v1/compliance/inspections/no-such/findings/1/answer',
+        ['isp', 'store', 'device_maker'],
+      ],
+      [
+        'POST',
+        '/v1/compliance/inspections/{inspectionId}/findings/{findingId}/decision',
+        '/v1/compliance/inspections/no-such/findings/1/decision',
+        ['bureau'],
+      ],
+      ['POST', '/v1/compliance/campaigns', '/v1/compliance/campaigns', ['bureau']],
+      [
+        'GET',
+        '/v1/compliance/campaigns',
+        '/v1/compliance/campaigns',
+        ['bureau', 'auditor', 'admin', 'platform', 'isp'],
+      ],
+      [
+        'GET',
+        '/v1/compliance/campaign-items/pending',
+        '/v1/compliance/campaign-items/pending',
+        ['platform', 'isp'],
+      ],
+      [
+        'GET',
+        '/v1/compliance/campaigns/{campaignId}',
+        '/v1/compliance/campaigns/no-such',
+        ['bureau', 'auditor', 'admin', 'platform', 'isp'],
+      ],
+      [
+        'GET',
+        '/v1/compliance/campaigns/{campaignId}/items',
+        '/v1/compliance/campaigns/no-such/items',
+        ['bureau', 'auditor', 'admin', 'platform', 'isp'],
+      ],
+      [
+        'POST',
+        '/v1/compliance/campaigns/{campaignId}/items/{serviceNumber}/answer',
+        `/v1/compliance/campaigns/no-such/items/${encodeURIComponent('粤ICP备2026999999号-1A')}/answer`,
+        ['platform', 'isp'],
+      ],
+      [
+        'POST',
+        '/v1/compliance/campaigns/{campaignId}/items/{serviceNumber}/decision',
+        `/v1/compliance/campaigns/no-such/items/${encodeURIComponent('粤ICP备2026999999号-1A')}/decision`,
+        ['bureau'],
+      ],
+    ] as const
+  ).map(([method, name, path, roles]): Route => ({
+    name: `${method} ${name}`,
+    method,
+    path: () => path,
+    body: method === 'POST' ? {} : undefined,
+    expect: (a) => ((roles as readonly string[]).includes(a.role) ? -1 : 403),
+  })),
 ];
 
 const PUBLIC_PATHS = [
