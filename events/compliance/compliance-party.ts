@@ -26,6 +26,9 @@ export function partyOfActor(actor: Actor): ComplianceParty | undefined {
   return undefined;
 }
 
+/** What parsePartyKey accepts, as a JSON-schema pattern: a known role, `:`, an id without space around it. */
+export const PARTY_KEY_PATTERN = '^(isp|store|device_maker):\\S([\\s\\S]*\\S)?$';
+
 /** `<role>:<id>`: how a party is named in URLs (`?party=isp:中国电信`) and keys. */
 export function partyKey(party: ComplianceParty): string {
   return `${party.role}:${party.id}`;

@@ -66,11 +66,20 @@ export class ComplianceAuditController {
 
   @Get('streams/:streamId')
   @Roles('auditor')
-  @ApiRoute({ bearer: true, query: auditReportQuery, problems: { 404: NO_SUCH_COMPLIANCE_STREAM } })
+  @ApiRoute({
+    bearer: true,
+    query: auditReportQuery,
+    problems: { 400: 'streamId names no compliance stream', 404: NO_SUCH_COMPLIANCE_STREAM },
+  })
   @ApiParam({
     name: 'streamId',
     description: 'a compliance stream id',
     example: 'compliance-inspection-0f9c2b1d',
+    schema: {
+      type: 'string',
+      maxLength: 200,
+      pattern: '^compliance-(inventory|sweep|inspection|campaign|accuracy-check)-[A-Za-z0-9_-]+$',
+    },
   })
   @ApiResponse({
     status: 200,

@@ -1,5 +1,7 @@
+import { ApiIdParam, ApiServiceNumberParam, campaignIdPipe } from './compliance.params';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CAMPAIGN_DECISIONS } from '../../events/compliance/campaign/campaign-events';
 import type { CampaignItemView, CampaignView } from '../../events/compliance/campaign/campaign-view';
 import type { Actor } from '../../events/filing/actor';
 import { AuthGuard } from '../auth/auth.guard';
@@ -42,6 +44,37 @@ const submissionSchema = {
   },
 };
 
+const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' });
+
+/** As parseItemAnswer reads it: a change filed names its filing. */
+const answerSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      required: ['answer'],
+      additionalProperties: false,
+      properties: { answer: { type: 'string', enum: ['confirmed', 'refused'] }, note: text(2000) },
+    },
+    {
+      type: 'object',
+      required: ['answer', 'filingId'],
+      additionalProperties: false,
+      properties: {
+        answer: { type: 'string', enum: ['change_filed'] },
+        filingId: text(64),
+        note: text(2000),
+      },
+    },
+  ],
+};
+
+const decisionSchema = {
+  type: 'object',
+  required: ['decision', 'note'],
+  additionalProperties: false,
+  properties: { decision: { type: 'string', enum: [...CAMPAIGN_DECISIONS] }, note: text(2000) },
+};
+
 /** Thin: parse (pipes), authorise (guard and roles), hand over to CampaignService. */
 @ApiTags('compliance')
 @Controller('v1/compliance')
@@ -73,6 +106,11 @@ export class CampaignController {
   @Get('campaigns')
   @Roles('bureau', 'auditor', 'admin', 'platform', 'isp')
   @ApiRoute({ bearer: true, problems: { 400: 'status is not open or closed' } })
+  @ApiResponse({
+    status: 200,
+    description: '`{campaigns}`: the campaigns the caller may see',
+    schema: { type: 'object' },
+  })
   list(
     @CurrentActor() actor: Actor,
     @Query(new ParseBodyPipe(parseCampaignListQuery)) query: { status?: 'open' | 'closed' },
@@ -83,23 +121,41 @@ export class CampaignController {
   @Get('campaign-items/pending')
   @Roles('platform', 'isp')
   @ApiRoute({ bearer: true, problems: {} })
+  @ApiResponse({
+    status: 200,
+    description: 'the caller’s items awaiting an answer',
+    schema: { type: 'object' },
+  })
   pending(@CurrentActor() actor: Actor) {
     return this.campaigns.pending(actor);
   }
 
   @Get('campaigns/:campaignId')
   @Roles('bureau', 'auditor', 'admin', 'platform', 'isp')
-  @ApiRoute({ bearer: true, problems: { 404: 'no such campaign visible to the caller' } })
-  get(@CurrentActor() actor: Actor, @Param('campaignId') campaignId: string): Promise<CampaignView> {
+  @ApiRoute({
+    bearer: true,
+    problems: { 400: 'campaignId is not an id', 404: 'no such campaign visible to the caller' },
+  })
+  @ApiIdParam('campaignId')
+  @ApiResponse({ status: 200, description: 'the campaign and its progress', schema: { type: 'object' } })
+  get(
+    @CurrentActor() actor: Actor,
+    @Param('campaignId', campaignIdPipe) campaignId: string,
+  ): Promise<CampaignView> {
     return this.campaigns.get(actor, campaignId);
   }
 
   @Get('campaigns/:campaignId/items')
   @Roles('bureau', 'auditor', 'admin', 'platform', 'isp')
-  @ApiRoute({ bearer: true, problems: { 400: 'state is not an item state', 404: 'no such campaign' } })
+  @ApiRoute({
+    bearer: true,
+    problems: { 400: 'campaignId is not an id, or state is not an item state', 404: 'no such campaign' },
+  })
+  @ApiIdParam('campaignId')
+  @ApiResponse({ status: 200, description: '`{items}`', schema: { type: 'object' } })
   items(
     @CurrentActor() actor: Actor,
-    @Param('campaignId') campaignId: string,
+    @Param('campaignId', campaignIdPipe) campaignId: string,
     @Query(new ParseBodyPipe(parseItemListQuery)) query: { state?: string },
   ): Promise<{ items: CampaignItemView[] }> {
     return this.campaigns.items(actor, campaignId, query.state);
@@ -110,7 +166,7 @@ export class CampaignController {
   @HttpCode(200)
   @ApiRoute({
     bearer: true,
-    body: { type: 'object' },
+    body: answerSchema,
     problems: {
       400: 'answer, filingId (required for change_filed) or note is invalid',
       404: 'no such campaign or item',
@@ -118,9 +174,12 @@ export class CampaignController {
       422: 'filingId names no change filing of this service',
     },
   })
+  @ApiIdParam('campaignId')
+  @ApiServiceNumberParam()
+  @ApiResponse({ status: 200, description: 'the item, answered', schema: { type: 'object' } })
   answer(
     @CurrentActor() actor: Actor,
-    @Param('campaignId') campaignId: string,
+    @Param('campaignId', campaignIdPipe) campaignId: string,
     @Param('serviceNumber', serviceNumberPipe) serviceNumber: string,
     @Body(new ParseBodyPipe(parseItemAnswer)) body: CampaignItemAnswerRequest,
   ): Promise<CampaignItemView> {
@@ -132,16 +191,19 @@ export class CampaignController {
   @HttpCode(200)
   @ApiRoute({
     bearer: true,
-    body: { type: 'object' },
+    body: decisionSchema,
     problems: {
       400: 'decision or note is invalid',
       404: 'no such campaign or item in the bureau’s province',
       409: 'the item is not escalated',
     },
   })
+  @ApiIdParam('campaignId')
+  @ApiServiceNumberParam()
+  @ApiResponse({ status: 200, description: 'the item, decided', schema: { type: 'object' } })
   decide(
     @CurrentActor() actor: Actor,
-    @Param('campaignId') campaignId: string,
+    @Param('campaignId', campaignIdPipe) campaignId: string,
     @Param('serviceNumber', serviceNumberPipe) serviceNumber: string,
     @Body(new ParseBodyPipe(parseItemDecision)) body: CampaignItemDecisionRequest,
   ): Promise<CampaignItemView> {

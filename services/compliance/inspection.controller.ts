@@ -1,3 +1,4 @@
+import { ApiIdParam } from './compliance.params';
 import {
   Body,
   Controller,
@@ -11,7 +12,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ComplianceParty } from '../../events/compliance/compliance-party';
 import type { FindingDecision } from '../../events/compliance/inspection/inspection-events';
@@ -83,6 +84,13 @@ const READERS = ['bureau', 'isp', 'store', 'device_maker', 'auditor', 'admin'] a
 const PARTIES = ['isp', 'store', 'device_maker'] as const;
 
 /** Thin: validate (pipes), authorise (guard: roles; the service: province and party), hand over. */
+const ApiFindingParam = () =>
+  ApiParam({
+    name: 'findingId',
+    description: 'the finding',
+    schema: { type: 'string', pattern: FINDING_ID.source },
+  });
+
 @ApiTags('compliance')
 @Controller('v1/compliance/inspections')
 @UseGuards(AuthGuard)
@@ -132,7 +140,11 @@ export class InspectionController {
 
   @Get(':inspectionId')
   @Roles(...READERS)
-  @ApiRoute({ bearer: true, problems: { 404: 'no such inspection in the caller’s scope' } })
+  @ApiRoute({
+    bearer: true,
+    problems: { 400: 'inspectionId is not an id', 404: 'no such inspection in the caller’s scope' },
+  })
+  @ApiIdParam('inspectionId')
   @ApiResponse({ status: 200, schema: inspectionSchema })
   get(@CurrentActor() actor: Actor, @Param('inspectionId') inspectionId: string): Promise<InspectionView> {
     return this.inspections.get(actor, pathIdOrRefuse(inspectionId, INSPECTION_ID, 'inspectionId'));
@@ -151,6 +163,8 @@ export class InspectionController {
     },
   })
   @ApiResponse({ status: 200, description: 'the finding, answered', schema: findingSchema })
+  @ApiIdParam('inspectionId')
+  @ApiFindingParam()
   answer(
     @CurrentActor() actor: Actor,
     @Param('inspectionId') inspectionId: string,
@@ -179,6 +193,8 @@ export class InspectionController {
     },
   })
   @ApiResponse({ status: 200, description: 'the finding, decided', schema: findingSchema })
+  @ApiIdParam('inspectionId')
+  @ApiFindingParam()
   decide(
     @CurrentActor() actor: Actor,
     @Param('inspectionId') inspectionId: string,

@@ -3,6 +3,7 @@ import {
   type ComplianceParty,
   isCompliancePartyRole,
   parsePartyKey,
+  PARTY_KEY_PATTERN,
 } from '../../events/compliance/compliance-party';
 import {
   FINDING_ANSWERS,
@@ -187,7 +188,7 @@ export function parseFindingDecision(body: unknown): Parsed<{ decision: FindingD
 export const INSPECTION_STATUSES = ['open', 'escalated', 'closed'] as const;
 
 const partyKeyField: RequestField<ComplianceParty> = {
-  schema: { type: 'string', description: '`<role>:<id>`, e.g. `isp:中国电信`' },
+  schema: { type: 'string', pattern: PARTY_KEY_PATTERN, description: '`<role>:<id>`, e.g. `isp:中国电信`' },
   required: false,
   missingRule: 'required',
   read(value, name, errors) {

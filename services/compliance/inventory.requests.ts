@@ -32,6 +32,9 @@ const KIND_OF_VERIFICATION_FIELD: Readonly<Record<string, string>> = Object.from
   Object.entries(VERIFICATION_FIELD_OF_KIND).map(([kind, field]) => [field, kind]),
 );
 
+/** A real date's shape (the parser also refuses 30 February): what the published schema promises. */
+export const DATE_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+
 export function dateField(): RequestField<string> {
   const text = textField({
     max: 10,
@@ -39,6 +42,7 @@ export function dateField(): RequestField<string> {
   });
   return {
     ...text,
+    schema: { type: 'string', format: 'date', pattern: DATE_PATTERN, description: 'a date YYYY-MM-DD' },
     read(value, name, errors) {
       const date = text.read(value, name, errors);
       if (date === undefined || isCalendarDate(date)) return date;

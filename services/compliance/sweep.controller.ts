@@ -1,3 +1,4 @@
+import { ApiAsOfParam } from './compliance.params';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -60,7 +61,8 @@ export class SweepController {
 
   @Get(':asOf')
   @Roles('bureau', 'auditor', 'admin')
-  @ApiRoute({ bearer: true, problems: { 404: 'no sweep as of that date' } })
+  @ApiRoute({ bearer: true, problems: { 400: 'asOf is not a real date', 404: 'no sweep as of that date' } })
+  @ApiAsOfParam()
   @ApiResponse({ status: 200, description: 'the sweep’s counts', schema: summarySchema })
   get(@Param('asOf') asOf: string): Promise<SweepSummary> {
     return this.sweeps.get(asOfOf(asOf));
@@ -71,8 +73,13 @@ export class SweepController {
   @ApiRoute({
     bearer: true,
     query: sweepItemsQuery,
-    problems: { 403: 'a bureau asked for another province', 404: 'no sweep as of that date' },
+    problems: {
+      400: 'asOf is not a real date, or a parameter is invalid',
+      403: 'a bureau asked for another province',
+      404: 'no sweep as of that date',
+    },
   })
+  @ApiAsOfParam()
   @ApiResponse({ status: 200, description: 'JSON `{items}`, or CSV with Accept: text/csv or ?format=csv' })
   async items(
     @CurrentActor() actor: Actor,

@@ -1,4 +1,8 @@
-import { type ComplianceParty, parsePartyKey } from '../../events/compliance/compliance-party';
+import {
+  type ComplianceParty,
+  PARTY_KEY_PATTERN,
+  parsePartyKey,
+} from '../../events/compliance/compliance-party';
 import { PROVINCES } from '../../events/provinces';
 import { queryOf } from '../http/query-parameters';
 import { jsonBody } from '../http/request-bodies';
@@ -17,7 +21,12 @@ export function partyField(): RequestField<ComplianceParty> {
   const text = textField({ max: 200 });
   return {
     ...text,
-    schema: { type: 'string', maxLength: 200, description: '`<role>:<id>`, role isp, store or device_maker' },
+    schema: {
+      type: 'string',
+      maxLength: 200,
+      pattern: PARTY_KEY_PATTERN,
+      description: '`<role>:<id>`, role isp, store or device_maker',
+    },
     read(value: unknown, name: string, errors: FieldError[]) {
       const key = text.read(value, name, errors);
       if (key === undefined) return undefined;

@@ -17,7 +17,10 @@ export type RouteValidation = (body: unknown) => readonly FieldError[];
 
 export const BODY_LIMIT_BYTES = 256 * 1024;
 /** The routes configured with a limit of their own (main/api/create-app.ts `bodyLimitsByPath`). */
-const BODY_LIMIT_BYTES_BY_PATH: Readonly<Record<string, number>> = { '/v1/verify/batch': 4 * 1024 * 1024 };
+const BODY_LIMIT_BYTES_BY_PATH: Readonly<Record<string, number>> = {
+  '/v1/verify/batch': 4 * 1024 * 1024,
+  '/v1/compliance/inventories': 32 * 1024 * 1024,
+};
 
 /** The largest body the API takes at `path`. */
 export function bodyLimitBytesOf(path: string): number {
