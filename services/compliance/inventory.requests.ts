@@ -32,8 +32,8 @@ const KIND_OF_VERIFICATION_FIELD: Readonly<Record<string, string>> = Object.from
   Object.entries(VERIFICATION_FIELD_OF_KIND).map(([kind, field]) => [field, kind]),
 );
 
-/** A real date's shape (the parser also refuses 30 February): what the published schema promises. */
-export const DATE_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+/** A real date's shape, year 0001 on (the parser also refuses 30 February): what the published schema promises. */
+export const DATE_PATTERN = '^(?!0000)[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
 
 export function dateField(): RequestField<string> {
   const text = textField({
