@@ -94,7 +94,19 @@ export class CampaignController {
       422: 'no active service of the bureau’s province matches the selection (errors[].path `selection`)',
     },
   })
-  @ApiResponse({ status: 201, description: '`{campaignId, services, dueOn}`' })
+  @ApiResponse({
+    status: 201,
+    description: 'the campaign opened: its id, how many services it checks, the last day to answer',
+    schema: {
+      type: 'object',
+      required: ['campaignId', 'services', 'dueOn'],
+      properties: {
+        campaignId: { type: 'string' },
+        services: { type: 'integer' },
+        dueOn: { type: 'string', format: 'date' },
+      },
+    },
+  })
   submit(
     @CurrentActor() actor: Actor,
     @Headers('idempotency-key') key: string | undefined,

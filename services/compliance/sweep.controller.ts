@@ -80,7 +80,20 @@ export class SweepController {
     },
   })
   @ApiAsOfParam()
-  @ApiResponse({ status: 200, description: 'JSON `{items}`, or CSV with Accept: text/csv or ?format=csv' })
+  @ApiResponse({
+    status: 200,
+    description: 'JSON `{items}`, or CSV with Accept: text/csv or ?format=csv',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          required: ['items'],
+          properties: { items: { type: 'array', items: { type: 'object' } } },
+        },
+      },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   async items(
     @CurrentActor() actor: Actor,
     @Param('asOf') asOf: string,
