@@ -1,4 +1,4 @@
-import type { EventLog, RecordedEvent } from '../../../events/ports/event-log.port';
+import type { EventLog } from '../../../events/ports/event-log.port';
 import type { ComplianceAuditFinding } from '../../../events/compliance/compliance-audit-rules';
 import {
   COMPLIANCE_STREAM_KINDS,
@@ -12,9 +12,7 @@ import {
 } from '../../../services/audit/compliance-audit';
 import type { CliIo } from '../command';
 import type { ProgressBar } from '../progress-bar';
-
-/** Streams read at once, as for filings and the registry. */
-const READ_CONCURRENCY = 8;
+import { auditStreams } from './audit-streams';
 
 export interface ComplianceVerifySummary {
   streams: number;
@@ -43,28 +41,19 @@ export async function verifyCompliance(
     findings: [],
   };
   if (streams.length === 0) return summary;
-  const progress = bar(streams.length);
-  const found: Array<Array<{ streamId: string } & ComplianceAuditFinding>> = [];
-  let next = 0;
-  let done = 0;
-  let events = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < streams.length; index = next++) {
-      const { streamId, kind } = streams[index] as { streamId: string; kind: ComplianceStreamKind };
-      const recorded: RecordedEvent[] = await read(() => eventLog.readStream(streamId));
-      found[index] = auditComplianceStream(streamId, kind, recorded).findings.map((finding) => ({
+  const found = await auditStreams(
+    eventLog,
+    streams,
+    ({ streamId, kind }, recorded) => {
+      byKind[kind] += 1;
+      return auditComplianceStream(streamId, kind, recorded).findings.map((finding) => ({
         streamId,
         ...finding,
       }));
-      byKind[kind] += 1;
-      done += 1;
-      events += recorded.length;
-      if (done % 10 === 0 || done === streams.length)
-        progress.update({ position: done, head: streams.length, events });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, streams.length) }, worker));
-  progress.finish();
+    },
+    read,
+    bar(streams.length),
+  );
   for (const findings of found) {
     if (findings.length === 0) summary.verified += 1;
     else summary.withFindings += 1;

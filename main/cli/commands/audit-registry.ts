@@ -1,4 +1,4 @@
-import type { EventLog, RecordedEvent } from '../../../events/ports/event-log.port';
+import type { EventLog } from '../../../events/ports/event-log.port';
 import {
   REGISTRY_STREAM_KINDS,
   type RegistryStreamKind,
@@ -16,6 +16,7 @@ import type { SubjectNumberRequest } from '../../../services/http/registration-n
 import type { CliIo } from '../command';
 import type { ProgressBar } from '../progress-bar';
 import { findingLine, registryReplayLines } from './audit-format';
+import { auditStreams } from './audit-streams';
 
 /** What `icp audit replay --subject|--service|--stream` names. */
 export type RegistryTarget =
@@ -62,9 +63,6 @@ export async function replayRegistry(
   return report;
 }
 
-/** Streams read at once, as for filings. */
-const READ_CONCURRENCY = 8;
-
 export interface RegistryVerifySummary {
   streams: number;
   verified: number;
@@ -93,25 +91,17 @@ export async function verifyRegistry(
     findings: [],
   };
   if (streams.length === 0) return summary;
-  const progress = bar(streams.length);
-  const outcomes: Array<{ streamId: string; findings: AuditFinding[] }> = [];
-  let done = 0;
-  let events = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < streams.length; index = next++) {
-      const { streamId, kind } = streams[index] as RegistryStreamToAudit;
-      const recorded: RecordedEvent[] = await read(() => eventLog.readStream(streamId));
-      outcomes[index] = { streamId, findings: auditRegistryStream(streamId, kind, recorded).findings };
+  const found = await auditStreams(
+    eventLog,
+    streams,
+    ({ streamId, kind }: RegistryStreamToAudit, recorded) => {
       byKind[kind] += 1;
-      done += 1;
-      events += recorded.length;
-      if (done % 10 === 0 || done === streams.length)
-        progress.update({ position: done, head: streams.length, events });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, streams.length) }, worker));
-  progress.finish();
+      return auditRegistryStream(streamId, kind, recorded).findings;
+    },
+    read,
+    bar(streams.length),
+  );
+  const outcomes = streams.map(({ streamId }, index) => ({ streamId, findings: found[index] ?? [] }));
   for (const { streamId, findings } of outcomes) {
     if (findings.length === 0) summary.verified += 1;
     else summary.withFindings += 1;
