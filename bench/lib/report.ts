@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import type { BenchArgs } from './args';
 
 export const BENCH_DIR = resolve(__dirname, '..');
-export const RESULTS_DIR = join(BENCH_DIR, 'results');
+/** A local run's results: ignored by git, so measuring never dirties the checkout (README holds the table). */
+export const RESULTS_DIR = join(BENCH_DIR, '.results');
 
 export interface MachineInfo {
   cpuModel: string;
@@ -69,7 +70,7 @@ export interface BenchResult {
   stalls: { count: number; totalS: number; longestS: number };
 }
 
-/** Prints the result as one JSON line on stdout and writes `bench/results/<name>.json`. */
+/** Prints the result as one JSON line on stdout and writes `bench/.results/<name>.json`. */
 export function emitResult(
   name: string,
   args: BenchArgs,
