@@ -2,69 +2,57 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { filingStreamId } from '../events/filing/stream-ids';
+import { createTokenVerifier } from '../infra/auth/token-verifier';
 import { loadConfig } from '../infra/config/config';
 import { SqliteEventLog } from '../infra/event-log/sqlite/sqlite-event-log';
-import { filingDataConverter } from '../infra/temporal/payload-keys';
-import { createTokenVerifier } from '../infra/auth/token-verifier';
 import { freePort } from '../infra/process/net';
 import { loadOrCreateSecret, localSecretsAsEnvironment } from '../infra/secrets/local-secret';
+import { filingDataConverter } from '../infra/temporal/payload-keys';
 import { SMS_CODE_PEPPER_SECRET } from '../infra/verification/sms-code-store';
 import { SMS_ANSWER_SECRET } from '../main/worker/activity-deps';
+import { statusQuery } from '../workflows/filing/filing.definitions';
+import { readFiling, settledRevisions, submitFilings } from './lib/api-filings';
 import { parseBenchArgs, size } from './lib/args';
-import { type ServerChild, startServerChild } from './lib/child';
-import { benchSubmission, registerBenchSubjects } from './lib/filing-drive';
+import { type ServerChild, startBareHttpChild, startServerChild } from './lib/child';
+import { registerBenchSubjects } from './lib/filing-drive';
+import { combine, type Load, load } from './lib/http-load';
 import { CpuMeter } from './lib/proc-cpu';
 import { profileDir } from './lib/profiling';
 import { emitResult, log, runBench } from './lib/report';
 import { percentile, ratio } from './lib/stats';
-import { startBenchTemporal } from './lib/temporal';
-import { statusQuery } from '../workflows/filing/filing.definitions';
+import { type BenchTemporal, startBenchTemporal } from './lib/temporal';
 
 /**
- * `GET /v1/filings/:id` (an auditor reading live filings: the API asks each workflow's `status` query)
- * under autocannon with 50 connections, against a trivial route of the same NestJS server (and the
- * trivial route behind the bearer-token guard). The server is the API and the worker in one process,
- * as `icp start` runs them, plus the bench's own routes (bench/app/), on the Temporal dev server.
+ * The read path under autocannon with 50 connections: `GET /v1/filings/:id` as it answers by default
+ * (the filing_summary read model), with `?minRevision=` of the filing's current revision (already
+ * caught up) and with `?consistency=strong` (the workflow's status query); against a trivial route of
+ * the same NestJS server (and behind the bearer-token guard), a bare Node `http` server answering the
+ * same JSON (the physical limit of this machine's HTTP path) and the status query straight through
+ * the Temporal client. The server is the API and the worker in one process, as `icp start` runs them,
+ * plus the bench's own routes (bench/app/), on the Temporal dev server.
  */
 const NAME = 'api';
 const CONNECTIONS = 50;
 const FILINGS = 20;
 
-interface Load {
-  reqPerS: number;
-  latencyMs: { p50: number; p90: number; p99: number; mean: number };
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function load(url: string, durationS: number, request: autocannon.Request): Promise<Load> {
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: durationS,
-    timeout: 30,
-    requests: [request],
-  });
-  return {
-    reqPerS: Math.round(result.requests.total / result.duration),
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      mean: Math.round(result.latency.mean * 100) / 100,
-    },
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
+const HTTP_ROUTES = [
+  'bare',
+  'trivial',
+  'trivialAuth',
+  'filing',
+  'filingMinRevision',
+  'filingStrong',
+] as const;
+type HttpRoute = (typeof HTTP_ROUTES)[number];
+type Route = HttpRoute | 'temporalQuery';
+const ROUTES: readonly Route[] = [...HTTP_ROUTES, 'temporalQuery'];
+type Meter = CpuMeter<'temporalServer' | 'apiProcess' | 'benchProcess'>;
 
 /**
  * The same reads without HTTP: `CONNECTIONS` loops asking the workflows' status query through the
- * Temporal client (with the payload codec), as the API's handler does — what Temporal and the worker
+ * Temporal client (with the payload codec), as the strong read does — what Temporal and the worker
  * alone allow.
  */
 async function queryLoad(client: Client, ids: readonly string[], durationS: number): Promise<Load> {
@@ -89,214 +77,240 @@ async function queryLoad(client: Client, ids: readonly string[], durationS: numb
   const elapsedS = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (p: number): number => Math.round(percentile(latencies, p));
+  const mean = latencies.reduce((s, v) => s + v, 0) / Math.max(1, latencies.length);
   return {
     reqPerS: Math.round(latencies.length / elapsedS),
-    latencyMs: {
-      p50: at(50),
-      p90: at(90),
-      p99: at(99),
-      mean: Math.round((latencies.reduce((s, v) => s + v, 0) / Math.max(1, latencies.length)) * 100) / 100,
-    },
+    latencyMs: { p50: at(50), p90: at(90), p99: at(99), mean: Math.round(mean * 100) / 100 },
     requests: latencies.length,
     non2xx: 0,
     errors,
   };
 }
 
-/** Several runs of one route as one: the mean of their rates and of their latency percentiles. */
-function combine(runs: readonly Load[]): Load {
-  const n = runs.length;
-  const avg = (pick: (run: Load) => number): number =>
-    Math.round((runs.reduce((s, r) => s + pick(r), 0) / n) * 100) / 100;
-  return {
-    reqPerS: Math.round(avg((run) => run.reqPerS)),
-    latencyMs: {
-      p50: avg((run) => run.latencyMs.p50),
-      p90: avg((run) => run.latencyMs.p90),
-      p99: avg((run) => run.latencyMs.p99),
-      mean: avg((run) => run.latencyMs.mean),
+interface Servers {
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  temporal: BenchTemporal;
+  app: ServerChild;
+  bare: { pid: number; stop(): Promise<void> };
+  base: string;
+  bareBase: string;
+  stop(): Promise<void>;
+}
+
+/** The Temporal dev server, the API + worker process and the bare `http` server, on free ports. */
+async function startServers(profiling: boolean, progress: (line: string) => void): Promise<Servers> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'icp-bench-api-'));
+  // Every secret exists before the processes start, so none of them races to create one.
+  for (const name of ['payload-key', SMS_ANSWER_SECRET, SMS_CODE_PEPPER_SECRET, 'jwt'])
+    loadOrCreateSecret(dataDir, name);
+  progress('starting the Temporal dev server');
+  const temporal = await startBenchTemporal(progress);
+  const [port, barePort] = [await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ICP_DATA_DIR: dataDir,
+    TEMPORAL_ADDRESS: temporal.address,
+    ...localSecretsAsEnvironment(dataDir),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  };
+  const started: Array<{ stop(): Promise<void> }> = [];
+  const stop = async (): Promise<void> => {
+    for (const child of started.reverse()) await child.stop();
+    await temporal.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    progress('starting the API + worker process and the bare http server');
+    const app = await startServerChild('app', env, { profileDir: profiling ? profileDir(NAME) : undefined });
+    started.push(app);
+    const bare = await startBareHttpChild({ ...env, PORT: String(barePort) });
+    started.push(bare);
+    const base = `http://127.0.0.1:${port}`;
+    return { dataDir, env, temporal, app, bare, base, bareBase: `http://127.0.0.1:${barePort}`, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The autocannon request of each HTTP route, cycling over the filings. */
+function httpRoutes(
+  ids: readonly string[],
+  revisions: ReadonlyMap<string, number>,
+  auth: Record<string, string>,
+): Record<HttpRoute, autocannon.Request> {
+  let next = 0;
+  const filing = (query: (id: string) => string): autocannon.Request => ({
+    method: 'GET',
+    headers: auth,
+    setupRequest: (request) => {
+      const id = ids[next++ % ids.length] as string;
+      return { ...request, path: `/v1/filings/${id}${query(id)}` };
     },
-    requests: runs.reduce((s, r) => s + r.requests, 0),
-    non2xx: runs.reduce((s, r) => s + r.non2xx, 0),
-    errors: runs.reduce((s, r) => s + r.errors, 0),
+  });
+  return {
+    bare: { method: 'GET', path: '/bench/trivial' },
+    trivial: { method: 'GET', path: '/bench/trivial' },
+    trivialAuth: { method: 'GET', path: '/bench/trivial-auth', headers: auth },
+    filing: filing(() => ''),
+    filingMinRevision: filing((id) => `?minRevision=${revisions.get(id)}`),
+    filingStrong: filing(() => '?consistency=strong'),
   };
 }
+
+interface Measured {
+  runs: Record<Route, Load[]>;
+  meters: Record<Route, Meter>;
+}
+
+/** Two rounds over every route in opposite orders, so drift on the machine falls on all routes alike. */
+async function measure(
+  servers: Servers,
+  requests: Record<HttpRoute, autocannon.Request>,
+  queries: () => Promise<Load>,
+  options: { durationS: number; profiling: boolean; progress: (line: string) => void },
+): Promise<Measured> {
+  const runs = Object.fromEntries(ROUTES.map((route) => [route, []])) as unknown as Record<Route, Load[]>;
+  const meters = Object.fromEntries(
+    ROUTES.map((route) => [
+      route,
+      new CpuMeter({
+        temporalServer: servers.temporal.pid,
+        apiProcess: route === 'bare' ? servers.bare.pid : servers.app.pid,
+        benchProcess: 'self',
+      }),
+    ]),
+  ) as Record<Route, Meter>;
+  for (const order of [ROUTES, [...ROUTES].reverse()]) {
+    for (const route of order) {
+      // With --profile, the API process's main thread is profiled while it serves default filing reads.
+      const profiling = options.profiling && route === 'filing';
+      if (profiling) await servers.app.startProfile();
+      meters[route].start();
+      const run =
+        route === 'temporalQuery'
+          ? await queries()
+          : await load(
+              route === 'bare' ? servers.bareBase : servers.base,
+              options.durationS,
+              requests[route],
+              CONNECTIONS,
+            );
+      meters[route].stop();
+      if (profiling)
+        await servers.app.stopProfile(
+          join(profileDir(NAME), `api-main-thread-filing-${runs.filing.length + 1}.cpuprofile`),
+        );
+      runs[route].push(run);
+      options.progress(
+        `  ${route}: ${run.reqPerS} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms`,
+      );
+    }
+  }
+  return { runs, meters };
+}
+
+/** The figures of a run: each route's load, CPU per request and the ratios the table shows. */
+function apiFigures(
+  measured: Measured,
+  readSources: Record<string, string>,
+  durationS: number,
+  filingsRead: number,
+) {
+  const routes = Object.fromEntries(ROUTES.map((route) => [route, combine(measured.runs[route])])) as Record<
+    Route,
+    Load
+  >;
+  const non2xx = HTTP_ROUTES.filter((route) => routes[route].non2xx > 0);
+  if (non2xx.length > 0)
+    throw new Error(
+      `non-2xx answers: ${non2xx.map((route) => `${route} ${routes[route].non2xx}`).join(', ')}`,
+    );
+  const { bare, trivial, trivialAuth, filing, filingMinRevision, filingStrong, temporalQuery } = routes;
+  return {
+    connections: CONNECTIONS,
+    durationS: durationS * 2,
+    filingsRead,
+    readSources,
+    bare,
+    trivial,
+    trivialAuth,
+    filing,
+    filingMinRevision,
+    filingStrong,
+    temporalQuery: {
+      perS: temporalQuery.reqPerS,
+      latencyMs: temporalQuery.latencyMs,
+      errors: temporalQuery.errors,
+    },
+    cpuMsPerRequest: Object.fromEntries(
+      ROUTES.map((route) => [route, measured.meters[route].perOperation(routes[route].requests)]),
+    ),
+    ratio: {
+      reqPerS: ratio(filing.reqPerS, trivial.reqPerS),
+      p50: ratio(filing.latencyMs.p50, trivial.latencyMs.p50),
+      p99: ratio(filing.latencyMs.p99, trivial.latencyMs.p99),
+      minRevisionReqPerS: ratio(filingMinRevision.reqPerS, trivial.reqPerS),
+      strongReqPerS: ratio(filingStrong.reqPerS, trivial.reqPerS),
+      trivialVsBareReqPerS: ratio(trivial.reqPerS, bare.reqPerS),
+      filingVsBareReqPerS: ratio(filing.reqPerS, bare.reqPerS),
+      trivialAuthReqPerS: ratio(trivialAuth.reqPerS, trivial.reqPerS),
+      temporalQueryPerS: ratio(temporalQuery.reqPerS, trivial.reqPerS),
+      strongVsTemporalQuery: ratio(filingStrong.reqPerS, temporalQuery.reqPerS),
+    },
+  };
+}
+
+const NOTES = [
+  `filing: GET /v1/filings/:id as an auditor, cycling over ${FILINGS} live filings in platform review, as it answers by default (readSources says where the answers came from: X-Read-Source)`,
+  'filingMinRevision: the same with ?minRevision=<the revision a strong read gave>, so the read model has already caught up; filingStrong: with ?consistency=strong (the workflow status query)',
+  'temporalQuery: the same status queries straight through the Temporal client from the bench process (50 in flight), no HTTP: what Temporal and the worker allow',
+  'trivial: GET /bench/trivial returning a constant, mounted only by the bench app module, same middleware and filters; trivialAuth: the same behind AuthGuard (JWT verify)',
+  'bare: a bare Node http server (bench/procs/bare-http.ts, its own process) answering the same JSON: the physical limit of this machine’s HTTP path under the same autocannon load',
+  'server: one process with the API and the worker (as `icp start`), the Temporal dev server (in-memory) beside it; autocannon runs in the bench process on the same cores',
+  'cpuMsPerRequest: CPU time (all threads, from /proc) each process used per request of that route: the Temporal dev server, the serving process (API + worker, or the bare server), the bench process (autocannon or the Temporal client)',
+  'each route: the median of two runs (rounds in opposite orders); ratio.reqPerS = filing / trivial (below 1: slower); ratio.p50/p99 = filing / trivial latency; ratio.trivialVsBareReqPerS = trivial / bare',
+];
 
 runBench(NAME, async () => {
   const args = parseBenchArgs();
   const started = performance.now();
   const durationS = size(args, 15, 3);
-  const dataDir = mkdtempSync(join(tmpdir(), 'icp-bench-api-'));
   const progress = (line: string): void => log(NAME, line);
-  // Every secret exists before the processes start, so none of them races to create one.
-  for (const name of ['payload-key', SMS_ANSWER_SECRET, SMS_CODE_PEPPER_SECRET, 'jwt'])
-    loadOrCreateSecret(dataDir, name);
-  progress('starting the Temporal dev server');
-  const server = await startBenchTemporal(progress);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ICP_DATA_DIR: dataDir,
-    TEMPORAL_ADDRESS: server.address,
-    ...localSecretsAsEnvironment(dataDir),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-  };
-  let app: ServerChild | undefined;
+  const servers = await startServers(args.profile, progress);
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address: server.address });
-    progress('starting the API + worker process');
-    app = await startServerChild('app', env, {
-      profileDir: args.profile ? profileDir(NAME) : undefined,
-    });
-    const tokens = createTokenVerifier({ dataDir, env });
-    const auditor = await tokens.issue({ sub: 'bench-auditor', role: 'auditor' });
-
-    const eventLog = new SqliteEventLog(join(dataDir, 'events.sqlite'));
+    connection = await Connection.connect({ address: servers.temporal.address });
+    const tokens = createTokenVerifier({ dataDir: servers.dataDir, env: servers.env });
+    const auth = { authorization: `Bearer ${await tokens.issue({ sub: 'bench-auditor', role: 'auditor' })}` };
+    const eventLog = new SqliteEventLog(join(servers.dataDir, 'events.sqlite'));
     await registerBenchSubjects(eventLog, { from: 0, to: FILINGS }).finally(() => eventLog.close());
     progress(`submitting ${FILINGS} filings over HTTP`);
-    const ids: string[] = [];
-    for (let index = 0; index < FILINGS; index += 1) {
-      const submission = benchSubmission(1, index, `api-bench-${index}`);
-      const platform = await tokens.issue({
-        sub: 'bench-ops',
-        role: 'platform',
-        platformId: submission.platformId,
-      });
-      const response = await fetch(`${base}/v1/filings`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${platform}`,
-          'content-type': 'application/json',
-          'idempotency-key': `api-bench-${index}`,
-        },
-        body: JSON.stringify(submission.form),
-      });
-      const body = (await response.json()) as { filingId?: string };
-      if (response.status !== 202 || !body.filingId)
-        throw new Error(`POST /v1/filings answered ${response.status}`);
-      ids.push(body.filingId);
-    }
-    const auth = { authorization: `Bearer ${auditor}` };
-    for (const id of ids) {
-      for (let tries = 0; ; tries += 1) {
-        const view = (await (await fetch(`${base}/v1/filings/${id}`, { headers: auth })).json()) as {
-          status?: string;
-        };
-        if (view.status === 'platform_review') break;
-        if (tries > 600) throw new Error(`filing ${id} did not reach platform review`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-
-    let next = 0;
-    const routes: Record<'filing' | 'trivial' | 'trivialAuth', autocannon.Request> = {
-      filing: {
-        method: 'GET',
-        headers: auth,
-        setupRequest: (request) => ({ ...request, path: `/v1/filings/${ids[next++ % ids.length]}` }),
-      },
-      trivial: { method: 'GET', path: '/bench/trivial' },
-      trivialAuth: { method: 'GET', path: '/bench/trivial-auth', headers: auth },
+    const ids = await submitFilings(servers.base, tokens, FILINGS);
+    const revisions = await settledRevisions(servers.base, auth, ids);
+    const first = ids[0] as string;
+    const readSources = {
+      filing: (await readFiling(servers.base, auth, first)).source,
+      filingMinRevision: (await readFiling(servers.base, auth, first, `?minRevision=${revisions.get(first)}`))
+        .source,
+      filingStrong: (await readFiling(servers.base, auth, first, '?consistency=strong')).source,
     };
-    const temporal = new Client({ connection, dataConverter: filingDataConverter(loadConfig(env)) });
+    const requests = httpRoutes(ids, revisions, auth);
+    const temporal = new Client({ connection, dataConverter: filingDataConverter(loadConfig(servers.env)) });
     progress('warming up');
-    await load(base, 2, routes.trivial);
-    await load(base, 2, routes.filing);
-    const runs: Record<keyof typeof routes | 'temporalQuery', Load[]> = {
-      filing: [],
-      trivial: [],
-      trivialAuth: [],
-      temporalQuery: [],
-    };
-    const serverApp = app;
-    const meters = Object.fromEntries(
-      (['filing', 'trivial', 'trivialAuth', 'temporalQuery'] as const).map((route) => [
-        route,
-        new CpuMeter({ temporalServer: server.pid, apiProcess: serverApp.pid, benchProcess: 'self' }),
-      ]),
-    ) as Record<keyof typeof runs, CpuMeter<'temporalServer' | 'apiProcess' | 'benchProcess'>>;
-    // Two rounds in opposite orders, so drift on the machine falls on all routes alike.
-    for (const order of [
-      ['trivial', 'filing', 'trivialAuth', 'temporalQuery'],
-      ['temporalQuery', 'trivialAuth', 'filing', 'trivial'],
-    ] as const) {
-      for (const route of order) {
-        // With --profile, the API process's main thread is profiled while it serves filing reads.
-        const profiling = args.profile && route === 'filing';
-        if (profiling) await serverApp.startProfile();
-        meters[route].start();
-        const run =
-          route === 'temporalQuery'
-            ? await queryLoad(temporal, ids, durationS)
-            : await load(base, durationS, routes[route]);
-        meters[route].stop();
-        if (profiling) {
-          await serverApp.stopProfile(
-            join(profileDir(NAME), `api-main-thread-filing-${runs.filing.length + 1}.cpuprofile`),
-          );
-        }
-        runs[route].push(run);
-        progress(
-          `  ${route}: ${run.reqPerS} req/s, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms`,
-        );
-      }
-    }
-    const filing = combine(runs.filing);
-    const trivial = combine(runs.trivial);
-    const trivialAuth = combine(runs.trivialAuth);
-    const temporalQuery = combine(runs.temporalQuery);
-    if (filing.non2xx + trivial.non2xx + trivialAuth.non2xx > 0) {
-      throw new Error(
-        `non-2xx answers: filing ${filing.non2xx}, trivial ${trivial.non2xx}, trivialAuth ${trivialAuth.non2xx}`,
-      );
-    }
-    emitResult(
-      NAME,
-      args,
-      started,
-      {
-        connections: CONNECTIONS,
-        durationS: durationS * 2,
-        filingsRead: ids.length,
-        filing,
-        trivial,
-        trivialAuth,
-        temporalQuery: {
-          perS: temporalQuery.reqPerS,
-          latencyMs: temporalQuery.latencyMs,
-          errors: temporalQuery.errors,
-        },
-        cpuMsPerRequest: Object.fromEntries(
-          (Object.keys(meters) as Array<keyof typeof meters>).map((route) => [
-            route,
-            meters[route].perOperation(combine(runs[route]).requests),
-          ]),
-        ),
-        ratio: {
-          reqPerS: ratio(filing.reqPerS, trivial.reqPerS),
-          p50: ratio(filing.latencyMs.p50, trivial.latencyMs.p50),
-          p99: ratio(filing.latencyMs.p99, trivial.latencyMs.p99),
-          trivialAuthReqPerS: ratio(trivialAuth.reqPerS, trivial.reqPerS),
-          temporalQueryPerS: ratio(temporalQuery.reqPerS, trivial.reqPerS),
-          filingVsTemporalQuery: ratio(filing.reqPerS, temporalQuery.reqPerS),
-        },
-      },
-      [
-        'filing: GET /v1/filings/:id as an auditor, cycling over 20 live filings in platform review (the API asks each workflow its status query)',
-        'temporalQuery: the same status queries straight through the Temporal client from the bench process (50 in flight), no HTTP: what Temporal and the worker allow',
-        'trivial: GET /bench/trivial returning a constant, mounted only by the bench app module, same middleware and filters; trivialAuth: the same behind AuthGuard (JWT verify)',
-        'server: one process with the API and the worker (as `icp start`), the Temporal dev server (in-memory) beside it; autocannon runs in the bench process on the same 2 cores',
-        'cpuMsPerRequest: CPU time (all threads, from /proc) each process used per request of that route: the Temporal dev server, the API process (API + worker), the bench process (autocannon or the Temporal client)',
-        'ratio.reqPerS = filing / trivial (below 1: slower); ratio.p50/p99 = filing / trivial latency',
-      ],
-    );
+    await load(servers.bareBase, 2, requests.bare, CONNECTIONS);
+    await load(servers.base, 2, requests.trivial, CONNECTIONS);
+    await load(servers.base, 2, requests.filing, CONNECTIONS);
+    const measured = await measure(servers, requests, () => queryLoad(temporal, ids, durationS), {
+      durationS,
+      profiling: args.profile,
+      progress,
+    });
+    emitResult(NAME, args, started, apiFigures(measured, readSources, durationS, ids.length), NOTES);
   } finally {
-    await app?.stop();
     await connection?.close();
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await servers.stop();
   }
 });

@@ -29,23 +29,21 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-/**
- * Starts `bench/procs/serve.ts <role>` with `env` and resolves once it is serving. Its stdout goes to
- * this process's stderr, so the benchmark's stdout stays one JSON line.
- */
-export async function startServerChild(
-  role: 'api' | 'worker' | 'app',
+/** Spawns a bench process speaking IPC and resolves once it says `ready`. */
+async function spawnReady(
+  label: string,
+  script: string,
+  args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: { profileDir?: string } = {},
-): Promise<ServerChild> {
+  execArgv: readonly string[],
+): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    nodeTsArgs(
-      join(BENCH_DIR, 'procs', 'serve.ts'),
-      [role],
-      ['--expose-gc', ...cpuProfArgs(options.profileDir)],
-    ),
-    { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
+    nodeTsArgs(join(BENCH_DIR, 'procs', script), args, execArgv),
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
   );
   child.stdout?.pipe(process.stderr);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -57,9 +55,42 @@ export async function startServerChild(
     };
     child.on('message', onMessage);
     void exited.then((code) =>
-      reject(new Error(`bench ${role} process exited with code ${code} before it was ready`)),
+      reject(new Error(`bench ${label} process exited with code ${code} before it was ready`)),
     );
   });
+  return { child, exited };
+}
+
+/** Asks the child to stop and waits for it to exit (killing it after 20 s). */
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.send({ type: 'stop' });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** `bench/procs/bare-http.ts` on `env.PORT`: a bare Node `http` server answering the trivial route's JSON. */
+export async function startBareHttpChild(
+  env: NodeJS.ProcessEnv,
+): Promise<{ readonly pid: number; stop(): Promise<void> }> {
+  const { child, exited } = await spawnReady('bare-http', 'bare-http.ts', [], env, []);
+  return { pid: child.pid ?? -1, stop: () => stopChild(child, exited) };
+}
+
+/**
+ * Starts `bench/procs/serve.ts <role>` with `env` and resolves once it is serving. Its stdout goes to
+ * this process's stderr, so the benchmark's stdout stays one JSON line.
+ */
+export async function startServerChild(
+  role: 'api' | 'worker' | 'app',
+  env: NodeJS.ProcessEnv,
+  options: { profileDir?: string } = {},
+): Promise<ServerChild> {
+  const { child, exited } = await spawnReady(role, 'serve.ts', [role], env, [
+    '--expose-gc',
+    ...cpuProfArgs(options.profileDir),
+  ]);
   /** Sends `message` and resolves with the first reply of the same type. */
   const request = <T>(message: { type: string } & Record<string, unknown>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -84,12 +115,6 @@ export async function startServerChild(
     async stopProfile(file: string) {
       await request({ type: 'profile-stop', file });
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.send({ type: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, exited),
   };
 }
