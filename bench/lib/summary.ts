@@ -140,15 +140,31 @@ function auditRows(f: unknown): Row[] {
   ];
 }
 
+/** One read variant of `GET /v1/filings/:id` against the trivial route: rate, latency, where it answered from. */
+function apiReadRow(f: unknown, route: string, label: string, ratioKey: string): Row {
+  const source = get(f, `readSources.${route}`);
+  return [
+    '',
+    `${label} req/s (p50 / p99 ms)${typeof source === 'string' ? `, answered from ${source}` : ''}`,
+    `${fmt(get(f, `${route}.reqPerS`))} (${pair(f, `${route}.latencyMs.p50`, `${route}.latencyMs.p99`)})`,
+    `${fmt(get(f, 'trivial.reqPerS'))} (trivial route)`,
+    fmt(get(f, `ratio.${ratioKey}`)),
+  ];
+}
+
+const cpuTriple = (f: unknown, route: string): string =>
+  `${pair(f, `cpuMsPerRequest.${route}.temporalServer`, `cpuMsPerRequest.${route}.apiProcess`)} / ${fmt(get(f, `cpuMsPerRequest.${route}.benchProcess`))}`;
+
 function apiRows(f: unknown): Row[] {
   return [
     [
       'api',
-      `GET /v1/filings/:id req/s (${fmt(get(f, 'connections'))} connections)`,
-      fmt(get(f, 'filing.reqPerS')),
-      `${fmt(get(f, 'trivial.reqPerS'))} (trivial route)`,
-      fmt(get(f, 'ratio.reqPerS')),
+      `trivial Nest route req/s (p50 / p99 ms), ${fmt(get(f, 'connections'))} connections`,
+      `${fmt(get(f, 'trivial.reqPerS'))} (${pair(f, 'trivial.latencyMs.p50', 'trivial.latencyMs.p99')})`,
+      `${fmt(get(f, 'bare.reqPerS'))} (${pair(f, 'bare.latencyMs.p50', 'bare.latencyMs.p99')}) (bare Node http)`,
+      fmt(get(f, 'ratio.trivialVsBareReqPerS')),
     ],
+    apiReadRow(f, 'filing', 'GET /v1/filings/:id', 'reqPerS'),
     [
       '',
       'GET /v1/filings/:id p50 / p99 ms',
@@ -156,6 +172,8 @@ function apiRows(f: unknown): Row[] {
       pair(f, 'trivial.latencyMs.p50', 'trivial.latencyMs.p99'),
       `${fmt(get(f, 'ratio.p50'))} / ${fmt(get(f, 'ratio.p99'))}`,
     ],
+    apiReadRow(f, 'filingMinRevision', 'GET /v1/filings/:id?minRevision=<current>', 'minRevisionReqPerS'),
+    apiReadRow(f, 'filingStrong', 'GET /v1/filings/:id?consistency=strong', 'strongReqPerS'),
     [
       '',
       'trivial route behind the JWT guard, req/s',
@@ -165,9 +183,16 @@ function apiRows(f: unknown): Row[] {
     ],
     [
       '',
-      'CPU ms per request: Temporal server / API process / load generator',
-      `${pair(f, 'cpuMsPerRequest.filing.temporalServer', 'cpuMsPerRequest.filing.apiProcess')} / ${fmt(get(f, 'cpuMsPerRequest.filing.benchProcess'))}`,
-      `${pair(f, 'cpuMsPerRequest.trivial.temporalServer', 'cpuMsPerRequest.trivial.apiProcess')} / ${fmt(get(f, 'cpuMsPerRequest.trivial.benchProcess'))}`,
+      'CPU ms per default read: Temporal server / API process / load generator',
+      cpuTriple(f, 'filing'),
+      `${cpuTriple(f, 'trivial')} (trivial route)`,
+      '',
+    ],
+    [
+      '',
+      'CPU ms per strong read: Temporal server / API process / load generator',
+      cpuTriple(f, 'filingStrong'),
+      `${cpuTriple(f, 'bare')} (bare Node http)`,
       '',
     ],
     [
