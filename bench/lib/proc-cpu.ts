@@ -3,10 +3,19 @@ import { readFileSync } from 'node:fs';
 /** Clock ticks per second of /proc's CPU times (sysconf(_SC_CLK_TCK); 100 on Linux). */
 const TICKS_PER_S = 100;
 
-/** CPU time (user + system, every thread) a process has used so far, in milliseconds; NaN if unknown. */
-export function cpuMs(pid: number | 'self'): number {
+/** A process by id, this process, or only this process's main thread (where its JavaScript runs). */
+export type CpuTarget = number | 'self' | 'self-main-thread';
+
+const statPath = (target: CpuTarget): string =>
+  target === 'self-main-thread' ? `/proc/self/task/${process.pid}/stat` : `/proc/${target}/stat`;
+
+/**
+ * CPU time (user + system) a process has used so far, every thread (or only the main thread), in
+ * milliseconds; NaN if unknown.
+ */
+export function cpuMs(target: CpuTarget): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statPath(target), 'utf8');
     // Fields after the command name (which may hold spaces) start at its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const user = Number(fields[11]);
@@ -22,7 +31,7 @@ export class CpuMeter<Name extends string> {
   private readonly started: Record<Name, number>;
   private readonly used: Record<Name, number>;
 
-  constructor(private readonly pids: Record<Name, number | 'self'>) {
+  constructor(private readonly pids: Record<Name, CpuTarget>) {
     const names = Object.keys(pids) as Name[];
     this.started = Object.fromEntries(names.map((name) => [name, Number.NaN])) as Record<Name, number>;
     this.used = Object.fromEntries(names.map((name) => [name, 0])) as Record<Name, number>;

@@ -24,6 +24,40 @@ function fmt(value: unknown): string {
 const pair = (figures: unknown, a: string, b: string): string =>
   `${fmt(get(figures, a))} / ${fmt(get(figures, b))}`;
 
+/** What a filing costs, for docs/capacity.md: CPU by process and alone, bytes stored by store. */
+function lifecycleCostRows(f: unknown): Row[] {
+  return [
+    [
+      '',
+      'CPU ms per filing: Temporal server / bench process (worker, client, SQLite) / its main thread',
+      `${pair(f, 'ours.cpuMsPerFiling.temporalServer', 'ours.cpuMsPerFiling.benchProcess')} / ${fmt(get(f, 'ours.cpuMsPerFiling.benchMainThread'))}`,
+      `${pair(f, 'bare.cpuMsPerFiling.temporalServer', 'bare.cpuMsPerFiling.benchProcess')} / ${fmt(get(f, 'bare.cpuMsPerFiling.benchMainThread'))}`,
+      fmt(get(f, 'ratio.cpuMsPerFiling')),
+    ],
+    [
+      '',
+      `CPU ms per filing measured alone: event-log writes (${fmt(get(f, 'costs.eventsPerFiling'))} events, one per append) / read-model projection`,
+      pair(f, 'costs.cpuMsPerFilingAlone.eventLogWrites', 'costs.cpuMsPerFilingAlone.readModelProjection'),
+      '',
+      '',
+    ],
+    [
+      '',
+      'bytes stored per filing: event log / read models / Temporal history',
+      `${pair(f, 'costs.bytesPerFiling.eventLog', 'costs.bytesPerFiling.readModels')} / ${fmt(get(f, 'costs.bytesPerFiling.temporalHistory'))}`,
+      `– / – / ${fmt(get(f, 'costs.temporalHistory.bare.bytesPerWorkflow'))} (bare workflow)`,
+      '',
+    ],
+    [
+      '',
+      'Temporal history events per workflow',
+      fmt(get(f, 'costs.temporalHistory.ours.eventsPerWorkflow')),
+      fmt(get(f, 'costs.temporalHistory.bare.eventsPerWorkflow')),
+      '',
+    ],
+  ];
+}
+
 function lifecycleRows(f: unknown): Row[] {
   const stage = (name: string, label: string): Row => [
     '',
@@ -51,13 +85,7 @@ function lifecycleRows(f: unknown): Row[] {
       pair(f, 'bare.totalMs.p50', 'bare.totalMs.p95'),
       fmt(get(f, 'ratio.totalP50')),
     ],
-    [
-      '',
-      'CPU ms per filing: Temporal server / bench process (worker, client)',
-      pair(f, 'ours.cpuMsPerFiling.temporalServer', 'ours.cpuMsPerFiling.benchProcess'),
-      pair(f, 'bare.cpuMsPerFiling.temporalServer', 'bare.cpuMsPerFiling.benchProcess'),
-      '',
-    ],
+    ...lifecycleCostRows(f),
   ];
 }
 
