@@ -23,6 +23,7 @@ import { profileDir } from './lib/profiling';
 import { emitResult, log, runBench } from './lib/report';
 import { percentile, ratio } from './lib/stats';
 import { type BenchTemporal, startBenchTemporal } from './lib/temporal';
+import { startPostgresCluster } from '../test/support/postgres-cluster';
 
 /**
  * The read path under autocannon with 50 connections: `GET /v1/filings/:id` as it answers by default
@@ -31,7 +32,9 @@ import { type BenchTemporal, startBenchTemporal } from './lib/temporal';
  * the same NestJS server (and behind the bearer-token guard), a bare Node `http` server answering the
  * same JSON (the physical limit of this machine's HTTP path) and the status query straight through
  * the Temporal client. The server is the API and the worker in one process, as `icp start` runs them,
- * plus the bench's own routes (bench/app/), on the Temporal dev server.
+ * plus the bench's own routes (bench/app/), on the Temporal dev server. Then, when PostgreSQL's
+ * initdb and pg_ctl are installed, the default and minRevision reads and the trivial route again on a
+ * fresh set of servers whose read side is PostgreSQL (DATABASE_URL on a throwaway local cluster).
  */
 const NAME = 'api';
 const CONNECTIONS = 50;
@@ -99,7 +102,11 @@ interface Servers {
 }
 
 /** The Temporal dev server, the API + worker process and the bare `http` server, on free ports. */
-async function startServers(profiling: boolean, progress: (line: string) => void): Promise<Servers> {
+async function startServers(
+  profiling: boolean,
+  progress: (line: string) => void,
+  databaseUrl?: string,
+): Promise<Servers> {
   const dataDir = mkdtempSync(join(tmpdir(), 'icp-bench-api-'));
   // Every secret exists before the processes start, so none of them races to create one.
   for (const name of ['payload-key', SMS_ANSWER_SECRET, SMS_CODE_PEPPER_SECRET, 'jwt'])
@@ -114,6 +121,7 @@ async function startServers(profiling: boolean, progress: (line: string) => void
     ...localSecretsAsEnvironment(dataDir),
     PORT: String(port),
     HOST: '127.0.0.1',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
   const started: Array<{ stop(): Promise<void> }> = [];
   const stop = async (): Promise<void> => {
@@ -170,8 +178,14 @@ async function measure(
   servers: Servers,
   requests: Record<HttpRoute, autocannon.Request>,
   queries: () => Promise<Load>,
-  options: { durationS: number; profiling: boolean; progress: (line: string) => void },
+  options: {
+    durationS: number;
+    profiling: boolean;
+    progress: (line: string) => void;
+    routes?: readonly Route[];
+  },
 ): Promise<Measured> {
+  const routes = options.routes ?? ROUTES;
   const runs = Object.fromEntries(ROUTES.map((route) => [route, []])) as unknown as Record<Route, Load[]>;
   const meters = Object.fromEntries(
     ROUTES.map((route) => [
@@ -183,7 +197,7 @@ async function measure(
       }),
     ]),
   ) as Record<Route, Meter>;
-  for (const order of [ROUTES, [...ROUTES].reverse()]) {
+  for (const order of [routes, [...routes].reverse()]) {
     for (const route of order) {
       // With --profile, the API process's main thread is profiled while it serves default filing reads.
       const profiling = options.profiling && route === 'filing';
@@ -271,33 +285,42 @@ const NOTES = [
   'bare: a bare Node http server (bench/procs/bare-http.ts, its own process) answering the same JSON: the physical limit of this machine’s HTTP path under the same autocannon load',
   'server: one process with the API and the worker (as `icp start`), the Temporal dev server (in-memory) beside it; autocannon runs in the bench process on the same cores',
   'cpuMsPerRequest: CPU time (all threads, from /proc) each process used per request of that route: the Temporal dev server, the serving process (API + worker, or the bare server), the bench process (autocannon or the Temporal client)',
+  'postgres: the trivial route, the default and the minRevision reads again on fresh servers with DATABASE_URL on a throwaway local PostgreSQL cluster (initdb, fsync off); ratio.postgresVsSqlite = default read req/s on PostgreSQL ÷ on SQLite; postgres.skipped says why when PostgreSQL is not installed',
   'each route: the median of two runs (rounds in opposite orders); ratio.reqPerS = filing / trivial (below 1: slower); ratio.p50/p99 = filing / trivial latency; ratio.trivialVsBareReqPerS = trivial / bare',
 ];
 
-runBench(NAME, async () => {
-  const args = parseBenchArgs();
-  const started = performance.now();
-  const durationS = size(args, 15, 3);
-  const progress = (line: string): void => log(NAME, line);
-  const servers = await startServers(args.profile, progress);
+interface PreparedReads {
+  ids: string[];
+  readSources: Record<string, string>;
+  requests: Record<HttpRoute, autocannon.Request>;
+}
+
+/** Filings to read, in platform review and caught up in the read model, and the routes that read them. */
+async function prepareReads(servers: Servers, progress: (line: string) => void): Promise<PreparedReads> {
+  const tokens = createTokenVerifier({ dataDir: servers.dataDir, env: servers.env });
+  const auth = { authorization: `Bearer ${await tokens.issue({ sub: 'bench-auditor', role: 'auditor' })}` };
+  const eventLog = new SqliteEventLog(join(servers.dataDir, 'events.sqlite'));
+  await registerBenchSubjects(eventLog, { from: 0, to: FILINGS }).finally(() => eventLog.close());
+  progress(`submitting ${FILINGS} filings over HTTP`);
+  const ids = await submitFilings(servers.base, tokens, FILINGS);
+  const revisions = await settledRevisions(servers.base, auth, ids);
+  const first = ids[0] as string;
+  const readSources = {
+    filing: (await readFiling(servers.base, auth, first)).source,
+    filingMinRevision: (await readFiling(servers.base, auth, first, `?minRevision=${revisions.get(first)}`))
+      .source,
+    filingStrong: (await readFiling(servers.base, auth, first, '?consistency=strong')).source,
+  };
+  return { ids, readSources, requests: httpRoutes(ids, revisions, auth) };
+}
+
+/** Every route on the SQLite read side (the default deployment). */
+async function sqliteReads(durationS: number, profiling: boolean, progress: (line: string) => void) {
+  const servers = await startServers(profiling, progress);
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ address: servers.temporal.address });
-    const tokens = createTokenVerifier({ dataDir: servers.dataDir, env: servers.env });
-    const auth = { authorization: `Bearer ${await tokens.issue({ sub: 'bench-auditor', role: 'auditor' })}` };
-    const eventLog = new SqliteEventLog(join(servers.dataDir, 'events.sqlite'));
-    await registerBenchSubjects(eventLog, { from: 0, to: FILINGS }).finally(() => eventLog.close());
-    progress(`submitting ${FILINGS} filings over HTTP`);
-    const ids = await submitFilings(servers.base, tokens, FILINGS);
-    const revisions = await settledRevisions(servers.base, auth, ids);
-    const first = ids[0] as string;
-    const readSources = {
-      filing: (await readFiling(servers.base, auth, first)).source,
-      filingMinRevision: (await readFiling(servers.base, auth, first, `?minRevision=${revisions.get(first)}`))
-        .source,
-      filingStrong: (await readFiling(servers.base, auth, first, '?consistency=strong')).source,
-    };
-    const requests = httpRoutes(ids, revisions, auth);
+    const { ids, readSources, requests } = await prepareReads(servers, progress);
     const temporal = new Client({ connection, dataConverter: filingDataConverter(loadConfig(servers.env)) });
     progress('warming up');
     await load(servers.bareBase, 2, requests.bare, CONNECTIONS);
@@ -305,12 +328,83 @@ runBench(NAME, async () => {
     await load(servers.base, 2, requests.filing, CONNECTIONS);
     const measured = await measure(servers, requests, () => queryLoad(temporal, ids, durationS), {
       durationS,
-      profiling: args.profile,
+      profiling,
       progress,
     });
-    emitResult(NAME, args, started, apiFigures(measured, readSources, durationS, ids.length), NOTES);
+    return apiFigures(measured, readSources, durationS, ids.length);
   } finally {
     await connection?.close();
     await servers.stop();
   }
+}
+
+const POSTGRES_ROUTES = ['trivial', 'filing', 'filingMinRevision'] as const;
+
+/**
+ * The default and minRevision reads (and the trivial route) with DATABASE_URL on a throwaway local
+ * PostgreSQL cluster: the read side a multi-host deployment reads. Skipped, saying why, when
+ * PostgreSQL is not installed.
+ */
+async function postgresReads(durationS: number, progress: (line: string) => void) {
+  const cluster = await startPostgresCluster().catch((error: unknown) => String(error).split('\n')[0]);
+  if (typeof cluster === 'string') return { skipped: cluster };
+  try {
+    const servers = await startServers(false, (line) => progress(`postgres: ${line}`), cluster.url);
+    try {
+      const { readSources, requests } = await prepareReads(servers, progress);
+      await load(servers.base, 2, requests.filing, CONNECTIONS);
+      const noQueries = (): Promise<Load> => Promise.reject(new Error('not measured on PostgreSQL'));
+      const measured = await measure(servers, requests, noQueries, {
+        durationS,
+        profiling: false,
+        progress: (line) => progress(`postgres: ${line}`),
+        routes: POSTGRES_ROUTES,
+      });
+      const [trivial, filing, filingMinRevision] = POSTGRES_ROUTES.map((route) =>
+        combine(measured.runs[route]),
+      );
+      const failing = [trivial, filing, filingMinRevision].filter((run) => (run?.non2xx ?? 0) > 0);
+      if (failing.length > 0) throw new Error('non-2xx answers on the PostgreSQL read side');
+      return {
+        readSources,
+        trivial,
+        filing,
+        filingMinRevision,
+        cpuMsPerRequest: Object.fromEntries(
+          POSTGRES_ROUTES.map((route) => [
+            route,
+            measured.meters[route].perOperation(combine(measured.runs[route]).requests),
+          ]),
+        ),
+        ratio: {
+          reqPerS: ratio(filing?.reqPerS ?? NaN, trivial?.reqPerS ?? NaN),
+          p99: ratio(filing?.latencyMs.p99 ?? NaN, trivial?.latencyMs.p99 ?? NaN),
+          minRevisionReqPerS: ratio(filingMinRevision?.reqPerS ?? NaN, trivial?.reqPerS ?? NaN),
+        },
+      };
+    } finally {
+      await servers.stop();
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
+runBench(NAME, async () => {
+  const args = parseBenchArgs();
+  const started = performance.now();
+  const durationS = size(args, 15, 3);
+  const progress = (line: string): void => log(NAME, line);
+  const sqlite = await sqliteReads(durationS, args.profile, progress);
+  progress('the read side on PostgreSQL');
+  const postgres = await postgresReads(durationS, progress);
+  const postgresVsSqlite =
+    'filing' in postgres ? ratio(postgres.filing?.reqPerS ?? NaN, sqlite.filing.reqPerS) : Number.NaN;
+  emitResult(
+    NAME,
+    args,
+    started,
+    { ...sqlite, postgres, ratio: { ...sqlite.ratio, postgresVsSqlite } },
+    NOTES,
+  );
 });

@@ -183,6 +183,35 @@ function apiReadRow(f: unknown, route: string, label: string, ratioKey: string):
 const cpuTriple = (f: unknown, route: string): string =>
   `${pair(f, `cpuMsPerRequest.${route}.temporalServer`, `cpuMsPerRequest.${route}.apiProcess`)} / ${fmt(get(f, `cpuMsPerRequest.${route}.benchProcess`))}`;
 
+/** The read side on PostgreSQL (DATABASE_URL), against the trivial route of the same server. */
+function apiPostgresRows(f: unknown): Row[] {
+  const skipped = get(f, 'postgres.skipped');
+  if (typeof skipped === 'string')
+    return [['', 'read side on PostgreSQL', `not measured: ${skipped}`, '', '']];
+  if (get(f, 'postgres') === undefined) return [];
+  const row = (route: string, label: string, ratioKey: string): Row => {
+    const source = get(f, `postgres.readSources.${route}`);
+    return [
+      '',
+      `${label} on PostgreSQL req/s (p50 / p99 ms)${typeof source === 'string' ? `, answered from ${source}` : ''}`,
+      `${fmt(get(f, `postgres.${route}.reqPerS`))} (${pair(f, `postgres.${route}.latencyMs.p50`, `postgres.${route}.latencyMs.p99`)})`,
+      `${fmt(get(f, 'postgres.trivial.reqPerS'))} (trivial route, same server)`,
+      fmt(get(f, `postgres.ratio.${ratioKey}`)),
+    ];
+  };
+  return [
+    row('filing', 'GET /v1/filings/:id', 'reqPerS'),
+    row('filingMinRevision', 'GET /v1/filings/:id?minRevision=<current>', 'minRevisionReqPerS'),
+    [
+      '',
+      'GET /v1/filings/:id req/s: PostgreSQL read side ÷ SQLite',
+      fmt(get(f, 'postgres.filing.reqPerS')),
+      `${fmt(get(f, 'filing.reqPerS'))} (SQLite)`,
+      fmt(get(f, 'ratio.postgresVsSqlite')),
+    ],
+  ];
+}
+
 function apiRows(f: unknown): Row[] {
   return [
     [
@@ -223,6 +252,7 @@ function apiRows(f: unknown): Row[] {
       `${cpuTriple(f, 'bare')} (bare Node http)`,
       '',
     ],
+    ...apiPostgresRows(f),
     [
       '',
       'status query straight through the Temporal client, q/s',
