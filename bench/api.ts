@@ -345,11 +345,12 @@ const POSTGRES_ROUTES = ['trivial', 'filing', 'filingMinRevision'] as const;
  * PostgreSQL cluster: the read side a multi-host deployment reads. Skipped, saying why, when
  * PostgreSQL is not installed.
  */
-async function postgresReads(durationS: number, progress: (line: string) => void) {
+async function postgresReads(durationS: number, log: (line: string) => void) {
+  const progress = (line: string): void => log(`postgres: ${line}`);
   const cluster = await startPostgresCluster().catch((error: unknown) => String(error).split('\n')[0]);
   if (typeof cluster === 'string') return { skipped: cluster };
   try {
-    const servers = await startServers(false, (line) => progress(`postgres: ${line}`), cluster.url);
+    const servers = await startServers(false, progress, cluster.url);
     try {
       const { readSources, requests } = await prepareReads(servers, progress);
       await load(servers.base, 2, requests.filing, CONNECTIONS);
@@ -357,7 +358,7 @@ async function postgresReads(durationS: number, progress: (line: string) => void
       const measured = await measure(servers, requests, noQueries, {
         durationS,
         profiling: false,
-        progress: (line) => progress(`postgres: ${line}`),
+        progress,
         routes: POSTGRES_ROUTES,
       });
       const [trivial, filing, filingMinRevision] = POSTGRES_ROUTES.map((route) =>
