@@ -11,13 +11,17 @@ import {
 import { isLegalTransition, stageOf } from '../../events/filing/transitions';
 import { upcastFilingEvent } from '../../events/filing/upcast';
 import { type WorkingDayCalendar, workingDaysBetween } from '../../events/working-days';
+import type { ChainHasher } from '../../events/ids';
 import type { AuditFinding, AuditReport, StageSpan, TemporalCrossCheck, TimelineEntry } from './audit-report';
 import { type Breach, actorBreaches, timeBreaches } from './replay-rules';
+import { NATIVE_CHAIN_HASHER } from './native-hasher';
 import { storedEnvelopeOf } from './stored-envelope';
 
 export interface AuditOptions {
   /** The working-day calendar deadlines are checked against (production: China's, from `chinese-days`). */
   calendar: WorkingDayCalendar;
+  /** The chain's digests; node:crypto unless a caller compares with events/'s pure hasher. */
+  hasher?: ChainHasher;
 }
 
 /** What a review or SMS window in the state is due, if the status has one. */
@@ -186,7 +190,7 @@ export function auditFilingHistory(
       findings.push({ seq: event.revision, rule: 'unreadable_event', message: read.problem });
     else envelopes.push(read.envelope);
   }
-  const chain = verifyFilingChain(filingId, envelopes);
+  const chain = verifyFilingChain(filingId, envelopes, options.hasher ?? NATIVE_CHAIN_HASHER);
   findings.push(...chain.map(({ seq, rule, message }) => ({ seq, rule, message })));
 
   const replay = new Replay(options.calendar, new Set(chain.map((finding) => finding.seq)));
