@@ -38,6 +38,8 @@ function dueOf(state: FilingState): { dueAt?: string; overdue: boolean } {
 }
 
 function daysBetween(from: string, to: string, calendar: WorkingDayCalendar): number {
+  // Most events open their stage or share its instant: no calendar walk for those.
+  if (from === to) return 0;
   return Date.parse(to) >= Date.parse(from) ? workingDaysBetween(from, to, calendar) : 0;
 }
 
@@ -143,6 +145,7 @@ class Replay {
       this.state.status === 'not_submitted' ? undefined : stageOf(this.state.status);
     const stageAfter = stageOf(next.status);
     const enteredAt = this.stageEnteredAt ?? occurredAt;
+    const workingDaysInStage = daysBetween(enteredAt, occurredAt, this.calendar);
     this.timeline.push({
       seq,
       occurredAt,
@@ -150,15 +153,16 @@ class Replay {
       actor: { ...actor },
       status: next.status,
       stage: stageAfter,
-      workingDaysInStage: daysBetween(enteredAt, occurredAt, this.calendar),
+      workingDaysInStage,
       chainIntact: !this.brokenLinks.has(seq),
       applied: true,
     });
     const current = this.stages[this.stages.length - 1];
     if (stageBefore !== stageAfter) {
       if (current) {
+        // The stage being left opened at stageEnteredAt (= enteredAt): its days are the ones just counted.
         current.leftAt = occurredAt;
-        current.workingDays = daysBetween(current.enteredAt, occurredAt, this.calendar);
+        current.workingDays = workingDaysInStage;
       }
       this.stageEnteredAt = occurredAt;
       this.stages.push({ stage: stageAfter, enteredAt: occurredAt, workingDays: 0, overdue: false });
