@@ -1,15 +1,17 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type ChainHasher, ICP_EVENT_NAMESPACE } from '../../events/ids';
 
 const NAMESPACE_BYTES = Buffer.from(ICP_EVENT_NAMESPACE.replace(/-/g, ''), 'hex');
 
-/** UUIDv5 (RFC 9562) of `name` in ICP's namespace, with node:crypto's SHA-1. */
+/**
+ * UUIDv5 (RFC 9562) of `name` in ICP's namespace, with node:crypto's one-shot SHA-1 (a Hash object per
+ * id cost more than the digest). Version and variant are set on the hex: nibble 12 is the version (5),
+ * nibble 16 keeps its low two bits under the variant's `10`.
+ */
 function nativeEventId(name: string): string {
-  const digest = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
-  digest[6] = ((digest[6] ?? 0) & 0x0f) | 0x50;
-  digest[8] = ((digest[8] ?? 0) & 0x3f) | 0x80;
-  const hex = digest.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const hex = hash('sha1', Buffer.concat([NAMESPACE_BYTES, Buffer.from(name, 'utf8')]), 'hex');
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
