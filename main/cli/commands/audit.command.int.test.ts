@@ -248,11 +248,7 @@ describe('icp audit', () => {
     const result = await run(['verify', '--all']);
     const elapsedMs = performance.now() - started;
     console.info(`verify --all over 1,000 filings: ${Math.round(elapsedMs)} ms`);
-    expect(result.out).toEqual([
-      'verified 1,000 of 1,000 filings; 0 with findings',
-      NO_REGISTRY,
-      NO_COMPLIANCE,
-    ]);
+    expect(result.out).toEqual(['verified 1,000 of 1,000 filings; 0 with findings', NO_REGISTRY, NO_COMPLIANCE]);
     expect(result.code).toBe(0);
     // Not a terminal: the bar prints its final line (and one every 2 s before it) on stderr.
     expect(result.err[result.err.length - 1]).toMatch(
