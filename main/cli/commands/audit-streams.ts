@@ -3,9 +3,9 @@ import type { EventLog, RecordedEvent } from '../../../events/ports/event-log.po
 import type { ProgressBar } from '../progress-bar';
 
 /**
- * Streams read at once. Measured by `npm run bench audit` (1, 2, 4, 8): SQLite answers each read
- * synchronously, so beyond 2 nothing overlaps there; EventStoreDB and PostgreSQL overlap the round
- * trips, and 8 keeps a few in flight without holding many histories in memory.
+ * Streams read at once, chosen from `npm run bench audit` (1, 2, 4, 8 on SQLite: 8 fastest, 2.2× the
+ * rate of 1 in bench/PROFILE.md's run); EventStoreDB and PostgreSQL overlap the round trips too, and 8
+ * histories in flight is little memory.
  */
 export const DEFAULT_READ_CONCURRENCY = 8;
 
