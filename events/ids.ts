@@ -30,3 +30,15 @@ export function uuidv5(name: string, namespace: string = ICP_EVENT_NAMESPACE): s
 export function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
+
+/**
+ * The two digests a hash chain needs: SHA-256 of text (hex) and the UUIDv5 of a name in ICP's
+ * namespace. Injected into the chain checks so the auditor outside the workflow sandbox can pass
+ * native ones (node:crypto) for the same bytes; events/ defaults to these pure ones.
+ */
+export interface ChainHasher {
+  readonly sha256Hex: (text: string) => string;
+  readonly eventId: (name: string) => string;
+}
+
+export const PURE_CHAIN_HASHER: ChainHasher = { sha256Hex, eventId: (name) => uuidv5(name) };

@@ -150,21 +150,32 @@ function rebuildRows(f: unknown): Row[] {
 }
 
 function auditRows(f: unknown): Row[] {
+  const byConcurrency = [1, 2, 4, 8]
+    .map((n) => `${n}: ${fmt(get(f, `verifyAll.eventsPerSByReadConcurrency.${n}`))}`)
+    .join(', ');
   return [
     [
       'audit',
-      'replay + verify one filing p50 / p99 ms',
+      'replay + verify one filing p50 / p99 ms (node:crypto; pure-JS hasher for reference)',
       pair(f, 'replayOneFilingMs.p50', 'replayOneFilingMs.p99'),
-      '',
+      `${pair(f, 'pureHasher.replayOneFilingMs.p50', 'pureHasher.replayOneFilingMs.p99')} (pure-JS hasher)`,
       '',
     ],
     [
       '',
-      `verify --all events/s (${fmt(get(f, 'filings'))} filings, ${fmt(get(f, 'events'))} events)`,
+      `verify --all events/s (${fmt(get(f, 'filings'))} filings, ${fmt(get(f, 'events'))} events, ${fmt(get(f, 'verifyAll.readConcurrency'))} reads at once)`,
       fmt(get(f, 'verifyAll.eventsPerS')),
       `${fmt(get(f, 'rawStreamReadEventsPerS'))} (raw stream reads)`,
       fmt(get(f, 'ratioVerifyAll')),
     ],
+    [
+      '',
+      'verify --all events/s with the pure-JS hasher (reference)',
+      fmt(get(f, 'verifyAll.pureHasherEventsPerS')),
+      `${fmt(get(f, 'rawStreamReadEventsPerS'))} (raw stream reads)`,
+      fmt(get(f, 'ratioVerifyAllPureHasher')),
+    ],
+    ['', `verify --all events/s by reads at once (${byConcurrency})`, '', '', ''],
   ];
 }
 

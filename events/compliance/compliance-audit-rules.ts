@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../ports/event-log.port';
+import type { ChainHasher } from '../ids';
 import {
   type ComplianceChainFinding,
   type ComplianceRecorderRole,
@@ -88,9 +89,10 @@ export function auditComplianceEvents(
   streamId: string,
   kind: ComplianceStreamKind,
   recorded: readonly RecordedEvent[],
+  hasher?: ChainHasher,
 ): ComplianceAuditFinding[] {
   return [
-    ...verifyComplianceChain(streamId, recorded),
+    ...verifyComplianceChain(streamId, recorded, hasher),
     ...placeFindings(COMPLIANCE_STREAM_RULES[kind], recorded),
   ].sort((a, b) => a.seq - b.seq);
 }

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../canonical-json';
-import { sha256Hex, uuidv5 } from '../ids';
+import { type ChainHasher, PURE_CHAIN_HASHER } from '../ids';
 import type { EventToAppend, Json, RecordedEvent } from '../ports/event-log.port';
 
 /**
@@ -54,15 +54,22 @@ export const EMPTY_COMPLIANCE_STREAM: ComplianceStreamHead = {
 };
 
 /** Deterministic: a retried append of the same event at the same place is recognised by the log. */
-export function complianceEventId(streamId: string, seq: number): string {
-  return uuidv5(`${streamId}:${seq}`);
+export function complianceEventId(
+  streamId: string,
+  seq: number,
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
+): string {
+  return hasher.eventId(`${streamId}:${seq}`);
 }
 
 export function hashComplianceEvent(
   event: { readonly type: string; readonly data: unknown },
   metadata: Omit<ComplianceEventMetadata, 'hash'>,
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
 ): string {
-  return sha256Hex(metadata.prevHash + canonicalJson({ type: event.type, data: event.data, metadata }));
+  return hasher.sha256Hex(
+    metadata.prevHash + canonicalJson({ type: event.type, data: event.data, metadata }),
+  );
 }
 
 /** The event as appended right after `head`: its id, seq and place in the hash chain. */
@@ -138,6 +145,7 @@ function eventFindings(
   recorded: RecordedEvent,
   index: number,
   expectedPrev: string,
+  hasher: ChainHasher,
 ): ComplianceChainFinding[] {
   const seq = recorded.revision;
   const findings: ComplianceChainFinding[] = [];
@@ -145,7 +153,7 @@ function eventFindings(
     findings.push({ seq, rule, message });
   if (seq !== index)
     finding(seq > index ? 'seq_gap' : 'seq_order', `event at position ${index} has revision ${seq}`);
-  if (recorded.id !== complianceEventId(streamId, seq))
+  if (recorded.id !== complianceEventId(streamId, seq, hasher))
     finding('id_mismatch', 'event id is not UUIDv5(streamId:seq)');
   const sealed = complianceMetadataOf(recorded);
   if (!sealed) {
@@ -158,22 +166,24 @@ function eventFindings(
   if (!recorderKnown(rest.recordedBy)) finding('unknown_recorder', 'recordedBy names no known role');
   if (rest.prevHash !== expectedPrev)
     finding('prev_hash_mismatch', 'prevHash does not match the previous event’s hash');
-  if (hashComplianceEvent(recorded, rest) !== hash)
+  if (hashComplianceEvent(recorded, rest, hasher) !== hash)
     finding('hash_mismatch', 'hash does not match the event’s content');
   return findings;
 }
 
 /**
  * Checks a compliance stream as stored: revisions without gaps, deterministic ids, every event sealed,
- * naming its stream and a known recorder, and the hash chain. Pure.
+ * naming its stream and a known recorder, and the hash chain. Pure. `hasher` computes the same
+ * digests natively where Node's crypto is available (the auditor).
  */
 export function verifyComplianceChain(
   streamId: string,
   recorded: readonly RecordedEvent[],
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
 ): ComplianceChainFinding[] {
   let expectedPrev = COMPLIANCE_GENESIS_HASH;
   return recorded.flatMap((event, index) => {
-    const findings = eventFindings(streamId, event, index, expectedPrev);
+    const findings = eventFindings(streamId, event, index, expectedPrev, hasher);
     expectedPrev = complianceMetadataOf(event)?.hash ?? expectedPrev;
     return findings;
   });

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../canonical-json';
-import { sha256Hex, uuidv5 } from '../ids';
+import { type ChainHasher, PURE_CHAIN_HASHER } from '../ids';
 import type { Actor } from './actor';
 import {
   FILING_SCHEMA_VERSION,
@@ -43,8 +43,12 @@ function recordedActor(actor: Actor, schemaVersion: number): RecordedActorScope 
   return recorded;
 }
 
-export function filingEventId(filingId: string, seq: number): string {
-  return uuidv5(`${filingId}:${seq}`);
+export function filingEventId(
+  filingId: string,
+  seq: number,
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
+): string {
+  return hasher.eventId(`${filingId}:${seq}`);
 }
 
 /**
@@ -54,8 +58,11 @@ export function filingEventId(filingId: string, seq: number): string {
 export function hashFilingEvent(
   event: { readonly type: string; readonly data: unknown },
   metadata: Omit<FilingEventMetadata, 'hash'>,
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
 ): string {
-  return sha256Hex(metadata.prevHash + canonicalJson({ type: event.type, data: event.data, metadata }));
+  return hasher.sha256Hex(
+    metadata.prevHash + canonicalJson({ type: event.type, data: event.data, metadata }),
+  );
 }
 
 /** Gives events their seq, deterministic id and place in the hash chain after `head`, at FILING_SCHEMA_VERSION. */
@@ -113,11 +120,13 @@ export interface ChainFinding {
 
 /**
  * Checks seq continuity, ids and the hash chain of the envelopes as stored (each at its own
- * schemaVersion; never upcast them first); returns every finding, empty when intact.
+ * schemaVersion; never upcast them first); returns every finding, empty when intact. `hasher`
+ * computes the same digests natively where Node's crypto is available (the auditor).
  */
 export function verifyFilingChain(
   filingId: string,
   envelopes: readonly StoredFilingEnvelope[],
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
 ): ChainFinding[] {
   const findings: ChainFinding[] = [];
   let expectedPrev = GENESIS_HASH;
@@ -139,7 +148,7 @@ export function verifyFilingChain(
     if (rest.filingId !== filingId) {
       findings.push({ seq, rule: 'filing_id_mismatch', message: `event names filing ${rest.filingId}` });
     }
-    if (envelope.id !== filingEventId(filingId, seq)) {
+    if (envelope.id !== filingEventId(filingId, seq, hasher)) {
       findings.push({ seq, rule: 'id_mismatch', message: 'event id is not UUIDv5(filingId:seq)' });
     }
     if (rest.prevHash !== expectedPrev) {
@@ -149,7 +158,7 @@ export function verifyFilingChain(
         message: 'prevHash does not match the previous event’s hash',
       });
     }
-    if (hashFilingEvent(envelope, rest) !== hash) {
+    if (hashFilingEvent(envelope, rest, hasher) !== hash) {
       findings.push({ seq, rule: 'hash_mismatch', message: 'hash does not match the event’s content' });
     }
     expectedPrev = hash;

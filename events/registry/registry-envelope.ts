@@ -1,5 +1,5 @@
 import { canonicalJson } from '../canonical-json';
-import { sha256Hex, uuidv5 } from '../ids';
+import { type ChainHasher, PURE_CHAIN_HASHER } from '../ids';
 import type { EventToAppend, Json, RecordedEvent } from '../ports/event-log.port';
 import type { RegistryEvent } from './registry-events';
 
@@ -45,15 +45,22 @@ export interface RegistrySealContext {
 }
 
 /** Deterministic: a retried append of the same event at the same place is recognised by the log. */
-export function registryEventId(streamId: string, revision: number): string {
-  return uuidv5(`${streamId}:${revision}`);
+export function registryEventId(
+  streamId: string,
+  revision: number,
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
+): string {
+  return hasher.eventId(`${streamId}:${revision}`);
 }
 
 export function hashRegistryEvent(
   event: { readonly type: string; readonly data: unknown },
   metadata: Omit<RegistryEventMetadata, 'hash'>,
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
 ): string {
-  return sha256Hex(metadata.prevHash + canonicalJson({ type: event.type, data: event.data, metadata }));
+  return hasher.sha256Hex(
+    metadata.prevHash + canonicalJson({ type: event.type, data: event.data, metadata }),
+  );
 }
 
 /** The event as appended right after `head`: its id, seq and place in the hash chain. */
@@ -109,11 +116,13 @@ export interface RegistryChainFinding {
 
 /**
  * Checks a registry stream as stored: revisions without gaps, deterministic ids, the stream named in
- * each sealed event, the hash chain. Unsealed (version 1) events may only open a stream.
+ * each sealed event, the hash chain. Unsealed (version 1) events may only open a stream. `hasher`
+ * computes the same digests natively where Node's crypto is available (the auditor).
  */
 export function verifyRegistryChain(
   streamId: string,
   events: readonly RecordedEvent[],
+  hasher: ChainHasher = PURE_CHAIN_HASHER,
 ): RegistryChainFinding[] {
   const findings: RegistryChainFinding[] = [];
   let expectedPrev = GENESIS_HASH;
@@ -124,7 +133,7 @@ export function verifyRegistryChain(
       findings.push({ seq, rule, message });
     if (seq !== index)
       finding(seq > index ? 'seq_gap' : 'seq_order', `event at position ${index} has revision ${seq}`);
-    if (recorded.id !== registryEventId(streamId, seq)) {
+    if (recorded.id !== registryEventId(streamId, seq, hasher)) {
       finding('id_mismatch', 'event id is not UUIDv5(streamId:revision)');
     }
     const sealed = sealedMetadataOf(recorded);
@@ -139,7 +148,7 @@ export function verifyRegistryChain(
     if (rest.prevHash !== expectedPrev) {
       finding('prev_hash_mismatch', 'prevHash does not match the previous event’s hash');
     }
-    if (hashRegistryEvent(recorded, rest) !== hash) {
+    if (hashRegistryEvent(recorded, rest, hasher) !== hash) {
       finding('hash_mismatch', 'hash does not match the event’s content');
     }
     expectedPrev = hash;

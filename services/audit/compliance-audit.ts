@@ -1,3 +1,4 @@
+import type { ChainHasher } from '../../events/ids';
 import type { EventLog, RecordedEvent } from '../../events/ports/event-log.port';
 import {
   type ComplianceAuditFinding,
@@ -9,6 +10,7 @@ import {
   type ComplianceStreamKind,
   complianceStreamKindOf,
 } from '../../events/compliance/compliance-streams';
+import { NATIVE_CHAIN_HASHER } from './native-hasher';
 import { scanAll } from './registry-audit-loader';
 
 export interface ComplianceTimelineEntry {
@@ -32,8 +34,9 @@ export function auditComplianceStream(
   streamId: string,
   kind: ComplianceStreamKind,
   recorded: readonly RecordedEvent[],
+  hasher: ChainHasher = NATIVE_CHAIN_HASHER,
 ): ComplianceAuditReport {
-  const findings = auditComplianceEvents(streamId, kind, recorded);
+  const findings = auditComplianceEvents(streamId, kind, recorded, hasher);
   const timeline = recorded.map((event): ComplianceTimelineEntry => {
     const metadata = complianceMetadataOf(event);
     return {

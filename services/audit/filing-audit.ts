@@ -11,13 +11,17 @@ import {
 import { isLegalTransition, stageOf } from '../../events/filing/transitions';
 import { upcastFilingEvent } from '../../events/filing/upcast';
 import { type WorkingDayCalendar, workingDaysBetween } from '../../events/working-days';
+import type { ChainHasher } from '../../events/ids';
 import type { AuditFinding, AuditReport, StageSpan, TemporalCrossCheck, TimelineEntry } from './audit-report';
 import { type Breach, actorBreaches, timeBreaches } from './replay-rules';
+import { NATIVE_CHAIN_HASHER } from './native-hasher';
 import { storedEnvelopeOf } from './stored-envelope';
 
 export interface AuditOptions {
   /** The working-day calendar deadlines are checked against (production: China's, from `chinese-days`). */
   calendar: WorkingDayCalendar;
+  /** The chain's digests; node:crypto unless a caller compares with events/'s pure hasher. */
+  hasher?: ChainHasher;
 }
 
 /** What a review or SMS window in the state is due, if the status has one. */
@@ -34,6 +38,8 @@ function dueOf(state: FilingState): { dueAt?: string; overdue: boolean } {
 }
 
 function daysBetween(from: string, to: string, calendar: WorkingDayCalendar): number {
+  // Most events open their stage or share its instant: no calendar walk for those.
+  if (from === to) return 0;
   return Date.parse(to) >= Date.parse(from) ? workingDaysBetween(from, to, calendar) : 0;
 }
 
@@ -139,6 +145,7 @@ class Replay {
       this.state.status === 'not_submitted' ? undefined : stageOf(this.state.status);
     const stageAfter = stageOf(next.status);
     const enteredAt = this.stageEnteredAt ?? occurredAt;
+    const workingDaysInStage = daysBetween(enteredAt, occurredAt, this.calendar);
     this.timeline.push({
       seq,
       occurredAt,
@@ -146,15 +153,16 @@ class Replay {
       actor: { ...actor },
       status: next.status,
       stage: stageAfter,
-      workingDaysInStage: daysBetween(enteredAt, occurredAt, this.calendar),
+      workingDaysInStage,
       chainIntact: !this.brokenLinks.has(seq),
       applied: true,
     });
     const current = this.stages[this.stages.length - 1];
     if (stageBefore !== stageAfter) {
       if (current) {
+        // The stage being left opened at stageEnteredAt (= enteredAt): its days are the ones just counted.
         current.leftAt = occurredAt;
-        current.workingDays = daysBetween(current.enteredAt, occurredAt, this.calendar);
+        current.workingDays = workingDaysInStage;
       }
       this.stageEnteredAt = occurredAt;
       this.stages.push({ stage: stageAfter, enteredAt: occurredAt, workingDays: 0, overdue: false });
@@ -186,7 +194,7 @@ export function auditFilingHistory(
       findings.push({ seq: event.revision, rule: 'unreadable_event', message: read.problem });
     else envelopes.push(read.envelope);
   }
-  const chain = verifyFilingChain(filingId, envelopes);
+  const chain = verifyFilingChain(filingId, envelopes, options.hasher ?? NATIVE_CHAIN_HASHER);
   findings.push(...chain.map(({ seq, rule, message }) => ({ seq, rule, message })));
 
   const replay = new Replay(options.calendar, new Set(chain.map((finding) => finding.seq)));

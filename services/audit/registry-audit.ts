@@ -1,3 +1,4 @@
+import type { ChainHasher } from '../../events/ids';
 import type { RecordedEvent } from '../../events/ports/event-log.port';
 import {
   type RegistryEventMetadata,
@@ -11,6 +12,7 @@ import {
 } from '../../events/registry/registry-transitions';
 import { foldService, type ServiceVersion } from '../../events/registry/service';
 import type { AuditFinding, RegistryAuditReport, RegistryTimelineEntry } from './audit-report';
+import { NATIVE_CHAIN_HASHER } from './native-hasher';
 import { readRegistryEvent } from './registry-event-reader';
 
 /** The versions of a service stream with no findings, as the registry's own fold reads them. */
@@ -38,8 +40,9 @@ export function auditRegistryStream(
   streamId: string,
   kind: RegistryStreamKind,
   recorded: readonly RecordedEvent[],
+  hasher: ChainHasher = NATIVE_CHAIN_HASHER,
 ): RegistryAuditReport {
-  const chain = verifyRegistryChain(streamId, recorded);
+  const chain = verifyRegistryChain(streamId, recorded, hasher);
   const findings: AuditFinding[] = chain.map(({ seq, rule, message }) => ({ seq, rule, message }));
   const brokenLinks = new Set(chain.map((finding) => finding.seq));
   const replay = new RegistryStreamReplay(kind, streamId);

@@ -101,7 +101,8 @@ function reviewStartBreaches(
   if (deadline.provisional) return [];
   const from = context.previousAt ?? context.occurredAt;
   const earliest = addWorkingDays(from, rule, context.calendar).dueAt;
-  const latest = addWorkingDays(context.occurredAt, rule, context.calendar).dueAt;
+  const latest =
+    from === context.occurredAt ? earliest : addWorkingDays(context.occurredAt, rule, context.calendar).dueAt;
   if (ms(deadline.dueAt) < ms(earliest) || ms(deadline.dueAt) > ms(latest)) {
     return [
       {

@@ -12,7 +12,7 @@ import {
 } from '../../../services/audit/compliance-audit';
 import type { CliIo } from '../command';
 import type { ProgressBar } from '../progress-bar';
-import { auditStreams } from './audit-streams';
+import { auditStreams, type StreamAuditContext } from './audit-streams';
 
 export interface ComplianceVerifySummary {
   streams: number;
@@ -24,11 +24,10 @@ export interface ComplianceVerifySummary {
 
 /** Every compliance stream of the log audited (inventories, sweeps, inspections, campaigns). */
 export async function verifyCompliance(
-  eventLog: EventLog,
-  read: <T>(work: () => Promise<T>) => Promise<T>,
+  context: StreamAuditContext,
   bar: (total: number) => ProgressBar,
 ): Promise<ComplianceVerifySummary> {
-  const streams = await read(() => listComplianceStreams(eventLog));
+  const streams = await context.read(() => listComplianceStreams(context.eventLog));
   const byKind = Object.fromEntries(COMPLIANCE_STREAM_KINDS.map((kind) => [kind, 0])) as Record<
     ComplianceStreamKind,
     number
@@ -42,16 +41,15 @@ export async function verifyCompliance(
   };
   if (streams.length === 0) return summary;
   const found = await auditStreams(
-    eventLog,
+    context,
     streams,
     ({ streamId, kind }, recorded) => {
       byKind[kind] += 1;
-      return auditComplianceStream(streamId, kind, recorded).findings.map((finding) => ({
+      return auditComplianceStream(streamId, kind, recorded, context.hasher).findings.map((finding) => ({
         streamId,
         ...finding,
       }));
     },
-    read,
     bar(streams.length),
   );
   for (const findings of found) {

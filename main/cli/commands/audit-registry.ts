@@ -16,7 +16,7 @@ import type { SubjectNumberRequest } from '../../../services/http/registration-n
 import type { CliIo } from '../command';
 import type { ProgressBar } from '../progress-bar';
 import { findingLine, registryReplayLines } from './audit-format';
-import { auditStreams } from './audit-streams';
+import { auditStreams, type StreamAuditContext } from './audit-streams';
 
 /** What `icp audit replay --subject|--service|--stream` names. */
 export type RegistryTarget =
@@ -74,11 +74,10 @@ export interface RegistryVerifySummary {
 
 /** Every registry stream of the log audited; only the summary and the findings are kept. */
 export async function verifyRegistry(
-  eventLog: EventLog,
-  read: <T>(work: () => Promise<T>) => Promise<T>,
+  context: StreamAuditContext,
   bar: (total: number) => ProgressBar,
 ): Promise<RegistryVerifySummary> {
-  const streams = await read(() => listRegistryStreams(eventLog));
+  const streams = await context.read(() => listRegistryStreams(context.eventLog));
   const byKind = Object.fromEntries(REGISTRY_STREAM_KINDS.map((kind) => [kind, 0])) as Record<
     RegistryStreamKind,
     number
@@ -92,13 +91,12 @@ export async function verifyRegistry(
   };
   if (streams.length === 0) return summary;
   const found = await auditStreams(
-    eventLog,
+    context,
     streams,
     ({ streamId, kind }: RegistryStreamToAudit, recorded) => {
       byKind[kind] += 1;
-      return auditRegistryStream(streamId, kind, recorded).findings;
+      return auditRegistryStream(streamId, kind, recorded, context.hasher).findings;
     },
-    read,
     bar(streams.length),
   );
   const outcomes = streams.map(({ streamId }, index) => ({ streamId, findings: found[index] ?? [] }));

@@ -1,20 +1,35 @@
+import type { ChainHasher } from '../../../events/ids';
 import type { EventLog, RecordedEvent } from '../../../events/ports/event-log.port';
 import type { ProgressBar } from '../progress-bar';
 
-/** Streams read at once: SQLite answers one at a time anyway, EventStoreDB overlaps the round trips. */
-const READ_CONCURRENCY = 8;
+/**
+ * Streams read at once, chosen from `npm run bench audit` (1, 2, 4, 8 on SQLite: 8 fastest, 2.2× the
+ * rate of 1 in bench/PROFILE.md's run); EventStoreDB and PostgreSQL overlap the round trips too, and 8
+ * histories in flight is little memory.
+ */
+export const DEFAULT_READ_CONCURRENCY = 8;
+
+/** What `verify` audits streams with: the log, how a read reports failure, how many reads at once. */
+export interface StreamAuditContext {
+  readonly eventLog: EventLog;
+  /** Wraps each read so an unreadable log ends the command with one line (exit 2). */
+  readonly read: <T>(work: () => Promise<T>) => Promise<T>;
+  readonly concurrency: number;
+  /** The chain's digests; undefined = the auditor's node:crypto one. */
+  readonly hasher?: ChainHasher;
+}
 
 /**
- * Reads and audits each stream, a few at a time, with a progress bar; returns each stream's findings
- * in list order (only the findings are kept, so a large log is audited in little memory).
+ * Reads and audits each stream, `concurrency` at a time, with a progress bar; returns each stream's
+ * findings in list order (only the findings are kept, so a large log is audited in little memory).
  */
 export async function auditStreams<S extends { streamId: string }, F>(
-  eventLog: EventLog,
+  context: StreamAuditContext,
   streams: readonly S[],
   audit: (stream: S, recorded: RecordedEvent[]) => F[],
-  read: <T>(work: () => Promise<T>) => Promise<T>,
   progress: ProgressBar,
 ): Promise<F[][]> {
+  const { eventLog, read } = context;
   const found: F[][] = [];
   let next = 0;
   let done = 0;
@@ -30,7 +45,8 @@ export async function auditStreams<S extends { streamId: string }, F>(
         progress.update({ position: done, head: streams.length, events });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, streams.length) }, worker));
+  const readers = Math.max(1, Math.min(context.concurrency, streams.length));
+  await Promise.all(Array.from({ length: readers }, worker));
   progress.finish();
   return found;
 }

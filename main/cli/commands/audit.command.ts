@@ -1,8 +1,10 @@
 import { isCalendarDate } from '../../../events/calendar-date';
+import { filingStreamId } from '../../../events/filing/stream-ids';
+import type { ChainHasher } from '../../../events/ids';
 import { isProvinceCode } from '../../../events/provinces';
 import type { WorkingDayCalendar } from '../../../events/working-days/working-day-calendar';
 import {
-  type FilingToAudit,
+  type FilingSelection,
   listFilingsToAudit,
   readFilingHistory,
 } from '../../../services/audit/audit-loader';
@@ -18,6 +20,7 @@ import { crossCheckWithTemporal } from '../../../services/audit/temporal-cross-c
 import type { CliCommand, CliIo } from '../command';
 import { ProgressBar } from '../progress-bar';
 import { replayLines, verifyFindingLine, verifySummaryLine } from './audit-format';
+import { auditStreams, DEFAULT_READ_CONCURRENCY, type StreamAuditContext } from './audit-streams';
 import {
   registryFindingLine,
   registrySummaryLine,
@@ -89,6 +92,10 @@ export interface AuditCommandDeps {
   calendar(): WorkingDayCalendar;
   /** Used by `replay` only; default: the configured Temporal; absent = not asked. */
   crossCheckTemporal?: TemporalCrossChecker;
+  /** Streams `verify` reads at once; default DEFAULT_READ_CONCURRENCY (the benchmark measures others). */
+  readConcurrency?: number;
+  /** The chain's digests; default node:crypto (the benchmark passes events/' pure one for comparison). */
+  hasher?: ChainHasher;
 }
 
 const defaultDeps: AuditCommandDeps = {
@@ -291,14 +298,37 @@ function progressBar(label: string, io: CliIo): ProgressBar {
   });
 }
 
-/** Streams read at once: SQLite answers one at a time anyway, EventStoreDB overlaps the round trips. */
-const READ_CONCURRENCY = 8;
-
 interface VerifySummary {
   filings: number;
   verified: number;
   withFindings: number;
   findings: Array<{ filingId: string } & AuditFinding>;
+}
+
+type FilingOutcome = { filingId: string; verdict: AuditReport['verdict']; findings: AuditFinding[] };
+
+/** Every selected filing's stream audited through the shared pool of readers; only outcomes are kept. */
+async function verifyFilings(
+  context: StreamAuditContext,
+  selection: FilingSelection,
+  calendar: WorkingDayCalendar,
+  io: CliIo,
+): Promise<FilingOutcome[]> {
+  const filings = await context.read(() => listFilingsToAudit(context.eventLog, selection));
+  const bar = progressBar(`audit ${filings.length.toLocaleString('en-US')} filings`, io);
+  const streams = filings.map(({ filingId }) => ({ filingId, streamId: filingStreamId(filingId) }));
+  const options = { calendar, ...(context.hasher && { hasher: context.hasher }) };
+  // Timelines are dropped as soon as each filing is audited.
+  const found = await auditStreams(
+    context,
+    streams,
+    ({ filingId }, recorded): FilingOutcome[] => {
+      const { verdict, findings } = auditFilingHistory(filingId, recorded, options);
+      return [{ filingId, verdict, findings }];
+    },
+    bar,
+  );
+  return found.flat();
 }
 
 async function verify(
@@ -314,50 +344,29 @@ async function verify(
       : args.selector.kind === 'since'
         ? { since: args.selector.since }
         : {};
-  const filings = await reading(description, () => listFilingsToAudit(eventLog, selection));
-  const calendar = deps.calendar();
-  const bar = progressBar(`audit ${filings.length.toLocaleString('en-US')} filings`, io);
-  // Only what the summary needs, in list order: timelines are dropped as soon as each filing is audited.
-  const outcomes: Array<{ filingId: string; verdict: AuditReport['verdict']; findings: AuditFinding[] }> = [];
-  let done = 0;
-  let events = 0;
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < filings.length; index = next++) {
-      const filing = filings[index] as FilingToAudit;
-      const recorded: RecordedEvent[] = await reading(description, () =>
-        readFilingHistory(eventLog, filing.filingId),
-      );
-      const { verdict, findings } = auditFilingHistory(filing.filingId, recorded, { calendar });
-      outcomes[index] = { filingId: filing.filingId, verdict, findings };
-      done += 1;
-      events += recorded.length;
-      if (done % 10 === 0 || done === filings.length)
-        bar.update({ position: done, head: filings.length, events });
-    }
+  const context: StreamAuditContext = {
+    eventLog,
+    read: (work) => reading(description, work),
+    concurrency: deps.readConcurrency ?? DEFAULT_READ_CONCURRENCY,
+    ...(deps.hasher && { hasher: deps.hasher }),
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, filings.length) }, worker));
-  bar.finish();
+  const outcomes = await verifyFilings(context, selection, deps.calendar(), io);
 
   // Registry and compliance streams have no province or submission date of their own: only --all covers them.
   const registry =
     args.selector.kind === 'all'
-      ? await verifyRegistry(
-          eventLog,
-          (read) => reading(description, read),
-          (total) => progressBar(`audit ${total.toLocaleString('en-US')} registry streams`, io),
+      ? await verifyRegistry(context, (total) =>
+          progressBar(`audit ${total.toLocaleString('en-US')} registry streams`, io),
         )
       : undefined;
   const compliance =
     args.selector.kind === 'all'
-      ? await verifyCompliance(
-          eventLog,
-          (read) => reading(description, read),
-          (total) => progressBar(`audit ${total.toLocaleString('en-US')} compliance streams`, io),
+      ? await verifyCompliance(context, (total) =>
+          progressBar(`audit ${total.toLocaleString('en-US')} compliance streams`, io),
         )
       : undefined;
 
-  const summary: VerifySummary = { filings: filings.length, verified: 0, withFindings: 0, findings: [] };
+  const summary: VerifySummary = { filings: outcomes.length, verified: 0, withFindings: 0, findings: [] };
   for (const report of outcomes) {
     if (report.verdict === 'verified') summary.verified += 1;
     else summary.withFindings += 1;
