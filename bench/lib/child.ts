@@ -30,18 +30,19 @@ export interface ServerChild {
 }
 
 /**
- * Starts `bench/procs/serve.ts <role>` with `env` and resolves once it is serving. Its stdout goes to
+ * Starts `bench/procs/serve.ts <role>` (or `options.script`, speaking the same IPC) with `env` and
+ * resolves once it is serving. Its stdout goes to
  * this process's stderr, so the benchmark's stdout stays one JSON line.
  */
 export async function startServerChild(
   role: 'api' | 'worker' | 'app',
   env: NodeJS.ProcessEnv,
-  options: { profileDir?: string } = {},
+  options: { profileDir?: string; script?: string } = {},
 ): Promise<ServerChild> {
   const child: ChildProcess = spawn(
     process.execPath,
     nodeTsArgs(
-      join(BENCH_DIR, 'procs', 'serve.ts'),
+      options.script ?? join(BENCH_DIR, 'procs', 'serve.ts'),
       [role],
       ['--expose-gc', ...cpuProfArgs(options.profileDir)],
     ),

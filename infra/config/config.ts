@@ -54,7 +54,7 @@ export interface WorkerTuning {
 }
 
 export const WORKER_TUNING_DEFAULTS: WorkerTuning = {
-  cachedWorkflows: 250,
+  cachedWorkflows: 100,
   workflowTasks: 20,
   activities: 50,
 };
