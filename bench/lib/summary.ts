@@ -210,7 +210,7 @@ function memoryRows(f: unknown): Row[] {
   for (const point of list('eviction.points')) {
     rows.push([
       '',
-      `cache ${fmt(get(point, 'cache'))}, ${waiting} waiting: RSS MiB; status p50 / p99 ms cached, evicted`,
+      `cache ${fmt(get(point, 'cache'))} (${fmt(get(point, 'cachedNow'))} held), ${waiting} waiting: RSS MiB; status p50 / p99 ms cached, evicted`,
       `${fmt(get(point, 'rssMiB'))}; ${pair(point, 'cachedQueryMs.p50', 'cachedQueryMs.p99')}, ${pair(point, 'evictedQueryMs.p50', 'evictedQueryMs.p99')}`,
       '',
       fmt(get(point, 'evictedOverCachedP50')),
