@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BENCH_DIR } from './report';
 
 export const REGISTER = join(BENCH_DIR, 'register.cjs');
@@ -39,7 +39,7 @@ async function spawnReady(
 ): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
   const child: ChildProcess = spawn(
     process.execPath,
-    nodeTsArgs(join(BENCH_DIR, 'procs', script), args, execArgv),
+    nodeTsArgs(resolve(BENCH_DIR, 'procs', script), args, execArgv),
     {
       env,
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -79,15 +79,16 @@ export async function startBareHttpChild(
 }
 
 /**
- * Starts `bench/procs/serve.ts <role>` with `env` and resolves once it is serving. Its stdout goes to
+ * Starts `bench/procs/serve.ts <role>` (or `options.script`, speaking the same IPC) with `env` and
+ * resolves once it is serving. Its stdout goes to
  * this process's stderr, so the benchmark's stdout stays one JSON line.
  */
 export async function startServerChild(
   role: 'api' | 'worker' | 'app',
   env: NodeJS.ProcessEnv,
-  options: { profileDir?: string } = {},
+  options: { profileDir?: string; script?: string } = {},
 ): Promise<ServerChild> {
-  const { child, exited } = await spawnReady(role, 'serve.ts', [role], env, [
+  const { child, exited } = await spawnReady(role, options.script ?? 'serve.ts', [role], env, [
     '--expose-gc',
     ...cpuProfArgs(options.profileDir),
   ]);

@@ -256,6 +256,11 @@ export class FilingWorkflowTarget implements FilingTarget {
     return uuidv5(`bench:${this.runId}:${index}`);
   }
 
+  /** The workflow id of filing `index`, to query it again after the drive. */
+  workflowId(index: number): string {
+    return filingStreamId(this.filingId(index));
+  }
+
   async start(index: number): Promise<WorkflowHandle> {
     const filingId = this.filingId(index);
     const submission = this.submission(index);
@@ -269,7 +274,7 @@ export class FilingWorkflowTarget implements FilingTarget {
     return this.client.workflow.start(filingWorkflow, {
       args: [input],
       taskQueue: this.taskQueue,
-      workflowId: filingStreamId(filingId),
+      workflowId: this.workflowId(index),
     });
   }
 

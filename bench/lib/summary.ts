@@ -275,30 +275,49 @@ function apiRows(f: unknown): Row[] {
 }
 
 function memoryRows(f: unknown): Row[] {
-  const n = fmt(get(f, 'filingsWaiting'));
-  return [
+  const list = (path: string): unknown[] => (get(f, path) as unknown[] | undefined) ?? [];
+  const last = list('waiting').at(-1);
+  const rows: Row[] = [
     [
       'memory',
-      `worker RSS MiB, idle → ${n} in bureau review`,
-      `${fmt(get(f, 'worker.idle.rssMiB'))} → ${fmt(get(f, 'worker.loaded.rssMiB'))}`,
-      `${fmt(get(f, 'worker.rssPerFilingKiB'))} KiB per filing`,
-      '',
+      `worker RSS MiB idle (${fmt(get(f, 'tuning.cachedWorkflows'))} cached at most)`,
+      fmt(get(f, 'idle.worker.rssMiB')),
+      `${fmt(get(f, 'idle.bareWorker.rssMiB'))} (bare workflow's worker)`,
+      fmt(get(f, 'idle.workerOverBareWorkerRss')),
     ],
+    ...list('waiting').map((point): Row => [
+      '',
+      `worker RSS MiB, ${fmt(get(point, 'waiting'))} in bureau review (driven at ${fmt(get(point, 'drive.filingsPerS'))}/s)`,
+      fmt(get(point, 'worker.rssMiB')),
+      `${fmt(get(f, 'idle.worker.rssMiB'))} (same worker idle)`,
+      fmt(get(point, 'workerRssOverIdle')),
+    ]),
     [
       '',
-      `API RSS MiB, idle → ${n} in bureau review`,
-      `${fmt(get(f, 'api.idle.rssMiB'))} → ${fmt(get(f, 'api.loaded.rssMiB'))}`,
-      `${fmt(get(f, 'api.rssPerFilingKiB'))} KiB per filing`,
-      '',
-    ],
-    [
-      '',
-      'Temporal dev server RSS MiB',
-      `${fmt(get(f, 'temporalServer.idleRssMiB'))} → ${fmt(get(f, 'temporalServer.loadedRssMiB'))}`,
+      `API / Temporal dev server RSS MiB, idle → ${fmt(get(last, 'waiting'))} waiting`,
+      `${pair(f, 'idle.api.rssMiB', 'idle.temporalRssMiB')} → ${pair(last, 'api.rssMiB', 'temporalRssMiB')}`,
       '',
       '',
     ],
   ];
+  const waiting = fmt(get(f, 'eviction.waiting'));
+  for (const point of list('eviction.points')) {
+    rows.push([
+      '',
+      `cache ${fmt(get(point, 'cache'))} (${fmt(get(point, 'cachedNow'))} held), ${waiting} waiting: RSS MiB; status p50 / p99 ms cached, evicted`,
+      `${fmt(get(point, 'rssMiB'))}; ${pair(point, 'cachedQueryMs.p50', 'cachedQueryMs.p99')}, ${pair(point, 'evictedQueryMs.p50', 'evictedQueryMs.p99')}`,
+      '',
+      fmt(get(point, 'evictedOverCachedP50')),
+    ]);
+  }
+  rows.push([
+    '',
+    'worker RSS per cached workflow, KiB',
+    fmt(get(f, 'eviction.rssPerCachedWorkflowKiB')),
+    '',
+    '',
+  ]);
+  return rows;
 }
 
 function scaleRows(f: unknown): Row[] {

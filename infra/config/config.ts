@@ -36,7 +36,28 @@ export interface IcpConfig {
    * /metrics listener; absent, they open none.
    */
   ops?: { port: number; host: string };
+  /** How much the Temporal worker keeps in memory and runs at once. */
+  worker: WorkerTuning;
 }
+
+/**
+ * The defaults suit a 2-core, 4 GiB host: bench/memory.ts measures the curve they were chosen from
+ * (bench/PROFILE.md, "memory").
+ */
+export interface WorkerTuning {
+  /** Open workflows kept cached; past it the least recently used one replays on its next task. */
+  cachedWorkflows: number;
+  /** Workflow tasks run at once (never more than the cache holds, unless the cache is off). */
+  workflowTasks: number;
+  /** Activities run at once. */
+  activities: number;
+}
+
+export const WORKER_TUNING_DEFAULTS: WorkerTuning = {
+  cachedWorkflows: 100,
+  workflowTasks: 20,
+  activities: 50,
+};
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 
@@ -54,6 +75,48 @@ function port(env: Env, name: string, fallback: number): number {
     throw new ConfigError(`${name}: must be a TCP port between 1 and 65535, got "${raw}"`);
   }
   return value;
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name}: must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** ICP_WORKER_CACHE_WORKFLOWS, ICP_WORKER_WORKFLOW_TASKS, ICP_WORKER_ACTIVITIES. */
+function workerTuning(env: Env): WorkerTuning {
+  const defaults = WORKER_TUNING_DEFAULTS;
+  const cachedWorkflows = wholeNumber(
+    env,
+    'ICP_WORKER_CACHE_WORKFLOWS',
+    defaults.cachedWorkflows,
+    0,
+    1_000_000,
+  );
+  // The SDK would quietly raise a cache of 1 to 2, and lower a task limit above the cache to it.
+  if (cachedWorkflows === 1) {
+    throw new ConfigError('ICP_WORKER_CACHE_WORKFLOWS: must be 0 (no cache) or at least 2, got "1"');
+  }
+  const fallbackTasks = Math.min(defaults.workflowTasks, cachedWorkflows || Infinity);
+  const workflowTasks = wholeNumber(env, 'ICP_WORKER_WORKFLOW_TASKS', fallbackTasks, 2, 10_000);
+  if (cachedWorkflows > 0 && workflowTasks > cachedWorkflows) {
+    throw new ConfigError(
+      `ICP_WORKER_WORKFLOW_TASKS: must not exceed ICP_WORKER_CACHE_WORKFLOWS (${cachedWorkflows}) unless that is 0, got "${workflowTasks}"`,
+    );
+  }
+  const activities = wholeNumber(env, 'ICP_WORKER_ACTIVITIES', defaults.activities, 1, 10_000);
+  return { cachedWorkflows, workflowTasks, activities };
+}
+
+/** One line for start-up output and logs. */
+export function describeWorkerTuning(tuning: WorkerTuning): string {
+  const cache =
+    tuning.cachedWorkflows === 0 ? 'no workflow cache' : `caches ${tuning.cachedWorkflows} workflows`;
+  return `${cache}; ${tuning.workflowTasks} workflow tasks and ${tuning.activities} activities at once`;
 }
 
 function nonEmpty(env: Env, name: string): string | undefined {
@@ -90,6 +153,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const databaseConfig = database(env);
   const host = nonEmpty(env, 'HOST') ?? '127.0.0.1';
   const opsPort = nonEmpty(env, 'ICP_OPS_PORT') && port(env, 'ICP_OPS_PORT', 0);
+  const worker = workerTuning(env);
 
   return {
     dataDir,
@@ -113,6 +177,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     eventLog: { url: nonEmpty(env, 'EVENT_STORE_URL') ?? `sqlite:${resolve(dataDir, 'events.sqlite')}` },
     projector: projectorMode(env),
+    worker,
     ...(databaseConfig && { database: databaseConfig }),
     ...(opsPort && { ops: { port: opsPort, host } }),
   };

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, describeWorkerTuning, loadConfig, WORKER_TUNING_DEFAULTS } from './config';
 
 describe('one configuration for every entry point', () => {
   it('defaults to the embedded system under ./data', () => {
@@ -70,5 +70,55 @@ describe('DATABASE_URL', () => {
       expect(message).not.toContain('secret');
       expect(message).not.toContain('\n');
     }
+  });
+});
+
+describe('worker memory and concurrency', () => {
+  it('bounds the workflow cache and concurrency by default, for a 2-core, 4 GiB host', () => {
+    expect(loadConfig({}).worker).toEqual(WORKER_TUNING_DEFAULTS);
+    expect(WORKER_TUNING_DEFAULTS.workflowTasks).toBeLessThanOrEqual(WORKER_TUNING_DEFAULTS.cachedWorkflows);
+  });
+
+  it('takes each from its variable', () => {
+    const worker = loadConfig({
+      ICP_WORKER_CACHE_WORKFLOWS: '1000',
+      ICP_WORKER_WORKFLOW_TASKS: '40',
+      ICP_WORKER_ACTIVITIES: '100',
+    }).worker;
+    expect(worker).toEqual({ cachedWorkflows: 1000, workflowTasks: 40, activities: 100 });
+    expect(describeWorkerTuning(worker)).toBe(
+      'caches 1000 workflows; 40 workflow tasks and 100 activities at once',
+    );
+  });
+
+  it('runs with no cache at all (every workflow task replays its history)', () => {
+    const worker = loadConfig({ ICP_WORKER_CACHE_WORKFLOWS: '0', ICP_WORKER_WORKFLOW_TASKS: '60' }).worker;
+    expect(worker).toMatchObject({ cachedWorkflows: 0, workflowTasks: 60 });
+    expect(describeWorkerTuning(worker)).toMatch(/^no workflow cache;/);
+  });
+
+  it('keeps the default task limit within a small cache', () => {
+    expect(loadConfig({ ICP_WORKER_CACHE_WORKFLOWS: '5' }).worker.workflowTasks).toBe(5);
+  });
+
+  it('names the variable and the rule for a value that is not a whole number in range', () => {
+    expect(() => loadConfig({ ICP_WORKER_CACHE_WORKFLOWS: 'lots' })).toThrow(
+      new ConfigError('ICP_WORKER_CACHE_WORKFLOWS: must be a whole number from 0 to 1000000, got "lots"'),
+    );
+    expect(() => loadConfig({ ICP_WORKER_ACTIVITIES: '0' })).toThrow(
+      new ConfigError('ICP_WORKER_ACTIVITIES: must be a whole number from 1 to 10000, got "0"'),
+    );
+    expect(() => loadConfig({ ICP_WORKER_WORKFLOW_TASKS: '2.5' })).toThrow(/^ICP_WORKER_WORKFLOW_TASKS: /);
+    expect(() => loadConfig({ ICP_WORKER_CACHE_WORKFLOWS: '1' })).toThrow(
+      new ConfigError('ICP_WORKER_CACHE_WORKFLOWS: must be 0 (no cache) or at least 2, got "1"'),
+    );
+  });
+
+  it('refuses more workflow tasks at once than the cache holds, which the SDK would quietly lower', () => {
+    expect(() => loadConfig({ ICP_WORKER_CACHE_WORKFLOWS: '10', ICP_WORKER_WORKFLOW_TASKS: '20' })).toThrow(
+      new ConfigError(
+        'ICP_WORKER_WORKFLOW_TASKS: must not exceed ICP_WORKER_CACHE_WORKFLOWS (10) unless that is 0, got "20"',
+      ),
+    );
   });
 });

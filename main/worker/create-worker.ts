@@ -23,5 +23,10 @@ export function createWorker(
     dataConverter: filingDataConverter(config),
     ...workflows,
     activities: createActivities(deps),
+    // Bounded memory: past the cache, the least recently used workflow replays from history on its
+    // next task (bench/memory.ts measures what that costs).
+    maxCachedWorkflows: config.worker.cachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: config.worker.workflowTasks,
+    maxConcurrentActivityTaskExecutions: config.worker.activities,
   });
 }

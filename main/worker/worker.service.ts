@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import type { IcpConfig } from '../../infra/config/config';
+import { describeWorkerTuning, type IcpConfig } from '../../infra/config/config';
 import type { EventLog } from '../../events/ports/event-log.port';
 import { connectWorkerConnection } from '../../infra/temporal/connection';
 import { EVENT_LOG, TEMPORAL_CLIENT } from '../../services/tokens';
@@ -51,7 +51,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     this.running.catch((error: unknown) => this.logger.error(`worker stopped: ${(error as Error).message}`));
     void this.scheduleDeadlineSweep();
     this.logger.log(
-      `polling task queue ${this.config.temporal.taskQueue} on ${this.config.temporal.address}`,
+      `polling task queue ${this.config.temporal.taskQueue} on ${this.config.temporal.address} (${describeWorkerTuning(this.config.worker)})`,
     );
   }
 

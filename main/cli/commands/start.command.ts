@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { startHttpApp } from '../../api/create-app';
-import { type IcpConfig, loadConfig } from '../../../infra/config/config';
+import { describeWorkerTuning, type IcpConfig, loadConfig } from '../../../infra/config/config';
 import { requireSecrets } from '../../../infra/config/secrets-config';
 import { loadTrustProxy } from '../../../infra/config/trust-proxy';
 import { redactEventLogUrl } from '../../../infra/event-log/event-log-url';
@@ -65,7 +65,7 @@ function printWhereEverythingIs(config: IcpConfig, devServer: DevServer | undefi
     `  Temporal     ${config.temporal.address}  (${devServer ? 'embedded dev server' : 'cluster'}, namespace ${config.temporal.namespace})`,
   );
   if (devServer?.uiUrl) io.out(`  Temporal UI  ${devServer.uiUrl}`);
-  io.out(`  Worker       task queue ${config.temporal.taskQueue}`);
+  io.out(`  Worker       task queue ${config.temporal.taskQueue}  (${describeWorkerTuning(config.worker)})`);
   io.out(`  Event log    ${redactEventLogUrl(config.eventLog.url)}`);
   io.out(`  Data         ${config.dataDir}`);
   io.out('Press Ctrl+C to stop.');
