@@ -96,26 +96,42 @@ function appendRows(f: unknown): Row[] {
 
 function rebuildRows(f: unknown): Row[] {
   const projections = Object.keys((get(f, 'projections') as Record<string, unknown> | undefined) ?? {});
+  const batchSizes = Object.keys((get(f, 'batchSizes') as Record<string, unknown> | undefined) ?? {});
+  const raw = fmt(get(f, 'rawReadEventsPerS'));
   return [
     [
       'rebuild',
-      `events/s, all 4 projections (${fmt(get(f, 'events'))} events)`,
+      `events/s, all ${projections.length} projections in one pass (${fmt(get(f, 'events'))} events, batch ${fmt(get(f, 'batchSize'))})`,
       fmt(get(f, 'rebuildAllEventsPerS')),
-      `${fmt(get(f, 'rawReadEventsPerS'))} (raw sequential read)`,
+      `${raw} (raw sequential read)`,
       fmt(get(f, 'ratioAll')),
+    ],
+    ...batchSizes.map((size): Row => [
+      '',
+      `events/s, all in one pass, batch ${fmt(Number(size))}`,
+      fmt(get(f, `batchSizes.${size}.eventsPerS`)),
+      raw,
+      fmt(get(f, `batchSizes.${size}.ratio`)),
+    ]),
+    [
+      '',
+      'events/s, all one after another (a pass each)',
+      fmt(get(f, 'oneByOneAllEventsPerS')),
+      raw,
+      fmt(get(f, 'ratioOneByOne')),
     ],
     ...projections.map((name): Row => [
       '',
-      `events/s, ${name}`,
+      `events/s, ${name} alone`,
       fmt(get(f, `projections.${name}.eventsPerS`)),
-      fmt(get(f, 'rawReadEventsPerS')),
+      raw,
       fmt(get(f, `projections.${name}.ratio`)),
     ]),
     [
       '',
       'events/s, readAll through the log port',
       fmt(get(f, 'portReadAllEventsPerS')),
-      fmt(get(f, 'rawReadEventsPerS')),
+      raw,
       fmt(get(f, 'ratioPortRead')),
     ],
   ];

@@ -106,7 +106,8 @@ function publicRegistryApplier(
     apply: (event) => {
       const update = project(rows, event);
       if (update?.filing) filingRecords.write(undefined, toPublicRegistryFilingRecord(update.filing));
-      for (const row of update?.registrations ?? []) registrations.write(undefined, toPublicRegistryRecord(row));
+      for (const row of update?.registrations ?? [])
+        registrations.write(undefined, toPublicRegistryRecord(row));
     },
     flush: () => undefined,
     discard: () => undefined,
