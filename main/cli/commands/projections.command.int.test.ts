@@ -99,7 +99,7 @@ describe('icp projections', () => {
       ),
     );
     // One bar for the whole pass: in a log (not a terminal) its final line.
-    const bar = /^rebuild 5 projections in one pass \[#+\] 100% /;
+    const bar = /^rebuild 5 projections in one pass \[#+\] +100% /;
     expect(rebuilt.err).toEqual(process.stderr.isTTY ? [] : [expect.stringMatching(bar)]);
 
     const verified = await run(['rebuild', '--verify']);
