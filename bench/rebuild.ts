@@ -9,7 +9,8 @@ import { PROJECTION_NAMES } from '../events/ports/read-models.port';
 import { loadChineseCalendar } from '../infra/calendar/chinese-holidays';
 import { SqliteReadModelStore } from '../infra/read-models/sqlite/sqlite-read-model-store';
 import { readModelProjections } from '../services/projections/read-model-projections';
-import { rebuildProjection } from '../services/projections/rebuild';
+import { DEFAULT_REBUILD_BATCH_SIZE, rebuildProjections } from '../services/projections/rebuild';
+import type { ProjectionName } from '../events/ports/read-models.port';
 import { parseBenchArgs, size } from './lib/args';
 import { profiled } from './lib/profiling';
 import { emitResult, log, runBench } from './lib/report';
@@ -17,12 +18,25 @@ import { seededLog } from './lib/seeded-log';
 import { rate, ratio } from './lib/stats';
 
 /**
- * `rebuildProjection` (what `icp projections rebuild` runs) from position 0 over a seeded log of
- * ≥ 1,000,000 filing events (quick: 100,000), each projection into a fresh read database, against a
- * raw sequential read of the same rows with better-sqlite3 (same columns, same batch size, no parsing).
+ * `icp projections rebuild` from position 0 over a seeded log of ≥ 1,000,000 filing events (quick:
+ * 100,000): every projection in one pass over the log (at several batch sizes), and each projection
+ * alone, each into a fresh read database, against a raw sequential read of the same rows with
+ * better-sqlite3 (same columns, same batch size, no parsing) measured in the same run.
  */
 const NAME = 'rebuild';
+/** The raw read's batch. */
 const BATCH_SIZE = 2_000;
+/** Batch sizes the one-pass rebuild of every projection is measured at. */
+const BATCH_SIZES = [500, 2_000, 5_000, 10_000] as const;
+
+interface Timed {
+  events: number;
+  elapsedMs: number;
+  eventsPerS: number;
+  /** The raw read measured just before it: the load on this shared machine moves within a run. */
+  rawEventsPerS: number;
+  ratio: number;
+}
 
 /** Reads every row in position order, in batches like the rebuild's, touching each row. */
 function rawSequentialRead(file: string): { rows: number; elapsedMs: number } {
@@ -70,6 +84,81 @@ async function portSequentialRead(eventLog: SqliteEventLog): Promise<{ rows: num
   return { rows, elapsedMs: performance.now() - started };
 }
 
+/**
+ * Reads the log raw, then rebuilds `names` in one pass into a fresh read database under `dir`: the
+ * log's events per second of each, and their ratio.
+ */
+async function timedRebuild(
+  args: ReturnType<typeof parseBenchArgs>,
+  seeded: { file: string; events: number },
+  eventLog: SqliteEventLog,
+  dir: string,
+  run: { names: readonly ProjectionName[]; batchSize: number; round: number },
+): Promise<Timed> {
+  const label = run.names.length === 1 ? run.names[0] : `all-${run.batchSize}`;
+  const raw = rawSequentialRead(seeded.file);
+  const rawEventsPerS = rate(raw.rows, raw.elapsedMs);
+  const projectRows = readModelProjections(loadChineseCalendar());
+  const store = SqliteReadModelStore.open(join(dir, `${label}-${run.round}`), projectRows);
+  try {
+    const started = performance.now();
+    const [outcome] = await profiled(args, NAME, `rebuild-${label}-${run.round}`, () =>
+      rebuildProjections({ eventLog, store, names: run.names, batchSize: run.batchSize }),
+    );
+    const elapsedMs = performance.now() - started;
+    const events = outcome?.events ?? 0;
+    const eventsPerS = rate(events, elapsedMs);
+    const timed = { events, elapsedMs: Math.round(elapsedMs), eventsPerS, rawEventsPerS };
+    log(
+      NAME,
+      `  ${label}: ${events} events in ${(elapsedMs / 1000).toFixed(1)} s (${eventsPerS} events/s; raw ${rawEventsPerS})`,
+    );
+    return { ...timed, ratio: ratio(eventsPerS, rawEventsPerS) };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The mean of two rounds' figures. */
+function meanOf(rounds: readonly Timed[]): Timed {
+  const mean = (pick: (timed: Timed) => number) =>
+    rounds.reduce((sum, timed) => sum + pick(timed), 0) / Math.max(1, rounds.length);
+  return {
+    events: rounds[0]?.events ?? 0,
+    elapsedMs: Math.round(mean((timed) => timed.elapsedMs)),
+    eventsPerS: Math.round(mean((timed) => timed.eventsPerS)),
+    rawEventsPerS: Math.round(mean((timed) => timed.rawEventsPerS)),
+    ratio: Number(mean((timed) => timed.ratio).toFixed(3)),
+  };
+}
+
+/** Every batch size in two rounds (the second in reverse order), then each projection alone. */
+async function measureRebuilds(
+  args: ReturnType<typeof parseBenchArgs>,
+  seeded: { file: string; events: number },
+  eventLog: SqliteEventLog,
+  dir: string,
+) {
+  const rounds = new Map<number, Timed[]>(BATCH_SIZES.map((batchSize) => [batchSize, []]));
+  for (const [round, order] of [[...BATCH_SIZES], [...BATCH_SIZES].reverse()].entries()) {
+    for (const batchSize of order) {
+      const timed = await timedRebuild(args, seeded, eventLog, dir, {
+        names: PROJECTION_NAMES,
+        batchSize,
+        round,
+      });
+      rounds.get(batchSize)?.push(timed);
+    }
+  }
+  const all = Object.fromEntries([...rounds].map(([batchSize, timed]) => [batchSize, meanOf(timed)]));
+  const projections: Record<string, Timed> = {};
+  for (const name of PROJECTION_NAMES) {
+    const run = { names: [name], batchSize: DEFAULT_REBUILD_BATCH_SIZE, round: 0 };
+    projections[name] = await timedRebuild(args, seeded, eventLog, dir, run);
+  }
+  return { all, projections };
+}
+
 runBench(NAME, async () => {
   const args = parseBenchArgs();
   const started = performance.now();
@@ -86,52 +175,34 @@ runBench(NAME, async () => {
     rawSequentialRead(seeded.file);
     const rawBefore = rawSequentialRead(seeded.file);
     const port = await profiled(args, NAME, 'port-read', () => portSequentialRead(eventLog));
-    const projections: Record<string, { events: number; elapsedMs: number; eventsPerS: number }> = {};
-    let totalMs = 0;
-    const projectRows = readModelProjections(loadChineseCalendar());
-    for (const name of PROJECTION_NAMES) {
-      const store = SqliteReadModelStore.open(join(dir, name), projectRows);
-      try {
-        const t = performance.now();
-        const outcome = await profiled(args, NAME, `rebuild-${name}`, () =>
-          rebuildProjection({ eventLog, store, name, batchSize: BATCH_SIZE }),
-        );
-        const elapsedMs = performance.now() - t;
-        totalMs += elapsedMs;
-        projections[name] = {
-          events: outcome.events,
-          elapsedMs: Math.round(elapsedMs),
-          eventsPerS: rate(outcome.events, elapsedMs),
-        };
-        log(
-          NAME,
-          `  ${name}: ${outcome.events} events in ${(elapsedMs / 1000).toFixed(1)} s (${projections[name]?.eventsPerS} events/s)`,
-        );
-      } finally {
-        await store.close();
-      }
-    }
+    const { all, projections } = await measureRebuilds(args, seeded, eventLog, dir);
     const rawAfter = await profiled(args, NAME, 'raw-read', async () => rawSequentialRead(seeded.file));
-    const rawMs = (rawBefore.elapsedMs + rawAfter.elapsedMs) / 2;
-    const rawPerS = rate(seeded.events, rawMs);
-    // Every projection reads the whole log: the log's events per second of wall time for all four.
-    const allPerS = rate(seeded.events, totalMs);
+    const rawPerS = rate(seeded.events, (rawBefore.elapsedMs + rawAfter.elapsedMs) / 2);
+    const oneByOneMs = Object.values(projections).reduce((sum, timed) => sum + timed.elapsedMs, 0);
+    const oneByOneRaw = meanOf(Object.values(projections)).rawEventsPerS;
+    const portPerS = rate(port.rows, port.elapsedMs);
+    const headline = all[DEFAULT_REBUILD_BATCH_SIZE];
     const figures = {
       filings: seeded.filings,
       events: seeded.events,
-      rebuildAllEventsPerS: allPerS,
-      rawReadEventsPerS: rawPerS,
-      ratioAll: ratio(allPerS, rawPerS),
-      portReadAllEventsPerS: rate(port.rows, port.elapsedMs),
-      ratioPortRead: ratio(rate(port.rows, port.elapsedMs), rawPerS),
-      projections: Object.fromEntries(
-        Object.entries(projections).map(([name, p]) => [name, { ...p, ratio: ratio(p.eventsPerS, rawPerS) }]),
-      ),
+      batchSize: DEFAULT_REBUILD_BATCH_SIZE,
+      rebuildAllEventsPerS: headline?.eventsPerS,
+      rawReadEventsPerS: headline?.rawEventsPerS,
+      ratioAll: headline?.ratio,
+      oneByOneAllEventsPerS: rate(seeded.events, oneByOneMs),
+      oneByOneRawEventsPerS: oneByOneRaw,
+      ratioOneByOne: ratio(rate(seeded.events, oneByOneMs), oneByOneRaw),
+      batchSizes: all,
+      portReadAllEventsPerS: portPerS,
+      rawReadAroundEventsPerS: rawPerS,
+      ratioPortRead: ratio(portPerS, rawPerS),
+      projections,
     };
     emitResult(NAME, args, started, figures, [
-      'rebuildAllEventsPerS: log events / wall time of rebuilding every projection (PROJECTION_NAMES) one after another (each reads the whole log), as `icp projections rebuild` does',
-      'rawReadEventsPerS: better-sqlite3 SELECT of the same rows and columns in the same 2,000-row batches, no JSON parsing (mean of a read before and after the rebuilds, page cache warm)',
-      'portReadAllEventsPerS: the same batches through SqliteEventLog.readAll (rows → RecordedEvent, JSON.parse of data and metadata)',
+      'rebuildAllEventsPerS: log events / wall time of rebuilding every projection (PROJECTION_NAMES) in one pass over the log at the default batch (DEFAULT_REBUILD_BATCH_SIZE, 5,000), as `icp projections rebuild` does; batchSizes: the same at 500 / 2,000 / 5,000 / 10,000 events per read and transaction',
+      'projections: each alone at the default batch; oneByOneAllEventsPerS: the same projections rebuilt one after another, each reading the whole log (`--name` for each; how the command worked before)',
+      'rawReadEventsPerS: better-sqlite3 SELECT of the same rows and columns in 2,000-row batches, no JSON parsing, page cache warm, measured just before each rebuild (the load on the shared machine moves within a run); every ratio is against the raw read next to it, batch sizes are the mean of two rounds (the second in reverse order)',
+      'portReadAllEventsPerS: the same batches through SqliteEventLog.readAll (rows → RecordedEvent, JSON.parse of data and metadata), against rawReadAroundEventsPerS (the mean of a raw read before and after all rebuilds)',
     ]);
   } finally {
     await eventLog.close();

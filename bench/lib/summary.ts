@@ -122,28 +122,41 @@ function appendRows(f: unknown): Row[] {
   ];
 }
 
+/** Each rebuild row's baseline is the raw read measured next to it (see bench/rebuild.ts). */
 function rebuildRows(f: unknown): Row[] {
-  const projections = Object.keys((get(f, 'projections') as Record<string, unknown> | undefined) ?? {});
+  const keys = (path: string) => Object.keys((get(f, path) as Record<string, unknown> | undefined) ?? {});
+  const projections = keys('projections');
+  const timed = (path: string, figure: string): Row => [
+    '',
+    figure,
+    fmt(get(f, `${path}.eventsPerS`)),
+    fmt(get(f, `${path}.rawEventsPerS`)),
+    fmt(get(f, `${path}.ratio`)),
+  ];
   return [
     [
       'rebuild',
-      `events/s, all 4 projections (${fmt(get(f, 'events'))} events)`,
+      `events/s, all ${projections.length} projections in one pass (${fmt(get(f, 'events'))} events, batch ${fmt(get(f, 'batchSize'))})`,
       fmt(get(f, 'rebuildAllEventsPerS')),
       `${fmt(get(f, 'rawReadEventsPerS'))} (raw sequential read)`,
       fmt(get(f, 'ratioAll')),
     ],
-    ...projections.map((name): Row => [
+    ...keys('batchSizes').map((size) =>
+      timed(`batchSizes.${size}`, `events/s, all in one pass, batch ${fmt(Number(size))} (mean of 2)`),
+    ),
+    [
       '',
-      `events/s, ${name}`,
-      fmt(get(f, `projections.${name}.eventsPerS`)),
-      fmt(get(f, 'rawReadEventsPerS')),
-      fmt(get(f, `projections.${name}.ratio`)),
-    ]),
+      'events/s, all one after another (a pass each)',
+      fmt(get(f, 'oneByOneAllEventsPerS')),
+      fmt(get(f, 'oneByOneRawEventsPerS')),
+      fmt(get(f, 'ratioOneByOne')),
+    ],
+    ...projections.map((name) => timed(`projections.${name}`, `events/s, ${name} alone`)),
     [
       '',
       'events/s, readAll through the log port',
       fmt(get(f, 'portReadAllEventsPerS')),
-      fmt(get(f, 'rawReadEventsPerS')),
+      fmt(get(f, 'rawReadAroundEventsPerS')),
       fmt(get(f, 'ratioPortRead')),
     ],
   ];

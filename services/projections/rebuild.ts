@@ -8,7 +8,8 @@ import type {
 } from '../../events/ports/read-models.port';
 
 export interface RebuildProgress {
-  projection: ProjectionName;
+  /** The projections the pass feeds. */
+  projections: readonly ProjectionName[];
   /** Log position reached. */
   position: number;
   /** The log's head when last looked at. */
@@ -17,17 +18,26 @@ export interface RebuildProgress {
   events: number;
 }
 
-export interface RebuildOptions {
+interface PassOptions {
   eventLog: EventLog;
   store: ProjectionStore;
-  name: ProjectionName;
-  /** Events per read and per transaction; default 2,000. */
+  /** Events per read and per transaction; default DEFAULT_REBUILD_BATCH_SIZE. */
   batchSize?: number;
   onProgress?(progress: RebuildProgress): void;
 }
 
+export interface RebuildOptions extends PassOptions {
+  name: ProjectionName;
+}
+
+/** Several projections rebuilt (or verified) from one read of the log. */
+export interface RebuildManyOptions extends PassOptions {
+  names: readonly ProjectionName[];
+}
+
 export interface RebuildOutcome {
   projection: ProjectionName;
+  /** Events read for it: the shared pass over the log and its own final catch-up. */
   events: number;
   /** The checkpoint the rebuilt tables went live (or were compared) at. */
   checkpoint: number;
@@ -35,113 +45,162 @@ export interface RebuildOutcome {
 
 export type VerifyOutcome = RebuildOutcome & ProjectionDiff;
 
-const DEFAULT_BATCH_SIZE = 2_000;
+/**
+ * Events per read and per transaction. Larger batches write each filing's row fewer times (its ~9
+ * events fall into fewer batches); bench/rebuild.ts measures 500–10,000 (bench/PROFILE.md).
+ */
+export const DEFAULT_REBUILD_BATCH_SIZE = 5_000;
 const MAX_FINAL_ATTEMPTS = 50;
 /** Differing rows printed per table and side. */
 const DIFF_SAMPLE = 20;
 
-/** Reads the log after the target's checkpoint into it, batch by batch, until the head. */
+/**
+ * Reads the log once, from the lowest checkpoint of `targets` to the head, batch by batch, and hands
+ * every batch to each target (each skips what it already holds). Answers the events read.
+ */
 async function fill(
-  target: ProjectionTarget,
-  options: RebuildOptions,
-  counted: { events: number },
-): Promise<void> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  targets: readonly ProjectionTarget[],
+  options: RebuildManyOptions,
+  onProgress: PassOptions['onProgress'],
+): Promise<number> {
+  const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH_SIZE;
+  const report = (position: number, head: number, events: number) =>
+    onProgress?.({ projections: options.names, position, head, events });
+  let from = Math.min(...(await Promise.all(targets.map((target) => target.checkpoint()))));
+  let read = 0;
   for (;;) {
     const head = await options.eventLog.headPosition();
-    const from = await target.checkpoint();
-    const events = await options.eventLog.readAll({
-      fromPosition: from,
-      maxCount: batchSize,
-    });
-    await target.applyBatch(events);
-    counted.events += events.length;
+    const events = await options.eventLog.readAll({ fromPosition: from, maxCount: batchSize });
+    await Promise.all(targets.map((target) => target.applyBatch(events)));
+    read += events.length;
     const last = events[events.length - 1]?.position ?? from;
     if (events.length < batchSize) {
       // Everything up to `head` (read before this batch) has been seen: skip the other streams' tail.
-      await target.advanceCheckpoint(Math.max(head, last));
-      options.onProgress?.({
-        projection: options.name,
-        position: Math.max(head, last),
-        head,
-        events: counted.events,
-      });
-      return;
+      const position = Math.max(head, last);
+      await Promise.all(targets.map((target) => target.advanceCheckpoint(position)));
+      report(position, head, read);
+      return read;
     }
-    options.onProgress?.({
-      projection: options.name,
-      position: last,
-      head: Math.max(head, last),
-      events: counted.events,
-    });
+    report(last, Math.max(head, last), read);
+    from = last;
   }
 }
 
 /**
  * Reads the log from the lowest checkpoint of `targets` to a common position C and has `finish`
  * bring the rebuild to C and end it there in one transaction; reads again while a projector
- * elsewhere keeps getting past what was read (`finish` answers undefined).
+ * elsewhere keeps getting past what was read (`finish` answers undefined). Answers what `finish`
+ * did and the events read for it.
  */
 async function atCommonPosition<T>(
   targets: readonly ProjectionTarget[],
-  options: RebuildOptions,
-  counted: { events: number },
+  options: RebuildManyOptions & { name: ProjectionName },
   finish: (tail: readonly RecordedEvent[], position: number) => Promise<T | undefined>,
-): Promise<T> {
+): Promise<{ outcome: T; events: number }> {
+  let events = 0;
   for (let attempt = 1; attempt <= MAX_FINAL_ATTEMPTS; attempt += 1) {
     const from = Math.min(...(await Promise.all(targets.map((target) => target.checkpoint()))));
     const head = await options.eventLog.headPosition();
     const tail = await options.eventLog.readAll({ fromPosition: from });
     const common = Math.max(head, tail[tail.length - 1]?.position ?? from);
     const outcome = await finish(tail, common);
-    counted.events += tail.length;
-    if (outcome !== undefined) return outcome;
+    events += tail.length;
+    if (outcome !== undefined) return { outcome, events };
   }
   throw new Error(`projection ${options.name}: the log kept moving; could not reach a common position`);
 }
 
-async function withRebuild<T>(
-  options: RebuildOptions,
-  use: (rebuild: ProjectionRebuild) => Promise<T>,
+/** Opens a rebuild of each of `names` (one at a time, as the store locks them), discards them all at the end. */
+async function withRebuilds<T>(
+  options: RebuildManyOptions,
+  use: (rebuilds: readonly ProjectionRebuild[]) => Promise<T>,
 ): Promise<T> {
-  const rebuild = await options.store.openRebuild(options.name);
+  const rebuilds: ProjectionRebuild[] = [];
   try {
-    return await use(rebuild);
+    for (const name of options.names) rebuilds.push(await options.store.openRebuild(name));
+    return await use(rebuilds);
   } finally {
-    await rebuild.discard();
+    for (const rebuild of rebuilds) await rebuild.discard();
   }
 }
 
+function nameOf(options: RebuildManyOptions, index: number): ProjectionName {
+  const name = options.names[index];
+  if (name === undefined) throw new Error(`no projection at ${index}`);
+  return name;
+}
+
 /**
- * Rebuilds a projection from position 0 into shadow tables and swaps them in atomically; the live
- * tables serve reads until the swap. A projector running meanwhile (here or in another process)
- * carries on from the rebuilt checkpoint.
+ * Rebuilds projections from position 0 into shadow tables, all fed by one read of the log, and swaps
+ * each in atomically; the live tables serve reads until their swap. A projector running meanwhile
+ * (here or in another process) carries on from the rebuilt checkpoint.
  */
-export async function rebuildProjection(options: RebuildOptions): Promise<RebuildOutcome> {
-  return withRebuild(options, async (rebuild) => {
-    const counted = { events: 0 };
-    await fill(rebuild.target, options, counted);
-    // The swap must not move the live checkpoint back past what a running projector has applied.
-    const checkpoint = await atCommonPosition([rebuild.target], options, counted, async (tail, position) =>
-      (await rebuild.swapInAt(tail, position)) ? position : undefined,
+export async function rebuildProjections(options: RebuildManyOptions): Promise<RebuildOutcome[]> {
+  return withRebuilds(options, async (rebuilds) => {
+    const read = await fill(
+      rebuilds.map((rebuild) => rebuild.target),
+      options,
+      options.onProgress,
     );
-    return { projection: options.name, events: counted.events, checkpoint };
+    const outcomes: RebuildOutcome[] = [];
+    for (const [index, rebuild] of rebuilds.entries()) {
+      const name = nameOf(options, index);
+      // The swap must not move the live checkpoint back past what a running projector has applied.
+      const { outcome, events } = await atCommonPosition(
+        [rebuild.target],
+        { ...options, name },
+        async (tail, position) => ((await rebuild.swapInAt(tail, position)) ? position : undefined),
+      );
+      outcomes.push({ projection: name, events: read + events, checkpoint: outcome });
+    }
+    return outcomes;
   });
 }
 
 /**
- * Rebuilds a projection into shadow tables and compares them row by row with the live ones at the
- * same log position (catching the live tables up first, as the projector would); nothing is swapped.
+ * Rebuilds projections into shadow tables (one read of the log for all) and compares each row by
+ * row with its live tables at the same log position (catching the live tables up first, as the
+ * projector would); nothing is swapped.
  */
-export async function verifyProjection(options: RebuildOptions): Promise<VerifyOutcome> {
-  return withRebuild(options, async (rebuild) => {
-    const counted = { events: 0 };
-    await fill(rebuild.target, options, counted);
-    const live = options.store.live(options.name);
-    await fill(live, { ...options, onProgress: undefined }, { events: 0 });
-    return atCommonPosition([rebuild.target, live], options, counted, async (tail, position) => {
-      const diff = await rebuild.compareAt(tail, position, DIFF_SAMPLE);
-      return diff && { ...diff, events: counted.events, checkpoint: position };
-    });
+export async function verifyProjections(options: RebuildManyOptions): Promise<VerifyOutcome[]> {
+  return withRebuilds(options, async (rebuilds) => {
+    const read = await fill(
+      rebuilds.map((rebuild) => rebuild.target),
+      options,
+      options.onProgress,
+    );
+    const lives = options.names.map((name) => options.store.live(name));
+    await fill(lives, options, undefined);
+    const outcomes: VerifyOutcome[] = [];
+    for (const [index, rebuild] of rebuilds.entries()) {
+      const name = nameOf(options, index);
+      const live = lives[index] as ProjectionTarget;
+      const { outcome, events } = await atCommonPosition(
+        [rebuild.target, live],
+        { ...options, name },
+        async (tail, position) => {
+          const diff = await rebuild.compareAt(tail, position, DIFF_SAMPLE);
+          return diff && { diff, position };
+        },
+      );
+      outcomes.push({ ...outcome.diff, events: read + events, checkpoint: outcome.position });
+    }
+    return outcomes;
   });
+}
+
+async function onlyOne<T>(outcomes: Promise<T[]>): Promise<T> {
+  const [outcome] = await outcomes;
+  if (outcome === undefined) throw new Error('no outcome');
+  return outcome;
+}
+
+/** rebuildProjections of one projection. */
+export async function rebuildProjection(options: RebuildOptions): Promise<RebuildOutcome> {
+  return onlyOne(rebuildProjections({ ...options, names: [options.name] }));
+}
+
+/** verifyProjections of one projection. */
+export async function verifyProjection(options: RebuildOptions): Promise<VerifyOutcome> {
+  return onlyOne(verifyProjections({ ...options, names: [options.name] }));
 }

@@ -22,6 +22,8 @@ export class RowMiss extends Error {
  */
 export class BatchRows<Row, R extends object = Record<string, unknown>> {
   private readonly rows = new Map<string, Row | undefined>();
+  /** The records as stored when loaded, to write back only the rows that changed. */
+  private readonly stored = new Map<string, R>();
   private readonly changedKeys = new Set<string>();
 
   constructor(
@@ -49,8 +51,10 @@ export class BatchRows<Row, R extends object = Record<string, unknown>> {
     const result = await client.query<R>(`SELECT * FROM ${this.table} WHERE ${where}`, [...params]);
     return result.rows.map((record) => {
       const key = String(record[this.key]);
-      if (this.rows.get(key) === undefined && !this.changedKeys.has(key))
+      if (this.rows.get(key) === undefined && !this.changedKeys.has(key)) {
         this.rows.set(key, this.toRow(record));
+        this.stored.set(key, record);
+      }
       return key;
     });
   }
@@ -65,9 +69,34 @@ export class BatchRows<Row, R extends object = Record<string, unknown>> {
     this.changedKeys.add(key);
   }
 
-  changed(): Row[] {
-    return [...this.changedKeys].flatMap((key) => this.rows.get(key) ?? []);
+  /** The rows the batch set to something else than what is stored, with their records and the stored ones. */
+  changed(toRecord: (row: Row) => R): Array<ChangedRow<Row, R>> {
+    return [...this.changedKeys].flatMap((key) => {
+      const row = this.rows.get(key);
+      if (row === undefined) return [];
+      const record = toRecord(row);
+      const before = this.stored.get(key);
+      return before !== undefined && sameRecord(before, record) ? [] : [{ row, record, before }];
+    });
   }
+
+  /** The records of `changed`. */
+  changedRecords(toRecord: (row: Row) => R): R[] {
+    return this.changed(toRecord).map((changed) => changed.record);
+  }
+}
+
+export interface ChangedRow<Row, R> {
+  row: Row;
+  record: R;
+  /** As stored before the batch; undefined when the row is new (or was not read). */
+  before: R | undefined;
+}
+
+/** Whether every column of `after` holds what `before` holds (pg gives INTEGER as number, as written). */
+function sameRecord(before: object, after: object): boolean {
+  const stored = before as Record<string, unknown>;
+  return Object.entries(after).every(([column, value]) => stored[column] === value);
 }
 
 /** Most parameters one statement is given (PostgreSQL allows 65,535). */

@@ -18,16 +18,88 @@ import { PgProjectionWriter, lockTableSet, readCheckpoint, writeCheckpoint } fro
 const REBUILD_LOCKS = 0x1c9_0002;
 
 /**
+ * The one connection a pool's rebuilds hold their session locks on: a rebuild of every projection
+ * takes one connection, not one per projection (a pool of four would otherwise run dry). Its users
+ * take turns on it, so the transactions of two rebuilds never interleave.
+ */
+class RebuildSession {
+  private readonly held = new Set<ProjectionName>();
+  private turn: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    /** Use only inside `exclusive`. */
+    readonly client: PoolClient,
+    private readonly onClose: () => void,
+  ) {}
+
+  private static readonly ofPool = new WeakMap<Pool, Promise<RebuildSession>>();
+
+  /** The pool's session, opened by its first user. */
+  static async join(pool: Pool): Promise<RebuildSession> {
+    for (;;) {
+      let pending = RebuildSession.ofPool.get(pool);
+      if (!pending) {
+        pending = pool
+          .connect()
+          .then((client) => new RebuildSession(client, () => RebuildSession.ofPool.delete(pool)));
+        RebuildSession.ofPool.set(pool, pending);
+        pending.catch(() => RebuildSession.ofPool.delete(pool));
+      }
+      const session = await pending;
+      if (!session.closed) return session;
+    }
+  }
+
+  /** Runs `work` on the connection once the users before it are done. */
+  exclusive<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const run = this.turn.then(() => work(this.client));
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Takes `name`'s rebuild lock on the connection (across hosts); false when someone holds it (then `leave(name, false)`). */
+  async lock(name: ProjectionName): Promise<boolean> {
+    // Session locks are re-entrant on one connection: a second rebuild of `name` here is refused here.
+    if (this.held.has(name)) return false;
+    this.held.add(name);
+    const locked = await this.exclusive(async (client) => {
+      const result = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        [REBUILD_LOCKS, name],
+      );
+      return result.rows[0]?.locked === true;
+    });
+    return locked;
+  }
+
+  /** Gives `name`'s lock back (when `locked`); the last user closes the session. */
+  async leave(name: ProjectionName, locked = true): Promise<void> {
+    try {
+      if (locked) await this.exclusive((client) => unlock(client, name));
+    } finally {
+      this.held.delete(name);
+      if (this.held.size === 0 && !this.closed) {
+        this.closed = true;
+        this.onClose();
+        this.client.release();
+      }
+    }
+  }
+}
+
+/**
  * A projection rebuilt into shadow tables on PostgreSQL. One rebuild per projection across hosts: the
- * rebuild holds a session advisory lock on a connection of its own until it is swapped in or
- * discarded (a host that dies drops its connection, and with it the lock). It finishes in one
- * transaction that holds both table sets' locks, so no projector moves the live rows in between.
+ * rebuild holds a session advisory lock (on its pool's rebuild session, see RebuildSession) until it
+ * is swapped in or discarded (a host that dies drops its connection, and with it the lock). It
+ * finishes in one transaction that holds both table sets' locks, so no projector moves the live rows
+ * in between.
  */
 export class PgProjectionRebuild implements ProjectionRebuild {
   private finished = false;
 
   private constructor(
-    private readonly client: PoolClient,
+    private readonly session: RebuildSession,
     readonly target: PgProjectionWriter,
     private readonly live: PgProjectionWriter,
   ) {}
@@ -38,28 +110,29 @@ export class PgProjectionRebuild implements ProjectionRebuild {
     live: PgProjectionWriter,
     projections: ReadModelProjections,
   ): Promise<PgProjectionRebuild> {
-    const client = await pool.connect();
+    const session = await RebuildSession.join(pool);
+    if (!(await session.lock(name))) {
+      const error = await session.exclusive((client) => inProgress(client, name));
+      await session.leave(name, false);
+      throw error;
+    }
     try {
-      const locked = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
-        [REBUILD_LOCKS, name],
-      );
-      if (!locked.rows[0]?.locked) throw await inProgress(client, name);
       const tag = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
       const set = shadowTableSet(name, tag);
-      await inClientTransaction(client, async () => {
-        await dropLeftovers(client, name);
-        await client.query(
-          `INSERT INTO projection_rebuilds (name, tag, pid, started_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (name) DO UPDATE SET tag = EXCLUDED.tag, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at`,
-          [name, `${tag}@${hostname()}`, process.pid, new Date().toISOString()],
-        );
-        await client.query(createTablesSql(set, 'postgres'));
-      });
-      return new PgProjectionRebuild(client, new PgProjectionWriter(pool, set, projections), live);
+      await session.exclusive((client) =>
+        inClientTransaction(client, async () => {
+          await dropLeftovers(client, name);
+          await client.query(
+            `INSERT INTO projection_rebuilds (name, tag, pid, started_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (name) DO UPDATE SET tag = EXCLUDED.tag, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at`,
+            [name, `${tag}@${hostname()}`, process.pid, new Date().toISOString()],
+          );
+          await client.query(createTablesSql(set, 'postgres'));
+        }),
+      );
+      return new PgProjectionRebuild(session, new PgProjectionWriter(pool, set, projections), live);
     } catch (error) {
-      await unlock(client, name).catch(() => undefined);
-      client.release();
+      await session.leave(name).catch(() => undefined);
       throw error;
     }
   }
@@ -94,12 +167,19 @@ export class PgProjectionRebuild implements ProjectionRebuild {
 
   async discard(): Promise<void> {
     if (this.finished) return;
-    await inClientTransaction(this.client, async () => {
-      for (const live of liveTables(this.projection))
-        await this.client.query(`DROP TABLE IF EXISTS ${this.shadowOf(live)}`);
-      await this.forgetShadow();
-    });
+    await this.session.exclusive(() =>
+      inClientTransaction(this.client, async () => {
+        for (const live of liveTables(this.projection))
+          await this.client.query(`DROP TABLE IF EXISTS ${this.shadowOf(live)}`);
+        await this.forgetShadow();
+      }),
+    );
     await this.release();
+  }
+
+  /** The session's connection: every use is inside a turn of `session.exclusive`. */
+  private get client(): PoolClient {
+    return this.session.client;
   }
 
   private get projection(): ProjectionName {
@@ -114,14 +194,16 @@ export class PgProjectionRebuild implements ProjectionRebuild {
 
   /** `work` in one transaction, unless a projector elsewhere has taken the live rows past `position`. */
   private async atPosition<T>(position: number, work: () => Promise<T>): Promise<T | undefined> {
-    return inClientTransaction(this.client, async () => {
-      await lockTableSet(this.client, this.target.set.checkpointKey);
-      await lockTableSet(this.client, this.live.set.checkpointKey);
-      for (const writer of [this.target, this.live]) {
-        if ((await readCheckpoint(this.client, writer.set.checkpointKey)) > position) return undefined;
-      }
-      return work();
-    });
+    return this.session.exclusive(() =>
+      inClientTransaction(this.client, async () => {
+        await lockTableSet(this.client, this.target.set.checkpointKey);
+        await lockTableSet(this.client, this.live.set.checkpointKey);
+        for (const writer of [this.target, this.live]) {
+          if ((await readCheckpoint(this.client, writer.set.checkpointKey)) > position) return undefined;
+        }
+        return work();
+      }),
+    );
   }
 
   private async catchUp(writer: PgProjectionWriter, tail: readonly RecordedEvent[], position: number) {
@@ -165,11 +247,7 @@ export class PgProjectionRebuild implements ProjectionRebuild {
 
   private async release(): Promise<void> {
     this.finished = true;
-    try {
-      await unlock(this.client, this.projection);
-    } finally {
-      this.client.release();
-    }
+    await this.session.leave(this.projection);
   }
 }
 

@@ -97,23 +97,32 @@ class RegistryBatch implements RegistryRowReader {
 
   async flush(client: PoolClient): Promise<void> {
     const { filings, subjects, services } = this;
-    await upsertRecords(client, filings.table, ['filing_id'], filings.changed().map(toRegistryFilingRecord));
+    await upsertRecords(client, filings.table, ['filing_id'], filings.changedRecords(toRegistryFilingRecord));
     await upsertRecords(
       client,
       subjects.table,
       ['subject_number'],
-      subjects.changed().map(toRegistrySubjectRecord),
+      subjects.changedRecords(toRegistrySubjectRecord),
     );
-    const changed = services.changed();
-    await upsertRecords(client, services.table, ['service_number'], changed.map(toRegistryServiceRecord));
+    const changed = services.changed(toRegistryServiceRecord);
+    await upsertRecords(
+      client,
+      services.table,
+      ['service_number'],
+      changed.map((service) => service.record),
+    );
+    // A service's identifier rows follow its identifiers column: rewritten only when that changed.
+    const reidentified = changed
+      .filter((service) => service.before?.identifiers !== service.record.identifiers)
+      .map((service) => service.row);
     const identifiers = tableOf(this.set, 'registry_service_identifiers');
-    if (changed.length > 0) {
+    if (reidentified.length > 0) {
       await client.query(`DELETE FROM ${identifiers} WHERE service_number = ANY($1)`, [
-        changed.map((row) => row.serviceNumber),
+        reidentified.map((row) => row.serviceNumber),
       ]);
     }
     const identifierKey = ['kind', 'value', 'service_number'];
-    await upsertRecords(client, identifiers, identifierKey, changed.flatMap(identifierRecordsOf));
+    await upsertRecords(client, identifiers, identifierKey, reidentified.flatMap(identifierRecordsOf));
     await upsertRecords(
       client,
       tableOf(this.set, 'registry_service_versions'),

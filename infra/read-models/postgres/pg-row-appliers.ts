@@ -1,6 +1,5 @@
 import type { PoolClient } from 'pg';
 import { assertNever } from '../../../events/assert-never';
-import { filingIdOfStream } from '../../../events/filing/stream-ids';
 import type { RecordedEvent } from '../../../events/ports/event-log.port';
 import type {
   PublicRegistryRowReader,
@@ -28,6 +27,12 @@ import {
 } from '../read-model.records';
 import { BatchRows, type PgApplier, RowMiss, filingIdsOf, upsertRecords } from './pg-batch-rows';
 import { registryApplier } from './pg-registry-applier';
+import { followedFilingId } from '../followed-filing';
+
+/** The filings the per-filing projections will read rows of for `events`. */
+function followedFilingIds(events: readonly RecordedEvent[]): string[] {
+  return events.flatMap((event) => followedFilingId(event) ?? []);
+}
 
 /** Applies `events` to a fresh batch of `set`'s rows on `client` (inside the batch's transaction). */
 export async function applyEvents(
@@ -59,14 +64,14 @@ function perFilingApplier<Row, R extends object>(
   toRecord: (row: Row) => R,
 ): PgApplier {
   return {
-    prefetch: (client, events) => rows.load(client, filingIdsOf(events)),
+    prefetch: (client, events) => rows.load(client, followedFilingIds(events)),
     apply: (event) => {
-      const filingId = filingIdOfStream(event.streamId);
+      const filingId = followedFilingId(event);
       if (filingId === undefined) return;
       const next = project(rows.get(filingId), event);
       if (next) rows.set(filingId, next);
     },
-    flush: (client) => upsertRecords(client, rows.table, ['filing_id'], rows.changed().map(toRecord)),
+    flush: (client) => upsertRecords(client, rows.table, ['filing_id'], rows.changedRecords(toRecord)),
   };
 }
 
@@ -112,13 +117,13 @@ function publicRegistryApplier(set: TableSet, project: ReadModelProjections['pub
         client,
         filings.table,
         ['filing_id'],
-        filings.changed().map(toPublicRegistryFilingRecord),
+        filings.changedRecords(toPublicRegistryFilingRecord),
       );
       await upsertRecords(
         client,
         registrations.table,
         ['registration_number'],
-        registrations.changed().map(toPublicRegistryRecord),
+        registrations.changedRecords(toPublicRegistryRecord),
       );
     },
   };
@@ -132,9 +137,9 @@ function slaDashboardApplier(set: TableSet, project: ReadModelProjections['sla']
   );
   const visits = new Map<string, SlaStageVisit>();
   return {
-    prefetch: (client, events) => filings.load(client, filingIdsOf(events)),
+    prefetch: (client, events) => filings.load(client, followedFilingIds(events)),
     apply: (event) => {
-      const filingId = filingIdOfStream(event.streamId);
+      const filingId = followedFilingId(event);
       if (filingId === undefined) return;
       const update = project(filings.get(filingId), event);
       if (!update) return;
@@ -143,7 +148,7 @@ function slaDashboardApplier(set: TableSet, project: ReadModelProjections['sla']
       if (visit) visits.set(`${visit.filingId}\u0000${visit.visit}`, visit);
     },
     flush: async (client) => {
-      await upsertRecords(client, filings.table, ['filing_id'], filings.changed().map(toSlaFilingRecord));
+      await upsertRecords(client, filings.table, ['filing_id'], filings.changedRecords(toSlaFilingRecord));
       await upsertRecords(
         client,
         tableOf(set, 'sla_stage_visits'),

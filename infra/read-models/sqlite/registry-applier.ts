@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { RecordedEvent } from '../../../events/ports/event-log.port';
 import type { ReadModelProjections } from '../../../events/ports/read-models.port';
-import { BatchRows } from './batch-rows';
+import { BatchRows, RecordTable } from './batch-rows';
 import { type TableSet, tableOf } from '../read-model-tables';
 import {
   identifierRecordsOf,
@@ -20,16 +20,6 @@ import {
 } from '../registry.records';
 import type { Applier } from './row-appliers';
 
-function upsert<R extends object>(
-  db: Database.Database,
-  table: string,
-  columns: readonly (keyof R & string)[],
-) {
-  return db.prepare<[R]>(
-    `INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
-  );
-}
-
 /**
  * The registry's subjects, services (with their identifier rows and versions) and filing facts, a
  * batch at a time. Versions are written once each, so at once.
@@ -39,48 +29,36 @@ export function registryApplier(
   set: TableSet,
   project: ReadModelProjections['registry'],
 ): Applier {
-  const filings = rowsOf<RegistryFilingRecord, ReturnType<typeof toRegistryFilingRow>>(
-    db,
-    tableOf(set, 'registry_filings'),
-    'filing_id',
+  const filings = new BatchRows(
+    new RecordTable<RegistryFilingRecord>(db, tableOf(set, 'registry_filings'), ['filing_id']),
     toRegistryFilingRow,
-    (write) => (row) => write.run(toRegistryFilingRecord(row)),
+    toRegistryFilingRecord,
   );
-  const subjects = rowsOf<RegistrySubjectRecord, ReturnType<typeof toRegistrySubjectRow>>(
-    db,
-    tableOf(set, 'registry_subjects'),
-    'subject_number',
+  const subjects = new BatchRows(
+    new RecordTable<RegistrySubjectRecord>(db, tableOf(set, 'registry_subjects'), ['subject_number']),
     toRegistrySubjectRow,
-    (write) => (row) => write.run(toRegistrySubjectRecord(row)),
+    toRegistrySubjectRecord,
   );
   const identifiers = tableOf(set, 'registry_service_identifiers');
   const forget = db.prepare<[string]>(`DELETE FROM ${identifiers} WHERE service_number = ?`);
   const identify = db.prepare<[RegistryIdentifierRecord]>(
     `INSERT INTO ${identifiers} (kind, value, service_number) VALUES (@kind, @value, @service_number)`,
   );
-  const services = rowsOf<RegistryServiceRecord, ReturnType<typeof toRegistryServiceRow>>(
-    db,
-    tableOf(set, 'registry_services'),
-    'service_number',
+  const services = new BatchRows(
+    new RecordTable<RegistryServiceRecord>(db, tableOf(set, 'registry_services'), ['service_number']),
     toRegistryServiceRow,
-    (write) => (row) => {
-      write.run(toRegistryServiceRecord(row));
+    toRegistryServiceRecord,
+    (row, before, after) => {
+      if (before?.identifiers === after.identifiers) return;
       forget.run(row.serviceNumber);
       for (const record of identifierRecordsOf(row)) identify.run(record);
     },
   );
-  const versions = tableOf(set, 'registry_service_versions');
-  const writeVersion = upsert<RegistryServiceVersionRecord>(db, versions, [
-    'service_number',
-    'version',
-    'name',
-    'identifiers',
-    'pre_approval_categories',
-    'operator_name',
-    'filing_id',
-    'approved_on',
-    'changed_on',
-  ]);
+  const versions = new RecordTable<RegistryServiceVersionRecord>(
+    db,
+    tableOf(set, 'registry_service_versions'),
+    ['service_number', 'version'],
+  );
   const subjectsTable = tableOf(set, 'registry_subjects');
   const subjectNumberOfStream = db.prepare<[string], { subject_number: string }>(
     `SELECT subject_number FROM ${subjectsTable} WHERE stream_id = ?`,
@@ -113,29 +91,9 @@ export function registryApplier(
       if (update?.subject) subjects.set(update.subject.subjectNumber, update.subject);
       if (update?.service) services.set(update.service.serviceNumber, update.service);
       for (const service of update?.services ?? []) services.set(service.serviceNumber, service);
-      if (update?.version) writeVersion.run(toRegistryServiceVersionRecord(update.version));
+      if (update?.version) versions.write(undefined, toRegistryServiceVersionRecord(update.version));
     },
     flush: () => all.forEach((rows) => rows.flush()),
     discard: () => all.forEach((rows) => rows.discard()),
   };
-}
-
-/** One table's rows by key within a batch, written (by `store`, given the table's upsert) at flush. */
-function rowsOf<R extends object, Row>(
-  db: Database.Database,
-  table: string,
-  key: keyof R & string,
-  toRow: (record: R) => Row,
-  store: (write: Database.Statement<[R]>) => (row: Row) => void,
-): BatchRows<Row> {
-  const select = db.prepare<[string], R>(`SELECT * FROM ${table} WHERE ${key} = ?`);
-  const columns = db
-    .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
-    .all()
-    .map((column) => column.name as keyof R & string);
-  const write = store(upsert<R>(db, table, columns));
-  return new BatchRows((id) => {
-    const record = select.get(id);
-    return record && toRow(record);
-  }, write);
 }

@@ -1,11 +1,10 @@
 import type Database from 'better-sqlite3';
 import { assertNever } from '../../../events/assert-never';
-import { filingIdOfStream } from '../../../events/filing/stream-ids';
 import type { RecordedEvent } from '../../../events/ports/event-log.port';
 import type { PublicRegistryRowReader, ReadModelProjections } from '../../../events/ports/read-models.port';
-import { BatchRows } from './batch-rows';
+import { BatchRows, RecordTable } from './batch-rows';
+import { followedFilingId } from '../followed-filing';
 import {
-  FILING_KIND_COLUMNS,
   type BureauQueueRecord,
   type FilingSummaryRecord,
   type PublicRegistryFilingRecord,
@@ -36,14 +35,21 @@ export interface Applier {
   discard(): void;
 }
 
-function upsert<R extends object>(
-  db: Database.Database,
-  table: string,
-  columns: readonly (keyof R & string)[],
-) {
-  return db.prepare<[R]>(
-    `INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
-  );
+/** A projection keeping one row per filing, given the filing's current row. */
+function perFilingApplier<Row, R extends object>(
+  rows: BatchRows<Row, R>,
+  project: (current: Row | undefined, event: RecordedEvent) => Row | undefined,
+): Applier {
+  return {
+    apply: (event) => {
+      const filingId = followedFilingId(event);
+      if (filingId === undefined) return;
+      const next = project(rows.get(filingId), event);
+      if (next) rows.set(filingId, next);
+    },
+    flush: () => rows.flush(),
+    discard: () => rows.discard(),
+  };
 }
 
 function filingSummaryApplier(
@@ -51,42 +57,8 @@ function filingSummaryApplier(
   set: TableSet,
   project: ReadModelProjections['filingSummary'],
 ): Applier {
-  const table = tableOf(set, 'filing_summary');
-  const select = db.prepare<[string], FilingSummaryRecord>(`SELECT * FROM ${table} WHERE filing_id = ?`);
-  const write = upsert<FilingSummaryRecord>(db, table, [
-    'filing_id',
-    'platform_id',
-    'province',
-    'service_type',
-    'app_name',
-    'status',
-    'stage',
-    'registration_number',
-    'due_by',
-    'overdue',
-    'revision',
-    'submitted_at',
-    'updated_at',
-    'operator_name',
-    ...FILING_KIND_COLUMNS,
-  ]);
-  const rows = new BatchRows(
-    (filingId) => {
-      const record = select.get(filingId);
-      return record && toFilingSummaryRow(record);
-    },
-    (row) => write.run(toFilingSummaryRecord(row)),
-  );
-  return {
-    apply: (event) => {
-      const filingId = filingIdOfStream(event.streamId);
-      if (filingId === undefined) return;
-      const next = project(rows.get(filingId), event);
-      if (next) rows.set(filingId, next);
-    },
-    flush: () => rows.flush(),
-    discard: () => rows.discard(),
-  };
+  const records = new RecordTable<FilingSummaryRecord>(db, tableOf(set, 'filing_summary'), ['filing_id']);
+  return perFilingApplier(new BatchRows(records, toFilingSummaryRow, toFilingSummaryRecord), project);
 }
 
 function bureauQueueApplier(
@@ -94,40 +66,8 @@ function bureauQueueApplier(
   set: TableSet,
   project: ReadModelProjections['bureauQueue'],
 ): Applier {
-  const table = tableOf(set, 'bureau_queue');
-  const select = db.prepare<[string], BureauQueueRecord>(`SELECT * FROM ${table} WHERE filing_id = ?`);
-  const write = upsert<BureauQueueRecord>(db, table, [
-    'filing_id',
-    'platform_id',
-    'province',
-    'service_type',
-    'app_name',
-    'submitted_at',
-    'updated_at',
-    'revision',
-    'queued_at',
-    'due_by',
-    'overdue',
-    'status',
-    ...FILING_KIND_COLUMNS,
-  ]);
-  const rows = new BatchRows(
-    (filingId) => {
-      const record = select.get(filingId);
-      return record && toBureauQueueRow(record);
-    },
-    (row) => write.run(toBureauQueueRecord(row)),
-  );
-  return {
-    apply: (event) => {
-      const filingId = filingIdOfStream(event.streamId);
-      if (filingId === undefined) return;
-      const next = project(rows.get(filingId), event);
-      if (next) rows.set(filingId, next);
-    },
-    flush: () => rows.flush(),
-    discard: () => rows.discard(),
-  };
+  const records = new RecordTable<BureauQueueRecord>(db, tableOf(set, 'bureau_queue'), ['filing_id']);
+  return perFilingApplier(new BatchRows(records, toBureauQueueRow, toBureauQueueRecord), project);
 }
 
 function publicRegistryApplier(
@@ -136,25 +76,9 @@ function publicRegistryApplier(
   project: ReadModelProjections['publicRegistry'],
 ): Applier {
   const table = tableOf(set, 'public_registry');
-  const write = upsert<PublicRegistryRecord>(db, table, [
-    'registration_number',
-    'app_name',
-    'service_type',
-    'operator_name',
-    'province',
-    'published_at',
-    'status',
-    'cancelled_on',
-    'changed_at',
-  ]);
+  const registrations = new RecordTable<PublicRegistryRecord>(db, table, ['registration_number']);
   const filings = tableOf(set, 'public_registry_filings');
-  const writeFiling = upsert<PublicRegistryFilingRecord>(db, filings, [
-    'filing_id',
-    'kind',
-    'subject_number',
-    'service_number',
-    'alters_subject',
-  ]);
+  const filingRecords = new RecordTable<PublicRegistryFilingRecord>(db, filings, ['filing_id']);
   const selectFiling = db.prepare<[string], PublicRegistryFilingRecord>(
     `SELECT * FROM ${filings} WHERE filing_id = ?`,
   );
@@ -181,8 +105,9 @@ function publicRegistryApplier(
   return {
     apply: (event) => {
       const update = project(rows, event);
-      if (update?.filing) writeFiling.run(toPublicRegistryFilingRecord(update.filing));
-      for (const row of update?.registrations ?? []) write.run(toPublicRegistryRecord(row));
+      if (update?.filing) filingRecords.write(undefined, toPublicRegistryFilingRecord(update.filing));
+      for (const row of update?.registrations ?? [])
+        registrations.write(undefined, toPublicRegistryRecord(row));
     },
     flush: () => undefined,
     discard: () => undefined,
@@ -194,48 +119,21 @@ function slaDashboardApplier(
   set: TableSet,
   project: ReadModelProjections['sla'],
 ): Applier {
-  const filings = tableOf(set, 'sla_filings');
-  const select = db.prepare<[string], SlaFilingRecord>(`SELECT * FROM ${filings} WHERE filing_id = ?`);
-  const writeFiling = upsert<SlaFilingRecord>(db, filings, [
-    'filing_id',
-    'platform_id',
-    'province',
-    ...FILING_KIND_COLUMNS,
-    'status',
-    'stage',
-    'stage_entered_at',
-    'due_by',
-    'overdue',
-    'visits',
-  ]);
-  const writeVisit = upsert<SlaStageVisitRecord>(db, tableOf(set, 'sla_stage_visits'), [
+  const records = new RecordTable<SlaFilingRecord>(db, tableOf(set, 'sla_filings'), ['filing_id']);
+  const visits = new RecordTable<SlaStageVisitRecord>(db, tableOf(set, 'sla_stage_visits'), [
     'filing_id',
     'visit',
-    'province',
-    'kind',
-    'stage',
-    'entered_at',
-    'left_at',
-    'working_days',
-    'calendar_days',
-    'was_overdue',
   ]);
-  const rows = new BatchRows(
-    (filingId) => {
-      const record = select.get(filingId);
-      return record && toSlaFilingRow(record);
-    },
-    (row) => writeFiling.run(toSlaFilingRecord(row)),
-  );
+  const rows = new BatchRows(records, toSlaFilingRow, toSlaFilingRecord);
   return {
     apply: (event) => {
-      const filingId = filingIdOfStream(event.streamId);
+      const filingId = followedFilingId(event);
       if (filingId === undefined) return;
       const update = project(rows.get(filingId), event);
       if (!update) return;
       rows.set(filingId, update.filing);
       // Each visit is finished once, so it is written at once.
-      if (update.finishedVisit) writeVisit.run(toSlaStageVisitRecord(update.finishedVisit));
+      if (update.finishedVisit) visits.write(undefined, toSlaStageVisitRecord(update.finishedVisit));
     },
     flush: () => rows.flush(),
     discard: () => rows.discard(),

@@ -88,6 +88,29 @@ describe('icp projections', () => {
     });
   });
 
+  it('rebuilds every projection in one pass over the log with one progress bar, then verifies each identical', async () => {
+    const rebuilt = await run(['rebuild']);
+    expect(rebuilt.code).toBe(0);
+    expect(rebuilt.out).toEqual(
+      ['filing_summary', 'bureau_queue', 'public_registry', 'sla_dashboard', 'registry'].map((name) =>
+        expect.stringMatching(
+          new RegExp(`^${name}: rebuilt from [\\d,]+ events in [\\d.]+ s; live at position \\d+$`),
+        ),
+      ),
+    );
+    // One bar for the whole pass: in a log (not a terminal) its final line.
+    const bar = /^rebuild 5 projections in one pass \[#+\] +100% /;
+    expect(rebuilt.err).toEqual(process.stderr.isTTY ? [] : [expect.stringMatching(bar)]);
+
+    const verified = await run(['rebuild', '--verify']);
+    expect(verified.code).toBe(0);
+    expect(verified.out).toEqual(
+      ['filing_summary', 'bureau_queue', 'public_registry', 'sla_dashboard', 'registry'].map((name) =>
+        expect.stringMatching(new RegExp(`^${name}: identical \\([\\d,]+ rows at position \\d+\\)$`)),
+      ),
+    );
+  });
+
   it('--verify prints the differing rows and exits 1 when a live row was altered', async () => {
     await run(['rebuild', '--name', 'filing_summary']);
     const raw = new Database(join(dataDir, 'read-models.sqlite'));

@@ -12,8 +12,8 @@ import {
 import {
   type RebuildOutcome,
   type VerifyOutcome,
-  rebuildProjection,
-  verifyProjection,
+  rebuildProjections,
+  verifyProjections,
 } from '../../../services/projections/rebuild';
 import { openConfiguredReadModels } from '../../read-models';
 import type { CliCommand, CliIo } from '../command';
@@ -97,49 +97,50 @@ async function status(
   return 0;
 }
 
+function progressBar(args: ProjectionsArgs, io: CliIo): ProgressBar {
+  const interactive = process.stderr.isTTY === true;
+  const what = args.names.length === 1 ? args.names[0] : `${args.names.length} projections in one pass`;
+  return new ProgressBar(`${args.verify ? 'verify' : 'rebuild'} ${what}`, {
+    // On a terminal the bar redraws in place; in a log it is a line every few seconds.
+    write: interactive ? (text) => process.stderr.write(text) : (text) => io.err(text.replace(/\n$/, '')),
+    interactive,
+  });
+}
+
+/** Rebuilds (or verifies) every projection named from one read of the log. */
 async function rebuild(
   eventLog: EventLog,
   store: ProjectionStore,
   args: ProjectionsArgs,
   io: CliIo,
 ): Promise<number> {
-  let differs = false;
-  const results: unknown[] = [];
-  for (const name of args.names) {
-    const interactive = process.stderr.isTTY === true;
-    const bar = new ProgressBar(args.verify ? `verify ${name}` : `rebuild ${name}`, {
-      // On a terminal the bar redraws in place; in a log it is a line every few seconds.
-      write: interactive ? (text) => process.stderr.write(text) : (text) => io.err(text.replace(/\n$/, '')),
-      interactive,
-    });
-    const startedAt = Date.now();
-    const options = {
-      eventLog,
-      store,
-      name,
-      onProgress: (progress: Parameters<ProgressBar['update']>[0]) => bar.update(progress),
-    };
-    if (args.verify) {
-      const outcome = await verifyProjection(options);
-      bar.finish();
-      differs ||= !outcome.identical;
-      results.push(outcome);
-      if (!args.json) verifyLines(outcome).forEach((line) => io.out(line));
-    } else {
-      const outcome = await rebuildProjection(options);
-      bar.finish();
-      results.push(outcome);
-      if (!args.json) io.out(rebuildLine(outcome, Date.now() - startedAt));
-    }
+  const bar = progressBar(args, io);
+  const startedAt = Date.now();
+  const options = {
+    eventLog,
+    store,
+    names: args.names,
+    onProgress: (progress: Parameters<ProgressBar['update']>[0]) => bar.update(progress),
+  };
+  if (args.verify) {
+    const outcomes = await verifyProjections(options);
+    bar.finish();
+    if (args.json) io.out(JSON.stringify(outcomes, null, 2));
+    else outcomes.flatMap(verifyLines).forEach((line) => io.out(line));
+    return outcomes.every((outcome) => outcome.identical) ? 0 : 1;
   }
-  if (args.json) io.out(JSON.stringify(results, null, 2));
-  return differs ? 1 : 0;
+  const outcomes = await rebuildProjections(options);
+  bar.finish();
+  if (args.json) io.out(JSON.stringify(outcomes, null, 2));
+  else outcomes.forEach((outcome) => io.out(rebuildLine(outcome, Date.now() - startedAt)));
+  return 0;
 }
 
 /**
- * `icp projections rebuild [--name N] [--verify]`: rebuilds read models from position 0 of the event
- * log into shadow tables and swaps them in atomically while the API keeps serving; with `--verify`
- * compares the rebuild with the live tables row by row instead (exit 1 when they differ).
+ * `icp projections rebuild [--name N] [--verify]`: rebuilds read models (every projection, or the one
+ * named) from position 0 of the event log, read once for all, into shadow tables and swaps each in
+ * atomically while the API keeps serving; with `--verify` compares the rebuild with the live tables
+ * row by row instead (exit 1 when they differ).
  */
 export const projectionsCommand: CliCommand = {
   name: 'projections',

@@ -6,7 +6,13 @@ import { loadChineseCalendar } from '../../../infra/calendar/chinese-holidays';
 import { SqliteEventLog } from '../../../infra/event-log/sqlite/sqlite-event-log';
 import { type RunningProjector, startProjector } from '../../../services/projections/projector';
 import { readModelProjections } from '../../../services/projections/read-model-projections';
-import { rebuildProjection, verifyProjection } from '../../../services/projections/rebuild';
+import type { EventLog, ReadAllOptions } from '../../../events/ports/event-log.port';
+import {
+  rebuildProjection,
+  rebuildProjections,
+  verifyProjection,
+  verifyProjections,
+} from '../../../services/projections/rebuild';
 import {
   type GeneratedFiling,
   appendFilingHistories,
@@ -15,6 +21,27 @@ import {
 import type { ReadModelsFixture } from '../read-models.contract';
 
 const FILINGS = 1_000;
+
+/** The real log, counting what its readers take from it: each readAll and the events it answered. */
+function countingReads(log: EventLog): { log: EventLog; reads: ReadAllOptions[]; events: () => number } {
+  const reads: ReadAllOptions[] = [];
+  let events = 0;
+  const counted = new Proxy(log, {
+    get(target, property, receiver) {
+      if (property === 'readAll') {
+        return async (options: ReadAllOptions = {}) => {
+          reads.push(options);
+          const page = await target.readAll(options);
+          events += page.length;
+          return page;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { log: counted, reads, events: () => events };
+}
 
 /** Rebuilds and verifications (`icp projections rebuild [--verify]`) of a store's projections. */
 export function describeRebuildContract(
@@ -96,6 +123,32 @@ export function describeRebuildContract(
         });
         expect(outcome.rows).toBeGreaterThan(0);
       }
+    });
+
+    it('rebuilds every projection from one read of the log, and --verify (one read too) finds each identical', async () => {
+      const store = await openStore();
+      const counting = countingReads(log);
+      const head = await log.headPosition();
+      const rebuilt = await rebuildProjections({
+        eventLog: counting.log,
+        store,
+        names: PROJECTION_NAMES,
+        batchSize: 1_000,
+      });
+
+      expect(rebuilt.map((outcome) => outcome.projection)).toEqual([...PROJECTION_NAMES]);
+      expect(rebuilt.every((outcome) => outcome.checkpoint === head)).toBe(true);
+      // One pass from position 0; the rest are each projection's final catch-up, empty on a quiet log.
+      expect(counting.reads.filter((read) => (read.fromPosition ?? 0) === 0)).toHaveLength(1);
+      expect(counting.events()).toBe(events);
+
+      const verifying = countingReads(log);
+      const verified = await verifyProjections({ eventLog: verifying.log, store, names: PROJECTION_NAMES });
+      expect(verified.map(({ projection, identical }) => ({ projection, identical }))).toEqual(
+        PROJECTION_NAMES.map((projection) => ({ projection, identical: true })),
+      );
+      expect(verified.every((outcome) => outcome.rows > 0)).toBe(true);
+      expect(verifying.events()).toBe(events);
     });
 
     it('--verify names the row that differs when a live row was altered behind the projector’s back', async () => {
