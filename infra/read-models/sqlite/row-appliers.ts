@@ -6,6 +6,7 @@ import type { PublicRegistryRowReader, ReadModelProjections } from '../../../eve
 import { BatchRows } from './batch-rows';
 import {
   FILING_KIND_COLUMNS,
+  FILING_SUMMARY_COLUMNS,
   type BureauQueueRecord,
   type FilingSummaryRecord,
   type PublicRegistryFilingRecord,
@@ -53,23 +54,7 @@ function filingSummaryApplier(
 ): Applier {
   const table = tableOf(set, 'filing_summary');
   const select = db.prepare<[string], FilingSummaryRecord>(`SELECT * FROM ${table} WHERE filing_id = ?`);
-  const write = upsert<FilingSummaryRecord>(db, table, [
-    'filing_id',
-    'platform_id',
-    'province',
-    'service_type',
-    'app_name',
-    'status',
-    'stage',
-    'registration_number',
-    'due_by',
-    'overdue',
-    'revision',
-    'submitted_at',
-    'updated_at',
-    'operator_name',
-    ...FILING_KIND_COLUMNS,
-  ]);
+  const write = upsert<FilingSummaryRecord>(db, table, FILING_SUMMARY_COLUMNS);
   const rows = new BatchRows(
     (filingId) => {
       const record = select.get(filingId);
