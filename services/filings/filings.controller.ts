@@ -127,7 +127,8 @@ export class FilingsController {
     return {
       filingId: id,
       status: view.status === 'not_submitted' ? 'submitted' : view.status,
-      revision: view.revision,
+      // Answered before FilingSubmitted was recorded (-1): reading revision 0 reads the submission.
+      revision: Math.max(view.revision, 0),
       links: { self: `/v1/filings/${id}`, events: `/v1/filings/${id}/events` },
     };
   }
