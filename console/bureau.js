@@ -251,8 +251,10 @@ export async function filingView(main, { id }, ctx) {
   if (!ctx.current()) return;
   const known = detail.error ? undefined : detail;
   const factsBox = h('div', {}, filingFacts(view, known));
-  const refresh = async () => {
-    const latest = await api(`/v1/filings/${encodeURIComponent(id)}`);
+  // From the read model; after a decision, at least as new as its answer (`minRevision`), and after a
+  // conflict the workflow's own state (`consistency=strong`): someone else's write is not ours to wait for.
+  const refresh = async (read = {}) => {
+    const latest = await api(`/v1/filings/${encodeURIComponent(id)}${query(read)}`);
     show(factsBox, filingFacts(latest, known));
     return latest;
   };
@@ -465,17 +467,18 @@ function decisionForm(filingId, refresh) {
     if (lastSent !== undefined && lastSent !== JSON.stringify(body)) idempotencyKey = crypto.randomUUID();
     lastSent = JSON.stringify(body);
     try {
-      await api(`/v1/filings/${encodeURIComponent(filingId)}/bureau-review`, {
+      const decided = await api(`/v1/filings/${encodeURIComponent(filingId)}/bureau-review`, {
         method: 'POST',
         headers: { 'idempotency-key': idempotencyKey },
         body,
       });
       for (const input of form.querySelectorAll('input, textarea, button')) input.disabled = true;
+      const ownWrite = () => refresh({ minRevision: String(decided.revision) });
       if (decision === 'reject' || decision === 'return') {
         show(outcome, notice('ok', t(decision === 'reject' ? 'decision.rejected' : 'decision.returned')));
-        await refresh();
+        await ownWrite();
       } else {
-        await awaitNumber(outcome, refresh);
+        await awaitNumber(outcome, ownWrite);
       }
     } catch (error) {
       submit.disabled = false;
@@ -572,7 +575,7 @@ const DECISIONS = ['BureauReviewApproved', 'BureauReviewRejected', 'BureauReview
  */
 async function showConflict(filingId, outcome, error, refresh) {
   const [latest, detail] = await Promise.all([
-    refresh().catch(() => undefined),
+    refresh({ consistency: 'strong' }).catch(() => undefined),
     api(`/v1/bureau/filings/${encodeURIComponent(filingId)}`).catch(() => undefined),
   ]);
   const status = latest?.status ?? error.problem.filingStatus ?? error.problem.stage ?? '?';

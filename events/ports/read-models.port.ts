@@ -1,6 +1,8 @@
 import type { RegistrationFilingKind } from '../filing/filing-kind';
 import type { FilingKind } from '../filing/filing-kind';
-import type { FilingStage, FilingStatus } from '../filing/filing-state';
+import type { FieldReason } from '../filing/filing-events';
+import type { FilingStage, FilingStatus, ReturnedBy } from '../filing/filing-state';
+import type { FilingStatusView } from '../filing/filing-view';
 import type { OperatorNature, RegulatedCategory, ServiceType } from '../form/registration-form';
 import type { ProvinceCode } from '../provinces';
 import type { RegisteredServiceType } from '../registration-number';
@@ -36,9 +38,9 @@ export interface FilingKindColumns {
 }
 
 /**
- * One row per filing for lists and queues. No personal data: the form is never copied, and the
- * operator's name appears only once the registration is published (it is public from then on).
- * status, stage, dueBy, overdue, registrationNumber and revision equal what `filingStatusView` says.
+ * One row per filing for lists, queues and `GET /v1/filings/:id`. No personal data: the form is never
+ * copied, and the operator's name appears only once the registration is published (it is public from
+ * then on). Every field `filingStatusView` shows is kept as it says (see `filingView`).
  */
 export interface FilingSummaryRow extends FilingKindColumns {
   filingId: string;
@@ -59,6 +61,18 @@ export interface FilingSummaryRow extends FilingKindColumns {
   /** occurredAt of the last event applied. */
   updatedAt: string;
   operatorName?: string;
+  /** A change: what it alters against the registered version (the view's `target.alters`). */
+  targetAlters?: { subject: boolean; service: boolean };
+  /** The filing that made the registered version a change starts from (the view's `target.baseFilingId`). */
+  targetBaseFilingId?: string;
+  /** In review: whether the due time was computed for a year whose holidays are not announced yet. */
+  provisional?: boolean;
+  /** In SMS verification: wrong codes the round still allows. */
+  smsAttemptsLeft?: number;
+  /** Returned for correction or rejected: the reviewer's reasons. */
+  reasons?: string;
+  fieldReasons?: readonly FieldReason[];
+  returnedBy?: ReturnedBy;
 }
 
 /**
@@ -476,6 +490,11 @@ export interface SlaDashboard {
 /** What the HTTP API reads. */
 export interface ReadModelQueries {
   getFiling(filingId: string): Promise<FilingSummaryRow | undefined>;
+  /**
+   * What the filing workflow's status query answers, as of the row's revision, from one primary-key
+   * read; undefined while the projector has not seen the filing.
+   */
+  filingView(filingId: string): Promise<FilingStatusView | undefined>;
   /**
    * Filings matching every given filter, newest submission first: keyset order (submittedAt desc,
    * filingId desc). A row's key never changes, so paging is stable while filings move on.

@@ -16,9 +16,11 @@ export type SqlDialect = 'sqlite' | 'postgres';
  * 3: + registry (subjects, services, their identifiers); 4: + the registry's life (service versions,
  * accesses, cancellations, shell subjects; the public registry's status and its filings' kinds) and
  * filing kinds (kind and target numbers on filing_summary, bureau_queue and sla_filings, bureau_queue's
- * status, kind on sla_stage_visits).
+ * status, kind on sla_stage_visits); 5: filing_summary keeps all the filing's status view shows (the rest of
+ * a change's target, provisional, SMS attempts left, reasons, field reasons, returnedBy), so
+ * `GET /v1/filings/:id` answers from it.
  */
-export const READ_MODEL_SCHEMA_VERSION = 4;
+export const READ_MODEL_SCHEMA_VERSION = 5;
 
 interface TableDefinition {
   /** The live table's name. */
@@ -49,7 +51,15 @@ const TABLES: Record<ProjectionName, readonly TableDefinition[]> = {
         operator_name       TEXT,
         kind                  TEXT NOT NULL,
         target_subject_number TEXT,
-        target_service_number TEXT`,
+        target_service_number TEXT,
+        target_alters_subject INTEGER CHECK (target_alters_subject IN (0, 1)),
+        target_alters_service INTEGER CHECK (target_alters_service IN (0, 1)),
+        target_base_filing_id TEXT,
+        provisional           INTEGER CHECK (provisional IN (0, 1)),
+        sms_attempts_left     INTEGER,
+        reasons               TEXT,
+        field_reasons         TEXT,
+        returned_by           TEXT`,
       indexes: {
         by_submitted: 'submitted_at DESC, filing_id DESC',
         by_kind: 'kind, submitted_at DESC, filing_id DESC',

@@ -9,6 +9,8 @@ import {
   type PublicLookup,
   type PublicRegistryRow,
 } from '../../events/ports/read-models.port';
+import type { FilingStatusView } from '../../events/filing/filing-view';
+import { filingViewOfRow } from './filing-view-of-row';
 import { decodeCursor, encodeCursor } from './page-cursor';
 import { type ReadSql, first, strposOf } from './read-sql';
 import {
@@ -62,6 +64,12 @@ export async function getFiling(sql: ReadSql, filingId: string): Promise<FilingS
     },
   );
   return record && toFilingSummaryRow(record);
+}
+
+/** One primary-key read: the view as of the row's revision (see filingViewOfRow). */
+export async function filingView(sql: ReadSql, filingId: string): Promise<FilingStatusView | undefined> {
+  const row = await getFiling(sql, filingId);
+  return row && filingViewOfRow(row);
 }
 
 export async function searchFilings(sql: ReadSql, q: string, limit: number): Promise<FilingSummaryRow[]> {

@@ -7,6 +7,8 @@ import type {
   SlaFilingRow,
   SlaStageVisit,
 } from '../../events/ports/read-models.port';
+import type { FieldReason } from '../../events/filing/filing-events';
+import type { ReturnedBy } from '../../events/filing/filing-state';
 
 /**
  * Rows as the read-model tables store them on either backend (snake_case, 0/1 booleans, NULL for
@@ -53,6 +55,15 @@ export interface FilingSummaryRecord extends FilingKindRecord {
   submitted_at: string;
   updated_at: string;
   operator_name: string | null;
+  target_alters_subject: number | null;
+  target_alters_service: number | null;
+  target_base_filing_id: string | null;
+  provisional: number | null;
+  sms_attempts_left: number | null;
+  reasons: string | null;
+  /** JSON of the FieldReason[]. */
+  field_reasons: string | null;
+  returned_by: string | null;
 }
 
 export interface PublicRegistryRecord {
@@ -92,7 +103,35 @@ export function toFilingSummaryRecord(row: FilingSummaryRow): FilingSummaryRecor
     updated_at: row.updatedAt,
     operator_name: row.operatorName ?? null,
     ...toFilingKindRecord(row),
+    target_alters_subject: row.targetAlters ? flag(row.targetAlters.subject) : null,
+    target_alters_service: row.targetAlters ? flag(row.targetAlters.service) : null,
+    target_base_filing_id: row.targetBaseFilingId ?? null,
+    provisional: row.provisional === undefined ? null : flag(row.provisional),
+    sms_attempts_left: row.smsAttemptsLeft ?? null,
+    reasons: row.reasons ?? null,
+    field_reasons: row.fieldReasons ? JSON.stringify(row.fieldReasons) : null,
+    returned_by: row.returnedBy ?? null,
   };
+}
+
+const flag = (value: boolean): number => (value ? 1 : 0);
+
+/** The standing columns of a filing_summary record (written by toFilingSummaryRecord) back as row fields. */
+function standingOfRecord(record: FilingSummaryRecord): Partial<FilingSummaryRow> {
+  const fields: Partial<FilingSummaryRow> = {};
+  if (record.target_alters_subject !== null && record.target_alters_service !== null) {
+    fields.targetAlters = {
+      subject: record.target_alters_subject === 1,
+      service: record.target_alters_service === 1,
+    };
+  }
+  if (record.target_base_filing_id !== null) fields.targetBaseFilingId = record.target_base_filing_id;
+  if (record.provisional !== null) fields.provisional = record.provisional === 1;
+  if (record.sms_attempts_left !== null) fields.smsAttemptsLeft = record.sms_attempts_left;
+  if (record.reasons !== null) fields.reasons = record.reasons;
+  if (record.field_reasons !== null) fields.fieldReasons = JSON.parse(record.field_reasons) as FieldReason[];
+  if (record.returned_by !== null) fields.returnedBy = record.returned_by as ReturnedBy;
+  return fields;
 }
 
 /** The record was written by toFilingSummaryRecord, so its text columns hold the union members. */
@@ -114,7 +153,7 @@ export function toFilingSummaryRow(record: FilingSummaryRecord): FilingSummaryRo
   if (record.registration_number !== null) row.registrationNumber = record.registration_number;
   if (record.due_by !== null) row.dueBy = record.due_by;
   if (record.operator_name !== null) row.operatorName = record.operator_name;
-  return row;
+  return Object.assign(row, standingOfRecord(record));
 }
 
 export function toPublicRegistryRow(record: PublicRegistryRecord): PublicRegistryRow {

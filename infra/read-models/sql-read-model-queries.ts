@@ -18,7 +18,15 @@ import type {
   SlaDashboard,
   SlaDashboardQuery,
 } from '../../events/ports/read-models.port';
-import { bureauQueue, findPublic, getFiling, listFilings, searchFilings } from './read-model.queries';
+import type { FilingStatusView } from '../../events/filing/filing-view';
+import {
+  bureauQueue,
+  filingView,
+  findPublic,
+  getFiling,
+  listFilings,
+  searchFilings,
+} from './read-model.queries';
 import type { ReadSql } from './read-sql';
 import {
   findRegistryServices,
@@ -39,6 +47,10 @@ export class SqlReadModelQueries implements ReadModelQueries {
 
   async getFiling(filingId: string): Promise<FilingSummaryRow | undefined> {
     return getFiling(this.sql, filingId);
+  }
+
+  async filingView(filingId: string): Promise<FilingStatusView | undefined> {
+    return filingView(this.sql, filingId);
   }
 
   async listFilings(query: ListFilingsQuery): Promise<Page<FilingSummaryRow>> {

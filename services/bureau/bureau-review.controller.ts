@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../events/filing/actor';
 import type { BureauDecision } from '../../events/filing/filing-commands';
@@ -10,6 +10,7 @@ import { Roles } from '../auth/roles.decorator';
 import { ApiDecision } from '../filings/filing.responses';
 import type { ReviewBody } from '../filings/filings.requests';
 import { FilingsService } from '../filings/filings.service';
+import { RevisionETag } from '../filings/revision-etag.interceptor';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { filingIdPipe } from '../http/request-keys';
 import { bureauReviewBody, parseBureauReview } from './bureau.requests';
@@ -18,6 +19,7 @@ import { bureauReviewBody, parseBureauReview } from './bureau.requests';
 @ApiTags('bureau')
 @Controller('v1/filings')
 @UseGuards(AuthGuard)
+@UseInterceptors(RevisionETag)
 export class BureauReviewController {
   constructor(private readonly filings: FilingsService) {}
 

@@ -103,6 +103,24 @@ export const pageSchema = (item: SchemaObject): SchemaObject => ({
   },
 });
 
+/** The headers of an answer that is a filing: its revision as ETag, and for a read where it came from. */
+export function filingAnswerHeaders(
+  read: boolean,
+): Record<string, { description: string; schema: SchemaObject }> {
+  return {
+    ETag: {
+      description: 'the filing’s revision, quoted ("7"): send it as minRevision to read this answer back',
+      schema: { type: 'string', pattern: '^"[0-9]+"$' },
+    },
+    ...(read && {
+      'X-Read-Source': {
+        description: 'read-model: the filing_summary row; workflow: the workflow’s live state',
+        schema: { type: 'string', enum: ['read-model', 'workflow'] },
+      },
+    }),
+  };
+}
+
 /** A decision sent to the filing's workflow as an update; answers with the filing after it. */
 export function ApiDecision(
   body: { readonly schema: JsonSchema; parse(input: unknown): unknown },
@@ -121,6 +139,11 @@ export function ApiDecision(
         503: 'the workflow engine is unavailable; send again with the same Idempotency-Key',
       },
     }),
-    ApiResponse({ status: 200, description: 'the filing after the decision', schema: filingStatusSchema }),
+    ApiResponse({
+      status: 200,
+      description: 'the filing after the decision',
+      headers: filingAnswerHeaders(false),
+      schema: filingStatusSchema,
+    }),
   );
 }

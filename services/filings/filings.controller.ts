@@ -8,8 +8,11 @@ import {
   HttpCode,
   Param,
   Post,
+  Res,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import type { Actor } from '../../events/filing/actor';
 import type { PlatformDecision } from '../../events/filing/filing-commands';
 import type { FilingStatusView } from '../../events/filing/filing-view';
@@ -20,7 +23,7 @@ import {
   smsResendUpdate,
   withdrawalUpdate,
 } from '../../workflows/filing/filing.definitions';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthGuard } from '../auth/auth.guard';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -46,14 +49,21 @@ import { registrationFormSchema } from '../../events/form/registration-form.sche
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import { filingIdPipe } from '../http/request-keys';
 import { SubmissionPipe } from './submission.pipe';
+import { FilingReads } from './filing-reads';
+import { FilingReadParams } from './filing-read.params';
+import { filingReadQuery, type FilingReadQuery } from './read.requests';
+import { filingAnswerHeaders } from './filing.responses';
+import { matchesRevision, RevisionETag, revisionETag } from './revision-etag.interceptor';
 
 /** Thin: validate (pipes), authorise (guard), dispatch to the workflow. */
 @ApiTags('filings')
 @Controller('v1/filings')
 @UseGuards(AuthGuard)
+@UseInterceptors(RevisionETag)
 export class FilingsController {
   constructor(
     private readonly filings: FilingsService,
+    private readonly reads: FilingReads,
     @Inject(READ_MODELS) private readonly readModels: ReadModelQueries,
   ) {}
 
@@ -92,12 +102,17 @@ export class FilingsController {
   @ApiResponse({
     status: 202,
     description: 'filing started',
+    headers: filingAnswerHeaders(false),
     schema: {
       type: 'object',
-      required: ['filingId', 'status', 'links'],
+      required: ['filingId', 'status', 'revision', 'links'],
       properties: {
         filingId: { type: 'string', format: 'uuid' },
         status: { type: 'string' },
+        revision: {
+          type: 'integer',
+          description: 'the filing’s revision: pass as minRevision to read this write back',
+        },
         links: { type: 'object', additionalProperties: { type: 'string' } },
       },
     },
@@ -106,29 +121,59 @@ export class FilingsController {
     @CurrentActor() actor: Actor,
     @Headers('idempotency-key') key: string | undefined,
     @Body(SubmissionPipe) form: unknown,
-  ): Promise<{ filingId: string; status: string; links: Record<string, string> }> {
+  ): Promise<{ filingId: string; status: string; revision: number; links: Record<string, string> }> {
     const view = await this.filings.submit(actor, SubmissionPipe.requireKey(key), form);
     const id = view.filingId;
     return {
       filingId: id,
       status: view.status === 'not_submitted' ? 'submitted' : view.status,
+      // Answered before FilingSubmitted was recorded (-1): reading revision 0 reads the submission.
+      revision: Math.max(view.revision, 0),
       links: { self: `/v1/filings/${id}`, events: `/v1/filings/${id}/events` },
     };
   }
 
+  /**
+   * From the filing_summary read model, unless `consistency=strong`, a `minRevision` the row does not
+   * reach in time, or a filing the projector has not seen yet: then the workflow's live state.
+   */
   @Get(':id')
   @Roles('platform', 'bureau', 'auditor')
   @ApiRoute({
     bearer: true,
     filingId: true,
+    query: filingReadQuery,
     problems: {
       404: 'no such filing in the caller’s scope',
       503: 'the workflow engine is unavailable; ask again later',
     },
   })
-  @ApiResponse({ status: 200, description: 'the filing’s live state', schema: filingStatusSchema })
-  get(@CurrentActor() actor: Actor, @Param('id', filingIdPipe) id: string): Promise<FilingStatusView> {
-    return this.filings.status(actor, id);
+  @ApiHeader({
+    name: 'X-Min-Revision',
+    required: false,
+    description: 'as `minRevision` (the higher of both counts)',
+    schema: { type: 'string', pattern: '^[0-9]{1,9}$' },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'the filing as of its revision (see X-Read-Source)',
+    headers: filingAnswerHeaders(true),
+    schema: filingStatusSchema,
+  })
+  @ApiResponse({ status: 304, description: 'If-None-Match names the filing’s current ETag' })
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('id', filingIdPipe) id: string,
+    @FilingReadParams() query: FilingReadQuery,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<FilingStatusView | undefined> {
+    const { view, source } = await this.reads.read(actor, id, query);
+    response.setHeader('X-Read-Source', source);
+    if (!matchesRevision(ifNoneMatch, view.revision)) return view;
+    response.setHeader('ETag', revisionETag(view.revision));
+    response.status(304);
+    return undefined;
   }
 
   @Get(':id/events')

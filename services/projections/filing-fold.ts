@@ -6,6 +6,7 @@ import {
   type FilingFacts,
   type FilingState,
   inStatus,
+  MAX_SMS_FAILED_ATTEMPTS,
   type SubmittedFilingState,
 } from '../../events/filing/filing-state';
 import type { FilingStanding } from '../../events/filing/filing-view';
@@ -17,7 +18,15 @@ import { type FilingEventInStream, ProjectionError } from './projectable-event';
 /** What a read-model row keeps of a filing: some facts, where it stands, never the form. */
 export interface KeptFiling extends Pick<
   FilingStanding,
-  'status' | 'dueBy' | 'overdue' | 'registrationNumber'
+  | 'status'
+  | 'dueBy'
+  | 'overdue'
+  | 'registrationNumber'
+  | 'provisional'
+  | 'smsAttemptsLeft'
+  | 'reasons'
+  | 'fieldReasons'
+  | 'returnedBy'
 > {
   readonly filingId: string;
   readonly platformId: string;
@@ -29,6 +38,9 @@ export interface KeptFiling extends Pick<
   readonly kind?: FilingKind;
   readonly targetSubjectNumber?: string;
   readonly targetServiceNumber?: string;
+  /** Kept by filing_summary only (the whole target its view shows). */
+  readonly targetAlters?: { readonly subject: boolean; readonly service: boolean };
+  readonly targetBaseFilingId?: string;
 }
 
 /** The kind columns of a row for the facts of a filing (the target's numbers only: a row keeps no more). */
@@ -41,12 +53,17 @@ export function kindColumnsOf(facts: Pick<FilingFacts, 'kind' | 'target'>): Fili
   };
 }
 
-/** The target as far as a row keeps it: its numbers (what a registered change filing's number comes from). */
+/**
+ * The target as far as a row keeps it: its numbers (what a registered change filing's number comes
+ * from), and where the row keeps them a change's `alters` and base filing.
+ */
 function targetOfRow(row: KeptFiling): FilingTarget | undefined {
   if (row.targetSubjectNumber === undefined) return undefined;
   return {
     subjectNumber: row.targetSubjectNumber,
     ...(row.targetServiceNumber !== undefined && { serviceNumber: row.targetServiceNumber }),
+    ...(row.targetAlters && { alters: row.targetAlters }),
+    ...(row.targetBaseFilingId !== undefined && { baseFilingId: row.targetBaseFilingId }),
   };
 }
 
@@ -73,31 +90,38 @@ function factsOfRow(row: KeptFiling): FilingFacts {
 
 /**
  * The filing's state as far as a row knows it, to fold the next event onto: exact in what the row
- * keeps (facts, status, due time, overdue, registration number), blank in what no row shows (the form,
- * rounds, challenge, attempts, reasons) and what `filingStandingOf` therefore never reads back.
+ * keeps (facts, status, due time, overdue, registration number; on filing_summary also provisional,
+ * SMS attempts, reasons and who returned it), blank in what no row shows (the form, rounds, challenge,
+ * who rejected it) and what `filingStandingOf` therefore never reads back.
  */
 export function filingStateOfRow(row: KeptFiling): SubmittedFilingState {
   const facts = factsOfRow(row);
-  const { status, dueBy = '', overdue, registrationNumber = '' } = row;
+  const { status, dueBy = '', overdue, registrationNumber = '', reasons = '' } = row;
   switch (status) {
     case 'not_submitted':
       throw new ProjectionError(`filing ${row.filingId}: a row of a filing never submitted`);
     case 'platform_review':
-    case 'bureau_review':
-      return inStatus(facts, {
-        status,
-        review: { startedAt: '', dueAt: dueBy, provisional: false, overdue },
-      });
-    case 'sms_verification':
-      return inStatus(facts, { status, challengeId: '', expiresAt: dueBy, failedAttempts: 0 });
+    case 'bureau_review': {
+      const provisional = row.provisional ?? false;
+      return inStatus(facts, { status, review: { startedAt: '', dueAt: dueBy, provisional, overdue } });
+    }
+    case 'sms_verification': {
+      const failedAttempts = MAX_SMS_FAILED_ATTEMPTS - (row.smsAttemptsLeft ?? MAX_SMS_FAILED_ATTEMPTS);
+      return inStatus(facts, { status, challengeId: '', expiresAt: dueBy, failedAttempts });
+    }
     case 'registered':
     case 'published':
     case 'completed':
       return inStatus(facts, { status, subjectNumber: '', serviceNumber: registrationNumber });
     case 'returned_for_correction':
-      return inStatus(facts, { status, reasons: '' });
+      return inStatus(facts, { status, reasons, ...reviewDetailsOfRow(row) });
     case 'rejected':
-      return inStatus(facts, { status, rejectedBy: 'platform', reasons: '' });
+      return inStatus(facts, {
+        status,
+        rejectedBy: 'platform',
+        reasons,
+        ...(row.fieldReasons && { fieldReasons: row.fieldReasons }),
+      });
     case 'returned_to_platform':
       return inStatus(facts, { status, reason: 'sms_expired' });
     case 'submitted':
@@ -109,6 +133,14 @@ export function filingStateOfRow(row: KeptFiling): SubmittedFilingState {
     default:
       return assertNever(status, 'filing status');
   }
+}
+
+/** The per-field reasons of a return and who returned the filing, where the row keeps them. */
+function reviewDetailsOfRow(row: KeptFiling): Pick<KeptFiling, 'fieldReasons' | 'returnedBy'> {
+  return {
+    ...(row.fieldReasons && { fieldReasons: row.fieldReasons }),
+    ...(row.returnedBy && { returnedBy: row.returnedBy }),
+  };
 }
 
 /**

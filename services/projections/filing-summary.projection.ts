@@ -14,8 +14,8 @@ function summaryRowOf(
   updatedAt: string,
   operatorName: string | undefined,
 ): FilingSummaryRow {
-  const { filingId, platformId, province, serviceType, appName, submittedAt } = state;
-  const { status, stage, overdue, dueBy, registrationNumber } = filingStandingOf(state);
+  const { filingId, platformId, province, serviceType, appName, submittedAt, target } = state;
+  const { status, stage, overdue, ...standing } = filingStandingOf(state);
   const row: FilingSummaryRow = {
     filingId,
     ...kindColumnsOf(state),
@@ -30,10 +30,15 @@ function summaryRowOf(
     submittedAt,
     updatedAt,
   };
-  if (dueBy !== undefined) row.dueBy = dueBy;
-  if (registrationNumber !== undefined) row.registrationNumber = registrationNumber;
   if (operatorName !== undefined) row.operatorName = operatorName;
-  return row;
+  if (target?.alters) row.targetAlters = { subject: target.alters.subject, service: target.alters.service };
+  if (target?.baseFilingId !== undefined) row.targetBaseFilingId = target.baseFilingId;
+  return Object.assign(row, definedOnly(standing));
+}
+
+/** The standing's fields that hold a value: a row has no field for what a status does not show. */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /**

@@ -1,4 +1,14 @@
-import { applyDecorators, Body, Controller, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../events/filing/actor';
 import type { FilingStatusView } from '../../events/filing/filing-view';
@@ -7,6 +17,7 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { filingStatusSchema } from '../filings/filing.responses';
 import { SubmissionPipe } from '../filings/submission.pipe';
+import { RevisionETag } from '../filings/revision-etag.interceptor';
 import { ApiRoute, type RouteDoc, type RouteProblems } from '../http/openapi-operation';
 import { ParseBodyPipe } from '../http/parse-body.pipe';
 import {
@@ -85,6 +96,7 @@ function answered(view: FilingStatusView): SubmittedFiling {
 @ApiTags('registrations')
 @Controller('v1')
 @UseGuards(AuthGuard)
+@UseInterceptors(RevisionETag)
 export class RegistrationsController {
   constructor(private readonly registrations: RegistrationsService) {}
 

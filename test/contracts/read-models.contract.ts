@@ -1,4 +1,5 @@
 import type { ReadModelProjections, ReadModelStore } from '../../events/ports/read-models.port';
+import { describeFilingViewContract } from './read-models/filing-view.contract';
 import { describeProjectorContract } from './read-models/projector.contract';
 import { describeRebuildContract } from './read-models/rebuild.contract';
 import { describeRegistryContract } from './read-models/registry.contract';
@@ -24,6 +25,7 @@ export function describeReadModelsContract(
   open: () => Promise<ReadModelsFixture>,
 ): void {
   describeProjectorContract(backendName, open);
+  describeFilingViewContract(backendName, open);
   describeRebuildContract(backendName, open);
   describeRegistryContract(backendName, open);
 }

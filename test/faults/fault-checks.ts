@@ -175,7 +175,7 @@ async function checkLiveStatus(options: {
     try {
       const answer = await options.http.send({
         method: 'GET',
-        path: `/v1/filings/${filing.filingId}`,
+        path: `/v1/filings/${filing.filingId}?consistency=strong`,
         token: options.tokens.auditor,
         deadlineMs: Math.max(1_000, until - Date.now()),
       });

@@ -209,7 +209,7 @@ export class FilingDriver {
     for (;;) {
       const answer = await this.options.http.send({
         method: 'GET',
-        path: `/v1/filings/${filing.filingId}`,
+        path: `/v1/filings/${filing.filingId}?consistency=strong`,
         token: this.options.tokens.auditor,
         deadlineMs: this.remaining(),
       });

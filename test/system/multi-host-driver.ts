@@ -201,7 +201,7 @@ export class MultiHostDriver {
     for (;;) {
       const answer = await this.options.api.send({
         method: 'GET',
-        path: `/v1/filings/${filing.filingId}`,
+        path: `/v1/filings/${filing.filingId}?consistency=strong`,
         token: this.options.tokens.auditor,
         deadlineMs: this.remaining(),
         turn: filing.turn++,

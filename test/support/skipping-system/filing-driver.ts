@@ -17,7 +17,7 @@ export function filingDriver(
   /** Codes already answered, per mobile: the next answer waits for a code sent after them. */
   const answered = new Map<string, number>();
   const view = async (filingId: string) =>
-    (await call('GET', `/v1/filings/${filingId}`, tokens.auditor)).json;
+    (await call('GET', `/v1/filings/${filingId}?consistency=strong`, tokens.auditor)).json;
   const waitForStatus = (filingId: string, status: string) =>
     waitUntil(
       () => view(filingId),
