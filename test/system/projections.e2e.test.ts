@@ -93,7 +93,7 @@ describe('projections as processes: `icp projector` killed mid-stream, `icp proj
     expect(await last.stop('SIGTERM')).toBe(0);
 
     const verified = await runIcp(['projections', 'rebuild', '--verify'], env);
-    expect(verified.stderr).toMatch(/verify filing_summary \[#+\]\s+100%.*events\/s/);
+    expect(verified.stderr).toMatch(/verify 5 projections in one pass \[#+\]\s+100%.*events\/s/);
     expect({ code: verified.code, out: verified.stdout.trim().split('\n') }).toEqual({
       code: 0,
       out: PROJECTIONS.map((name) => expect.stringMatching(new RegExp(`^${name}: identical \\(`))),
