@@ -47,10 +47,9 @@ describe('GET /v1/audit/search', () => {
   beforeAll(async () => {
     store = SqliteReadModelStore.open(dataDir, readModelProjections(loadChineseCalendar()));
     const db = new Database(store.file);
+    const columns = Object.keys(row(ID_LEDGER, '', ''));
     const insert = db.prepare(
-      `INSERT INTO filing_summary VALUES (@filing_id, @platform_id, @province, @service_type, @app_name,
-       @status, @stage, @registration_number, @due_by, @overdue, @revision, @submitted_at, @updated_at, @operator_name,
-       @kind, @target_subject_number, @target_service_number)`,
+      `INSERT INTO filing_summary (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
     );
     insert.run(row(ID_LEDGER, '示例记账', '2026-03-02T01:00:00.000Z'));
     insert.run(
