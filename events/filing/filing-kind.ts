@@ -20,6 +20,25 @@ export interface FilingTarget {
   readonly baseFilingId?: string;
 }
 
+/** A filing's target as a read-model row keeps it, column by column. */
+export interface FilingTargetColumns {
+  readonly targetSubjectNumber?: string;
+  readonly targetServiceNumber?: string;
+  readonly targetAlters?: FilingTarget['alters'];
+  readonly targetBaseFilingId?: string;
+}
+
+/** The target a row keeps: its numbers, and a change's `alters` and base filing; undefined when none. */
+export function targetOfColumns(row: FilingTargetColumns): FilingTarget | undefined {
+  if (row.targetSubjectNumber === undefined) return undefined;
+  return {
+    subjectNumber: row.targetSubjectNumber,
+    ...(row.targetServiceNumber !== undefined && { serviceNumber: row.targetServiceNumber }),
+    ...(row.targetAlters && { alters: row.targetAlters }),
+    ...(row.targetBaseFilingId !== undefined && { baseFilingId: row.targetBaseFilingId }),
+  };
+}
+
 export function isFilingKind(value: unknown): value is FilingKind {
   return typeof value === 'string' && (FILING_KINDS as readonly string[]).includes(value);
 }

@@ -1,17 +1,6 @@
-import type { FilingTarget } from '../../events/filing/filing-kind';
+import { targetOfColumns } from '../../events/filing/filing-kind';
 import type { FilingStanding, FilingStatusView } from '../../events/filing/filing-view';
 import type { FilingSummaryRow } from '../../events/ports/read-models.port';
-
-/** The target a row keeps: its numbers, and a change's `alters` and base filing. */
-function targetOfRow(row: FilingSummaryRow): FilingTarget | undefined {
-  if (row.targetSubjectNumber === undefined) return undefined;
-  return {
-    subjectNumber: row.targetSubjectNumber,
-    ...(row.targetServiceNumber !== undefined && { serviceNumber: row.targetServiceNumber }),
-    ...(row.targetAlters && { alters: row.targetAlters }),
-    ...(row.targetBaseFilingId !== undefined && { baseFilingId: row.targetBaseFilingId }),
-  };
-}
 
 type StandingDetails = Omit<FilingStanding, 'status' | 'stage' | 'overdue'>;
 
@@ -34,7 +23,7 @@ function detailsOfRow(row: FilingSummaryRow): StandingDetails {
  */
 export function filingViewOfRow(row: FilingSummaryRow): FilingStatusView {
   const { filingId, status, stage, overdue, revision, kind } = row;
-  const target = targetOfRow(row);
+  const target = targetOfColumns(row);
   return {
     filingId,
     status,

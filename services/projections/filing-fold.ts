@@ -1,7 +1,7 @@
 import { assertNever } from '../../events/assert-never';
 import { evolve, type TimedFilingEvent } from '../../events/filing/evolve';
 import { FilingDomainError } from '../../events/filing/filing-errors';
-import type { FilingKind, FilingTarget } from '../../events/filing/filing-kind';
+import { type FilingKind, targetOfColumns } from '../../events/filing/filing-kind';
 import {
   type FilingFacts,
   type FilingState,
@@ -54,25 +54,11 @@ export function kindColumnsOf(facts: Pick<FilingFacts, 'kind' | 'target'>): Fili
 }
 
 /**
- * The target as far as a row keeps it: its numbers (what a registered change filing's number comes
- * from), and where the row keeps them a change's `alters` and base filing.
- */
-function targetOfRow(row: KeptFiling): FilingTarget | undefined {
-  if (row.targetSubjectNumber === undefined) return undefined;
-  return {
-    subjectNumber: row.targetSubjectNumber,
-    ...(row.targetServiceNumber !== undefined && { serviceNumber: row.targetServiceNumber }),
-    ...(row.targetAlters && { alters: row.targetAlters }),
-    ...(row.targetBaseFilingId !== undefined && { baseFilingId: row.targetBaseFilingId }),
-  };
-}
-
-/**
  * The facts of a filing as far as a row keeps them; blank what no row shows (the form above all):
  * `evolve` only carries those along.
  */
 function factsOfRow(row: KeptFiling): FilingFacts {
-  const target = targetOfRow(row);
+  const target = targetOfColumns(row);
   return {
     filingId: row.filingId,
     kind: row.kind ?? 'new_registration',
